@@ -1,0 +1,71 @@
+/*
+ * common.h - internal helpers every libretort module uses: setting the
+ * thread-local error, allocation, and small string utilities.
+ *
+ * Allocation failure is treated as fatal (the process aborts with a
+ * message): a migration tool cannot do anything sensible once malloc fails,
+ * and threading ENOMEM through every call would hide the real error paths.
+ * Nothing else in the library aborts or prints.
+ */
+#ifndef RETORT_COMMON_H
+#define RETORT_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "retort/retort.h"
+
+#define RETORT_INTERNAL __attribute__((visibility("hidden")))
+
+#if defined(__GNUC__)
+#define RETORT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define RETORT_PRINTF(fmt, args)
+#endif
+
+#define RETORT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Record an error for retort_error_last() and return the status code that
+ * matches the class (RETORT_EUSAGE for config/usage, RETORT_ERROR
+ * otherwise), so a caller can write `return retort__error_set(...)`.
+ */
+int retort__error_set(retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(2, 3);
+int retort__error_setv(retort_error_class klass, const char *fmt, va_list ap);
+/* Like retort__error_set but returns `code` instead of the class default. */
+int retort__error_code(int code, retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(3, 4);
+/* errno-based: "<what>: <strerror(errno)>", class OS. */
+int retort__error_os(const char *fmt, ...) RETORT_PRINTF(1, 2);
+/* Prefix the current error message with "<prefix>: " (keeps class). */
+void retort__error_prefix(const char *fmt, ...) RETORT_PRINTF(1, 2);
+
+void *retort__malloc(size_t n);
+void *retort__calloc(size_t n, size_t size);
+void *retort__realloc(void *p, size_t n);
+char *retort__strdup(const char *s);
+char *retort__strndup(const char *s, size_t n);
+char *retort__sprintf(const char *fmt, ...) RETORT_PRINTF(1, 2);
+
+/* ASCII case-insensitive comparisons (locale-independent). */
+int retort__strcasecmp(const char *a, const char *b);
+bool retort__starts_with(const char *s, const char *prefix);
+bool retort__ends_with(const char *s, const char *suffix);
+/* Trim ASCII whitespace in place; returns s. */
+char *retort__trim(char *s);
+
+/* Read a whole file; *out is NUL-terminated and owned by the caller. */
+int retort__file_read(char **out, size_t *len_out, const char *path);
+/* Write a file atomically enough for our needs (temp + rename). */
+int retort__file_write(const char *path, const char *data, size_t len);
+bool retort__path_exists(const char *path);
+bool retort__path_is_dir(const char *path);
+/* "dir/name", or name alone when it is absolute.  Caller frees. */
+char *retort__path_join(const char *dir, const char *name);
+/* The directory part of a path ("." when there is none).  Caller frees. */
+char *retort__path_dirname(const char *path);
+/* mkdir -p */
+int retort__mkdir_p(const char *path, unsigned mode);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * suites.c - the registry behind RETORT_SUITE and a runner for it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/suites.h"
+
+#define MAX_SUITES 128
+
+static struct { const char *name; retort_suite_fn fn; } suites[MAX_SUITES];
+static int nsuites;
+
+void retort_test_register(const char *name, retort_suite_fn fn)
+{
+	if (nsuites < MAX_SUITES) {
+		suites[nsuites].name = name;
+		suites[nsuites].fn = fn;
+		nsuites++;
+	}
+}
+
+static int wanted(const char *name)
+{
+	const char *filter = getenv("RETORT_SUITES");
+	size_t n = strlen(name);
+
+	if (!filter || !*filter)
+		return 1;
+	for (const char *p = filter; *p; ) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+int retort_test_run_all(void)
+{
+	SRunner *runner = NULL;
+	int failed;
+
+	for (int i = 0; i < nsuites; i++) {
+		if (!wanted(suites[i].name))
+			continue;
+		if (!runner)
+			runner = srunner_create(suites[i].fn());
+		else
+			srunner_add_suite(runner, suites[i].fn());
+	}
+	if (!runner)
+		return 0;
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,26 @@
+/*
+ * suites.h - how a test file registers its Check suite.
+ *
+ * Each test file ends with RETORT_SUITE(module), which defines a
+ * constructor that adds suite_<module>() to the binary's registry; the
+ * binary's main runs every registered suite.  No shared list to edit.
+ * Case names follow test_<module>__<case>.
+ */
+#ifndef RETORT_TEST_SUITES_H
+#define RETORT_TEST_SUITES_H
+
+#include <check.h>
+
+typedef Suite *(*retort_suite_fn)(void);
+void retort_test_register(const char *name, retort_suite_fn fn);
+/* Run every registered suite (or those named in $RETORT_SUITES, comma-separated). */
+int retort_test_run_all(void);
+
+#define RETORT_SUITE(module)                                             \
+	Suite *suite_##module(void);                                     \
+	__attribute__((constructor)) static void register_##module(void) \
+	{                                                                \
+		retort_test_register(#module, suite_##module);           \
+	}
+
+#endif
