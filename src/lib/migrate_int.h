@@ -1,0 +1,32 @@
+/*
+ * migrate_int.h - what the migrate_*.c files share and nobody else needs:
+ * running a C revision and describing heads no script defines.
+ */
+#ifndef RETORT_MIGRATE_INT_H
+#define RETORT_MIGRATE_INT_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "migrate.h"
+#include "script.h"
+
+/*
+ * Compile (cached), load and run a C revision's upgrade() or downgrade()
+ * against `db`, inside whatever transaction the caller holds.  Errors name
+ * the script.
+ */
+int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
+	const retort_script *script, bool upgrade);
+/* The same through the recording context: append the SQL it would run. */
+int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
+	const retort_config *cfg, const retort_script *script, bool upgrade);
+
+/* Look `revision` up in the history table (provenance of an unknown head). */
+int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
+	const retort_config *cfg, const char *revision);
+void retort__unknown_head_free(retort_unknown_head *u);
+
+#endif
