@@ -1,0 +1,570 @@
+/*
+ * postgres.c - the PostgreSQL dialect: a libpq connection behind db.h.
+ *
+ * Scripts are split client-side with libpg_query's scanner (PostgreSQL's
+ * own lexer, so dollar quoting, E'' strings and nested comments are right)
+ * and each statement runs on its own, which is how a failure is pinned to
+ * the line where its statement starts.  The migration lock is a session
+ * advisory lock on hashtext(key), polled so that waiting can be reported
+ * and bounded.  This file does not know about version tables or
+ * revisions.
+ *
+ * Identifiers are always double-quoted: quoting is never wrong, and it
+ * keeps mixed-case and keyword names exactly as written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+#include <pg_query.h>
+
+#include "common.h"
+#include "dialect/dialect.h"
+
+/* How often a contended advisory lock is retried. */
+#define LOCK_POLL_MS 100
+
+typedef struct pg_db {
+	retort_db base;
+	PGconn *conn;
+	char version[64];
+} pg_db;
+
+/* libpq messages end with a newline (sometimes several lines); keep them on one line. */
+static void put_clean(retort_buf *out, const char *msg)
+{
+	size_t start = out->size;
+
+	retort_buf_puts(out, msg ? msg : "unknown error");
+	retort_buf_rtrim(out);
+	for (size_t i = start; i < out->size; i++)
+		if (out->ptr[i] == '\n')
+			out->ptr[i] = ' ';
+}
+
+/* Byte offset of the 1-based character position `pos` (the server counts characters). */
+static size_t char_to_byte(const char *s, size_t len, long pos)
+{
+	size_t i = 0;
+	long c = 1;
+
+	while (i < len && c < pos) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		c++;
+	}
+	return i;
+}
+
+/*
+ * A failed result as one message: the primary message, then where in the
+ * statement (a line within it), detail, hint and PL/pgSQL context.
+ */
+static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_len)
+{
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	const char *position = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	const char *context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+	retort_buf msg = RETORT_BUF_INIT;
+	int error;
+
+	if (!primary) {
+		put_clean(&msg, res ? PQresultErrorMessage(res) : NULL);
+		if (!msg.size || !strcmp(msg.ptr, "unknown error")) {
+			retort_buf_clear(&msg);
+			put_clean(&msg, PQerrorMessage(db->conn));
+		}
+	} else {
+		put_clean(&msg, primary);
+	}
+	if (position && stmt) {
+		long pos = strtol(position, NULL, 10);
+		size_t at = char_to_byte(stmt, stmt_len, pos);
+		unsigned line = 1;
+		const char *first = retort__sql_skip_blank(stmt, stmt + at, true, &line);
+		/* Count from the statement's first token, as the reported statement line does. */
+		retort_buf_printf(&msg, " (at line %u of the statement)",
+			1 + retort__count_newlines(first, stmt + at));
+	}
+	if (detail) {
+		retort_buf_puts(&msg, "; detail: ");
+		put_clean(&msg, detail);
+	}
+	if (hint) {
+		retort_buf_puts(&msg, "; hint: ");
+		put_clean(&msg, hint);
+	}
+	if (context) {
+		retort_buf_puts(&msg, "; context: ");
+		put_clean(&msg, context);
+	}
+	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	retort_buf_dispose(&msg);
+	return error;
+}
+
+/* The library never prints: drop server notices and warnings. */
+static void discard_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static int pg_connect(retort_db **out, const retort_url *url)
+{
+	const char *keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { url->conninfo, "retort", NULL };
+	PQconninfoOption *opts;
+	char *errmsg = NULL;
+	pg_db *db = NULL;
+	PGresult *res;
+	const char *sv;
+
+	*out = NULL;
+	if (!url->conninfo)
+		return retort__error_set(RETORT_ERROR_CONFIG, "PostgreSQL URL without connection info");
+	/* Catch malformed URIs before connecting so the message is about the URL, not the network. */
+	if (!(opts = PQconninfoParse(url->conninfo, &errmsg))) {
+		retort_buf msg = RETORT_BUF_INIT;
+		retort_buf_puts(&msg, "invalid PostgreSQL URL '");
+		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
+		retort_buf_puts(&msg, "': ");
+		put_clean(&msg, errmsg ? errmsg : "out of memory");
+		PQfreemem(errmsg);
+		retort__error_set(RETORT_ERROR_CONFIG, "%s", msg.ptr);
+		retort_buf_dispose(&msg);
+		return RETORT_EUSAGE;
+	}
+	PQconninfoFree(opts);
+
+	db = retort__calloc(1, sizeof(*db));
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		retort_buf msg = RETORT_BUF_INIT;
+		retort_buf_puts(&msg, "cannot connect to '");
+		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
+		retort_buf_puts(&msg, "': ");
+		put_clean(&msg, db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+		retort_buf_dispose(&msg);
+		goto fail;
+	}
+	PQsetNoticeProcessor(db->conn, discard_notice, NULL);
+	res = PQexec(db->conn, "SET client_min_messages = warning");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		result_error(res, db, NULL, 0);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	sv = PQparameterStatus(db->conn, "server_version");
+	snprintf(db->version, sizeof(db->version), "PostgreSQL %s", sv ? sv : "(unknown)");
+	*out = &db->base;
+	return 0;
+fail:
+	PQfinish(db->conn);
+	free(db);
+	return RETORT_ERROR;
+}
+
+static void pg_disconnect(retort_db *base)
+{
+	pg_db *db = (pg_db *)base;
+
+	if (!db)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+static bool result_ok(PGresult *res)
+{
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One statement (not NUL-terminated in the script, so copied). */
+static int exec_one(pg_db *db, const char *stmt, size_t len)
+{
+	char *text = retort__strndup(stmt, len);
+	PGresult *res = PQexec(db->conn, text);
+	int error = 0;
+
+	if (PQresultStatus(res) == PGRES_COPY_IN || PQresultStatus(res) == PGRES_COPY_OUT) {
+		/* Leave the COPY state so the connection stays usable. */
+		if (PQresultStatus(res) == PGRES_COPY_IN)
+			PQputCopyEnd(db->conn, "COPY is not supported in retort scripts");
+		PQclear(res);
+		while ((res = PQgetResult(db->conn)))
+			PQclear(res);
+		error = retort__error_set(RETORT_ERROR_DATABASE,
+			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
+	} else if (!result_ok(res)) {
+		error = result_error(res, db, text, len);
+		PQclear(res);
+	} else {
+		PQclear(res);
+	}
+	free(text);
+	return error;
+}
+
+static int split_error(PgQueryError *err, const char *sql)
+{
+	unsigned line = 1;
+
+	if (err->cursorpos > 0) {
+		size_t at = char_to_byte(sql, strlen(sql), err->cursorpos);
+		line += retort__count_newlines(sql, sql + at);
+	}
+	return retort__error_set(RETORT_ERROR_SCRIPT, "line %u: %s", line, err->message);
+}
+
+struct walker {
+	const char *sql;
+	const char *mark;  /* position whose line is `line` */
+	unsigned line;
+	unsigned *err_line;
+	int (*fn)(const char *stmt, size_t len, unsigned line, void *payload);
+	void *payload;
+};
+
+/* Hand [stmt, stop) to the callback unless it is only blanks. */
+static int emit(struct walker *w, const char *stmt, const char *stop)
+{
+	const char *first;
+	unsigned line;
+	int rc;
+
+	w->line += retort__count_newlines(w->mark, stmt);
+	w->mark = stmt;
+	line = w->line;
+	first = retort__sql_skip_blank(stmt, stop, true, &line);
+	if (first >= stop)
+		return 0;
+	if ((rc = w->fn(stmt, (size_t)(stop - stmt), line, w->payload)) != 0 && w->err_line)
+		*w->err_line = line;
+	return rc;
+}
+
+/*
+ * The scanner only reports statements that contain a keyword, so "foo;"
+ * or a mistyped "SELEC 1;" would vanish silently.  Text between reported
+ * statements that is more than blanks and semicolons is passed on as a
+ * statement of its own, and the server rejects it with a proper error.
+ */
+static int emit_gap(struct walker *w, const char *from, const char *to)
+{
+	unsigned dummy = 0;
+	const char *p = from, *last_semi = NULL;
+
+	for (;;) {
+		p = retort__sql_skip_blank(p, to, true, &dummy);
+		if (p < to && *p == ';') {
+			p++;
+			continue;
+		}
+		break;
+	}
+	if (p >= to)
+		return 0;
+	for (const char *q = p; q < to; q++)
+		if (*q == ';')
+			last_semi = q;
+	return emit(w, p, last_semi ? last_semi : to);
+}
+
+/*
+ * Walk the statements libpg_query's scanner finds, calling `fn` with each
+ * statement's text and the line of its first token.
+ */
+static int each_statement(const char *sql, unsigned *err_line,
+	int (*fn)(const char *stmt, size_t len, unsigned line, void *payload), void *payload)
+{
+	PgQuerySplitResult split = pg_query_split_with_scanner(sql);
+	const char *end = sql + strlen(sql), *cursor = sql;
+	struct walker w = { sql, sql, 1, err_line, fn, payload };
+	int rc = 0;
+
+	if (split.error) {
+		rc = split_error(split.error, sql);
+		if (err_line)
+			*err_line = 1 + retort__count_newlines(sql, sql +
+				char_to_byte(sql, strlen(sql), split.error->cursorpos > 0 ? split.error->cursorpos : 1));
+		goto done;
+	}
+	for (int i = 0; i < split.n_stmts; i++) {
+		const char *stmt = sql + split.stmts[i]->stmt_location;
+		const char *stop = stmt + split.stmts[i]->stmt_len;
+
+		if (stmt < cursor || stop > end || stop < stmt) /* defensive: never trust offsets blindly */
+			continue;
+		if ((rc = emit_gap(&w, cursor, stmt)) != 0 || (rc = emit(&w, stmt, stop)) != 0)
+			goto done;
+		cursor = stop;
+	}
+	rc = emit_gap(&w, cursor, end);
+done:
+	pg_query_free_split_result(split);
+	return rc;
+}
+
+static int exec_cb(const char *stmt, size_t len, unsigned line, void *payload)
+{
+	(void)line;
+	return exec_one(payload, stmt, len);
+}
+
+static int pg_exec_script(retort_db *base, const char *sql, unsigned *err_line)
+{
+	return each_statement(sql, err_line, exec_cb, base);
+}
+
+struct split_payload {
+	retort_stmt_cb cb;
+	void *payload;
+};
+
+static int split_cb(const char *stmt, size_t len, unsigned line, void *payload)
+{
+	struct split_payload *sp = payload;
+
+	return sp->cb(stmt, len, line, sp->payload);
+}
+
+static int pg_split(const char *sql, retort_stmt_cb cb, void *payload)
+{
+	struct split_payload sp = { cb, payload };
+
+	return each_statement(sql, NULL, split_cb, &sp);
+}
+
+static int pg_query(retort_rows **out, retort_db *base, const char *sql,
+	size_t nparams, const char *const *params)
+{
+	pg_db *db = (pg_db *)base;
+	PGresult *res;
+	retort_rows *rows;
+	int ncols, nrows, r, c;
+
+	if (out)
+		*out = NULL;
+	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
+	if (!result_ok(res)) {
+		int error = result_error(res, db, sql, strlen(sql));
+		PQclear(res);
+		return error;
+	}
+	if (!out) {
+		PQclear(res);
+		return 0;
+	}
+	ncols = PQnfields(res);
+	nrows = PQntuples(res);
+	{
+		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
+		for (c = 0; c < ncols; c++)
+			names[c] = retort__strdup(PQfname(res, c));
+		rows = retort__rows_new((size_t)ncols, names);
+	}
+	for (r = 0; r < nrows; r++) {
+		char *cells[ncols > 0 ? ncols : 1];
+		for (c = 0; c < ncols; c++)
+			cells[c] = PQgetisnull(res, r, c) ? NULL
+				: retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+		retort__rows_add(rows, cells);
+	}
+	PQclear(res);
+	*out = rows;
+	return 0;
+}
+
+static int simple(pg_db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int error = 0;
+
+	if (!result_ok(res)) {
+		error = result_error(res, db, NULL, 0);
+		retort__error_prefix("%s", sql);
+	}
+	PQclear(res);
+	return error;
+}
+
+static int pg_begin(retort_db *base)
+{
+	return simple((pg_db *)base, "BEGIN");
+}
+
+static int pg_commit(retort_db *base)
+{
+	pg_db *db = (pg_db *)base;
+	PGresult *res = PQexec(db->conn, "COMMIT");
+	int error = 0;
+
+	/* COMMIT of an aborted transaction "succeeds" as a ROLLBACK: that is a failure for us. */
+	if (!result_ok(res)) {
+		error = result_error(res, db, NULL, 0);
+		retort__error_prefix("COMMIT");
+	} else if (!strcmp(PQcmdStatus(res), "ROLLBACK")) {
+		error = retort__error_set(RETORT_ERROR_DATABASE, "COMMIT: the transaction had failed and was rolled back");
+	}
+	PQclear(res);
+	return error;
+}
+
+static int pg_rollback(retort_db *base)
+{
+	pg_db *db = (pg_db *)base;
+
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return 0;
+	return simple(db, "ROLLBACK");
+}
+
+static int try_lock(bool *got, pg_db *db, const char *key)
+{
+	retort_rows *rows = NULL;
+	const char *params[] = { key };
+	int error;
+
+	*got = false;
+	error = pg_query(&rows, &db->base, "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext($1))", 1, params);
+	if (error < 0)
+		return error;
+	*got = rows->nrows == 1 && retort_rows_get(rows, 0, 0) && !strcmp(retort_rows_get(rows, 0, 0), "t");
+	retort_rows_free(rows);
+	return 0;
+}
+
+static int pg_lock(retort_db *base, const char *key, int timeout_s,
+	retort_wait_cb wait_cb, void *payload)
+{
+	pg_db *db = (pg_db *)base;
+	struct timespec start, now, nap = { 0, LOCK_POLL_MS * 1000000L };
+	bool got;
+	int error;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (bool waited = false;; ) {
+		if ((error = try_lock(&got, db, key)) < 0)
+			return error;
+		if (got)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 >= timeout_s)
+			break;
+		if (!waited && wait_cb) {
+			waited = true;
+			wait_cb("another retort holds the migration lock", payload);
+		}
+		nanosleep(&nap, NULL);
+	}
+	return retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+		"timed out after %d s waiting for the migration lock '%s' (another retort is migrating this database)",
+		timeout_s, key);
+}
+
+static int pg_unlock(retort_db *base, const char *key)
+{
+	retort_rows *rows = NULL;
+	const char *params[] = { key };
+	int error;
+
+	error = pg_query(&rows, base, "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext($1))", 1, params);
+	if (error < 0)
+		return error;
+	if (rows->nrows != 1 || !retort_rows_get(rows, 0, 0) || strcmp(retort_rows_get(rows, 0, 0), "t"))
+		error = retort__error_set(RETORT_ERROR_DATABASE, "migration lock '%s' was not held", key);
+	retort_rows_free(rows);
+	return error;
+}
+
+static void pg_quote_ident(retort_buf *out, const char *ident)
+{
+	retort_buf_putc(out, '"');
+	retort_buf_put_doubled(out, ident, '"');
+	retort_buf_putc(out, '"');
+}
+
+/* E'' only when needed: a backslash in a plain literal depends on standard_conforming_strings. */
+static void pg_quote_literal(retort_buf *out, const char *value)
+{
+	if (!value) {
+		retort_buf_puts(out, "NULL");
+		return;
+	}
+	if (strchr(value, '\\')) {
+		retort_buf_puts(out, "E'");
+		for (const char *p = value; *p; p++) {
+			if (*p == '\\' || *p == '\'')
+				retort_buf_putc(out, *p);
+			retort_buf_putc(out, *p);
+		}
+		retort_buf_putc(out, '\'');
+		return;
+	}
+	retort_buf_putc(out, '\'');
+	retort_buf_put_doubled(out, value, '\'');
+	retort_buf_putc(out, '\'');
+}
+
+static int pg_table_exists(bool *out, retort_db *base, const char *schema, const char *name)
+{
+	/* Without a schema: what an unqualified name would resolve to (the search_path). */
+	static const char sql[] =
+		"SELECT 1 FROM pg_catalog.pg_class c "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		"WHERE c.relname = $1 AND c.relkind IN ('r', 'p') "
+		"AND CASE WHEN $2::text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid) "
+		"ELSE n.nspname = $2::text END";
+	const char *params[] = { name, schema };
+	retort_rows *rows = NULL;
+	int error;
+
+	*out = false;
+	if ((error = pg_query(&rows, base, sql, 2, params)) < 0)
+		return error;
+	*out = rows->nrows > 0;
+	retort_rows_free(rows);
+	return 0;
+}
+
+static const char *pg_server_version(retort_db *base)
+{
+	return ((pg_db *)base)->version;
+}
+
+const retort_dialect retort__dialect_postgres = {
+	.version = RETORT_DIALECT_VERSION,
+	.id = RETORT_DIALECT_POSTGRES,
+	.name = "postgresql",
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec_script = pg_exec_script,
+	.query = pg_query,
+	.split = pg_split,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.begin_sql = "BEGIN",
+	.transactional_ddl = true,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.quote_ident = pg_quote_ident,
+	.quote_literal = pg_quote_literal,
+	.table_exists = pg_table_exists,
+	.server_version = pg_server_version,
+};

@@ -1,0 +1,448 @@
+/*
+ * sqlite.c - the SQLite dialect: a sqlite3 connection behind db.h.
+ *
+ * Scripts run statement by statement through sqlite3_prepare_v2's tail, so
+ * the failing statement's line is known; queries bind text parameters by
+ * name ($1..$n, the same spelling PostgreSQL uses).  The migration "lock"
+ * is SQLite's own write lock: BEGIN IMMEDIATE, waiting through a busy
+ * handler up to the lock timeout.  This file does not know about version
+ * tables or revisions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "common.h"
+#include "dialect/dialect.h"
+
+/* Without an explicit lock timeout, waiting for another writer is bounded by this. */
+#define DEFAULT_BUSY_MS 5000
+
+typedef struct sqlite_db {
+	retort_db base;
+	sqlite3 *h;
+	char version[48];
+	char *name;              /* for messages: the file path or ":memory:" */
+	int busy_ms;
+	retort_wait_cb wait_cb;
+	void *wait_payload;
+	bool waited;             /* wait_cb already called for this wait */
+	bool busy_gave_up;       /* the busy handler timed out (vs. a deadlock-style BUSY) */
+	struct timespec wait_start;
+} sqlite_db;
+
+static int db_error(sqlite_db *db, const char *what)
+{
+	if (what)
+		return retort__error_set(RETORT_ERROR_DATABASE, "%s: %s", what, sqlite3_errmsg(db->h));
+	return retort__error_set(RETORT_ERROR_DATABASE, "%s", sqlite3_errmsg(db->h));
+}
+
+static double elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) * 1000.0 +
+		(double)(now.tv_nsec - since->tv_nsec) / 1e6;
+}
+
+/*
+ * Our own busy handler instead of sqlite3_busy_timeout: the same waiting,
+ * plus telling the caller once that we are waiting for someone else.
+ */
+static int busy_handler(void *arg, int count)
+{
+	sqlite_db *db = arg;
+
+	if (count == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &db->wait_start);
+		db->busy_gave_up = false;
+		if (db->wait_cb && !db->waited && db->busy_ms > 0) {
+			db->waited = true;
+			db->wait_cb("another connection holds the SQLite write lock", db->wait_payload);
+		}
+	}
+	if (elapsed_ms(&db->wait_start) >= db->busy_ms) {
+		db->busy_gave_up = true;
+		return 0;
+	}
+	sqlite3_sleep(count < 10 ? 5 : 20);
+	return 1;
+}
+
+static int sqlite_connect(retort_db **out, const retort_url *url)
+{
+	sqlite_db *db = retort__calloc(1, sizeof(*db));
+	const char *name = url->memory || !url->path ? ":memory:" : url->path;
+	char *errmsg = NULL;
+	int rc;
+
+	*out = NULL;
+	db->name = retort__strdup(name);
+	db->busy_ms = DEFAULT_BUSY_MS;
+	rc = sqlite3_open_v2(name, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		retort__error_set(RETORT_ERROR_DATABASE, "cannot open SQLite database '%s': %s", name,
+			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 0);
+	sqlite3_busy_handler(db->h, busy_handler, db);
+	/* Off by default in SQLite; a migration tool must not silently break references. */
+	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &errmsg) != SQLITE_OK) {
+		retort__error_set(RETORT_ERROR_DATABASE, "cannot open SQLite database '%s': %s", name,
+			errmsg ? errmsg : "PRAGMA foreign_keys failed");
+		sqlite3_free(errmsg);
+		goto fail;
+	}
+	snprintf(db->version, sizeof(db->version), "SQLite %s", sqlite3_libversion());
+	*out = &db->base;
+	return 0;
+fail:
+	sqlite3_close(db->h);
+	free(db->name);
+	free(db);
+	return RETORT_ERROR;
+}
+
+static void sqlite_disconnect(retort_db *base)
+{
+	sqlite_db *db = (sqlite_db *)base;
+
+	if (!db)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db->name);
+	free(db);
+}
+
+/* Step a prepared statement to completion, discarding rows. */
+static int step_all(sqlite3_stmt *stmt)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	return rc;
+}
+
+static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_line)
+{
+	sqlite_db *db = (sqlite_db *)base;
+	const char *p = sql, *end = sql + strlen(sql), *tail;
+	unsigned line = 1;
+
+	for (;;) {
+		sqlite3_stmt *stmt = NULL;
+		int rc;
+
+		/* Find the first token ourselves so the reported line is the statement's, not the preceding comment's. */
+		p = retort__sql_skip_blank(p, end, false, &line);
+		if (p >= end)
+			return 0;
+		rc = sqlite3_prepare_v2(db->h, p, (int)(end - p), &stmt, &tail);
+		if (rc != SQLITE_OK) {
+			if (err_line)
+				*err_line = line;
+			sqlite3_finalize(stmt);
+			return db_error(db, NULL);
+		}
+		if (stmt) {
+			rc = step_all(stmt);
+			if (rc != SQLITE_DONE) {
+				if (err_line)
+					*err_line = line;
+				/* sqlite3_errmsg is only meaningful before finalize resets it. */
+				db_error(db, NULL);
+				sqlite3_finalize(stmt);
+				return RETORT_ERROR;
+			}
+			sqlite3_finalize(stmt);
+		}
+		if (tail <= p) /* cannot happen with a non-empty input; never loop forever */
+			return 0;
+		line += retort__count_newlines(p, tail);
+		p = tail;
+	}
+}
+
+/* "$12" -> 12; anything else -> 0. */
+static size_t param_number(const char *name)
+{
+	size_t n = 0;
+
+	if (!name || name[0] != '$' || !name[1])
+		return 0;
+	for (name++; *name; name++) {
+		if (*name < '0' || *name > '9' || n > 100000)
+			return 0;
+		n = n * 10 + (size_t)(*name - '0');
+	}
+	return n;
+}
+
+static int bind_params(sqlite_db *db, sqlite3_stmt *stmt, size_t nparams, const char *const *params)
+{
+	int i, count = sqlite3_bind_parameter_count(stmt);
+
+	for (i = 1; i <= count; i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i);
+		/* An anonymous "?" binds by position, a "$k" by its number. */
+		size_t k = name ? param_number(name) : (size_t)i;
+		int rc;
+
+		if (k == 0)
+			return retort__error_set(RETORT_ERROR_INTERNAL,
+				"unsupported SQL parameter '%s': write $1..$n", name);
+		if (k > nparams)
+			return retort__error_set(RETORT_ERROR_INTERNAL,
+				"SQL parameter '%s' has no value (%zu given)", name ? name : "?", nparams);
+		if (params[k - 1])
+			rc = sqlite3_bind_text(stmt, i, params[k - 1], -1, SQLITE_STATIC);
+		else
+			rc = sqlite3_bind_null(stmt, i);
+		if (rc != SQLITE_OK)
+			return db_error(db, "cannot bind parameter");
+	}
+	return 0;
+}
+
+static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
+	size_t nparams, const char *const *params)
+{
+	sqlite_db *db = (sqlite_db *)base;
+	sqlite3_stmt *stmt = NULL;
+	retort_rows *rows = NULL;
+	const char *tail = NULL;
+	int rc, error = 0, ncols, i;
+	unsigned dummy = 1;
+
+	if (out)
+		*out = NULL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &stmt, &tail) != SQLITE_OK) {
+		error = db_error(db, NULL);
+		goto done;
+	}
+	if (!stmt) {
+		error = retort__error_set(RETORT_ERROR_INTERNAL, "empty query");
+		goto done;
+	}
+	/* The tail starts after the statement's own ';': anything left is a second statement. */
+	if (tail && *retort__sql_skip_blank(tail, tail + strlen(tail), false, &dummy)) {
+		error = retort__error_set(RETORT_ERROR_INTERNAL, "query must be a single statement");
+		goto done;
+	}
+	if ((error = bind_params(db, stmt, nparams, params)) < 0)
+		goto done;
+	ncols = sqlite3_column_count(stmt);
+	{
+		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
+		for (i = 0; i < ncols; i++)
+			names[i] = retort__strdup(sqlite3_column_name(stmt, i));
+		rows = retort__rows_new((size_t)ncols, names);
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *cells[ncols > 0 ? ncols : 1];
+		for (i = 0; i < ncols; i++) {
+			const unsigned char *t = sqlite3_column_text(stmt, i);
+			cells[i] = t ? retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i)) : NULL;
+		}
+		retort__rows_add(rows, cells);
+	}
+	if (rc != SQLITE_DONE) {
+		error = db_error(db, NULL);
+		goto done;
+	}
+	if (out) {
+		*out = rows;
+		rows = NULL;
+	}
+done:
+	sqlite3_finalize(stmt);
+	retort_rows_free(rows);
+	return error;
+}
+
+static int simple(sqlite_db *db, const char *sql)
+{
+	char *errmsg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &errmsg) != SQLITE_OK) {
+		retort__error_set(RETORT_ERROR_DATABASE, "%s: %s", sql, errmsg ? errmsg : sqlite3_errmsg(db->h));
+		sqlite3_free(errmsg);
+		return RETORT_ERROR;
+	}
+	return 0;
+}
+
+static int sqlite_begin(retort_db *base)
+{
+	sqlite_db *db = (sqlite_db *)base;
+	char *errmsg = NULL;
+	int rc;
+
+	db->busy_gave_up = false;
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &errmsg);
+	if (rc == SQLITE_OK)
+		return 0;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+			"SQLite database '%s' is locked by another writer (gave up after %d s)",
+			db->name, db->busy_ms / 1000);
+	} else {
+		retort__error_set(RETORT_ERROR_DATABASE, "BEGIN IMMEDIATE: %s", errmsg ? errmsg : sqlite3_errmsg(db->h));
+	}
+	sqlite3_free(errmsg);
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? RETORT_ELOCKED : RETORT_ERROR;
+}
+
+static int sqlite_commit(retort_db *base)
+{
+	return simple((sqlite_db *)base, "COMMIT");
+}
+
+static int sqlite_rollback(retort_db *base)
+{
+	sqlite_db *db = (sqlite_db *)base;
+
+	/* A failed statement may already have rolled the transaction back. */
+	if (sqlite3_get_autocommit(db->h))
+		return 0;
+	return simple(db, "ROLLBACK");
+}
+
+static int sqlite_lock(retort_db *base, const char *key, int timeout_s,
+	retort_wait_cb wait_cb, void *payload)
+{
+	sqlite_db *db = (sqlite_db *)base;
+
+	(void)key; /* one database, one write lock: the key has nothing to select */
+	db->busy_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
+	db->wait_cb = wait_cb;
+	db->wait_payload = payload;
+	db->waited = false;
+	return 0;
+}
+
+static int sqlite_unlock(retort_db *base, const char *key)
+{
+	sqlite_db *db = (sqlite_db *)base;
+
+	(void)key;
+	db->wait_cb = NULL;
+	db->wait_payload = NULL;
+	db->busy_ms = DEFAULT_BUSY_MS;
+	return 0;
+}
+
+/* Always quoted: SQLite has many keywords and quoting is never wrong. */
+static void sqlite_quote_ident(retort_buf *out, const char *ident)
+{
+	retort_buf_putc(out, '"');
+	retort_buf_put_doubled(out, ident, '"');
+	retort_buf_putc(out, '"');
+}
+
+static void sqlite_quote_literal(retort_buf *out, const char *value)
+{
+	if (!value) {
+		retort_buf_puts(out, "NULL");
+		return;
+	}
+	retort_buf_putc(out, '\'');
+	retort_buf_put_doubled(out, value, '\'');
+	retort_buf_putc(out, '\'');
+}
+
+static int sqlite_table_exists(bool *out, retort_db *base, const char *schema, const char *name)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	retort_rows *rows = NULL;
+	const char *params[] = { name };
+	int error;
+
+	*out = false;
+	retort_buf_puts(&sql, "SELECT 1 FROM ");
+	if (schema) {
+		sqlite_quote_ident(&sql, schema);
+		retort_buf_putc(&sql, '.');
+	}
+	/* Table names are case-insensitive in SQLite, hence NOCASE. */
+	retort_buf_puts(&sql, "sqlite_master WHERE type = 'table' AND name = $1 COLLATE NOCASE");
+	if ((error = sqlite_query(&rows, base, sql.ptr, 1, params)) < 0)
+		goto done;
+	*out = rows->nrows > 0;
+done:
+	retort_rows_free(rows);
+	retort_buf_dispose(&sql);
+	return error;
+}
+
+static const char *sqlite_server_version(retort_db *base)
+{
+	return ((sqlite_db *)base)->version;
+}
+
+/*
+ * Offline splitting: a statement ends at a ';' where sqlite3_complete()
+ * agrees the text so far is complete.  sqlite3_complete knows quotes,
+ * comments and CREATE TRIGGER ... BEGIN ... END, so testing each ';'
+ * candidate is enough; text after the last ';' is a final statement.
+ */
+static int sqlite_split(const char *sql, retort_stmt_cb cb, void *payload)
+{
+	const char *start = sql, *p = sql, *end = sql + strlen(sql);
+	unsigned line = 1; /* line of `start` */
+	retort_buf seg = RETORT_BUF_INIT;
+	int rc = 0;
+
+	for (; p <= end; p++) {
+		const char *first;
+		unsigned first_line;
+
+		if (p < end && *p != ';')
+			continue;
+		if (p < end) {
+			retort_buf_clear(&seg);
+			retort_buf_put(&seg, start, (size_t)(p - start + 1));
+			if (!sqlite3_complete(seg.ptr))
+				continue;
+		}
+		first_line = line;
+		first = retort__sql_skip_blank(start, p, false, &first_line);
+		if (first < p && (rc = cb(start, (size_t)(p - start), first_line, payload)) != 0)
+			break;
+		if (p == end)
+			break;
+		line += retort__count_newlines(start, p + 1);
+		start = p + 1;
+	}
+	retort_buf_dispose(&seg);
+	return rc;
+}
+
+const retort_dialect retort__dialect_sqlite = {
+	.version = RETORT_DIALECT_VERSION,
+	.id = RETORT_DIALECT_SQLITE,
+	.name = "sqlite",
+	.connect = sqlite_connect,
+	.disconnect = sqlite_disconnect,
+	.exec_script = sqlite_exec_script,
+	.query = sqlite_query,
+	.split = sqlite_split,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.transactional_ddl = true,
+	.lock = sqlite_lock,
+	.unlock = sqlite_unlock,
+	.quote_ident = sqlite_quote_ident,
+	.quote_literal = sqlite_quote_literal,
+	.table_exists = sqlite_table_exists,
+	.server_version = sqlite_server_version,
+};
