@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common.h"
 #include "config.h"
 #include "vec.h"
 
@@ -64,7 +65,7 @@ typedef struct cli_usage {
 } cli_usage;
 
 /* Returned by cli_parse when --help was printed: the command returns 0. */
-#define CLI_PARSED_HELP 1
+#define CLI_PARSED_HELP 100
 
 /*
  * Parse argv[1..] (argv[0] is the command name) against `opts` plus the
@@ -76,6 +77,10 @@ typedef struct cli_usage {
  */
 int cli_parse(int argc, char **argv, const cli_option *opts, const cli_usage *usage,
 	cli_global *g, retort_vec *positional);
+
+/* The loop behind cli_parse; main() uses it to read options before the command. */
+int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, const cli_usage *usage,
+	cli_global *g, retort_vec *positional, bool stop_at_positional, int *next);
 
 /* Print "usage: retort NAME SYNOPSIS" and the option table to `f`. */
 void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage);

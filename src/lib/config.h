@@ -20,7 +20,8 @@ typedef struct retort_config {
 	char *section;                 /* "retort" or -n NAME */
 
 	char *script_location;         /* absolute */
-	char *url;                     /* after --url / RETORT_URL */
+	char *url;                     /* after --url / RETORT_URL; NULL when unset */
+	const char *url_origin;        /* "--url", "RETORT_URL", or NULL: from the file */
 	unsigned url_line;             /* line of `url` in the file, 0 if overridden */
 	char *version_table;           /* "retort_version" */
 	char *version_table_schema;    /* NULL = default schema */
@@ -59,6 +60,14 @@ typedef struct retort_config_opts {
  */
 int retort_config_load(retort_config **out, const retort_config_opts *opts);
 void retort_config_free(retort_config *cfg);
+
+struct retort_url;
+/*
+ * Parse the configured URL.  A missing or malformed URL is a configuration
+ * error naming where it came from: "retort.ini:4: malformed database URL
+ * ..." or "--url: ..." / "RETORT_URL: ...".
+ */
+int retort_config_db_url(struct retort_url **out, const retort_config *cfg);
 
 /*
  * Expand ${VAR} and ${VAR:-default} (and $$ for a literal $) from the

@@ -1,0 +1,117 @@
+/*
+ * main.c - the retort command: global options, then dispatch through the
+ * command table in cli.h.  Each command lives in its own cmd_<name>.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+	const char *name;
+	cli_command_fn fn;
+	const char *summary;
+} command;
+
+#define CLI_ENTRY(id, text) { #id, cmd_##id, text },
+static command commands[] = {
+	CLI_COMMANDS(CLI_ENTRY)
+};
+#undef CLI_ENTRY
+
+static const cli_usage main_usage = {
+	"", "[global options] COMMAND [options] [ARGS]",
+	"retort: schema migrations for SQLite and PostgreSQL", NULL,
+};
+
+static void print_name(char *out, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < n; i++)
+		out[i] = name[i] == '_' ? '-' : name[i];
+	out[i] = '\0';
+}
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: retort [global options] COMMAND [options] [ARGS]\n\n");
+	fprintf(f, "Schema migrations for SQLite and PostgreSQL.\n\ncommands:\n");
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(commands); i++) {
+		char name[32];
+		print_name(name, sizeof(name), commands[i].name);
+		fprintf(f, "  %-16s %s\n", name, commands[i].summary);
+	}
+	fprintf(f, "\nglobal options (before or after the command):\n"
+		"  -c, --config FILE          configuration file (default: $RETORT_CONFIG or ./retort.ini)\n"
+		"  -n, --name NAME            use section [NAME] of the configuration\n"
+		"      --url URL              database URL (overrides the configuration and $RETORT_URL)\n"
+		"  -x KEY=VALUE               extra argument for scripts and templates (repeatable)\n"
+		"  -q, --quiet / -v, --verbose\n"
+		"      --json                 machine-readable output (read-only commands)\n"
+		"      --color WHEN           auto, always or never (NO_COLOR is respected)\n"
+		"      --version              print the version\n\n"
+		"Exit status: 0 success, 1 failure (or findings for check, drift, lint),\n"
+		"2 usage or configuration error.  'retort COMMAND --help' for details.\n");
+}
+
+/* Command names use hyphens on the command line, underscores in C. */
+static const command *find_command(const char *name)
+{
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(commands); i++) {
+		const char *a = commands[i].name, *b = name;
+		while (*a && (*a == *b || (*a == '_' && *b == '-')))
+			a++, b++;
+		if (!*a && !*b)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	cli_global g;
+	retort_vec ignored = RETORT_VEC_INIT;
+	const command *cmd;
+	int next = 1, rc;
+
+	memset(&g, 0, sizeof(g));
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("retort %s\n", retort_version());
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	rc = cli__parse_args(argc, argv, 1, NULL, &main_usage, &g, &ignored, true, &next);
+	retort_vec_dispose(&ignored, false);
+	if (rc == CLI_PARSED_HELP || (rc == 0 && next >= argc)) {
+		/* `retort --help` and bare `retort` both show the command list. */
+		if (rc == 0 && next >= argc) {
+			print_help(stderr);
+			retort_vec_dispose(&g.xargs, false);
+			return CLI_EXIT_USAGE;
+		}
+		print_help(stdout);
+		retort_vec_dispose(&g.xargs, false);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (!(cmd = find_command(argv[next]))) {
+		cli_error("unknown command '%s' (see 'retort --help')", argv[next]);
+		retort_vec_dispose(&g.xargs, false);
+		return CLI_EXIT_USAGE;
+	}
+	{
+		char name[32];
+		print_name(name, sizeof(name), cmd->name);
+		argv[next] = name;
+		rc = cmd->fn(argc - next, argv + next, &g);
+	}
+	retort_vec_dispose(&g.xargs, false);
+	fflush(stdout);
+	return rc;
+}

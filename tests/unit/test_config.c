@@ -1,0 +1,346 @@
+/*
+ * test_config.c - retort.ini: defaults, every key, interpolation, sections,
+ * overrides, and errors that name the file and line.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "config.h"
+#include "harness/suites.h"
+
+static char dir[PATH_MAX];
+static char ini[PATH_MAX + 16];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/retort-config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ini, sizeof(ini), "%s/retort.ini", dir);
+	unsetenv("RETORT_URL");
+	unsetenv("RETORT_CONFIG");
+	unsetenv("CC");
+}
+
+static void teardown(void)
+{
+	unlink(ini);
+	rmdir(dir);
+}
+
+static void write_ini(const char *text)
+{
+	FILE *f = fopen(ini, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static retort_config *load_ok(const char *text)
+{
+	retort_config_opts opts = { .path = ini };
+	retort_config *cfg = NULL;
+	int rc;
+
+	write_ini(text);
+	rc = retort_config_load(&cfg, &opts);
+	ck_assert_msg(rc == 0, "config should load: %s\n%s", rc ? retort_error_last()->message : "", text);
+	return cfg;
+}
+
+/* Load `text` expecting a configuration error whose message contains `want`. */
+static void load_fails(const char *text, const char *want)
+{
+	retort_config_opts opts = { .path = ini };
+	retort_config *cfg = NULL;
+	int rc;
+
+	write_ini(text);
+	rc = retort_config_load(&cfg, &opts);
+	ck_assert_msg(rc == RETORT_EUSAGE, "config should fail with '%s' (rc %d):\n%s", want, rc, text);
+	ck_assert_ptr_null(cfg);
+	ck_assert_int_eq(retort_error_last()->klass, RETORT_ERROR_CONFIG);
+	ck_assert_msg(strstr(retort_error_last()->message, want) != NULL,
+		"error '%s' lacks '%s'", retort_error_last()->message, want);
+}
+
+static char *in_dir(const char *name)
+{
+	return retort__path_join(dir, name);
+}
+
+START_TEST(test_config__defaults)
+{
+	retort_config *cfg = load_ok("[retort]\nscript_location = migrations\nurl = sqlite:///app.db\n");
+	char *loc = in_dir("migrations"), *versions = in_dir("migrations/versions");
+
+	ck_assert_str_eq(cfg->script_location, loc);
+	ck_assert_str_eq(cfg->url, "sqlite:///app.db");
+	ck_assert_str_eq(cfg->version_table, "retort_version");
+	ck_assert_ptr_null(cfg->version_table_schema);
+	ck_assert_str_eq(cfg->history_table, "retort_history");
+	ck_assert_uint_eq(cfg->version_locations.len, 1);
+	ck_assert_str_eq(cfg->version_locations.items[0], versions);
+	ck_assert(!cfg->recursive_version_locations);
+	ck_assert_str_eq(cfg->file_template, "%(rev)s_%(slug)s");
+	ck_assert_int_eq(cfg->truncate_slug_length, 40);
+	ck_assert_str_eq(cfg->default_format, "sql");
+	ck_assert(cfg->transaction_per_migration);
+	ck_assert_uint_eq(cfg->target_schema.len, 0);
+	ck_assert_ptr_null(cfg->dev_url);
+	ck_assert_int_eq(cfg->lock_timeout, 60);
+	ck_assert_str_eq(cfg->cc, "cc");
+	ck_assert_str_eq(cfg->cflags, "");
+	ck_assert_ptr_null(cfg->post_write_hook);
+	ck_assert_str_eq(cfg->section, "retort");
+	free(loc);
+	free(versions);
+	retort_config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_config__every_key)
+{
+	retort_config *cfg = load_ok(
+		"[retort]\n"
+		"script_location = /abs/migrations\n"
+		"url = postgresql://app@db/prod\n"
+		"version_table = alembic_version\n"
+		"version_table_schema = meta\n"
+		"history_table = none\n"
+		"version_locations = a b\n"
+		"  c\n"
+		"recursive_version_locations = yes\n"
+		"file_template = %(year)d_%(rev)s\n"
+		"truncate_slug_length = 12\n"
+		"default_format = c\n"
+		"transaction_per_migration = off\n"
+		"target_schema = schema.sql /abs/extra.sql\n"
+		"dev_url = sqlite://\n"
+		"include_schemas = public, app_*\n"
+		"exclude_tables = tmp_* audit\n"
+		"lock_timeout = 5\n"
+		"cc = clang\n"
+		"cflags = -O2 -g\n"
+		"post_write_hook = sqlfmt {file}\n");
+	char *a = in_dir("a"), *schema = in_dir("schema.sql");
+
+	ck_assert_str_eq(cfg->script_location, "/abs/migrations");
+	ck_assert_str_eq(cfg->version_table, "alembic_version");
+	ck_assert_str_eq(cfg->version_table_schema, "meta");
+	ck_assert_ptr_null(cfg->history_table);
+	ck_assert_uint_eq(cfg->version_locations.len, 3);
+	ck_assert_str_eq(cfg->version_locations.items[0], a);
+	ck_assert(cfg->recursive_version_locations);
+	ck_assert_str_eq(cfg->file_template, "%(year)d_%(rev)s");
+	ck_assert_int_eq(cfg->truncate_slug_length, 12);
+	ck_assert_str_eq(cfg->default_format, "c");
+	ck_assert(!cfg->transaction_per_migration);
+	ck_assert_uint_eq(cfg->target_schema.len, 2);
+	ck_assert_str_eq(cfg->target_schema.items[0], schema);
+	ck_assert_str_eq(cfg->target_schema.items[1], "/abs/extra.sql");
+	ck_assert_str_eq(cfg->dev_url, "sqlite://");
+	ck_assert_uint_eq(cfg->include_schemas.len, 2);
+	ck_assert_str_eq(cfg->include_schemas.items[1], "app_*");
+	ck_assert_uint_eq(cfg->exclude_tables.len, 2);
+	ck_assert_int_eq(cfg->lock_timeout, 5);
+	ck_assert_str_eq(cfg->cc, "clang");
+	ck_assert_str_eq(cfg->cflags, "-O2 -g");
+	ck_assert_str_eq(cfg->post_write_hook, "sqlfmt {file}");
+	free(a);
+	free(schema);
+	retort_config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_config__interpolation)
+{
+	char *out;
+
+	setenv("RETORT_T_HOST", "db.internal", 1);
+	setenv("RETORT_T_EMPTY", "", 1);
+	unsetenv("RETORT_T_UNSET");
+	ck_assert_int_eq(retort_config_interpolate(&out, "postgresql://${RETORT_T_HOST}/x"), 0);
+	ck_assert_str_eq(out, "postgresql://db.internal/x");
+	free(out);
+	ck_assert_int_eq(retort_config_interpolate(&out, "${RETORT_T_UNSET:-sqlite:///d.db}"), 0);
+	ck_assert_str_eq(out, "sqlite:///d.db");
+	free(out);
+	ck_assert_int_eq(retort_config_interpolate(&out, "${RETORT_T_EMPTY:-fallback}"), 0);
+	ck_assert_str_eq(out, "fallback");
+	free(out);
+	ck_assert_int_eq(retort_config_interpolate(&out, "${RETORT_T_HOST:-unused}"), 0);
+	ck_assert_str_eq(out, "db.internal");
+	free(out);
+	ck_assert_int_eq(retort_config_interpolate(&out, "a${RETORT_T_UNSET}b $$HOME $x"), 0);
+	ck_assert_str_eq(out, "ab $HOME $x");
+	free(out);
+	ck_assert_int_eq(retort_config_interpolate(&out, "x ${RETORT_T_HOST"), RETORT_EUSAGE);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(strstr(retort_error_last()->message, "unterminated '${'"));
+	ck_assert_int_eq(retort_config_interpolate(&out, "${}"), RETORT_EUSAGE);
+	ck_assert_int_eq(retort_config_interpolate(&out, "${A B}"), RETORT_EUSAGE);
+}
+END_TEST
+
+START_TEST(test_config__interpolated_in_file)
+{
+	retort_config *cfg;
+
+	setenv("RETORT_T_DB", "from_env.db", 1);
+	cfg = load_ok("[retort]\nscript_location = m\nurl = sqlite:///${RETORT_T_DB}\nlock_timeout = ${RETORT_T_NOPE:-7}\n");
+	ck_assert_str_eq(cfg->url, "sqlite:///from_env.db");
+	ck_assert_int_eq(cfg->lock_timeout, 7);
+	retort_config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_config__errors_name_file_and_line)
+{
+	char want[2 * PATH_MAX + 256];
+
+	snprintf(want, sizeof(want), "%s:3: unknown key 'scirpt_location' in section [retort]", ini);
+	load_fails("# comment\n[retort]\nscirpt_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: section [retort] has no 'script_location'", ini);
+	load_fails("\n[retort]\nurl = sqlite:///a.db\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: unterminated '${'", ini);
+	load_fails("[retort]\nscript_location = m\nurl = ${RETORT_URL\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: malformed database URL 'mysql://x/y'", ini);
+	load_fails("[retort]\nscript_location = m\nurl = mysql://x/y\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: malformed database URL 'postgresql://u:***@h:x/d'", ini);
+	load_fails("[retort]\nscript_location = m\nurl = postgresql://u:pw@h:x/d\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: malformed line", ini);
+	load_fails("[retort]\nthis is not a key\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:4: 'transaction_per_migration' must be true or false, not 'maybe'", ini);
+	load_fails("[retort]\nscript_location = m\n\ntransaction_per_migration = maybe\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: 'lock_timeout' must be a whole number", ini);
+	load_fails("[retort]\nlock_timeout = soon\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: key 'url' is set twice", ini);
+	load_fails("[retort]\nurl = sqlite://\nurl = sqlite://\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:5: unknown key 'bogus' in section [other]", ini);
+	load_fails("[retort]\nscript_location = m\n\n[other]\nbogus = 1\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: line longer than", ini);
+	{
+		char text[600];
+		snprintf(text, sizeof(text), "[retort]\nurl = sqlite:///%0300d.db\nscript_location = m\n", 0);
+		load_fails(text, want);
+	}
+}
+END_TEST
+
+START_TEST(test_config__sections_and_overrides)
+{
+	retort_config_opts opts = { .path = ini, .section = "reports" };
+	const char *xargs[] = { "tenant=acme", "dry=1" };
+	retort_config *cfg = NULL;
+	char want[2 * PATH_MAX + 256];
+
+	write_ini("[retort]\nscript_location = main\nurl = sqlite:///main.db\n"
+		"[reports]\nscript_location = reports\nurl = sqlite:///reports.db\n");
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), 0);
+	ck_assert_str_eq(cfg->section, "reports");
+	ck_assert_str_eq(cfg->url, "sqlite:///reports.db");
+	retort_config_free(cfg);
+
+	opts.section = "missing";
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), RETORT_EUSAGE);
+	snprintf(want, sizeof(want), "%s: no section [missing]", ini);
+	ck_assert_str_eq(retort_error_last()->message, want);
+
+	/* RETORT_URL beats the file, --url beats RETORT_URL. */
+	opts.section = NULL;
+	setenv("RETORT_URL", "sqlite:///env.db", 1);
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), 0);
+	ck_assert_str_eq(cfg->url, "sqlite:///env.db");
+	retort_config_free(cfg);
+	opts.url = "sqlite:///flag.db";
+	opts.xargs = xargs;
+	opts.nxargs = 2;
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), 0);
+	ck_assert_str_eq(cfg->url, "sqlite:///flag.db");
+	ck_assert_str_eq(retort_map_get(&cfg->xargs, "tenant"), "acme");
+	ck_assert_str_eq(retort_map_get(&cfg->xargs, "dry"), "1");
+	retort_config_free(cfg);
+
+	/* A bad override names where it came from. */
+	opts.url = "oracle://x";
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), RETORT_EUSAGE);
+	ck_assert(retort__starts_with(retort_error_last()->message, "--url: malformed database URL"));
+	opts.url = NULL;
+	setenv("RETORT_URL", "nope", 1);
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), RETORT_EUSAGE);
+	ck_assert(retort__starts_with(retort_error_last()->message, "RETORT_URL: malformed database URL"));
+	unsetenv("RETORT_URL");
+
+	{
+		const char *bad[] = { "novalue" };
+		opts.xargs = bad;
+		opts.nxargs = 1;
+		ck_assert_int_eq(retort_config_load(&cfg, &opts), RETORT_EUSAGE);
+		ck_assert_str_eq(retort_error_last()->message, "malformed -x 'novalue': expected KEY=VALUE");
+	}
+}
+END_TEST
+
+START_TEST(test_config__finding_the_file)
+{
+	retort_config_opts opts = { 0 };
+	retort_config *cfg = NULL;
+	char cwd[PATH_MAX];
+
+	write_ini("[retort]\nscript_location = m\n");
+	setenv("RETORT_CONFIG", ini, 1);
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), 0);
+	ck_assert_str_eq(cfg->path, ini);
+	ck_assert_ptr_null(cfg->url); /* url is only required by commands that connect */
+	retort_config_free(cfg);
+	unsetenv("RETORT_CONFIG");
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), 0);
+	ck_assert_str_eq(cfg->path, "retort.ini");
+	retort_config_free(cfg);
+	ck_assert_int_eq(chdir("/"), 0);
+	ck_assert_int_eq(retort_config_load(&cfg, &opts), RETORT_ENOTFOUND);
+	ck_assert_int_eq(retort_error_last()->klass, RETORT_ERROR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(retort_error_last()->message, "cannot find config 'retort.ini'"));
+	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
+RETORT_SUITE(config)
+
+Suite *suite_config(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tl = tcase_create("retort_config_load");
+	TCase *ti = tcase_create("retort_config_interpolate");
+
+	tcase_add_checked_fixture(tl, setup, teardown);
+	tcase_add_checked_fixture(ti, setup, teardown);
+	tcase_add_test(tl, test_config__defaults);
+	tcase_add_test(tl, test_config__every_key);
+	tcase_add_test(tl, test_config__interpolated_in_file);
+	tcase_add_test(tl, test_config__errors_name_file_and_line);
+	tcase_add_test(tl, test_config__sections_and_overrides);
+	tcase_add_test(tl, test_config__finding_the_file);
+	tcase_add_test(ti, test_config__interpolation);
+	suite_add_tcase(s, tl);
+	suite_add_tcase(s, ti);
+	return s;
+}
