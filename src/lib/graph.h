@@ -31,7 +31,18 @@ struct retort_revision {
 	retort_vec dependencies;    /* retort_revision *: resolved Depends On */
 	retort_vec dependents;      /* retort_revision *: reverse of dependencies */
 	size_t topo;                /* index in topological order, bases first */
+	/*
+	 * Branch labels in effect (borrowed strings): a label declared on a
+	 * revision applies to it, every descendant, and the ancestors up to the
+	 * nearest branch or merge point, as in Alembic.
+	 */
+	retort_vec labels;
 };
+
+/* Branch point: several children.  Merge point: several parents. */
+bool retort_revision_is_branch_point(const retort_revision *rev);
+bool retort_revision_is_merge_point(const retort_revision *rev);
+bool retort_revision_is_head(const retort_revision *rev);
 
 typedef struct retort_graph retort_graph;
 
@@ -49,6 +60,12 @@ retort_revision *retort_graph_get(const retort_graph *graph, const char *id);
 /* Heads (no children) and bases (no parents), in topological order; borrowed items. */
 const retort_vec *retort_graph_heads(const retort_graph *graph);
 const retort_vec *retort_graph_bases(const retort_graph *graph);
+/*
+ * Heads when dependencies count as down revisions (`heads
+ * --resolve-dependencies`): no children and no dependents.  Appended to
+ * `out` in topological order.
+ */
+void retort_graph_heads_resolved(retort_vec *out, const retort_graph *graph);
 
 /*
  * Resolve one identifier (SPEC section 4) to a set of revisions, appended
@@ -59,6 +76,16 @@ const retort_vec *retort_graph_bases(const retort_graph *graph);
  */
 int retort_graph_resolve(retort_vec *out, const retort_graph *graph,
 	const char *ident, const char *const *current, size_t ncurrent);
+
+/*
+ * Resolve a range "A:B" (either side may be empty: base / heads) to the
+ * revisions that are descendants-or-self of A and ancestors-or-self of B,
+ * newest first (reverse topological order).  A plain identifier X means
+ * "X alone" except "heads"/"base" style sets, which are taken whole.
+ * Errors when A is not an ancestor of B.
+ */
+int retort_graph_range(retort_vec *out, const retort_graph *graph, const char *range,
+	const char *const *current, size_t ncurrent);
 
 /* One step of a plan. */
 typedef enum retort_direction {

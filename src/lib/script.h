@@ -39,10 +39,27 @@ typedef struct retort_script {
 	unsigned downgrade_line;
 
 	char checksum[65];          /* hex SHA-256 of the whole file */
+
+	/*
+	 * Whether a downgrade exists: for SQL, a retort:downgrade section; for
+	 * C, a definition of downgrade() in the source (the compiler has the
+	 * final word, but a plan must refuse before anything runs).
+	 */
+	bool has_downgrade;
 } retort_script;
 
+/*
+ * Parse `text` (the file's bytes, `len` of them) read from `path`; the
+ * format follows the extension (".c" = C, anything else SQL).  Errors are
+ * class SCRIPT and start with "path:line: ".
+ */
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len);
+/* Read and parse a file. */
 int retort_script_load(retort_script **out, const char *path);
+/* Lowercase hex SHA-256 of `len` bytes into out[65]. */
+void retort_script_sha256(char out[65], const void *data, size_t len);
+/* Whether `id` may be a revision id (no whitespace, ',', '@', '+', '-', ':'; 1-32 chars). */
+bool retort_script_id_valid(const char *id);
 void retort_script_free(retort_script *script);
 
 #endif

@@ -1,0 +1,477 @@
+/*
+ * script.c - parse one revision file: the header comment that links it into
+ * the graph, the SQL sections, and the file's checksum.
+ *
+ * The header is the leading comment block: "-- " lines for SQL, the first
+ * slash-star comment for C.  Its first line is the message; then "Key: value"
+ * lines.  Being strict here (unknown keys and stray lines are errors) is what
+ * lets the graph trust the header: a misspelt "Depends on" must not silently
+ * drop an ordering edge.  This module does not resolve ids against other
+ * scripts (graph.c does) and does not split SQL into statements.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "common.h"
+#include "script.h"
+
+/* A line of the header with the comment decoration removed. */
+typedef struct hline {
+	char *text;     /* owned, trimmed */
+	unsigned line;  /* 1-based line in the file */
+} hline;
+
+typedef struct parser {
+	const char *path;
+	retort_script *s;
+	bool seen[6];
+} parser;
+
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
+static const char *const key_names[] = {
+	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
+};
+
+void retort_script_sha256(char out[65], const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	unsigned int i;
+
+	/* EVP_Digest cannot fail for SHA-256 short of OOM; zeros keep it defined. */
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		mdlen = 0;
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * i] = '\0';
+}
+
+bool retort_script_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 32)
+		return false;
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p <= ' ' || strchr(",@+-:", *p))
+			return false;
+	return true;
+}
+
+void retort_script_free(retort_script *s)
+{
+	if (!s)
+		return;
+	free(s->path);
+	free(s->revision);
+	retort_vec_dispose(&s->revises, true);
+	retort_vec_dispose(&s->branch_labels, true);
+	retort_vec_dispose(&s->depends_on, true);
+	free(s->message);
+	free(s->create_date);
+	free(s->upgrade_sql);
+	free(s->downgrade_sql);
+	free(s);
+}
+
+/* Split "a, b,c" into trimmed, non-empty items. */
+static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, bool ids)
+{
+	char *copy = retort__strdup(value);
+	char *save = NULL;
+	int error = 0;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		retort__trim(tok);
+		if (!*tok)
+			continue;
+		/* Depends On may name a label ("auth" or "auth@head"), so only Revises is an id. */
+		if (ids && !retort_script_id_valid(tok)) {
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: invalid revision id '%s' in Revises", p->path, line, tok);
+			break;
+		}
+		retort_vec_push(out, retort__strdup(tok));
+	}
+	free(copy);
+	return error;
+}
+
+static int parse_bool(bool *out, const char *v)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(yes); i++) {
+		if (!retort__strcasecmp(v, yes[i]))
+			return *out = true, 0;
+		if (!retort__strcasecmp(v, no[i]))
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+/* Returns the key index, -1 when `name` is no key. */
+static int key_index(const char *name)
+{
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(key_names); i++)
+		if (!retort__strcasecmp(name, key_names[i]))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Split "Key: value" when the part before the colon looks like a key (words
+ * of letters and spaces): *key is a trimmed copy to free, *value points into
+ * `text` (already trimmed at its end by the caller).
+ */
+static bool split_key(const char *text, char **key, const char **value)
+{
+	const char *colon = strchr(text, ':');
+
+	if (!colon || colon == text)
+		return false;
+	for (const char *q = text; q < colon; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == ' ' || *q == '_'))
+			return false;
+	*key = retort__trim(retort__strndup(text, (size_t)(colon - text)));
+	*value = colon + 1;
+	while (**value == ' ' || **value == '\t')
+		(*value)++;
+	return true;
+}
+
+static int apply_key(parser *p, int k, const char *key, const char *value, unsigned line)
+{
+	retort_script *s = p->s;
+
+	if (p->seen[k])
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:%u: duplicate header key '%s'", p->path, line, key);
+	p->seen[k] = true;
+	switch (k) {
+	case K_REVISION:
+		if (!retort_script_id_valid(value))
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: invalid revision id '%s' (1-32 characters, none of ',@+-:' or spaces)",
+				p->path, line, value);
+		s->revision = retort__strdup(value);
+		s->header_line = line;
+		return 0;
+	case K_REVISES:
+		return split_list(p, &s->revises, value, line, true);
+	case K_DATE:
+		s->create_date = *value ? retort__strdup(value) : NULL;
+		return 0;
+	case K_LABELS:
+		return split_list(p, &s->branch_labels, value, line, false);
+	case K_DEPENDS:
+		return split_list(p, &s->depends_on, value, line, false);
+	case K_TRANSACTIONAL:
+		if (parse_bool(&s->transactional, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * The header lines, decoration removed.  The first non-empty line is the
+ * message unless it is already a key; lines up to the first empty one
+ * continue the message; after that, every non-empty line is a key.
+ */
+static int parse_header(parser *p, hline *lines, size_t n)
+{
+	bool in_message = true, have_message = false;
+	int error = 0;
+
+	for (size_t i = 0; i < n && !error; i++) {
+		const char *text = lines[i].text, *value;
+		char *key = NULL;
+		int k = -1;
+
+		if (!*text) {
+			if (have_message)
+				in_message = false;
+			continue;
+		}
+		if (split_key(text, &key, &value)) {
+			if ((k = key_index(key)) >= 0) {
+				in_message = false;
+				error = apply_key(p, k, key, value, lines[i].line);
+			} else if (!in_message) {
+				error = retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: unknown header key '%s' (expected Revision ID, Revises, "
+					"Create Date, Branch Labels, Depends On or Transactional)",
+					p->path, lines[i].line, key);
+			}
+			free(key);
+			if (k >= 0 || error)
+				continue;
+			/* otherwise: a message line that happens to hold a colon */
+		}
+		if (in_message) {
+			if (!have_message)
+				p->s->message = retort__strdup(lines[i].text);
+			have_message = true;
+			continue;
+		}
+		error = retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:%u: malformed header line '%s' (expected 'Key: value')",
+			p->path, lines[i].line, lines[i].text);
+	}
+	if (!error && !p->s->revision)
+		error = retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:1: header has no 'Revision ID:' line", p->path);
+	return error;
+}
+
+/* Next line of text: [*pos, *end) without the newline; false at the end. */
+static bool next_line(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+	const char *nl;
+
+	if (*pos >= len)
+		return false;
+	*start = *pos;
+	nl = memchr(text + *pos, '\n', len - *pos);
+	*end = nl ? (size_t)(nl - text) : len;
+	*pos = nl ? *end + 1 : len;
+	if (*end > *start && text[*end - 1] == '\r')
+		(*end)--;
+	return true;
+}
+
+static void push_line(hline **lines, size_t *n, size_t *cap, const char *s, size_t len, unsigned line)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*lines = retort__realloc(*lines, *cap * sizeof(**lines));
+	}
+	(*lines)[*n].text = retort__trim(retort__strndup(s, len));
+	(*lines)[*n].line = line;
+	(*n)++;
+}
+
+static bool is_marker(const char *s, size_t len, const char *marker)
+{
+	size_t m = strlen(marker);
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len == m && !memcmp(s, marker, m);
+}
+
+/* Collect the "--" header of a SQL file; *body_pos is where it stops. */
+static void sql_header(const char *text, size_t len, hline **lines, size_t *n, size_t *cap,
+	size_t *body_pos, unsigned *body_line)
+{
+	size_t pos = 0, a, b, before = 0;
+	unsigned line = 0;
+
+	while ((before = pos, next_line(text, len, &pos, &a, &b))) {
+		line++;
+		if (b - a >= 2 && text[a] == '-' && text[a + 1] == '-' &&
+			!is_marker(text + a, b - a, "-- retort:upgrade") &&
+			!is_marker(text + a, b - a, "-- retort:downgrade")) {
+			push_line(lines, n, cap, text + a + 2, b - a - 2, line);
+			continue;
+		}
+		if (*n == 0 && a == b)
+			continue; /* blank lines before the header */
+		pos = before;
+		line--;
+		break;
+	}
+	*body_pos = pos;
+	*body_line = line;
+}
+
+/* Collect the lines of the first comment of a C file. */
+static int c_header(parser *p, const char *text, size_t len, hline **lines, size_t *n, size_t *cap)
+{
+	size_t pos = 0, a, b;
+	unsigned line = 0;
+	bool open = false;
+
+	while (next_line(text, len, &pos, &a, &b)) {
+		const char *s = text + a, *e = text + b, *close;
+
+		line++;
+		if (!open) {
+			while (s < e && (*s == ' ' || *s == '\t'))
+				s++;
+			if (s == e)
+				continue;
+			if (e - s < 2 || s[0] != '/' || s[1] != '*')
+				return retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: a C revision must start with a /* header comment */", p->path, line);
+			open = true;
+			s += 2;
+		} else {
+			while (s < e && (*s == ' ' || *s == '\t'))
+				s++;
+			if (s < e && *s == '*' && !(e - s >= 2 && s[1] == '/'))
+				s++;
+		}
+		close = NULL;
+		for (const char *q = s; q + 1 < e; q++)
+			if (q[0] == '*' && q[1] == '/') {
+				close = q;
+				break;
+			}
+		push_line(lines, n, cap, s, (size_t)((close ? close : e) - s), line);
+		if (close)
+			return 0;
+	}
+	return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: unterminated header comment", p->path, line);
+}
+
+/* Split the SQL after the header into its upgrade and downgrade sections. */
+static int sql_sections(parser *p, const char *text, size_t len, size_t pos, unsigned line)
+{
+	retort_script *s = p->s;
+	char **cur = NULL;
+	size_t a, b, body_start = 0;
+	unsigned up_marker = 0;
+
+	for (;;) {
+		size_t before = pos;
+		bool more = next_line(text, len, &pos, &a, &b);
+		bool up = more && is_marker(text + a, b - a, "-- retort:upgrade");
+		bool down = more && is_marker(text + a, b - a, "-- retort:downgrade");
+
+		if (more)
+			line++;
+		if (!more || up || down) {
+			if (cur) {
+				retort_buf body = RETORT_BUF_INIT;
+				retort_buf_put(&body, text + body_start, before - body_start);
+				retort_buf_rtrim(&body);
+				if (body.asize == 0)
+					retort_buf_grow(&body, 1);
+				*cur = retort_buf_detach(&body);
+			}
+			if (!more)
+				break;
+			if ((up && s->upgrade_sql) || (down && s->downgrade_sql))
+				return retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: second '%s' section", p->path, line, up ? "-- retort:upgrade" : "-- retort:downgrade");
+			cur = up ? &s->upgrade_sql : &s->downgrade_sql;
+			*cur = retort__strdup(""); /* marks the section as seen */
+			if (up) {
+				s->upgrade_line = line + 1;
+				up_marker = line;
+			} else {
+				s->downgrade_line = line + 1;
+			}
+			body_start = pos;
+			continue;
+		}
+		if (!cur && a != b) {
+			/* Text between the header and the first section would silently not run. */
+			size_t i = a;
+			while (i < b && (text[i] == ' ' || text[i] == '\t'))
+				i++;
+			if (i < b && !(b - i >= 2 && text[i] == '-' && text[i + 1] == '-'))
+				return retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: SQL before the '-- retort:upgrade' line", p->path, line);
+		}
+	}
+	(void)up_marker;
+	if (!s->upgrade_sql)
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:%u: no '-- retort:upgrade' section", p->path, line ? line : 1);
+	s->has_downgrade = s->downgrade_sql != NULL;
+	return 0;
+}
+
+/* A C revision is reversible when it defines downgrade(...) (a heuristic the compiler confirms). */
+static bool c_defines_downgrade(const char *text, size_t len)
+{
+	const char *end = text + len, *q = text;
+
+	for (; q + 9 <= end; q++) {
+		if (memcmp(q, "downgrade", 9))
+			continue;
+		const char *r = q + 9;
+		bool word_start = q == text || !(q[-1] == '_' || (q[-1] >= 'a' && q[-1] <= 'z') ||
+			(q[-1] >= 'A' && q[-1] <= 'Z') || (q[-1] >= '0' && q[-1] <= '9'));
+		while (r < end && (*r == ' ' || *r == '\t'))
+			r++;
+		if (word_start && r < end && *r == '(' && q >= text + 4 && !memcmp(q - 4, "int", 3))
+			return true;
+	}
+	return false;
+}
+
+int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len)
+{
+	retort_script *s = retort__calloc(1, sizeof(*s));
+	parser p = { path, s, { false } };
+	hline *lines = NULL;
+	size_t n = 0, cap = 0, body_pos = 0;
+	unsigned body_line = 0;
+	int error;
+
+	*out = NULL;
+	s->path = retort__strdup(path);
+	s->format = retort__ends_with(path, ".c") ? RETORT_SCRIPT_C : RETORT_SCRIPT_SQL;
+	s->transactional = true;
+	retort_script_sha256(s->checksum, text, len);
+
+	if (memchr(text, '\0', len)) {
+		error = retort__error_set(RETORT_ERROR_SCRIPT, "%s:1: file contains a NUL byte", path);
+		goto done;
+	}
+	if (s->format == RETORT_SCRIPT_C) {
+		if ((error = c_header(&p, text, len, &lines, &n, &cap)) < 0)
+			goto done;
+	} else {
+		sql_header(text, len, &lines, &n, &cap, &body_pos, &body_line);
+		if (n == 0) {
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:1: no '-- ' header comment with a 'Revision ID:' line", path);
+			goto done;
+		}
+	}
+	if ((error = parse_header(&p, lines, n)) < 0)
+		goto done;
+	if (!s->message)
+		s->message = retort__strdup("");
+	if (s->format == RETORT_SCRIPT_SQL)
+		error = sql_sections(&p, text, len, body_pos, body_line);
+	else
+		s->has_downgrade = c_defines_downgrade(text, len);
+
+done:
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+	if (error < 0)
+		retort_script_free(s);
+	else
+		*out = s;
+	return error;
+}
+
+int retort_script_load(retort_script **out, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int error;
+
+	*out = NULL;
+	if ((error = retort__file_read(&text, &len, path)) < 0)
+		return error;
+	error = retort_script_parse(out, path, text, len);
+	free(text);
+	return error;
+}
