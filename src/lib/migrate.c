@@ -397,6 +397,7 @@ static void report(run *r, const retort_step *st, double ms)
 	ev.to = to;
 	ev.message = st->rev->script->message ? st->rev->script->message : "";
 	ev.ms = ms;
+	ev.dry_run = r->opts->dry_run;
 	r->opts->progress(&ev, r->opts->progress_payload);
 	free(from);
 	free(to);
@@ -629,7 +630,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");
 		char *to = retort__ids_join(&plan->final_heads, ", ");
-		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0 };
+		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0, false };
 		opts->progress(&ev, opts->progress_payload);
 		free(from);
 		free(to);

@@ -29,6 +29,7 @@ typedef struct retort_migrate_event {
 	const char *to;
 	const char *message;        /* the script's message, "" for stamp */
 	double ms;                  /* time taken, 0 for dry runs */
+	bool dry_run;               /* not run: --dry-run reports the plan */
 } retort_migrate_event;
 
 typedef void (*retort_migrate_progress_cb)(const retort_migrate_event *ev, void *payload);

@@ -310,15 +310,16 @@ void retort_version_render_purge(retort_buf *out, const retort_dialect *d, const
 
 /* --- history ----------------------------------------------------------- */
 
-static void utc_now(char out[40])
+static void utc_now(char out[96])
 {
 	struct timespec ts;
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(out, 24, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(out + strlen(out), 16, ".%03ld+00:00", ts.tv_nsec / 1000000);
+	snprintf(out, 96, "%04d-%02d-%02d %02d:%02d:%02d.%03d+00:00",
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		(int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 static char *os_user(void)
@@ -337,7 +338,7 @@ static char *os_user(void)
 int retort_history_append(retort_db *db, const retort_config *cfg, const retort_history_entry *e)
 {
 	retort_buf sql = RETORT_BUF_INIT;
-	char when[40], host[256] = "", duration[32];
+	char when[96], host[256] = "", duration[32];
 	char *before = NULL, *after = NULL, *user = NULL;
 	const char *params[10];
 	int error;

@@ -1,0 +1,137 @@
+#!/bin/sh
+# run.sh - the upgrade benchmark: `retort upgrade head` and `retort
+# downgrade base` over N generated revisions (a table and an index each),
+# on SQLite and on a private PostgreSQL, beside the raw floor (the same SQL
+# in one transaction through sqlite3 / psql -1) and beside Alembic running
+# the same SQL; then `retort current` on a database at the head of a
+# 10,000-revision graph.  Prints hyperfine's table, the medians and the
+# ratios to the floor.
+#
+#   RETORT=path/to/retort bench/upgrade/run.sh [sqlite|postgres|current|all]
+#
+# Environment: N (default 1000), RUNS (default 5), CURRENT_N (default
+# 10000), PYTHON (a python3 with alembic; default /usr/bin/python3).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "$here/../.." && pwd)
+RETORT=${RETORT:-retort}
+case $RETORT in /*) ;; *) RETORT=$(cd "$(dirname "$RETORT")" && pwd)/$(basename "$RETORT") ;; esac
+N=${N:-1000}
+RUNS=${RUNS:-5}
+CURRENT_N=${CURRENT_N:-10000}
+PYTHON=${PYTHON:-/usr/bin/python3}
+what=${1:-all}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/retort-bench.XXXXXX")
+pgdir=""
+cleanup() {
+	[ -n "$pgdir" ] && sh "$srcdir/tests/harness/pgserver.sh" stop "$pgdir"
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# medians FILE.json: "name<TAB>median seconds" per command.
+medians() {
+	"$PYTHON" - "$1" <<'EOF'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("%s\t%.4f" % (r["command"], r["median"]))
+EOF
+}
+
+# ratios FILE.json FLOOR_NAME: each median over the floor's.
+ratios() {
+	"$PYTHON" - "$1" "$2" <<'EOF'
+import json, sys
+res = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+floor = res[sys.argv[2]]
+for name, median in res.items():
+    print("  %-34s median %8.1f ms   %5.2fx %s" % (name, median * 1000, median / floor, sys.argv[2]))
+EOF
+}
+
+bench() { # bench LABEL JSON hyperfine-args...
+	label=$1 json=$2
+	shift 2
+	echo "== $label"
+	hyperfine --style basic --runs "$RUNS" --export-json "$json" "$@"
+	ratios "$json" "raw (one transaction)"
+}
+
+run_sqlite() {
+	d=$work/sqlite
+	db=$d/bench.db
+	"$PYTHON" "$here/gen.py" "$d" "$N" "sqlite:///$db"
+	(printf 'BEGIN;\n'; cat "$d/up.sql"; printf 'COMMIT;\n') >"$d/up-tx.sql"
+	(printf 'BEGIN;\n'; cat "$d/down.sql"; printf 'COMMIT;\n') >"$d/down-tx.sql"
+	# Databases at head to restore before each downgrade run.
+	rm -f "$db"; "$RETORT" -q -c "$d/retort/retort.ini" upgrade head; cp "$db" "$d/head-retort.db"
+	rm -f "$db"; "$PYTHON" -m alembic -c "$d/alembic/alembic.ini" upgrade head 2>/dev/null
+	cp "$db" "$d/head-alembic.db"
+
+	bench "SQLite: upgrade head, $N revisions" "$work/sqlite-up.json" \
+		--prepare "rm -f $db" \
+		-n "raw (one transaction)" "sqlite3 $db < $d/up-tx.sql" \
+		-n "retort (one transaction)" "$RETORT -q -c $d/retort/retort-one.ini upgrade head" \
+		-n "retort (per migration)" "$RETORT -q -c $d/retort/retort.ini upgrade head" \
+		-n "alembic (one transaction)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini upgrade head 2>/dev/null" \
+		-n "alembic (per migration)" "$PYTHON -m alembic -c $d/alembic/alembic.ini upgrade head 2>/dev/null"
+	bench "SQLite: downgrade base, $N revisions" "$work/sqlite-down.json" \
+		-n "raw (one transaction)" --prepare "cp $d/head-retort.db $db" "sqlite3 $db < $d/down-tx.sql" \
+		-n "retort (one transaction)" --prepare "cp $d/head-retort.db $db" "$RETORT -q -c $d/retort/retort-one.ini downgrade base" \
+		-n "retort (per migration)" --prepare "cp $d/head-retort.db $db" "$RETORT -q -c $d/retort/retort.ini downgrade base" \
+		-n "alembic (one transaction)" --prepare "cp $d/head-alembic.db $db" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini downgrade base 2>/dev/null" \
+		-n "alembic (per migration)" --prepare "cp $d/head-alembic.db $db" "$PYTHON -m alembic -c $d/alembic/alembic.ini downgrade base 2>/dev/null"
+}
+
+run_postgres() {
+	out=$(sh "$srcdir/tests/harness/pgserver.sh" start) || { echo "no PostgreSQL server: skipped"; return 0; }
+	pgdir=$(printf '%s\n' "$out" | sed -n 1p)
+	maint=$(printf '%s\n' "$out" | sed -n 2p)
+	port=${RETORT_PG_PORT:-54329}
+	url="postgresql:///bench?host=$pgdir&port=$port&user=postgres"
+	d=$work/pg
+	"$PYTHON" "$here/gen.py" "$d" "$N" "$url"
+	psql="psql -X -q -v ON_ERROR_STOP=1 -d $maint"
+	fresh="$psql -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'"
+	from() { echo "$psql -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench TEMPLATE $1'"; }
+	# Templates at head for the downgrade runs.
+	sh -c "$fresh"; "$RETORT" -q -c "$d/retort/retort.ini" upgrade head
+	$psql -c 'CREATE DATABASE head_retort TEMPLATE bench'
+	sh -c "$fresh"; "$PYTHON" -m alembic -c "$d/alembic/alembic.ini" upgrade head 2>/dev/null
+	$psql -c 'CREATE DATABASE head_alembic TEMPLATE bench'
+
+	bench "PostgreSQL: upgrade head, $N revisions" "$work/pg-up.json" \
+		--prepare "$fresh" \
+		-n "raw (one transaction)" "psql -X -q -v ON_ERROR_STOP=1 -1 -d '$url' -f $d/up.sql" \
+		-n "retort (one transaction)" "$RETORT -q -c $d/retort/retort-one.ini upgrade head" \
+		-n "retort (per migration)" "$RETORT -q -c $d/retort/retort.ini upgrade head" \
+		-n "alembic (one transaction)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini upgrade head 2>/dev/null" \
+		-n "alembic (per migration)" "$PYTHON -m alembic -c $d/alembic/alembic.ini upgrade head 2>/dev/null"
+	bench "PostgreSQL: downgrade base, $N revisions" "$work/pg-down.json" \
+		-n "raw (one transaction)" --prepare "$(from head_retort)" "psql -X -q -v ON_ERROR_STOP=1 -1 -d '$url' -f $d/down.sql" \
+		-n "retort (one transaction)" --prepare "$(from head_retort)" "$RETORT -q -c $d/retort/retort-one.ini downgrade base" \
+		-n "retort (per migration)" --prepare "$(from head_retort)" "$RETORT -q -c $d/retort/retort.ini downgrade base" \
+		-n "alembic (one transaction)" --prepare "$(from head_alembic)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini downgrade base 2>/dev/null" \
+		-n "alembic (per migration)" --prepare "$(from head_alembic)" "$PYTHON -m alembic -c $d/alembic/alembic.ini downgrade base 2>/dev/null"
+}
+
+run_current() {
+	d=$work/current
+	db=$d/bench.db
+	"$PYTHON" "$here/gen.py" "$d" "$CURRENT_N" "sqlite:///$db"
+	"$RETORT" -q -c "$d/retort/retort.ini" stamp head
+	echo "== current on a database at the head of $CURRENT_N revisions (goal < 50 ms)"
+	hyperfine --style basic --warmup 2 --runs 20 --export-json "$work/current.json" \
+		-n "retort current" "$RETORT -c $d/retort/retort.ini current"
+	medians "$work/current.json"
+}
+
+case $what in
+sqlite) run_sqlite ;;
+postgres) run_postgres ;;
+current) run_current ;;
+all) run_sqlite; run_postgres; run_current ;;
+*) echo "usage: run.sh [sqlite|postgres|current|all]" >&2; exit 2 ;;
+esac

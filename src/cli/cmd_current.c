@@ -1,0 +1,148 @@
+/*
+ * cmd_current.c - `retort current [-v] [--check-heads]`: the database's
+ * heads, read without creating anything.  With -v: the URL (masked),
+ * revisions still to apply, applied scripts whose file changed since, and
+ * for a head no script defines, when and from which commit it was applied
+ * and how to get out.  --check-heads exits 1 unless the database is at the
+ * graph's heads (a deploy gate).  --json prints the same as one object.
+ */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "migrate_cli.h"
+
+static const char *head_tag(const retort_graph *graph, const char *id)
+{
+	const retort_revision *rev = retort_graph_get(graph, id);
+
+	if (!rev)
+		return " (unknown)";
+	return rev->children.len == 0 ? " (head)" : "";
+}
+
+static json_t *rev_json(const retort_revision *rev)
+{
+	return json_pack("{s:s, s:s, s:s}", "revision", rev->id,
+		"message", rev->script->message ? rev->script->message : "",
+		"path", rev->script->path);
+}
+
+static json_t *status_json(const retort_db_status *st, const retort_graph *graph, bool verbose)
+{
+	json_t *o = json_object(), *heads = json_array();
+
+	json_object_set_new(o, "url", json_string(st->url_masked));
+	json_object_set_new(o, "version_table", json_boolean(st->has_version_table));
+	for (size_t i = 0; i < st->heads.len; i++) {
+		const retort_revision *rev = retort_graph_get(graph, st->heads.items[i]);
+		json_array_append_new(heads, json_pack("{s:s, s:b, s:b, s:s?}",
+			"revision", (const char *)st->heads.items[i],
+			"known", rev != NULL,
+			"head", rev && rev->children.len == 0,
+			"message", rev ? rev->script->message : NULL));
+	}
+	json_object_set_new(o, "heads", heads);
+	json_object_set_new(o, "at_head", json_boolean(st->at_head));
+	if (verbose) {
+		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
+		for (size_t i = 0; i < st->pending.len; i++)
+			json_array_append_new(pending, rev_json(st->pending.items[i]));
+		for (size_t i = 0; i < st->changed.len; i++)
+			json_array_append_new(changed, rev_json(st->changed.items[i]));
+		for (size_t i = 0; i < st->unknown.len; i++) {
+			const retort_unknown_head *u = st->unknown.items[i];
+			json_array_append_new(unknown, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
+				"revision", u->revision, "applied_at", u->applied_at,
+				"git_commit", u->git_commit, "os_user", u->os_user, "host", u->host));
+		}
+		json_object_set_new(o, "pending", pending);
+		json_object_set_new(o, "changed", changed);
+		json_object_set_new(o, "unknown", unknown);
+	}
+	return o;
+}
+
+static void print_verbose(const retort_db_status *st)
+{
+	if (!st->has_version_table)
+		printf("No version table: the database is at base.\n");
+	if (st->pending.len) {
+		printf("\n%zu pending revision(s):\n", st->pending.len);
+		for (size_t i = 0; i < st->pending.len; i++) {
+			const retort_revision *rev = st->pending.items[i];
+			printf("  %s, %s\n", rev->id, rev->script->message ? rev->script->message : "");
+		}
+	} else if (st->unknown.len == 0) {
+		printf("\nNo pending revisions.\n");
+	}
+	if (st->changed.len) {
+		printf("\n%zu applied revision(s) changed since they were applied:\n", st->changed.len);
+		for (size_t i = 0; i < st->changed.len; i++) {
+			const retort_revision *rev = st->changed.items[i];
+			printf("  %s (%s)\n", rev->id, rev->script->path);
+		}
+	}
+	for (size_t i = 0; i < st->unknown.len; i++) {
+		retort_buf msg = RETORT_BUF_INIT;
+		retort__unknown_head_describe(&msg, st->unknown.items[i]);
+		printf("\nwarning: %s\n", msg.ptr);
+		retort_buf_dispose(&msg);
+	}
+}
+
+int cmd_current(int argc, char **argv, cli_global *g)
+{
+	bool check = false;
+	int verbose = 0;
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "check-heads", &check, NULL, "exit 1 unless the database is at the head revision(s)" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "current", "[options]",
+		"show the database's current revision(s)",
+		"-v adds pending revisions, changed scripts and where unknown revisions came from." };
+	retort_vec args = RETORT_VEC_INIT;
+	retort_db_status *st = NULL;
+	cli_run r = { 0 };
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	verbose = g->verbosity > 0;
+	if ((rc = cli_run_open(&r, g, true)) != 0)
+		goto done;
+	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (g->json) {
+		rc = cli_json_print(status_json(st, r.graph, verbose));
+	} else {
+		if (verbose)
+			printf("Current revision(s) for %s:\n", st->url_masked);
+		for (size_t i = 0; i < st->heads.len; i++) {
+			const char *id = st->heads.items[i];
+			const retort_revision *rev = retort_graph_get(r.graph, id);
+			if (verbose && rev)
+				printf("%s%s, %s\n", id, head_tag(r.graph, id), rev->script->message);
+			else
+				printf("%s%s\n", id, head_tag(r.graph, id));
+		}
+		if (verbose)
+			print_verbose(st);
+		rc = 0;
+	}
+	if (check && !st->at_head) {
+		if (!g->json)
+			cli_error("the database is not at the head revision(s)");
+		rc = CLI_EXIT_FAIL;
+	}
+done:
+	retort_db_status_free(st);
+	cli_run_close(&r);
+	retort_vec_dispose(&args, false);
+	return rc;
+}

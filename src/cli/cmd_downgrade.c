@@ -1,0 +1,52 @@
+/*
+ * cmd_downgrade.c - `retort downgrade TARGET [--sql]`: revert revisions
+ * down to TARGET (-1, base, an id, LABEL@-1 ...); --sql prints the SQL for
+ * a range FROM:TO instead (offline there is no database to start from).
+ * A revision without a downgrade stops the run before anything changes.
+ */
+#include "migrate_cli.h"
+
+int cmd_downgrade(int argc, char **argv, cli_global *g)
+{
+	bool sql = false, dry = false;
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL for a range FROM:TO instead of running it" },
+		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would be reverted, change nothing" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "downgrade", "[options] TARGET",
+		"revert revisions down to a target",
+		"TARGET is a revision id or prefix, base, -N, REV-N or LABEL@-N;\n"
+		"with --sql, a range such as head:base." };
+	retort_vec args = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	cli_run r = { 0 };
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if (sql && dry) {
+		cli_error("--sql and --dry-run cannot be combined");
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if ((rc = cli_run_open(&r, g, true)) != 0)
+		goto done;
+	r.opts.dry_run = dry;
+	if (sql) {
+		if ((rc = retort_migrate_render_downgrade(&out, r.cfg, r.graph, args.items[0])) < 0)
+			rc = cli_fail(rc);
+		else
+			rc = cli_run_print_sql(&out);
+	} else if ((rc = retort_migrate_downgrade(r.cfg, r.graph, args.items[0], &r.opts)) < 0) {
+		rc = cli_fail(rc);
+	}
+done:
+	cli_run_close(&r);
+	retort_buf_dispose(&out);
+	retort_vec_dispose(&args, false);
+	return rc;
+}

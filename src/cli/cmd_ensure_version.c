@@ -1,0 +1,42 @@
+/*
+ * cmd_ensure_version.c - `retort ensure-version [--sql]`: create the
+ * version table and the history table when they are missing (a DBA may
+ * want them before handing the database to a deploy pipeline).
+ */
+#include "migrate_cli.h"
+
+int cmd_ensure_version(int argc, char **argv, cli_global *g)
+{
+	bool sql = false;
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the CREATE statements instead of running them" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "ensure-version", "[options]",
+		"create the version and history tables if missing", NULL };
+	retort_vec args = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	cli_run r = { 0 };
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if ((rc = cli_run_open(&r, g, false)) != 0)
+		goto done;
+	if (sql) {
+		if ((rc = retort_migrate_render_ensure_version(&out, r.cfg)) < 0)
+			rc = cli_fail(rc);
+		else
+			rc = cli_run_print_sql(&out);
+	} else if ((rc = retort_migrate_ensure_version(r.cfg, &r.opts)) < 0) {
+		rc = cli_fail(rc);
+	}
+done:
+	cli_run_close(&r);
+	retort_buf_dispose(&out);
+	retort_vec_dispose(&args, false);
+	return rc;
+}

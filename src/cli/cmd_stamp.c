@@ -1,0 +1,47 @@
+/*
+ * cmd_stamp.c - `retort stamp TARGET... [--purge] [--sql]`: set the
+ * version table to the given revisions without running any script (to
+ * adopt an existing database, or to repair one).  --purge empties the
+ * table first, which also clears heads no script defines.
+ */
+#include "migrate_cli.h"
+
+int cmd_stamp(int argc, char **argv, cli_global *g)
+{
+	bool sql = false, purge = false;
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "purge", &purge, NULL, "delete every row of the version table first" },
+		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL instead of running it" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "stamp", "[options] TARGET...",
+		"set the version table without running scripts",
+		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
+	retort_vec args = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	cli_run r = { 0 };
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 1, (size_t)-1, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if ((rc = cli_run_open(&r, g, true)) != 0)
+		goto done;
+	if (sql) {
+		if ((rc = retort_migrate_render_stamp(&out, r.cfg, r.graph,
+				(const char *const *)args.items, args.len, purge)) < 0)
+			rc = cli_fail(rc);
+		else
+			rc = cli_run_print_sql(&out);
+	} else if ((rc = retort_migrate_stamp(r.cfg, r.graph, (const char *const *)args.items,
+			args.len, purge, &r.opts)) < 0) {
+		rc = cli_fail(rc);
+	}
+done:
+	cli_run_close(&r);
+	retort_buf_dispose(&out);
+	retort_vec_dispose(&args, false);
+	return rc;
+}

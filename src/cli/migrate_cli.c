@@ -1,0 +1,61 @@
+/*
+ * migrate_cli.c - shared plumbing of the migration commands (see
+ * migrate_cli.h).  Progress goes to stdout (silenced by -q); waiting for
+ * another runner goes to stderr so it shows even when stdout is captured.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "migrate_cli.h"
+
+static void on_progress(const retort_migrate_event *ev, void *payload)
+{
+	const cli_global *g = payload;
+
+	if (g->verbosity < 0)
+		return;
+	if (ev->dry_run)
+		printf("Would run %s %s -> %s, %s\n", ev->verb, ev->from, ev->to, ev->message);
+	else if (!ev->rev)
+		printf("Running stamp %s -> %s (%.0f ms)\n", ev->from, ev->to, ev->ms);
+	else
+		printf("Running %s %s -> %s, %s (%.0f ms)\n", ev->verb, ev->from, ev->to,
+			ev->message, ev->ms);
+	fflush(stdout);
+}
+
+static void on_wait(const char *what, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "retort: waiting for another retort on %s\n", what);
+}
+
+int cli_run_open(cli_run *r, cli_global *g, bool need_graph)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = cli_load_config(g, &r->cfg)) != 0)
+		return rc;
+	if (need_graph && (rc = retort_graph_load(&r->graph, r->cfg)) < 0)
+		return cli_fail(rc);
+	r->opts.progress = on_progress;
+	r->opts.progress_payload = g;
+	r->opts.on_wait = on_wait;
+	return 0;
+}
+
+void cli_run_close(cli_run *r)
+{
+	retort_graph_free(r->graph);
+	retort_config_free(r->cfg);
+}
+
+int cli_run_print_sql(const retort_buf *sql)
+{
+	if (fwrite(sql->ptr, 1, sql->size, stdout) != sql->size || fflush(stdout) != 0) {
+		cli_error("cannot write the SQL to stdout");
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * migrate_cli.h - what the commands that run migrations share (upgrade,
+ * downgrade, stamp, ensure-version, current): loading the configuration
+ * and the graph, and printing progress and lock waits the way a user
+ * expects ("Running upgrade a -> b, create users (12 ms)").
+ */
+#ifndef RETORT_MIGRATE_CLI_H
+#define RETORT_MIGRATE_CLI_H
+
+#include "cli.h"
+#include "graph.h"
+#include "migrate.h"
+
+typedef struct cli_run {
+	retort_config *cfg;
+	retort_graph *graph;
+	retort_migrate_opts opts;
+} cli_run;
+
+/*
+ * Load the configuration and (with need_graph) the revision graph; wire the
+ * progress and wait printers to `g`.  On failure prints the error and
+ * returns the exit status; 0 on success.
+ */
+int cli_run_open(cli_run *r, cli_global *g, bool need_graph);
+void cli_run_close(cli_run *r);
+
+/* Write an offline SQL rendering to stdout. */
+int cli_run_print_sql(const retort_buf *sql);
+
+#endif
