@@ -293,7 +293,7 @@ int retort_plan_stamp(retort_plan **out, const retort_graph *g,
 	const char *const *targets, size_t ntargets, bool purge)
 {
 	retort_vec want = RETORT_VEC_INIT, keep = RETORT_VEC_INIT;
-	unsigned char *lineage = NULL, *below = NULL;
+	unsigned char *lineage = NULL, *after = NULL, *below = NULL;
 	size_t n = retort_graph_count(g);
 	ctx c;
 	int error;
@@ -313,12 +313,14 @@ int retort_plan_stamp(retort_plan **out, const retort_graph *g,
 	lineage = retort__calloc(n + 1, 1);
 	retort__graph_mark_ancestors(g, lineage, (retort_revision **)want.items, want.len,
 		RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
-	retort__graph_mark_descendants(g, lineage, (retort_revision **)want.items, want.len,
+	/* a separate array: a walk does not expand seeds that are already marked */
+	after = retort__calloc(n + 1, 1);
+	retort__graph_mark_descendants(g, after, (retort_revision **)want.items, want.len,
 		RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
 	if (want.len) {
 		for (size_t i = 0; i < c.rows.revs.len; i++) {
 			retort_revision *r = c.rows.revs.items[i];
-			if (!lineage[r->topo])
+			if (!lineage[r->topo] && !after[r->topo])
 				retort_vec_push(&keep, r);
 		}
 	}
@@ -344,6 +346,7 @@ int retort_plan_stamp(retort_plan **out, const retort_graph *g,
 	}
 done:
 	free(lineage);
+	free(after);
 	free(below);
 	retort_vec_dispose(&want, false);
 	retort_vec_dispose(&keep, false);

@@ -102,7 +102,7 @@ static int step(retort_revision **at, const char *ident, int dir, const char *la
 	int error = 0;
 
 	for (size_t i = 0; i < next->len; i++)
-		if (!label || has_label(next->items[i], label))
+		if (!label || dir < 0 || has_label(next->items[i], label))
 			retort_vec_push(&pick, next->items[i]);
 	if (pick.len == 1) {
 		*at = pick.items[0];
@@ -270,12 +270,6 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 	if (strchr(ident, ':'))
 		return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
 			"'%s': a range is not accepted here", ident);
-	if ((at = strchr(ident, '@')) != NULL) {
-		char *left = retort__strndup(ident, (size_t)(at - ident));
-		error = resolve_at(out, g, ident, left, at + 1, current, ncurrent);
-		free(left);
-		return error;
-	}
 	if (parse_relative(ident, &n)) {
 		if ((error = current_start(&r, g, ident, NULL, current, ncurrent, n < 0)) < 0 ||
 			(error = walk(&r, g, ident, r, n, NULL)) < 0)
@@ -284,11 +278,11 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 			retort_vec_push(out, r);
 		return 0;
 	}
-	/* REV+N / REV-N: the last sign followed only by digits */
+	/* REV+N / REV-N (also LABEL@head-1): the last sign followed only by digits */
 	sign = ident + strlen(ident);
 	while (sign > ident && isdigit((unsigned char)sign[-1]))
 		sign--;
-	if (sign > ident + 1 && sign[0] && (sign[-1] == '+' || sign[-1] == '-')) {
+	if (sign > ident + 1 && sign[0] && (sign[-1] == '+' || sign[-1] == '-') && sign[-2] != '@') {
 		char *left = retort__strndup(ident, (size_t)(sign - 1 - ident));
 		retort_vec base = RETORT_VEC_INIT;
 		n = strtol(sign - 1, NULL, 10);
@@ -300,6 +294,12 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 				retort_vec_push(out, r);
 		}
 		retort_vec_dispose(&base, false);
+		free(left);
+		return error;
+	}
+	if ((at = strchr(ident, '@')) != NULL) {
+		char *left = retort__strndup(ident, (size_t)(at - ident));
+		error = resolve_at(out, g, ident, left, at + 1, current, ncurrent);
 		free(left);
 		return error;
 	}

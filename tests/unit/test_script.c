@@ -1,0 +1,199 @@
+/* test_script.c - the revision header parser (script.c). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_fixture.h"
+#include "harness/suites.h"
+#include "script.h"
+
+static const char full_sql[] =
+	"-- create users table\n"
+	"--\n"
+	"-- Revision ID: 4f2a9c1d7b3e\n"
+	"-- Revises: 1c9d0e8a6f21, 99aa\n"
+	"-- Create Date: 2026-11-21 09:14:02+00:00\n"
+	"-- Branch Labels: auth\n"
+	"-- Depends On: 77ff, net\n"
+	"-- Transactional: no\n"
+	"\n"
+	"-- retort:upgrade\n"
+	"CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+	"\n"
+	"-- retort:downgrade\n"
+	"DROP TABLE users;\n";
+
+static retort_script *parse_ok(const char *path, const char *text)
+{
+	retort_script *s = NULL;
+	int error = retort_script_parse(&s, path, text, strlen(text));
+	ck_assert_msg(error == 0, "parse %s: %s\n%s", path, fixture_errmsg(), text);
+	return s;
+}
+
+static void parse_fails(const char *path, const char *text, const char *expect)
+{
+	retort_script *s = NULL;
+	int error = retort_script_parse(&s, path, text, strlen(text));
+	ck_assert_msg(error < 0, "parse of\n%s\nshould fail", text);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(fixture_errmsg(), expect) != NULL,
+		"error for\n%s\nis '%s', expected it to contain '%s'", text, fixture_errmsg(), expect);
+}
+
+START_TEST(test_script__sql_header)
+{
+	retort_script *s = parse_ok("v/4f2a.sql", full_sql);
+	char sum[65];
+
+	ck_assert_int_eq(s->format, RETORT_SCRIPT_SQL);
+	ck_assert_str_eq(s->revision, "4f2a9c1d7b3e");
+	ck_assert_str_eq(s->message, "create users table");
+	ck_assert_int_eq(s->revises.len, 2);
+	ck_assert_str_eq(s->revises.items[0], "1c9d0e8a6f21");
+	ck_assert_str_eq(s->revises.items[1], "99aa");
+	ck_assert_str_eq(s->create_date, "2026-11-21 09:14:02+00:00");
+	ck_assert_int_eq(s->branch_labels.len, 1);
+	ck_assert_str_eq(s->branch_labels.items[0], "auth");
+	ck_assert_int_eq(s->depends_on.len, 2);
+	ck_assert_str_eq(s->depends_on.items[1], "net");
+	ck_assert(!s->transactional);
+	ck_assert_uint_eq(s->header_line, 3);
+	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
+	ck_assert_uint_eq(s->upgrade_line, 11);
+	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE users;");
+	ck_assert_uint_eq(s->downgrade_line, 14);
+	ck_assert(s->has_downgrade);
+	retort_script_sha256(sum, full_sql, strlen(full_sql));
+	ck_assert_str_eq(s->checksum, sum);
+	retort_script_free(s);
+}
+END_TEST
+
+START_TEST(test_script__keys_case_insensitive_and_defaults)
+{
+	retort_script *s = parse_ok("x.sql",
+		"-- msg: with a colon\n-- REVISION ID: abc\n-- revises:\n-- branch labels:\n"
+		"-- retort:upgrade\nSELECT 1;\n");
+
+	ck_assert_str_eq(s->message, "msg: with a colon");
+	ck_assert_str_eq(s->revision, "abc");
+	ck_assert_int_eq(s->revises.len, 0);
+	ck_assert(s->transactional);
+	ck_assert_ptr_null(s->create_date);
+	ck_assert_ptr_null(s->downgrade_sql);
+	ck_assert(!s->has_downgrade);
+	ck_assert_uint_eq(s->upgrade_line, 6);
+	retort_script_free(s);
+}
+END_TEST
+
+START_TEST(test_script__no_message)
+{
+	retort_script *s = parse_ok("x.sql", "-- Revision ID: abc\n-- retort:upgrade\n-- retort:downgrade\n");
+
+	ck_assert_str_eq(s->message, "");
+	ck_assert_str_eq(s->upgrade_sql, "");
+	ck_assert_str_eq(s->downgrade_sql, "");
+	ck_assert(s->has_downgrade);
+	retort_script_free(s);
+}
+END_TEST
+
+START_TEST(test_script__errors)
+{
+	parse_fails("v/a.sql", "-- m\n--\n-- Revision ID: a\n-- Revizes: b\n-- retort:upgrade\n",
+		"v/a.sql:4: unknown header key 'Revizes'");
+	parse_fails("v/a.sql", "-- m\n--\n-- Revision ID: a\n-- just words\n-- retort:upgrade\n",
+		"v/a.sql:4: malformed header line 'just words'");
+	parse_fails("v/a.sql", "-- m\n--\n-- Revises: b\n-- retort:upgrade\n",
+		"v/a.sql:1: header has no 'Revision ID:' line");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Revision ID: b\n-- retort:upgrade\n",
+		"v/a.sql:3: duplicate header key 'Revision ID'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a-b\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'a-b'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Transactional: maybe\n-- retort:upgrade\n",
+		"v/a.sql:3: Transactional must be yes or no, not 'maybe'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n\nSELECT 1;\n",
+		"v/a.sql:4: SQL before the '-- retort:upgrade' line");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n", "no '-- retort:upgrade' section");
+	parse_fails("v/a.sql", "SELECT 1;\n", "v/a.sql:1: no '-- ' header comment");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- retort:upgrade\n-- retort:upgrade\n",
+		"v/a.sql:4: second '-- retort:upgrade' section");
+	parse_fails("v/a.c", "int x;\n", "v/a.c:1: a C revision must start with a /* header comment */");
+	parse_fails("v/a.c", "/* m\n * Revision ID: a\n", "unterminated header comment");
+}
+END_TEST
+
+START_TEST(test_script__c_header)
+{
+	static const char text[] =
+		"/*\n * add flags\n *\n * Revision ID: c0ffee\n * Revises: abc\n * Depends On:\n"
+		" * Transactional: yes\n */\n#include <retort/migration.h>\n"
+		"int upgrade(retort_ctx *ctx) { return 0; }\nint downgrade (retort_ctx *ctx) { return 0; }\n";
+	retort_script *s = parse_ok("v/c0ffee.c", text);
+
+	ck_assert_int_eq(s->format, RETORT_SCRIPT_C);
+	ck_assert_str_eq(s->message, "add flags");
+	ck_assert_str_eq(s->revision, "c0ffee");
+	ck_assert_str_eq(s->revises.items[0], "abc");
+	ck_assert_uint_eq(s->header_line, 4);
+	ck_assert(s->has_downgrade);
+	ck_assert_ptr_null(s->upgrade_sql);
+	retort_script_free(s);
+
+	s = parse_ok("v/x.c", "/* one line\n   Revision ID: x1 */\nint upgrade(retort_ctx *ctx) { return 0; }\n");
+	ck_assert_str_eq(s->message, "one line");
+	ck_assert_str_eq(s->revision, "x1");
+	ck_assert(!s->has_downgrade);
+	retort_script_free(s);
+}
+END_TEST
+
+START_TEST(test_script__sha256)
+{
+	char sum[65];
+
+	retort_script_sha256(sum, "abc", 3);
+	ck_assert_str_eq(sum, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	retort_script_sha256(sum, "", 0);
+	ck_assert_str_eq(sum, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+END_TEST
+
+START_TEST(test_script__id_valid)
+{
+	ck_assert(retort_script_id_valid("4f2a9c1d7b3e"));
+	ck_assert(retort_script_id_valid("rev_one"));
+	ck_assert(!retort_script_id_valid(""));
+	ck_assert(!retort_script_id_valid("a b"));
+	ck_assert(!retort_script_id_valid("a@b"));
+	ck_assert(!retort_script_id_valid("a+1"));
+	ck_assert(!retort_script_id_valid("a-1"));
+	ck_assert(!retort_script_id_valid("a:b"));
+	ck_assert(!retort_script_id_valid("012345678901234567890123456789012"));
+}
+END_TEST
+
+Suite *suite_script(void);
+Suite *suite_script(void)
+{
+	Suite *s = suite_create("script");
+	TCase *parse = tcase_create("retort_script_parse");
+	TCase *sha = tcase_create("retort_script_sha256");
+	TCase *valid = tcase_create("retort_script_id_valid");
+
+	tcase_add_test(parse, test_script__sql_header);
+	tcase_add_test(parse, test_script__keys_case_insensitive_and_defaults);
+	tcase_add_test(parse, test_script__no_message);
+	tcase_add_test(parse, test_script__errors);
+	tcase_add_test(parse, test_script__c_header);
+	tcase_add_test(sha, test_script__sha256);
+	tcase_add_test(valid, test_script__id_valid);
+	suite_add_tcase(s, parse);
+	suite_add_tcase(s, sha);
+	suite_add_tcase(s, valid);
+	return s;
+}
+
+RETORT_SUITE(script)
