@@ -1,0 +1,28 @@
+#!/bin/sh
+# demo.sh - install what is missing, build retort, and walk the demo
+# project (migrations/, configured by the top-level retort.ini) through a
+# full cycle on a fresh SQLite file: build/demo.db.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sh scripts/deps.sh
+sh scripts/build.sh build
+
+retort="$top/build/retort"
+export RETORT_URL="sqlite:///build/demo.db"
+rm -f build/demo.db
+
+step() {
+	printf '\n$ retort %s\n' "$*"
+	"$retort" "$@"
+}
+
+step upgrade head
+step current
+step history
+step downgrade -1
+step current
+step upgrade head
+step current -v
+printf '\nThe demo database is build/demo.db: sqlite3 build/demo.db .schema\n'
