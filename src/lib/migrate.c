@@ -43,6 +43,10 @@ int retort__migrate_connect(retort_db **out, const retort_config *cfg)
 	return error;
 }
 
+/*
+ * "-1", "+2", "REV+1", "LABEL@-1": targets that mean something only
+ * against the heads they were resolved from.
+ */
 static bool is_relative(const char *target)
 {
 	const char *p = NULL;
@@ -56,33 +60,6 @@ static bool is_relative(const char *target)
 		if (*p < '0' || *p > '9')
 			return false;
 	return true;
-}
-
-int retort__migrate_absolute_target(char **out, const retort_graph *graph,
-	const char *target, const retort_vec *heads)
-{
-	retort_vec revs = RETORT_VEC_INIT;
-	int error;
-
-	*out = NULL;
-	if (!target)
-		return 0;
-	if (!is_relative(target)) {
-		*out = retort__strdup(target);
-		return 0;
-	}
-	if ((error = retort_graph_resolve(&revs, graph, target,
-			(const char *const *)heads->items, heads->len)) < 0)
-		goto done;
-	if (revs.len == 0)
-		*out = retort__strdup("base");
-	else if (revs.len == 1)
-		*out = retort__strdup(((retort_revision *)revs.items[0])->id);
-	else
-		*out = retort__strdup(target);
-done:
-	retort_vec_dispose(&revs, false);
-	return error;
 }
 
 char *retort__migrate_step_side(const retort_step *step, bool from)
@@ -451,14 +428,12 @@ static void report_dry(run *r, const retort_plan *plan)
 static int run_single(run *r, plan_fn plan_with, const char *target)
 {
 	retort_plan *plan = NULL;
-	char *abs_target = NULL;
 	int error;
 
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
-	    (error = retort__migrate_absolute_target(&abs_target, r->graph, target, &r->heads)) < 0 ||
-	    (error = make_plan(&plan, r, plan_with, abs_target)) < 0)
+	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	for (size_t i = 0; i < plan->nsteps; i++) {
 		if (!r->in_tx && (error = tx_begin(r)) < 0)
@@ -471,7 +446,6 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 done:
 	if (error < 0)
 		tx_rollback(r);
-	free(abs_target);
 	retort_plan_free(plan);
 	return error;
 }
@@ -484,15 +458,13 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 {
 	bool recheck = r->db->dialect->id == RETORT_DIALECT_SQLITE;
 	retort_plan *plan = NULL;
-	char *abs_target = NULL;
 	size_t i = 0;
 	int error;
 
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
-	    (error = retort__migrate_absolute_target(&abs_target, r->graph, target, &r->heads)) < 0 ||
-	    (error = make_plan(&plan, r, plan_with, abs_target)) < 0 ||
+	    (error = make_plan(&plan, r, plan_with, target)) < 0 ||
 	    (error = tx_commit(r)) < 0)
 		goto done;
 	while (i < plan->nsteps) {
@@ -507,10 +479,21 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 			if ((error = read_heads(r)) < 0)
 				goto done;
 			if (!same_ids(&r->heads, &st->heads_before)) {
-				/* Someone else moved the database: plan again from here. */
+				/*
+				 * Someone else moved the database: plan again from
+				 * where it is.  A relative target would now name
+				 * something else, so that run stops instead.
+				 */
+				if (is_relative(target)) {
+					error = retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+						"another retort changed the database while this one waited; "
+						"'%s' is relative, so nothing more was run: check 'retort current' and run again",
+						target);
+					goto done;
+				}
 				retort_plan_free(plan);
 				plan = NULL;
-				if ((error = make_plan(&plan, r, plan_with, abs_target)) < 0)
+				if ((error = make_plan(&plan, r, plan_with, target)) < 0)
 					goto done;
 				i = 0;
 				if ((error = tx_commit(r)) < 0)
@@ -529,7 +512,6 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 done:
 	if (error < 0)
 		tx_rollback(r);
-	free(abs_target);
 	retort_plan_free(plan);
 	return error;
 }
@@ -537,17 +519,14 @@ done:
 static int dry_run(run *r, plan_fn plan_with, const char *target)
 {
 	retort_plan *plan = NULL;
-	char *abs_target = NULL;
 	int error;
 
 	/* Read only: a missing version table is simply "no heads". */
 	if ((error = read_heads(r)) < 0 ||
-	    (error = retort__migrate_absolute_target(&abs_target, r->graph, target, &r->heads)) < 0 ||
-	    (error = make_plan(&plan, r, plan_with, abs_target)) < 0)
+	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	report_dry(r, plan);
 done:
-	free(abs_target);
 	retort_plan_free(plan);
 	return error;
 }

@@ -96,14 +96,6 @@ void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u
 
 /* Parse the configured URL and connect. */
 int retort__migrate_connect(retort_db **out, const retort_config *cfg);
-/*
- * Relative targets ("-1", "+2", "REV+1", "LABEL@-1") name a revision
- * relative to the heads they were resolved against; turn one into the id
- * it names so a re-plan after another runner moved the heads keeps the
- * same meaning.  Anything else is returned as a copy.  Caller frees.
- */
-int retort__migrate_absolute_target(char **out, const retort_graph *graph,
-	const char *target, const retort_vec *heads);
 /* Heads the graph does not define, described with the history table's record. */
 int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
 	const retort_graph *graph, const retort_vec *heads);
