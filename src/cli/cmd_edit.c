@@ -1,0 +1,88 @@
+/*
+ * cmd_edit.c - `retort edit REV`: open the revision's file in $VISUAL or
+ * $EDITOR.  The editor variable may carry arguments ("code --wait"); it
+ * is split on whitespace and run with execvp, never through a shell.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "graph_cli.h"
+
+static int run_editor(const char *editor, const char *path)
+{
+	retort_vec argv = RETORT_VEC_INIT;
+	char *copy = retort__strdup(editor), *save = NULL;
+	int status = 0, rc = 0;
+	pid_t pid;
+
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		retort_vec_push(&argv, w);
+	retort_vec_push(&argv, (void *)path);
+	retort_vec_push(&argv, NULL);
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		cli_error("cannot start editor '%s': %s", editor, strerror(errno));
+		rc = CLI_EXIT_FAIL;
+		goto done;
+	}
+	if (pid == 0) {
+		execvp(argv.items[0], (char *const *)argv.items);
+		fprintf(stderr, "retort: error: cannot run editor '%s': %s\n", editor, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cli_error("editor '%s' failed on '%s'", editor, path);
+		rc = CLI_EXIT_FAIL;
+	}
+done:
+	retort_vec_dispose(&argv, false);
+	free(copy);
+	return rc;
+}
+
+int cmd_edit(int argc, char **argv, cli_global *g)
+{
+	const cli_option opts[] = { CLI_OPT_END_MARKER };
+	const cli_usage usage = { "edit", "[options] REV", "open a revision in $EDITOR", NULL };
+	retort_vec args = RETORT_VEC_INIT, revs = RETORT_VEC_INIT;
+	retort_config *cfg = NULL;
+	retort_graph *graph = NULL;
+	const char *editor = getenv("VISUAL");
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor) {
+		cli_error("set $EDITOR (or $VISUAL) to the editor to use");
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+		goto done;
+	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (revs.len != 1) {
+		cli_error("'%s' names %zu revisions; edit needs exactly one", (const char *)args.items[0], revs.len);
+		rc = CLI_EXIT_FAIL;
+		goto done;
+	}
+	rc = run_editor(editor, ((retort_revision *)revs.items[0])->script->path);
+done:
+	retort_vec_dispose(&revs, false);
+	retort_vec_dispose(&args, false);
+	retort_graph_free(graph);
+	retort_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * cmd_merge.c - `retort merge -m MSG REV...`: a revision whose parents are
+ * the given heads ("heads" names all of them), joining branches so that
+ * `head` means one revision again.  The merge itself is empty; add SQL if
+ * the branches need reconciling.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_cli.h"
+#include "revision_new.h"
+
+int cmd_merge(int argc, char **argv, cli_global *g)
+{
+	const char *message = NULL, *rev_id = NULL;
+	retort_vec labels = RETORT_VEC_INIT;
+	const cli_option opts[] = {
+		{ CLI_OPT_STRING, 'm', "message", &message, "MSG", "what the merge is for" },
+		{ CLI_OPT_LIST, 0, "branch-label", &labels, "LABEL", "label the merged branch" },
+		{ CLI_OPT_STRING, 0, "rev-id", &rev_id, "ID", "use this id instead of a random one" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "merge", "[options] REV...", "create a revision that merges heads",
+		"REV may be 'heads' for every head.  Prints the new file's path." };
+	retort_revision_opts ro;
+	retort_vec args = RETORT_VEC_INIT;
+	retort_config *cfg = NULL;
+	retort_graph *graph = NULL;
+	char *tmpl = NULL, *path = NULL;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 1, (size_t)-1, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+		goto done;
+	memset(&ro, 0, sizeof(ro));
+	/* a merge is plain SQL whatever default_format says: it usually has no body */
+	ro.format = RETORT_SCRIPT_SQL;
+	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
+		rc = CLI_EXIT_FAIL;
+		goto done;
+	}
+	ro.message = message;
+	ro.rev_id = rev_id;
+	ro.heads = (const char *const *)args.items;
+	ro.nheads = args.len;
+	ro.merge = true;
+	ro.branch_labels = (const char *const *)labels.items;
+	ro.nbranch_labels = labels.len;
+	ro.template_text = tmpl;
+	if ((rc = retort_revision_create(&path, cfg, graph, &ro)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (g->json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "path", json_string(path));
+		rc = cli_json_print(o);
+	} else {
+		printf("%s\n", path);
+	}
+done:
+	free(tmpl);
+	free(path);
+	retort_vec_dispose(&labels, false);
+	retort_vec_dispose(&args, false);
+	retort_graph_free(graph);
+	retort_config_free(cfg);
+	return rc;
+}

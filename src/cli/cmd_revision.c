@@ -1,0 +1,94 @@
+/*
+ * cmd_revision.c - `retort revision -m MSG [...]`: write a new revision
+ * file and print its path.
+ *
+ * The parent is the single head unless --head says otherwise (an id,
+ * LABEL@head, or base for a new root); a parent that is not a head needs
+ * --splice.  The file is rendered from the migrations directory's template
+ * (or the built-in one) and named by file_template.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_cli.h"
+#include "revision_new.h"
+
+int cmd_revision(int argc, char **argv, cli_global *g)
+{
+	const char *message = NULL, *format = NULL, *rev_id = NULL, *version_path = NULL;
+	retort_vec heads = RETORT_VEC_INIT, labels = RETORT_VEC_INIT, depends = RETORT_VEC_INIT;
+	bool splice = false;
+	const cli_option opts[] = {
+		{ CLI_OPT_STRING, 'm', "message", &message, "MSG", "what the revision does" },
+		{ CLI_OPT_STRING, 0, "format", &format, "sql|c", "script format (default: default_format)" },
+		{ CLI_OPT_LIST, 0, "head", &heads, "REV", "parent revision (default: the head; base: a new root)" },
+		{ CLI_OPT_FLAG, 0, "splice", &splice, NULL, "allow a parent that is not a head (start a branch)" },
+		{ CLI_OPT_LIST, 0, "branch-label", &labels, "LABEL", "label the new branch" },
+		{ CLI_OPT_LIST, 0, "depends-on", &depends, "REV", "a revision or label this one depends on" },
+		{ CLI_OPT_STRING, 0, "rev-id", &rev_id, "ID", "use this id instead of a random one" },
+		{ CLI_OPT_STRING, 0, "version-path", &version_path, "DIR", "which version location to write to" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "revision", "[options]", "create a new revision file",
+		"Writes <version location>/<file_template>.sql (or .c) and prints its path." };
+	retort_revision_opts ro;
+	retort_vec args = RETORT_VEC_INIT;
+	retort_config *cfg = NULL;
+	retort_graph *graph = NULL;
+	char *tmpl = NULL, *path = NULL;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+		goto done;
+	memset(&ro, 0, sizeof(ro));
+	if (!format)
+		format = cfg->default_format ? cfg->default_format : "sql";
+	if (strcmp(format, "sql") && strcmp(format, "c")) {
+		cli_error("--format must be sql or c, not '%s'", format);
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	ro.format = strcmp(format, "c") ? RETORT_SCRIPT_SQL : RETORT_SCRIPT_C;
+	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
+		rc = CLI_EXIT_FAIL;
+		goto done;
+	}
+	ro.message = message;
+	ro.rev_id = rev_id;
+	ro.heads = (const char *const *)heads.items;
+	ro.nheads = heads.len;
+	ro.splice = splice;
+	ro.branch_labels = (const char *const *)labels.items;
+	ro.nbranch_labels = labels.len;
+	ro.depends_on = (const char *const *)depends.items;
+	ro.ndepends_on = depends.len;
+	ro.version_path = version_path;
+	ro.template_text = tmpl;
+	if ((rc = retort_revision_create(&path, cfg, graph, &ro)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (g->json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "path", json_string(path));
+		rc = cli_json_print(o);
+	} else {
+		printf("%s\n", path);
+	}
+done:
+	free(tmpl);
+	free(path);
+	retort_vec_dispose(&heads, false);
+	retort_vec_dispose(&labels, false);
+	retort_vec_dispose(&depends, false);
+	retort_vec_dispose(&args, false);
+	retort_graph_free(graph);
+	retort_config_free(cfg);
+	return rc;
+}

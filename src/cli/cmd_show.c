@@ -1,0 +1,53 @@
+/*
+ * cmd_show.c - `retort show REV`: the verbose block of each revision REV
+ * names (an id, prefix, label, LABEL@head, heads...), or a JSON array.
+ */
+#include <jansson.h>
+
+#include "graph_cli.h"
+
+int cmd_show(int argc, char **argv, cli_global *g)
+{
+	const cli_option opts[] = { CLI_OPT_END_MARKER };
+	const cli_usage usage = { "show", "[options] REV", "show one revision",
+		"REV is an id, a unique prefix, head, heads, LABEL@head, REV-N..." };
+	retort_vec args = RETORT_VEC_INIT, revs = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	retort_config *cfg = NULL;
+	retort_graph *graph = NULL;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
+	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
+		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+		goto done;
+	}
+	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+		goto done;
+	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (!revs.len) {
+		cli_error("'%s' names no revision", (const char *)args.items[0]);
+		rc = CLI_EXIT_FAIL;
+		goto done;
+	}
+	if (g->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < revs.len; i++)
+			json_array_append_new(a, graph_cli_json(revs.items[i]));
+		rc = cli_json_print(a);
+		goto done;
+	}
+	for (size_t i = 0; i < revs.len; i++)
+		graph_cli_entry(&out, revs.items[i]);
+	rc = graph_cli_print(&out);
+done:
+	retort_buf_dispose(&out);
+	retort_vec_dispose(&revs, false);
+	retort_vec_dispose(&args, false);
+	retort_graph_free(graph);
+	retort_config_free(cfg);
+	return rc;
+}

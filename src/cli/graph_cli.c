@@ -1,0 +1,181 @@
+/*
+ * graph_cli.c - rendering revisions for the graph commands.
+ *
+ * The text forms match Alembic's so that habits and scripts carry over:
+ * "<base> -> 1c9d (head), create users", "(branchpoint)", "(mergepoint)",
+ * and the verbose "Rev: ..." block.  JSON carries the same facts as fields.
+ * This file does not decide what to list; the commands do.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_cli.h"
+
+int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph)
+{
+	int rc;
+
+	*graph = NULL;
+	if ((rc = cli_load_config(g, cfg)) != 0)
+		return rc;
+	if ((rc = retort_graph_load(graph, *cfg)) < 0) {
+		rc = cli_fail(rc);
+		retort_config_free(*cfg);
+		*cfg = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+static void put_ids(retort_buf *out, const retort_vec *revs)
+{
+	for (size_t i = 0; i < revs->len; i++)
+		retort_buf_printf(out, "%s%s", i ? ", " : "", ((retort_revision *)revs->items[i])->id);
+}
+
+static void put_strs(retort_buf *out, const retort_vec *strs)
+{
+	for (size_t i = 0; i < strs->len; i++)
+		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)strs->items[i]);
+}
+
+void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
+{
+	if (parts & GRAPH_CLI_PARENTS) {
+		if (rev->parents.len)
+			put_ids(out, &rev->parents);
+		else
+			retort_buf_puts(out, "<base>");
+		if (rev->dependencies.len) {
+			retort_buf_puts(out, " (");
+			put_ids(out, &rev->dependencies);
+			retort_buf_putc(out, ')');
+		}
+		retort_buf_puts(out, " -> ");
+	}
+	retort_buf_puts(out, rev->id);
+	if (rev->script->branch_labels.len) {
+		retort_buf_puts(out, " (");
+		put_strs(out, &rev->script->branch_labels);
+		retort_buf_putc(out, ')');
+	}
+	if (retort_revision_is_head(rev))
+		retort_buf_puts(out, " (head)");
+	if (parts & GRAPH_CLI_TREE) {
+		if (retort_revision_is_branch_point(rev))
+			retort_buf_puts(out, " (branchpoint)");
+		if (retort_revision_is_merge_point(rev))
+			retort_buf_puts(out, " (mergepoint)");
+	}
+	if (parts & GRAPH_CLI_DOC)
+		retort_buf_printf(out, ", %s", rev->script->message);
+	retort_buf_putc(out, '\n');
+}
+
+void graph_cli_entry(retort_buf *out, const retort_revision *rev)
+{
+	retort_buf_printf(out, "Rev: %s%s%s%s\n", rev->id,
+		retort_revision_is_head(rev) ? " (head)" : "",
+		retort_revision_is_branch_point(rev) ? " (branchpoint)" : "",
+		retort_revision_is_merge_point(rev) ? " (mergepoint)" : "");
+	retort_buf_puts(out, retort_revision_is_merge_point(rev) ? "Merges: " : "Parent: ");
+	if (rev->parents.len)
+		put_ids(out, &rev->parents);
+	else
+		retort_buf_puts(out, "<base>");
+	retort_buf_putc(out, '\n');
+	if (rev->dependencies.len) {
+		retort_buf_puts(out, "Also depends on: ");
+		put_ids(out, &rev->dependencies);
+		retort_buf_putc(out, '\n');
+	}
+	if (retort_revision_is_branch_point(rev)) {
+		retort_buf_puts(out, "Branches into: ");
+		put_ids(out, &rev->children);
+		retort_buf_putc(out, '\n');
+	}
+	if (rev->labels.len) {
+		retort_buf_puts(out, "Branch names: ");
+		put_strs(out, &rev->labels);
+		retort_buf_putc(out, '\n');
+	}
+	retort_buf_printf(out, "Path: %s\n", rev->script->path);
+	if (rev->script->create_date)
+		retort_buf_printf(out, "Create Date: %s\n", rev->script->create_date);
+	if (!rev->script->has_downgrade)
+		retort_buf_puts(out, "Irreversible: no downgrade\n");
+	retort_buf_printf(out, "\n    %s\n\n", rev->script->message);
+}
+
+static json_t *id_array(const retort_vec *revs)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < revs->len; i++)
+		json_array_append_new(a, json_string(((retort_revision *)revs->items[i])->id));
+	return a;
+}
+
+static json_t *str_array(const retort_vec *strs)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < strs->len; i++)
+		json_array_append_new(a, json_string(strs->items[i]));
+	return a;
+}
+
+json_t *graph_cli_json(const retort_revision *rev)
+{
+	const retort_script *s = rev->script;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "revision", json_string(rev->id));
+	json_object_set_new(o, "down_revisions", id_array(&rev->parents));
+	json_object_set_new(o, "depends_on", id_array(&rev->dependencies));
+	json_object_set_new(o, "children", id_array(&rev->children));
+	json_object_set_new(o, "branch_labels", str_array(&s->branch_labels));
+	json_object_set_new(o, "branches", str_array(&rev->labels));
+	json_object_set_new(o, "message", json_string(s->message));
+	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "format", json_string(s->format == RETORT_SCRIPT_C ? "c" : "sql"));
+	json_object_set_new(o, "create_date", s->create_date ? json_string(s->create_date) : json_null());
+	json_object_set_new(o, "is_head", json_boolean(retort_revision_is_head(rev)));
+	json_object_set_new(o, "is_base", json_boolean(rev->parents.len == 0));
+	json_object_set_new(o, "is_branch_point", json_boolean(retort_revision_is_branch_point(rev)));
+	json_object_set_new(o, "is_merge_point", json_boolean(retort_revision_is_merge_point(rev)));
+	json_object_set_new(o, "transactional", json_boolean(s->transactional));
+	json_object_set_new(o, "has_downgrade", json_boolean(s->has_downgrade));
+	json_object_set_new(o, "checksum", json_string(s->checksum));
+	return o;
+}
+
+char *graph_cli_template(const retort_config *cfg, retort_script_format format)
+{
+	const char *name = format == RETORT_SCRIPT_C ? "script.c.tmpl" : "script.sql.tmpl";
+	char *path = retort__path_join(cfg->script_location, name);
+	char *text = NULL;
+	const char *builtin;
+
+	if (retort__path_exists(path)) {
+		if (retort__file_read(&text, NULL, path) < 0) {
+			cli_fail(RETORT_ERROR);
+			text = NULL;
+		}
+	} else if ((builtin = cli_template_get("generic", name)) != NULL) {
+		text = retort__strdup(builtin);
+	} else {
+		cli_error("no template '%s'", name);
+	}
+	free(path);
+	return text;
+}
+
+int graph_cli_print(const retort_buf *buf)
+{
+	if (fwrite(buf->ptr, 1, buf->size, stdout) != buf->size || fflush(stdout) != 0) {
+		cli_error("cannot write to stdout");
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}

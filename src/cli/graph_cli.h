@@ -1,0 +1,40 @@
+/*
+ * graph_cli.h - what the graph commands (revision, merge, heads, branches,
+ * history, show, edit) share: loading the graph, and rendering a revision
+ * the way Alembic users read it ("a -> b (head), message", the verbose
+ * "Rev:" block) or as JSON.
+ */
+#ifndef RETORT_GRAPH_CLI_H
+#define RETORT_GRAPH_CLI_H
+
+#include "buf.h"
+#include "cli.h"
+#include "graph.h"
+
+/* Load config and graph; prints the error and returns the exit status on failure. */
+int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph);
+
+/* Which parts of the one-line form to show. */
+#define GRAPH_CLI_PARENTS 1   /* "down -> " prefix */
+#define GRAPH_CLI_TREE 2      /* (branchpoint) (mergepoint) */
+#define GRAPH_CLI_DOC 4       /* ", message" */
+
+void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts);
+/* The verbose block: Rev, Parent/Merges, Also depends on, Branches into, Branch names, Path, message. */
+void graph_cli_entry(retort_buf *out, const retort_revision *rev);
+
+struct json_t;
+struct json_t *graph_cli_json(const retort_revision *rev);
+
+/*
+ * The script template for new revisions: the migrations directory's own
+ * script.sql.tmpl / script.c.tmpl when present (init copies them there so
+ * a project can edit them), else the built-in generic one.  Caller frees;
+ * NULL after printing an error.
+ */
+char *graph_cli_template(const retort_config *cfg, retort_script_format format);
+
+/* Print the buffer to stdout; returns 0 or 1 on a write error. */
+int graph_cli_print(const retort_buf *buf);
+
+#endif
