@@ -1,0 +1,261 @@
+/*
+ * migration.h - the API a C revision is written against.
+ *
+ * A C revision is a .c file with the usual header comment that defines
+ *
+ *     int upgrade(retort_ctx *ctx);
+ *     int downgrade(retort_ctx *ctx);
+ *
+ * returning 0 on success and a negative value on failure (which rolls the
+ * revision back).  retort compiles the file into a shared object and calls
+ * these functions inside the revision's transaction.
+ *
+ * Everything here reaches retort through a table of function pointers in
+ * the context (ctx->ops), so a revision needs no symbols from the retort
+ * executable, and the same code runs against a live database or, in
+ * offline mode (`upgrade --sql`), against a recording context that writes
+ * the SQL out instead.  In offline mode queries fail with a clear error;
+ * write revisions that only query in data-migration steps.
+ *
+ * Every function returns 0 or a negative status.  After a failure,
+ * retort_last_error(ctx) says what went wrong; if a revision ignores a
+ * failure and returns 0 anyway, retort still fails the revision.
+ *
+ * Identifiers passed to the portable operations are quoted by retort;
+ * SQL fragments (types, defaults, CHECK expressions, WHERE clauses) are
+ * inserted as written.  Strings returned by the context are owned by it
+ * and live until upgrade()/downgrade() returns.
+ */
+#ifndef RETORT_MIGRATION_H
+#define RETORT_MIGRATION_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever retort_ctx_ops or the structs below change layout. */
+#define RETORT_MIGRATION_ABI 1
+
+typedef struct retort_ctx retort_ctx;
+
+/* Column flags for retort_column.flags. */
+#define RETORT_NOT_NULL      0x01u
+#define RETORT_PRIMARY_KEY   0x02u /* single-column primary key */
+#define RETORT_UNIQUE        0x04u
+#define RETORT_AUTOINCREMENT 0x08u /* SQLite INTEGER PRIMARY KEY AUTOINCREMENT; PostgreSQL identity */
+
+/*
+ * A column definition.  Arrays of columns end with an entry whose name is
+ * NULL ({0}).  Designated initializers read best:
+ *     { .name = "id", .type = "INTEGER", .flags = RETORT_PRIMARY_KEY }
+ */
+typedef struct retort_column {
+	const char *name;
+	const char *type;        /* SQL type as written: "INTEGER", "VARCHAR(50)", "TEXT" */
+	unsigned flags;          /* RETORT_NOT_NULL | RETORT_PRIMARY_KEY | ... */
+	const char *default_sql; /* SQL expression, e.g. "0", "'draft'", "CURRENT_TIMESTAMP"; NULL = none */
+	const char *ref_table;   /* foreign key: referenced table, NULL = none */
+	const char *ref_column;  /* referenced column; NULL = the referenced table's primary key */
+	const char *on_delete;   /* "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"; NULL = default */
+} retort_column;
+
+/* Kinds of named table constraints. */
+typedef enum retort_constraint_kind {
+	RETORT_CONSTRAINT_UNIQUE = 1,
+	RETORT_CONSTRAINT_CHECK = 2,
+	RETORT_CONSTRAINT_FOREIGN_KEY = 3,
+	RETORT_CONSTRAINT_PRIMARY_KEY = 4,
+} retort_constraint_kind;
+
+typedef struct retort_constraint {
+	retort_constraint_kind kind;
+	const char *name;                 /* required: constraints are dropped by name */
+	const char *const *columns;       /* NULL-terminated; UNIQUE, PRIMARY KEY, FOREIGN KEY */
+	const char *check_sql;            /* CHECK: the expression */
+	const char *ref_table;            /* FOREIGN KEY */
+	const char *const *ref_columns;   /* FOREIGN KEY: NULL-terminated; NULL = primary key */
+	const char *on_delete;            /* FOREIGN KEY action, as for retort_column */
+} retort_constraint;
+
+/* retort_alter.nullable */
+#define RETORT_KEEP          0
+#define RETORT_SET_NOT_NULL  1
+#define RETORT_DROP_NOT_NULL 2
+
+/* What to change in an existing column; zero fields keep what is there. */
+typedef struct retort_alter {
+	const char *type;         /* new type, NULL = keep */
+	int nullable;             /* RETORT_KEEP, RETORT_SET_NOT_NULL, RETORT_DROP_NOT_NULL */
+	const char *default_sql;  /* new default expression, NULL = keep */
+	int drop_default;         /* non-zero: remove the default */
+} retort_alter;
+
+/*
+ * Called once per row by retort_query: values[i] is the text of column i
+ * (NULL for SQL NULL), names[i] its name.  Return non-zero to stop early
+ * (retort_query then returns that value).
+ */
+typedef int (*retort_row_fn)(void *payload, size_t ncols, const char *const *values,
+	const char *const *names);
+
+/* The operations a context provides; revisions call the wrappers below. */
+typedef struct retort_ctx_ops {
+	unsigned abi; /* RETORT_MIGRATION_ABI */
+
+	int (*exec)(retort_ctx *ctx, const char *sql);
+	int (*exec_params)(retort_ctx *ctx, const char *sql, size_t nparams, const char *const *params);
+	int (*query)(retort_ctx *ctx, const char *sql, size_t nparams, const char *const *params,
+		retort_row_fn fn, void *payload);
+	const char *(*dialect_name)(retort_ctx *ctx);
+	int (*is_offline)(retort_ctx *ctx);
+	const char *(*quote_ident)(retort_ctx *ctx, const char *ident);
+	const char *(*last_error)(retort_ctx *ctx);
+
+	int (*create_table)(retort_ctx *ctx, const char *table, const retort_column *columns);
+	int (*drop_table)(retort_ctx *ctx, const char *table);
+	int (*rename_table)(retort_ctx *ctx, const char *table, const char *new_name);
+	int (*add_column)(retort_ctx *ctx, const char *table, const retort_column *column);
+	int (*drop_column)(retort_ctx *ctx, const char *table, const char *column);
+	int (*rename_column)(retort_ctx *ctx, const char *table, const char *column, const char *new_name);
+	int (*alter_column)(retort_ctx *ctx, const char *table, const char *column, const retort_alter *alter);
+	int (*create_index)(retort_ctx *ctx, const char *name, const char *table,
+		const char *const *columns, int unique, const char *where_sql);
+	int (*drop_index)(retort_ctx *ctx, const char *name);
+	int (*add_constraint)(retort_ctx *ctx, const char *table, const retort_constraint *constraint);
+	int (*drop_constraint)(retort_ctx *ctx, const char *table, const char *name);
+} retort_ctx_ops;
+
+/* The public part of every context; retort's own state follows it. */
+struct retort_ctx {
+	const retort_ctx_ops *ops;
+};
+
+/* Declarations that keep the entry points visible even under -fvisibility=hidden. */
+#if defined(__GNUC__)
+#define RETORT_MIGRATION_EXPORT __attribute__((visibility("default")))
+#else
+#define RETORT_MIGRATION_EXPORT
+#endif
+#ifndef RETORT_MIGRATION_HOST /* defined by retort itself, which provides the context */
+RETORT_MIGRATION_EXPORT int upgrade(retort_ctx *ctx);
+RETORT_MIGRATION_EXPORT int downgrade(retort_ctx *ctx);
+/* Lets retort refuse an object built against another version of this header. */
+#if defined(__GNUC__) && !defined(__cplusplus)
+RETORT_MIGRATION_EXPORT __attribute__((weak)) const unsigned retort_migration_abi = RETORT_MIGRATION_ABI;
+#endif
+#endif
+
+/* Run one or more statements (no parameters). */
+static inline int retort_exec(retort_ctx *ctx, const char *sql)
+{
+	return ctx->ops->exec(ctx, sql);
+}
+
+/* One statement with text parameters $1..$n (NULL entries are SQL NULL). */
+static inline int retort_exec_params(retort_ctx *ctx, const char *sql, size_t nparams,
+	const char *const *params)
+{
+	return ctx->ops->exec_params(ctx, sql, nparams, params);
+}
+
+/* One query; `fn` sees each row.  Not available in offline mode. */
+static inline int retort_query(retort_ctx *ctx, const char *sql, size_t nparams,
+	const char *const *params, retort_row_fn fn, void *payload)
+{
+	return ctx->ops->query(ctx, sql, nparams, params, fn, payload);
+}
+
+/* "sqlite" or "postgresql". */
+static inline const char *retort_dialect_name(retort_ctx *ctx)
+{
+	return ctx->ops->dialect_name(ctx);
+}
+
+/* Non-zero when recording SQL for `--sql` instead of running it. */
+static inline int retort_is_offline(retort_ctx *ctx)
+{
+	return ctx->ops->is_offline(ctx);
+}
+
+/* `ident` quoted for this dialect; owned by ctx. */
+static inline const char *retort_quote_ident(retort_ctx *ctx, const char *ident)
+{
+	return ctx->ops->quote_ident(ctx, ident);
+}
+
+/* The message of the last failure in this context, or "" (owned by ctx). */
+static inline const char *retort_last_error(retort_ctx *ctx)
+{
+	return ctx->ops->last_error(ctx);
+}
+
+/* Portable schema operations; see the struct comments above. */
+static inline int retort_create_table(retort_ctx *ctx, const char *table, const retort_column *columns)
+{
+	return ctx->ops->create_table(ctx, table, columns);
+}
+
+static inline int retort_drop_table(retort_ctx *ctx, const char *table)
+{
+	return ctx->ops->drop_table(ctx, table);
+}
+
+static inline int retort_rename_table(retort_ctx *ctx, const char *table, const char *new_name)
+{
+	return ctx->ops->rename_table(ctx, table, new_name);
+}
+
+static inline int retort_add_column(retort_ctx *ctx, const char *table, const retort_column *column)
+{
+	return ctx->ops->add_column(ctx, table, column);
+}
+
+static inline int retort_drop_column(retort_ctx *ctx, const char *table, const char *column)
+{
+	return ctx->ops->drop_column(ctx, table, column);
+}
+
+static inline int retort_rename_column(retort_ctx *ctx, const char *table, const char *column,
+	const char *new_name)
+{
+	return ctx->ops->rename_column(ctx, table, column, new_name);
+}
+
+/* SQLite cannot ALTER a column: the table is rebuilt (move and copy). */
+static inline int retort_alter_column(retort_ctx *ctx, const char *table, const char *column,
+	const retort_alter *alter)
+{
+	return ctx->ops->alter_column(ctx, table, column, alter);
+}
+
+/* `columns` is NULL-terminated; `where_sql` (may be NULL) makes a partial index. */
+static inline int retort_create_index(retort_ctx *ctx, const char *name, const char *table,
+	const char *const *columns, int unique, const char *where_sql)
+{
+	return ctx->ops->create_index(ctx, name, table, columns, unique, where_sql);
+}
+
+static inline int retort_drop_index(retort_ctx *ctx, const char *name)
+{
+	return ctx->ops->drop_index(ctx, name);
+}
+
+/* SQLite cannot ALTER constraints: the table is rebuilt (move and copy). */
+static inline int retort_add_constraint(retort_ctx *ctx, const char *table,
+	const retort_constraint *constraint)
+{
+	return ctx->ops->add_constraint(ctx, table, constraint);
+}
+
+static inline int retort_drop_constraint(retort_ctx *ctx, const char *table, const char *name)
+{
+	return ctx->ops->drop_constraint(ctx, table, name);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * sqlite_batch.h - SQLite "move and copy": changing a table that SQLite's
+ * ALTER TABLE cannot change (a column's type, nullability or default; table
+ * constraints) by rebuilding it inside the caller's transaction.
+ *
+ * The table's CREATE TABLE text is read from sqlite_master, edited, and the
+ * table rebuilt: rows saved to a holding table, the table dropped and
+ * created again from the edited text, rows copied back, its indexes and
+ * triggers recreated, and PRAGMA foreign_key_check run.  Foreign keys are
+ * deferred for the transaction (PRAGMA defer_foreign_keys) so references
+ * into the table survive the rebuild.
+ *
+ * Not handled, and refused with a message: tables that another table
+ * references with an ON DELETE action other than NO ACTION (dropping the
+ * table inside a transaction would run that action), and dropping
+ * constraints that are not named table constraints (column constraints
+ * and unnamed ones have nothing to drop them by).  This needs a live
+ * database; offline SQL for these operations is refused by the caller.
+ */
+#ifndef RETORT_SQLITE_BATCH_H
+#define RETORT_SQLITE_BATCH_H
+
+#include "db.h"
+#include "ops_render.h"
+
+int retort__sqlite_alter_column(retort_db *db, const char *table, const char *column,
+	const retort_alter *alter);
+int retort__sqlite_add_constraint(retort_db *db, const char *table, const retort_constraint *c);
+int retort__sqlite_drop_constraint(retort_db *db, const char *table, const char *name);
+
+/*
+ * Edit a CREATE TABLE statement's text (exposed for unit tests).  Exactly
+ * one of the three changes is applied, selected by which argument is set.
+ */
+int retort__sqlite_edit_create(char **out, const char *create_sql, const char *column,
+	const retort_alter *alter, const char *add_constraint_sql, const char *drop_constraint);
+
+#endif
