@@ -1,0 +1,169 @@
+/*
+ * model.h - a database schema as plain data, independent of any dialect.
+ *
+ * Reflection (reflect_pg.c, reflect_sqlite.c) fills a model from a live
+ * database; diff.c compares two models; the renderers turn the difference
+ * into SQL.  The model holds what a migration must reproduce: schemas,
+ * tables with their columns and constraints, indexes, views, sequences and
+ * enum types, and comments.  It is not a SQL parser's syntax tree: every
+ * expression (defaults, CHECK bodies, index expressions, view bodies) is
+ * kept as the text the database itself reports, so two models that the
+ * database normalized the same way compare equal.
+ *
+ * Ordering is deterministic: retort_model_sort() orders every list by name
+ * (columns keep their ordinal order, which rendering uses, but equality and
+ * the canonical dump ignore it).  Everything a model points at is owned by
+ * the model and released by retort_model_free().
+ */
+#ifndef RETORT_SCHEMA_MODEL_H
+#define RETORT_SCHEMA_MODEL_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "url.h"
+#include "vec.h"
+
+typedef struct retort_column {
+	char *name;
+	char *type;          /* as the database formats it (format_type / declared type) */
+	bool notnull;
+	char *default_expr;  /* NULL: no default */
+	char identity;       /* PostgreSQL: 0 none, 'a' ALWAYS, 'd' BY DEFAULT */
+	bool autoincrement;  /* SQLite: INTEGER PRIMARY KEY AUTOINCREMENT */
+	char *generated;     /* generation expression, NULL when not generated */
+	bool gen_stored;     /* STORED (PostgreSQL always) or VIRTUAL (SQLite) */
+	char *collation;     /* NULL: the type's default */
+	char *comment;
+	int position;        /* ordinal; ignored by equality */
+} retort_column;
+
+typedef enum retort_con_kind {
+	RETORT_CON_PRIMARY = 'p',
+	RETORT_CON_UNIQUE = 'u',
+	RETORT_CON_CHECK = 'c',
+	RETORT_CON_FOREIGN = 'f',
+} retort_con_kind;
+
+/* Foreign-key actions use PostgreSQL's confdeltype letters. */
+#define RETORT_FK_NO_ACTION 'a'
+#define RETORT_FK_RESTRICT 'r'
+#define RETORT_FK_CASCADE 'c'
+#define RETORT_FK_SET_NULL 'n'
+#define RETORT_FK_SET_DEFAULT 'd'
+
+typedef struct retort_constraint {
+	retort_con_kind kind;
+	char *name;            /* NULL when the database keeps none (SQLite) */
+	retort_vec columns;    /* char *: constrained columns, in key order */
+	char *expr;            /* CHECK body without the CHECK keyword / parentheses */
+	char *ref_schema;      /* FOREIGN: referenced table (schema NULL on SQLite) */
+	char *ref_table;
+	retort_vec ref_columns;/* char *; empty = the referenced primary key */
+	char on_delete, on_update; /* RETORT_FK_* */
+	bool deferrable, deferred;
+	char *pg_def;          /* PostgreSQL: pg_get_constraintdef for PRIMARY/UNIQUE/CHECK */
+	char *canon;           /* canonical text for comparison (retort_model_sort fills it) */
+} retort_constraint;
+
+typedef struct retort_index {
+	char *name;
+	bool unique;
+	retort_vec keys;       /* char *: rendered key items ("col" / (expr), DESC, COLLATE) */
+	char *where;           /* partial index predicate, NULL when total */
+	char *definition;      /* PostgreSQL: pg_get_indexdef; SQLite: NULL (rendered) */
+	char *canon;
+} retort_index;
+
+typedef struct retort_table {
+	char *schema;          /* PostgreSQL namespace; NULL on SQLite */
+	char *name;
+	retort_vec columns;    /* retort_column *, by position */
+	retort_vec constraints;/* retort_constraint *: primary key first after sorting */
+	retort_vec indexes;    /* retort_index * (those not backing a constraint) */
+	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text, recreated by batches */
+	char *comment;
+	bool without_rowid;    /* SQLite */
+} retort_table;
+
+typedef struct retort_view {
+	char *schema;
+	char *name;
+	char *definition;      /* the SELECT (PostgreSQL) or whole CREATE VIEW text (SQLite) */
+	retort_vec depends;    /* char *: "schema.table" / "table" names it reads */
+	char *comment;
+} retort_view;
+
+typedef struct retort_sequence {
+	char *schema;
+	char *name;
+	char *type;
+	char *start, *increment, *min, *max, *cache; /* decimal text */
+	bool cycle;
+	char *owned_by;        /* "table.column" for serial columns, else NULL */
+} retort_sequence;
+
+typedef struct retort_enum {
+	char *schema;
+	char *name;
+	retort_vec labels;     /* char *, in sort order */
+	char *comment;
+} retort_enum;
+
+typedef struct retort_model {
+	retort_dialect_id dialect;
+	retort_vec schemas;    /* char *: PostgreSQL namespaces (user-defined and public) */
+	retort_vec tables;
+	retort_vec views;
+	retort_vec sequences;
+	retort_vec enums;
+	unsigned queries;      /* catalog queries reflection issued to build it */
+} retort_model;
+
+retort_model *retort_model_new(retort_dialect_id dialect);
+void retort_model_free(retort_model *m);
+
+/* Constructors: each returns the new element, already appended and owned. */
+retort_table *retort_model_add_table(retort_model *m, const char *schema, const char *name);
+retort_column *retort_table_add_column(retort_table *t, const char *name, const char *type);
+retort_constraint *retort_table_add_constraint(retort_table *t, retort_con_kind kind, const char *name);
+retort_index *retort_table_add_index(retort_table *t, const char *name);
+retort_view *retort_model_add_view(retort_model *m, const char *schema, const char *name, const char *definition);
+retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, const char *name);
+retort_enum *retort_model_add_enum(retort_model *m, const char *schema, const char *name);
+/* Append a copy of each NULL-terminated string. */
+void retort__strvec_add(retort_vec *v, const char *s);
+
+/*
+ * Put every list in its deterministic order and fill the canonical texts
+ * (constraint and index `canon`) that equality and diff compare.  Call once
+ * after building or reflecting a model and before diffing it.
+ */
+void retort_model_sort(retort_model *m);
+
+/* Lookups by name (schema NULL matches NULL); borrowed, NULL when absent. */
+retort_table *retort_model_table(const retort_model *m, const char *schema, const char *name);
+retort_column *retort_table_column(const retort_table *t, const char *name);
+retort_constraint *retort_table_primary_key(const retort_table *t);
+retort_view *retort_model_view(const retort_model *m, const char *schema, const char *name);
+retort_sequence *retort_model_sequence(const retort_model *m, const char *schema, const char *name);
+retort_enum *retort_model_enum(const retort_model *m, const char *schema, const char *name);
+
+/*
+ * A canonical text of the whole model, column order ignored; two models are
+ * equal when their dumps are.  Useful in test failure messages too.
+ */
+void retort_model_dump(retort_buf *out, const retort_model *m);
+bool retort_model_equal(const retort_model *a, const retort_model *b);
+
+/* Canonical one-line texts of single elements (used by diff and dump). */
+void retort__column_canon(retort_buf *out, const retort_column *c);
+bool retort__column_equal(const retort_column *a, const retort_column *b);
+/* "schema.name" or "name" (caller frees). */
+char *retort__qualname(const char *schema, const char *name);
+/* Collapse whitespace runs outside quotes to one space, trim the ends. */
+char *retort__sql_squeeze(const char *sql);
+/* NULL-safe string equality. */
+bool retort__streq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * render_pg.c - PostgreSQL SQL for each schema operation, and the
+ * PostgreSQL entry of the schema-dialect table.
+ *
+ * PostgreSQL's ALTER TABLE expresses every table change in place, so no
+ * operation is refused; a column change becomes the few ALTER COLUMN
+ * statements it needs, in an order the server accepts (identity and
+ * default out of the way before a type change, back after it).  Index
+ * definitions are pg_get_indexdef's own text.  Nothing here connects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "schema/reflect.h"
+#include "schema/sdialect.h"
+
+#define PG RETORT_DIALECT_POSTGRES
+
+static void table_name(retort_buf *out, const retort_table *t)
+{
+	retort__srender_qualified(out, PG, t->schema, t->name);
+}
+
+static void alter_table(retort_buf *out, const retort_table *t)
+{
+	retort_buf_puts(out, "ALTER TABLE ");
+	table_name(out, t);
+	retort_buf_putc(out, ' ');
+}
+
+static void alter_column(retort_buf *out, const retort_table *t, const retort_column *c)
+{
+	alter_table(out, t);
+	retort_buf_puts(out, "ALTER COLUMN ");
+	retort__srender_ident(out, PG, c->name);
+	retort_buf_putc(out, ' ');
+}
+
+static void render_alter_column(retort_buf *out, const retort_op *op)
+{
+	const retort_column *o = op->old_column, *c = op->column;
+	const retort_table *t = op->table;
+	bool retype = !retort__streq(o->type, c->type) || !retort__streq(o->collation, c->collation);
+	bool redefault = !retort__streq(o->default_expr, c->default_expr) || retype;
+
+	if (o->identity && !c->identity) {
+		alter_column(out, t, c);
+		retort_buf_puts(out, "DROP IDENTITY;\n");
+	}
+	if (o->default_expr && redefault) {
+		alter_column(out, t, c);
+		retort_buf_puts(out, "DROP DEFAULT;\n");
+	}
+	if (retype) {
+		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
+			c->name, o->type, c->type);
+		alter_column(out, t, c);
+		retort_buf_printf(out, "TYPE %s", c->type);
+		if (c->collation) {
+			retort_buf_puts(out, " COLLATE ");
+			retort__srender_ident(out, PG, c->collation);
+		}
+		retort_buf_puts(out, " USING ");
+		retort__srender_ident(out, PG, c->name);
+		retort_buf_printf(out, "::%s;\n", c->type);
+	}
+	if (c->default_expr && redefault) {
+		alter_column(out, t, c);
+		retort_buf_printf(out, "SET DEFAULT %s;\n", c->default_expr);
+	}
+	if (o->notnull != c->notnull) {
+		alter_column(out, t, c);
+		retort_buf_puts(out, c->notnull ? "SET NOT NULL;\n" : "DROP NOT NULL;\n");
+	}
+	if (c->identity && !o->identity) {
+		alter_column(out, t, c);
+		retort_buf_printf(out, "ADD GENERATED %s AS IDENTITY;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	} else if (c->identity && o->identity != c->identity) {
+		alter_column(out, t, c);
+		retort_buf_printf(out, "SET GENERATED %s;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	}
+}
+
+static void render_sequence_options(retort_buf *out, const retort_sequence *s)
+{
+	if (s->type)
+		retort_buf_printf(out, " AS %s", s->type);
+	if (s->increment)
+		retort_buf_printf(out, " INCREMENT BY %s", s->increment);
+	if (s->min)
+		retort_buf_printf(out, " MINVALUE %s", s->min);
+	if (s->max)
+		retort_buf_printf(out, " MAXVALUE %s", s->max);
+	if (s->start)
+		retort_buf_printf(out, " START WITH %s", s->start);
+	if (s->cache)
+		retort_buf_printf(out, " CACHE %s", s->cache);
+	retort_buf_puts(out, s->cycle ? " CYCLE" : " NO CYCLE");
+}
+
+/* owned_by is "schema.table.column" */
+static void render_owned_by(retort_buf *out, const char *owned_by)
+{
+	const char *last = strrchr(owned_by, '.');
+	const char *first = strchr(owned_by, '.');
+	char *schema, *table;
+
+	if (!last || last == first) {
+		retort_buf_puts(out, "NONE");
+		return;
+	}
+	schema = retort__strndup(owned_by, (size_t)(first - owned_by));
+	table = retort__strndup(first + 1, (size_t)(last - first - 1));
+	retort__srender_qualified(out, PG, schema, table);
+	retort_buf_putc(out, '.');
+	retort__srender_ident(out, PG, last + 1);
+	free(schema);
+	free(table);
+}
+
+static void render_comment(retort_buf *out, const char *comment)
+{
+	if (comment)
+		retort__srender_literal(out, PG, comment);
+	else
+		retort_buf_puts(out, "NULL");
+}
+
+static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const retort_table *t = op->table;
+
+	(void)d;
+	switch (op->kind) {
+	case RETORT_OP_CREATE_SCHEMA:
+		retort_buf_puts(out, "CREATE SCHEMA ");
+		retort__srender_ident(out, PG, op->schema);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_SCHEMA:
+		retort__srender_destructive(out, "drops schema \"%s\"", op->schema);
+		retort_buf_puts(out, "DROP SCHEMA ");
+		retort__srender_ident(out, PG, op->schema);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_ENUM:
+		retort_buf_puts(out, "CREATE TYPE ");
+		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
+		retort_buf_puts(out, " AS ENUM (");
+		for (size_t i = 0; i < op->enumtype->labels.len; i++) {
+			if (i)
+				retort_buf_puts(out, ", ");
+			retort__srender_literal(out, PG, op->enumtype->labels.items[i]);
+		}
+		retort_buf_puts(out, ");\n");
+		break;
+	case RETORT_OP_ADD_ENUM_VALUE:
+		retort_buf_puts(out, "ALTER TYPE ");
+		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
+		retort_buf_puts(out, " ADD VALUE ");
+		retort__srender_literal(out, PG, op->label);
+		if (op->label_before) {
+			retort_buf_puts(out, " BEFORE ");
+			retort__srender_literal(out, PG, op->label_before);
+		}
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_ENUM:
+		retort__srender_destructive(out, "drops type \"%s\"", op->enumtype->name);
+		retort_buf_puts(out, "DROP TYPE ");
+		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_SEQUENCE:
+		retort_buf_puts(out, "CREATE SEQUENCE ");
+		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
+		render_sequence_options(out, op->sequence);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_ALTER_SEQUENCE:
+		retort_buf_puts(out, "ALTER SEQUENCE ");
+		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
+		render_sequence_options(out, op->sequence);
+		retort_buf_puts(out, " OWNED BY ");
+		if (op->sequence->owned_by)
+			render_owned_by(out, op->sequence->owned_by);
+		else
+			retort_buf_puts(out, "NONE");
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_SEQUENCE:
+		retort__srender_destructive(out, "drops sequence \"%s\"", op->sequence->name);
+		/* A sequence owned by a dropped column is gone already. */
+		retort_buf_puts(out, op->sequence->owned_by ? "DROP SEQUENCE IF EXISTS " : "DROP SEQUENCE ");
+		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_TABLE:
+		retort__srender_create_table(out, PG, t, NULL, &op->omit_fks);
+		break;
+	case RETORT_OP_DROP_TABLE:
+		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
+		retort_buf_puts(out, "DROP TABLE ");
+		table_name(out, t);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_ADD_COLUMN:
+		alter_table(out, t);
+		retort_buf_puts(out, "ADD COLUMN ");
+		retort__srender_column(out, PG, op->column, false);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_COLUMN:
+		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
+		alter_table(out, t);
+		retort_buf_puts(out, "DROP COLUMN ");
+		retort__srender_ident(out, PG, op->column->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_ALTER_COLUMN:
+		render_alter_column(out, op);
+		break;
+	case RETORT_OP_RENAME_COLUMN:
+		alter_table(out, op->old_table);
+		retort_buf_puts(out, "RENAME COLUMN ");
+		retort__srender_ident(out, PG, op->old_column->name);
+		retort_buf_puts(out, " TO ");
+		retort__srender_ident(out, PG, op->column->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_ADD_CONSTRAINT:
+		alter_table(out, t);
+		retort_buf_puts(out, "ADD ");
+		retort__srender_constraint(out, PG, op->constraint);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_CONSTRAINT:
+		alter_table(out, t);
+		retort_buf_puts(out, "DROP CONSTRAINT ");
+		retort__srender_ident(out, PG, op->constraint->name ? op->constraint->name : "");
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_INDEX:
+		retort_buf_printf(out, "%s;\n", op->index->definition);
+		break;
+	case RETORT_OP_DROP_INDEX:
+		retort_buf_puts(out, "DROP INDEX ");
+		retort__srender_qualified(out, PG, t->schema, op->index->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_VIEW:
+		retort_buf_puts(out, "CREATE VIEW ");
+		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
+		retort_buf_printf(out, " AS\n%s;\n", op->view->definition);
+		break;
+	case RETORT_OP_DROP_VIEW:
+		retort_buf_puts(out, "DROP VIEW ");
+		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_COMMENT_TABLE:
+		retort_buf_puts(out, "COMMENT ON TABLE ");
+		table_name(out, t);
+		retort_buf_puts(out, " IS ");
+		render_comment(out, t->comment);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_COMMENT_COLUMN:
+		retort_buf_puts(out, "COMMENT ON COLUMN ");
+		table_name(out, t);
+		retort_buf_putc(out, '.');
+		retort__srender_ident(out, PG, op->column->name);
+		retort_buf_puts(out, " IS ");
+		render_comment(out, op->column->comment);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_REBUILD_TABLE:
+	case RETORT_OP_CREATE_TRIGGER:
+	case RETORT_OP_DROP_TRIGGER:
+		/* Never produced for PostgreSQL (can_alter accepts everything, triggers are not reflected). */
+		break;
+	}
+}
+
+static bool pg_can_alter(const retort_op *op)
+{
+	(void)op;
+	return true;
+}
+
+static void pg_render_nothing(retort_buf *out, const retort_diff *d)
+{
+	(void)out;
+	(void)d;
+}
+
+const retort__sdialect retort__sdialect_postgres = {
+	.id = RETORT_DIALECT_POSTGRES,
+	.reflect = retort__reflect_pg,
+	.can_alter = pg_can_alter,
+	.fk_forward_refs = false,
+	.named_constraints = true,
+	.render_op = pg_render_op,
+	.render_begin = pg_render_nothing,
+	.render_end = pg_render_nothing,
+};

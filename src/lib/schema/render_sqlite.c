@@ -1,0 +1,238 @@
+/*
+ * render_sqlite.c - SQLite SQL for each schema operation, the move-and-copy
+ * batch, and the SQLite entry of the schema-dialect table.
+ *
+ * SQLite's ALTER TABLE can add a column (with a constant default, no key),
+ * rename one, and little else; for anything more a table is rebuilt the way
+ * SQLite's documentation describes: create the new shape under a temporary
+ * name, copy the rows with INSERT ... SELECT, drop the old table, rename the
+ * new one, and recreate its indexes and triggers.  Rows survive.  Foreign
+ * keys are switched off around the script (effective only outside a
+ * transaction, as SQLite ignores the pragma inside one) and deferred for
+ * the rest, and the script ends by failing when any foreign key is broken.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "schema/reflect.h"
+#include "schema/sdialect.h"
+#include "schema/sqlparse.h"
+
+#define LITE RETORT_DIALECT_SQLITE
+#define NEW_PREFIX "_retort_new_"
+
+static void ident(retort_buf *out, const char *name)
+{
+	retort__srender_ident(out, LITE, name);
+}
+
+static void render_create_index(retort_buf *out, const retort_table *t, const retort_index *x)
+{
+	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	ident(out, x->name);
+	retort_buf_puts(out, " ON ");
+	ident(out, t->name);
+	retort_buf_puts(out, " (");
+	for (size_t i = 0; i < x->keys.len; i++)
+		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
+	retort_buf_putc(out, ')');
+	if (x->where)
+		retort_buf_printf(out, " WHERE %s", x->where);
+	retort_buf_puts(out, ";\n");
+}
+
+static void render_rebuild(retort_buf *out, const retort_op *op)
+{
+	const retort_table *t = op->table, *old = op->old_table;
+	char *tmp = retort__sprintf(NEW_PREFIX "%s", t->name);
+	retort_buf dropped = RETORT_BUF_INIT;
+
+	for (size_t i = 0; i < old->columns.len; i++) {
+		retort_column *c = old->columns.items[i];
+		if (!c->generated) {
+			bool kept = false;
+			for (size_t j = 0; j < op->copy_from.len; j++)
+				if (strcmp(op->copy_from.items[j], c->name) == 0)
+					kept = true;
+			if (!kept)
+				retort_buf_printf(&dropped, "%s\"%s\"", dropped.size ? ", " : "", c->name);
+		}
+	}
+	retort_buf_puts(out, "-- batch: rebuild ");
+	ident(out, t->name);
+	retort_buf_puts(out, " by move and copy (SQLite cannot ALTER this in place)\n");
+	if (dropped.size)
+		retort__srender_destructive(out, "drops column(s) %s of \"%s\" and their values", dropped.ptr, t->name);
+	retort__srender_create_table(out, LITE, t, tmp, NULL);
+	retort_buf_puts(out, "INSERT INTO ");
+	ident(out, tmp);
+	retort_buf_puts(out, " (");
+	for (size_t i = 0; i < op->copy_to.len; i++) {
+		if (i)
+			retort_buf_puts(out, ", ");
+		ident(out, op->copy_to.items[i]);
+	}
+	retort_buf_puts(out, ") SELECT ");
+	for (size_t i = 0; i < op->copy_from.len; i++) {
+		if (i)
+			retort_buf_puts(out, ", ");
+		ident(out, op->copy_from.items[i]);
+	}
+	retort_buf_puts(out, " FROM ");
+	ident(out, old->name);
+	retort_buf_puts(out, ";\nDROP TABLE ");
+	ident(out, old->name);
+	retort_buf_puts(out, ";\nALTER TABLE ");
+	ident(out, tmp);
+	retort_buf_puts(out, " RENAME TO ");
+	ident(out, t->name);
+	retort_buf_puts(out, ";\n");
+	for (size_t i = 0; i < t->indexes.len; i++)
+		render_create_index(out, t, t->indexes.items[i]);
+	for (size_t i = 0; i < t->triggers.len; i++)
+		retort_buf_printf(out, "%s;\n", (const char *)t->triggers.items[i]);
+	retort_buf_dispose(&dropped);
+	free(tmp);
+}
+
+static void lite_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const retort_table *t = op->table;
+	char *name;
+
+	(void)d;
+	switch (op->kind) {
+	case RETORT_OP_CREATE_TABLE:
+		retort__srender_create_table(out, LITE, t, NULL, NULL);
+		break;
+	case RETORT_OP_DROP_TABLE:
+		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
+		retort_buf_puts(out, "DROP TABLE ");
+		ident(out, t->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_REBUILD_TABLE:
+		render_rebuild(out, op);
+		break;
+	case RETORT_OP_ADD_COLUMN:
+		retort_buf_puts(out, "ALTER TABLE ");
+		ident(out, t->name);
+		retort_buf_puts(out, " ADD COLUMN ");
+		retort__srender_column(out, LITE, op->column, false);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_RENAME_COLUMN:
+		retort_buf_puts(out, "ALTER TABLE ");
+		ident(out, op->old_table->name);
+		retort_buf_puts(out, " RENAME COLUMN ");
+		ident(out, op->old_column->name);
+		retort_buf_puts(out, " TO ");
+		ident(out, op->column->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_INDEX:
+		render_create_index(out, t, op->index);
+		break;
+	case RETORT_OP_DROP_INDEX:
+		retort_buf_puts(out, "DROP INDEX ");
+		ident(out, op->index->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_VIEW:
+		retort_buf_printf(out, "%s;\n", op->view->definition);
+		break;
+	case RETORT_OP_DROP_VIEW:
+		retort_buf_puts(out, "DROP VIEW ");
+		ident(out, op->view->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_CREATE_TRIGGER:
+		retort_buf_printf(out, "%s;\n", op->trigger);
+		break;
+	case RETORT_OP_DROP_TRIGGER:
+		name = retort__sqlparse_trigger_name(op->trigger);
+		retort_buf_puts(out, "DROP TRIGGER ");
+		ident(out, name ? name : "");
+		retort_buf_puts(out, ";\n");
+		free(name);
+		break;
+	default:
+		/*
+		 * Schemas, types, sequences and comments do not exist in SQLite;
+		 * column, constraint and key changes were folded into a rebuild.
+		 */
+		break;
+	}
+}
+
+/* ADD COLUMN takes only a constant default: a literal, not CURRENT_* or an expression. */
+static bool constant_default(const char *expr)
+{
+	if (!expr)
+		return true;
+	return retort__sql_is_literal(expr) && retort__strcasecmp(expr, "CURRENT_TIME") != 0 &&
+		retort__strcasecmp(expr, "CURRENT_DATE") != 0 && retort__strcasecmp(expr, "CURRENT_TIMESTAMP") != 0;
+}
+
+static bool lite_can_alter(const retort_op *op)
+{
+	const retort_column *c = op->column;
+
+	switch (op->kind) {
+	case RETORT_OP_RENAME_COLUMN:
+		return true;
+	case RETORT_OP_ADD_COLUMN:
+		if (c->autoincrement || (c->generated && c->gen_stored))
+			return false;
+		if (c->notnull && !c->default_expr && !c->generated)
+			return false;
+		return constant_default(c->default_expr);
+	default:
+		return false;
+	}
+}
+
+static bool needs_fk_guard(const retort_diff *d)
+{
+	for (size_t i = 0; i < d->ops.len; i++) {
+		retort_op_kind k = ((retort_op *)d->ops.items[i])->kind;
+		if (k == RETORT_OP_REBUILD_TABLE || k == RETORT_OP_DROP_TABLE)
+			return true;
+	}
+	return false;
+}
+
+static void lite_render_begin(retort_buf *out, const retort_diff *d)
+{
+	if (!needs_fk_guard(d))
+		return;
+	retort_buf_puts(out,
+		"-- tables are rebuilt or dropped: foreign keys off (takes effect outside a\n"
+		"-- transaction) and deferred (inside one) until the check at the end\n"
+		"PRAGMA foreign_keys = OFF;\n"
+		"PRAGMA defer_foreign_keys = ON;\n");
+}
+
+static void lite_render_end(retort_buf *out, const retort_diff *d)
+{
+	if (!needs_fk_guard(d))
+		return;
+	retort_buf_puts(out,
+		"-- PRAGMA foreign_key_check: fail when a foreign key is broken\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check;\n"
+		"DROP TABLE \"_retort_fk_check\";\n"
+		"PRAGMA foreign_keys = ON;\n");
+}
+
+const retort__sdialect retort__sdialect_sqlite = {
+	.id = RETORT_DIALECT_SQLITE,
+	.reflect = retort__reflect_sqlite,
+	.can_alter = lite_can_alter,
+	.fk_forward_refs = true,
+	.named_constraints = false,
+	.render_op = lite_render_op,
+	.render_begin = lite_render_begin,
+	.render_end = lite_render_end,
+};

@@ -1,0 +1,371 @@
+/*
+ * sqlparse.c - pick the pieces SQLite's pragmas leave out from stored
+ * CREATE statements (see sqlparse.h).
+ *
+ * A tokenizer that knows SQLite's quoting ('str', "id", `id`, [id]) and
+ * comments, then a walk over the top-level items of a CREATE TABLE body or
+ * an index key list.  Unknown syntax is skipped, never an error: the
+ * pragmas remain the source of truth for everything they report.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "schema/model.h"
+#include "schema/sqlparse.h"
+
+typedef struct tok {
+	const char *p;
+	size_t n;
+	char kind; /* 'w' word, 'q' quoted identifier, 's' string, 'n' number, or the punctuation char */
+} tok;
+
+typedef struct toks {
+	tok *v;
+	size_t len, cap;
+} toks;
+
+static void push(toks *t, const char *p, size_t n, char kind)
+{
+	if (t->len == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = retort__realloc(t->v, t->cap * sizeof(tok));
+	}
+	t->v[t->len].p = p;
+	t->v[t->len].n = n;
+	t->v[t->len].kind = kind;
+	t->len++;
+}
+
+static bool word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static void tokenize(toks *t, const char *sql)
+{
+	const char *p = sql;
+
+	memset(t, 0, sizeof(*t));
+	while (*p) {
+		const char *s = p;
+		unsigned char c = (unsigned char)*p;
+
+		if (isspace(c)) {
+			p++;
+		} else if (c == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (c == '/' && p[1] == '*') {
+			p += 2;
+			while (*p && !(p[0] == '*' && p[1] == '/'))
+				p++;
+			p += *p ? 2 : 0;
+		} else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+			char close = c == '[' ? ']' : (char)c;
+			for (p++; *p; p++) {
+				if (*p == close) {
+					if (close != ']' && p[1] == close) {
+						p++;
+						continue;
+					}
+					p++;
+					break;
+				}
+			}
+			push(t, s, (size_t)(p - s), c == '\'' ? 's' : 'q');
+		} else if (isdigit(c)) {
+			while (word_char((unsigned char)*p) || *p == '.')
+				p++;
+			push(t, s, (size_t)(p - s), 'n');
+		} else if (word_char(c)) {
+			while (word_char((unsigned char)*p))
+				p++;
+			push(t, s, (size_t)(p - s), 'w');
+		} else {
+			push(t, s, 1, (char)c);
+			p++;
+		}
+	}
+}
+
+static bool is_kw(const tok *k, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (k->kind != 'w' || k->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (toupper((unsigned char)k->p[i]) != kw[i])
+			return false;
+	return true;
+}
+
+char *retort__sqlparse_unquote(const char *p, size_t n)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	char q = n ? p[0] : 0;
+
+	if (n >= 2 && (q == '"' || q == '`' || q == '[' || q == '\'')) {
+		char close = q == '[' ? ']' : q;
+		for (size_t i = 1; i + 1 < n; i++) {
+			retort_buf_putc(&b, p[i]);
+			if (p[i] == close && close != ']' && i + 2 < n && p[i + 1] == close)
+				i++;
+		}
+		return retort_buf_detach(&b);
+	}
+	return retort__strndup(p, n);
+}
+
+static char *tok_name(const tok *k)
+{
+	return retort__sqlparse_unquote(k->p, k->n);
+}
+
+/* Index of the token closing the parenthesis opened at `open`. */
+static size_t match_paren(const toks *t, size_t open)
+{
+	int depth = 0;
+
+	for (size_t i = open; i < t->len; i++) {
+		if (t->v[i].kind == '(')
+			depth++;
+		else if (t->v[i].kind == ')' && --depth == 0)
+			return i;
+	}
+	return t->len;
+}
+
+/* Squeezed source text from token a to token b inclusive. */
+static char *span(const toks *t, size_t a, size_t b)
+{
+	char *raw, *sq;
+
+	if (a > b || b >= t->len)
+		return retort__strdup("");
+	raw = retort__strndup(t->v[a].p, (size_t)(t->v[b].p + t->v[b].n - t->v[a].p));
+	sq = retort__sql_squeeze(raw);
+	free(raw);
+	return sq;
+}
+
+static void add_check(retort__lite_tabledef *def, char *name, const toks *t, size_t open, size_t close)
+{
+	retort__lite_check *ck = retort__calloc(1, sizeof(*ck));
+
+	ck->name = name;
+	ck->expr = span(t, open + 1, close - 1);
+	retort_vec_push(&def->checks, ck);
+}
+
+/* DEFERRABLE / INITIALLY DEFERRED anywhere in [a, b). */
+static void fk_flags(retort__lite_fkdef *fk, const toks *t, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++) {
+		if (is_kw(&t->v[i], "DEFERRABLE"))
+			fk->deferrable = !(i > a && is_kw(&t->v[i - 1], "NOT"));
+		if (is_kw(&t->v[i], "INITIALLY") && i + 1 < b && is_kw(&t->v[i + 1], "DEFERRED"))
+			fk->deferred = true;
+	}
+}
+
+static void parse_item(retort__lite_tabledef *def, const toks *t, size_t a, size_t b)
+{
+	char *cname = NULL;
+	retort__lite_coldef *col;
+
+	if (a >= b)
+		return;
+	if (is_kw(&t->v[a], "CONSTRAINT") && a + 1 < b) {
+		cname = tok_name(&t->v[a + 1]);
+		a += 2;
+	}
+	if (a < b && (is_kw(&t->v[a], "PRIMARY") || is_kw(&t->v[a], "UNIQUE") ||
+		is_kw(&t->v[a], "CHECK") || is_kw(&t->v[a], "FOREIGN"))) {
+		if (is_kw(&t->v[a], "CHECK") && a + 1 < b && t->v[a + 1].kind == '(') {
+			add_check(def, cname, t, a + 1, match_paren(t, a + 1));
+			return;
+		}
+		if (is_kw(&t->v[a], "FOREIGN") && a + 2 < b && t->v[a + 2].kind == '(') {
+			retort__lite_fkdef *fk = retort__calloc(1, sizeof(*fk));
+			size_t close = match_paren(t, a + 2);
+			for (size_t i = a + 3; i < close; i++)
+				if (t->v[i].kind == 'w' || t->v[i].kind == 'q')
+					retort_vec_push(&fk->columns, tok_name(&t->v[i]));
+			fk_flags(fk, t, close, b);
+			retort_vec_push(&def->fks, fk);
+		}
+		free(cname);
+		return;
+	}
+	free(cname);
+	if (a >= b)
+		return;
+	col = retort__calloc(1, sizeof(*col));
+	col->name = tok_name(&t->v[a]);
+	retort_vec_push(&def->columns, col);
+	cname = NULL;
+	for (size_t i = a + 1; i < b; i++) {
+		const tok *k = &t->v[i];
+		if (is_kw(k, "CONSTRAINT") && i + 1 < b) {
+			free(cname);
+			cname = tok_name(&t->v[++i]);
+		} else if (is_kw(k, "COLLATE") && i + 1 < b) {
+			free(col->collation);
+			col->collation = tok_name(&t->v[++i]);
+		} else if (is_kw(k, "AUTOINCREMENT")) {
+			col->autoincrement = true;
+		} else if (is_kw(k, "CHECK") && i + 1 < b && t->v[i + 1].kind == '(') {
+			size_t close = match_paren(t, i + 1);
+			add_check(def, cname, t, i + 1, close);
+			cname = NULL;
+			i = close;
+		} else if (is_kw(k, "AS") && i + 1 < b && t->v[i + 1].kind == '(') {
+			size_t close = match_paren(t, i + 1);
+			col->generated = span(t, i + 2, close - 1);
+			col->stored = close + 1 < b && is_kw(&t->v[close + 1], "STORED");
+			i = close;
+		} else if (is_kw(k, "REFERENCES")) {
+			retort__lite_fkdef *fk = retort__calloc(1, sizeof(*fk));
+			retort__strvec_add(&fk->columns, col->name);
+			fk_flags(fk, t, i, b);
+			retort_vec_push(&def->fks, fk);
+		} else if (k->kind == '(') {
+			i = match_paren(t, i);
+		}
+	}
+	free(cname);
+}
+
+void retort__sqlparse_parse_table(retort__lite_tabledef *out, const char *sql)
+{
+	toks t;
+	size_t open = 0, close, item;
+
+	memset(out, 0, sizeof(*out));
+	tokenize(&t, sql ? sql : "");
+	while (open < t.len && t.v[open].kind != '(')
+		open++;
+	if (open >= t.len)
+		goto done;
+	close = match_paren(&t, open);
+	item = open + 1;
+	for (size_t i = open + 1; i <= close && i < t.len; i++) {
+		if (t.v[i].kind == '(') {
+			i = match_paren(&t, i);
+			continue;
+		}
+		if (t.v[i].kind == ',' || i == close) {
+			parse_item(out, &t, item, i);
+			item = i + 1;
+		}
+	}
+	for (size_t i = close; i + 1 < t.len; i++)
+		if (is_kw(&t.v[i], "WITHOUT") && is_kw(&t.v[i + 1], "ROWID"))
+			out->without_rowid = true;
+done:
+	free(t.v);
+}
+
+void retort__sqlparse_tabledef_dispose(retort__lite_tabledef *def)
+{
+	for (size_t i = 0; i < def->columns.len; i++) {
+		retort__lite_coldef *c = def->columns.items[i];
+		free(c->name);
+		free(c->collation);
+		free(c->generated);
+		free(c);
+	}
+	for (size_t i = 0; i < def->checks.len; i++) {
+		retort__lite_check *c = def->checks.items[i];
+		free(c->name);
+		free(c->expr);
+		free(c);
+	}
+	for (size_t i = 0; i < def->fks.len; i++) {
+		retort__lite_fkdef *f = def->fks.items[i];
+		retort_vec_dispose(&f->columns, true);
+		free(f);
+	}
+	retort_vec_dispose(&def->columns, false);
+	retort_vec_dispose(&def->checks, false);
+	retort_vec_dispose(&def->fks, false);
+}
+
+retort__lite_coldef *retort__sqlparse_tabledef_column(const retort__lite_tabledef *def, const char *name)
+{
+	for (size_t i = 0; i < def->columns.len; i++) {
+		retort__lite_coldef *c = def->columns.items[i];
+		if (retort__strcasecmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+void retort__sqlparse_parse_index(retort_vec *keys, char **where, const char *sql)
+{
+	toks t;
+	size_t i = 0, open, close, item;
+
+	*where = NULL;
+	tokenize(&t, sql ? sql : "");
+	while (i < t.len && !is_kw(&t.v[i], "ON"))
+		i++;
+	for (open = i; open < t.len && t.v[open].kind != '('; open++)
+		;
+	if (open >= t.len)
+		goto done;
+	close = match_paren(&t, open);
+	item = open + 1;
+	for (i = open + 1; i <= close && i < t.len; i++) {
+		if (t.v[i].kind == '(') {
+			i = match_paren(&t, i);
+			continue;
+		}
+		if (t.v[i].kind == ',' || i == close) {
+			retort_vec_push(keys, span(&t, item, i - 1));
+			item = i + 1;
+		}
+	}
+	if (close + 1 < t.len && is_kw(&t.v[close + 1], "WHERE")) {
+		size_t end = t.len - 1;
+		if (t.v[end].kind == ';' && end > close + 2)
+			end--;
+		*where = span(&t, close + 2, end);
+	}
+done:
+	free(t.v);
+}
+
+char *retort__sqlparse_trigger_name(const char *sql)
+{
+	toks t;
+	char *name = NULL;
+	size_t i = 0;
+
+	tokenize(&t, sql ? sql : "");
+	while (i < t.len && !is_kw(&t.v[i], "TRIGGER"))
+		i++;
+	i++;
+	if (i + 2 < t.len && is_kw(&t.v[i], "IF"))
+		i += 3;
+	if (i + 2 < t.len && t.v[i + 1].kind == '.')
+		i += 2;
+	if (i < t.len)
+		name = tok_name(&t.v[i]);
+	free(t.v);
+	return name;
+}
+
+void retort__sqlparse_identifiers(retort_vec *out, const char *sql)
+{
+	toks t;
+
+	tokenize(&t, sql ? sql : "");
+	for (size_t i = 0; i < t.len; i++)
+		if (t.v[i].kind == 'w' || t.v[i].kind == 'q')
+			retort_vec_push(out, tok_name(&t.v[i]));
+	free(t.v);
+}

@@ -1,0 +1,225 @@
+/*
+ * test_schema_render.c - the SQL each dialect renders for in-memory diffs:
+ * PostgreSQL ALTER COLUMN sequences and comments, the SQLite move-and-copy
+ * batch with its foreign-key handling, destructive markers and quoting;
+ * and the SQLite CREATE-text scanner behind reflection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/suites.h"
+#include "schema/schema.h"
+#include "schema/sqlparse.h"
+
+static char *render(retort_model *a, retort_model *b)
+{
+	retort_diff *d = NULL;
+	retort_buf out = RETORT_BUF_INIT;
+
+	retort_model_sort(a);
+	retort_model_sort(b);
+	ck_assert_int_eq(retort_schema_diff(&d, a, b, NULL), 0);
+	retort_diff_render(&out, d);
+	retort_diff_free(d);
+	return retort_buf_detach(&out);
+}
+
+START_TEST(test_schema_render__pg_alter_column)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+	retort_column *ca = retort_table_add_column(retort_model_add_table(a, "public", "t"), "n", "text");
+	retort_column *cb = retort_table_add_column(retort_model_add_table(b, "public", "t"), "n", "integer");
+	char *sql;
+
+	ca->default_expr = retort__strdup("'1'::text");
+	cb->default_expr = retort__strdup("7");
+	cb->notnull = true;
+	cb->comment = retort__strdup("it's a number");
+	sql = render(a, b);
+	ck_assert_str_eq(sql,
+		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" DROP DEFAULT;\n"
+		"-- destructive: changes the type of column \"n\" from text to integer (values are converted)\n"
+		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" TYPE integer USING \"n\"::integer;\n"
+		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" SET DEFAULT 7;\n"
+		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" SET NOT NULL;\n"
+		"COMMENT ON COLUMN \"public\".\"t\".\"n\" IS 'it''s a number';\n");
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+START_TEST(test_schema_render__pg_identity_and_quoting)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+	retort_table *t = retort_model_add_table(b, "odd \"schema\"", "Order");
+	retort_column *c = retort_table_add_column(t, "select", "bigint");
+	char *sql;
+
+	c->identity = 'a';
+	c->notnull = true;
+	retort__strvec_add(&b->schemas, "odd \"schema\"");
+	sql = render(a, b);
+	ck_assert_str_eq(sql,
+		"CREATE SCHEMA \"odd \"\"schema\"\"\";\n"
+		"CREATE TABLE \"odd \"\"schema\"\"\".\"Order\" (\n"
+		"\t\"select\" bigint GENERATED ALWAYS AS IDENTITY NOT NULL\n"
+		");\n");
+	free(sql);
+	sql = render(b, a);
+	ck_assert_msg(strstr(sql, "-- destructive: drops table \"Order\" and its rows\nDROP TABLE") &&
+		strstr(sql, "-- destructive: drops schema"), "drop SQL:\n%s", sql);
+	ck_assert_msg(strstr(sql, "DROP TABLE") < strstr(sql, "DROP SCHEMA"), "schema dropped before its table:\n%s", sql);
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+static retort_table *lite_table(retort_model *m, bool with_check)
+{
+	retort_table *t = retort_model_add_table(m, NULL, "items");
+	retort_constraint *pk;
+	retort_index *x;
+
+	retort_table_add_column(t, "id", "INTEGER");
+	retort_table_add_column(t, "name", "TEXT")->notnull = true;
+	pk = retort_table_add_constraint(t, RETORT_CON_PRIMARY, NULL);
+	retort__strvec_add(&pk->columns, "id");
+	x = retort_table_add_index(t, "items_name");
+	retort__strvec_add(&x->keys, "\"name\"");
+	if (with_check)
+		retort_table_add_constraint(t, RETORT_CON_CHECK, NULL)->expr = retort__strdup("length(name) > 0");
+	return t;
+}
+
+START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	char *sql;
+
+	retort_table_add_column(lite_table(a, false), "gone", "BLOB");
+	lite_table(b, true);
+	sql = render(a, b);
+	ck_assert_str_eq(sql,
+		"-- tables are rebuilt or dropped: foreign keys off (takes effect outside a\n"
+		"-- transaction) and deferred (inside one) until the check at the end\n"
+		"PRAGMA foreign_keys = OFF;\n"
+		"PRAGMA defer_foreign_keys = ON;\n"
+		"-- batch: rebuild \"items\" by move and copy (SQLite cannot ALTER this in place)\n"
+		"-- destructive: drops column(s) \"gone\" of \"items\" and their values\n"
+		"CREATE TABLE \"_retort_new_items\" (\n"
+		"\t\"id\" INTEGER,\n"
+		"\t\"name\" TEXT NOT NULL,\n"
+		"\tPRIMARY KEY (\"id\"),\n"
+		"\tCHECK (length(name) > 0)\n"
+		");\n"
+		"INSERT INTO \"_retort_new_items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"items\";\n"
+		"DROP TABLE \"items\";\n"
+		"ALTER TABLE \"_retort_new_items\" RENAME TO \"items\";\n"
+		"CREATE INDEX \"items_name\" ON \"items\" (\"name\");\n"
+		"-- PRAGMA foreign_key_check: fail when a foreign key is broken\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check;\n"
+		"DROP TABLE \"_retort_fk_check\";\n"
+		"PRAGMA foreign_keys = ON;\n");
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+START_TEST(test_schema_render__sqlite_add_column_in_place)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	retort_column *c;
+	char *sql;
+
+	lite_table(a, false);
+	c = retort_table_add_column(lite_table(b, false), "qty", "INTEGER");
+	c->notnull = true;
+	c->default_expr = retort__strdup("0");
+	sql = render(a, b);
+	ck_assert_str_eq(sql, "ALTER TABLE \"items\" ADD COLUMN \"qty\" INTEGER NOT NULL DEFAULT 0;\n");
+	free(sql);
+	/* A non-constant default cannot be added in place: rebuild. */
+	free(c->default_expr);
+	c->default_expr = retort__strdup("abs(-1)");
+	sql = render(a, b);
+	ck_assert_msg(strstr(sql, "\"qty\" INTEGER NOT NULL DEFAULT (abs(-1))") && strstr(sql, "RENAME TO \"items\""),
+		"non-constant default:\n%s", sql);
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+START_TEST(test_schema_render__sqlparse_table)
+{
+	retort__lite_tabledef def;
+	retort__lite_coldef *c;
+
+	retort__sqlparse_parse_table(&def,
+		"CREATE TABLE \"t\" (id INTEGER PRIMARY KEY AUTOINCREMENT, -- a comment, with (parens\n"
+		" [na,me] TEXT COLLATE nocase CONSTRAINT nm CHECK (length(\"na,me\") < 10) DEFAULT ('x,y'),\n"
+		" g INT GENERATED ALWAYS AS (id * 2) STORED, p INT REFERENCES t(id) DEFERRABLE INITIALLY DEFERRED,\n"
+		" CONSTRAINT pos CHECK (id > 0), FOREIGN KEY (g) REFERENCES t (id) NOT DEFERRABLE) WITHOUT ROWID");
+	ck_assert_uint_eq(def.columns.len, 4);
+	c = retort__sqlparse_tabledef_column(&def, "id");
+	ck_assert(c && c->autoincrement);
+	c = retort__sqlparse_tabledef_column(&def, "na,me");
+	ck_assert(c && c->collation && strcmp(c->collation, "nocase") == 0);
+	c = retort__sqlparse_tabledef_column(&def, "g");
+	ck_assert(c && c->generated && c->stored);
+	ck_assert_str_eq(c->generated, "id * 2");
+	ck_assert_uint_eq(def.checks.len, 2);
+	ck_assert_str_eq(((retort__lite_check *)def.checks.items[0])->name, "nm");
+	ck_assert_str_eq(((retort__lite_check *)def.checks.items[0])->expr, "length(\"na,me\") < 10");
+	ck_assert_str_eq(((retort__lite_check *)def.checks.items[1])->expr, "id > 0");
+	ck_assert_uint_eq(def.fks.len, 2);
+	ck_assert(((retort__lite_fkdef *)def.fks.items[0])->deferred);
+	ck_assert(!((retort__lite_fkdef *)def.fks.items[1])->deferrable);
+	ck_assert(def.without_rowid);
+	retort__sqlparse_tabledef_dispose(&def);
+}
+END_TEST
+
+START_TEST(test_schema_render__sqlparse_index)
+{
+	retort_vec keys = RETORT_VEC_INIT;
+	char *where = NULL, *name;
+
+	retort__sqlparse_parse_index(&keys, &where,
+		"CREATE UNIQUE INDEX \"i\" ON t (lower( name ), \"a,b\" DESC) WHERE  a > 1 AND b = 'x  y'");
+	ck_assert_uint_eq(keys.len, 2);
+	ck_assert_str_eq(keys.items[0], "lower( name )");
+	ck_assert_str_eq(keys.items[1], "\"a,b\" DESC");
+	ck_assert_str_eq(where, "a > 1 AND b = 'x  y'");
+	free(where);
+	retort_vec_dispose(&keys, true);
+	name = retort__sqlparse_trigger_name("CREATE TRIGGER IF NOT EXISTS main.\"tr x\" AFTER INSERT ON t BEGIN SELECT 1; END");
+	ck_assert_str_eq(name, "tr x");
+	free(name);
+}
+END_TEST
+
+RETORT_SUITE(schema_render)
+
+Suite *suite_schema_render(void)
+{
+	Suite *s = suite_create("schema_render");
+	TCase *pg = tcase_create("postgres");
+	TCase *lite = tcase_create("sqlite");
+	TCase *parse = tcase_create("sqlparse");
+
+	tcase_add_test(pg, test_schema_render__pg_alter_column);
+	tcase_add_test(pg, test_schema_render__pg_identity_and_quoting);
+	tcase_add_test(lite, test_schema_render__sqlite_rebuild_keeps_rows);
+	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
+	tcase_add_test(parse, test_schema_render__sqlparse_table);
+	tcase_add_test(parse, test_schema_render__sqlparse_index);
+	suite_add_tcase(s, pg);
+	suite_add_tcase(s, lite);
+	suite_add_tcase(s, parse);
+	return s;
+}
