@@ -1,23 +1,34 @@
 /*
  * migrate_c.c - running C revisions from a migration run: hands the
- * script to the C-revision module (compile into the cache, dlopen, call
- * upgrade() or downgrade()) with the run's connection, or to its recording
- * context in offline mode.
+ * script to the C-revision module (cmigration.h: compile into the cache,
+ * dlopen, call upgrade() or downgrade()) with the run's connection and the
+ * configured compiler, or to its recording context in offline mode.  The
+ * caller owns the transaction, exactly as for a SQL script.
  */
+#include "cmigration.h"
 #include "migrate_int.h"
+
+static void c_opts(retort_cmigration_opts *o, const retort_config *cfg)
+{
+	o->cc = cfg->cc;
+	o->cflags = cfg->cflags;
+	o->cache_dir = NULL;
+}
 
 int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
 	const retort_script *script, bool upgrade)
 {
-	(void)db; (void)cfg; (void)upgrade;
-	return retort__error_set(RETORT_ERROR_INTERNAL,
-		"%s: C revisions cannot run in this build", script->path);
+	retort_cmigration_opts o;
+
+	c_opts(&o, cfg);
+	return retort_cmigration_run(db, script->path, upgrade, &o);
 }
 
 int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_script *script, bool upgrade)
 {
-	(void)out; (void)d; (void)cfg; (void)upgrade;
-	return retort__error_set(RETORT_ERROR_INTERNAL,
-		"%s: C revisions cannot be rendered in this build", script->path);
+	retort_cmigration_opts o;
+
+	c_opts(&o, cfg);
+	return retort_cmigration_render(out, d, script->path, upgrade, &o);
 }
