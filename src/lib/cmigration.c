@@ -204,6 +204,22 @@ done:
 	return error;
 }
 
+/*
+ * dlopen runs code: refuse an object someone else could have planted in a
+ * shared cache directory (owned by another user, or writable by others).
+ */
+static int check_owner(const char *object)
+{
+	struct stat st;
+
+	if (stat(object, &st) < 0)
+		return retort__error_os("cannot stat '%s'", object);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"refusing to load '%s': not owned by this user or writable by others", object);
+	return 0;
+}
+
 /* The cache key: everything that changes the object, not only the source. */
 static void cache_key(char out[65], const char *source, size_t len, const retort_cmigration_opts *opts)
 {
@@ -240,6 +256,8 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 		free(name);
 	}
 	if (!retort__path_exists(m->object) && (error = compile(path, m->object, opts)) < 0)
+		goto done;
+	if ((error = check_owner(m->object)) < 0)
 		goto done;
 	/* RTLD_LOCAL: two revisions both defining upgrade() must not see each other's. */
 	if (!(m->handle = dlopen(m->object, RTLD_NOW | RTLD_LOCAL))) {

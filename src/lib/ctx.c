@@ -85,13 +85,60 @@ static int op_exec(retort_ctx *pub, const char *sql)
 	return emit(priv(pub), sql);
 }
 
+static bool is_word_char(char c)
+{
+	return c == '_' || c == '$' || (unsigned char)c >= 0x80 || (c >= '0' && c <= '9') ||
+		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Outside quotes and comments, $k becomes params[k-1] as a literal.  Knows
+ * '...', "...", -- and block comments, and for PostgreSQL E'...' and
+ * dollar quoting, so a "$1" inside a function body is left alone.
+ */
 void retort__ctx_inline_params(retort_buf *out, const retort_dialect *d, const char *sql,
 	size_t nparams, const char *const *params)
 {
 	const char *p = sql;
 
+	bool pg = d->id == RETORT_DIALECT_POSTGRES;
+
 	while (*p) {
-		if (*p == '\'' || *p == '"') {
+		if (pg && (*p == 'E' || *p == 'e') && p[1] == '\'' && (p == sql || !is_word_char(p[-1]))) {
+			/* E'...': backslash escapes, so \' does not end the string. */
+			const char *e = p + 2;
+			while (*e) {
+				if (*e == '\\' && e[1]) {
+					e += 2;
+				} else if (*e == '\'') {
+					if (e[1] != '\'')
+						break;
+					e += 2;
+				} else {
+					e++;
+				}
+			}
+			if (*e)
+				e++;
+			retort_buf_put(out, p, (size_t)(e - p));
+			p = e;
+		} else if (pg && *p == '$' && (p[1] == '$' || (is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9')))
+			&& (p == sql || !is_word_char(p[-1]))) {
+			/* $tag$ ... $tag$: copied whole when the tag closes; otherwise just the '$'. */
+			const char *t = p + 1, *e;
+			while (is_word_char(*t) && *t != '$')
+				t++;
+			if (*t == '$') {
+				char *tag = retort__strndup(p, (size_t)(t + 1 - p));
+				e = strstr(t + 1, tag);
+				e = e ? e + strlen(tag) : p + strlen(p);
+				free(tag);
+				retort_buf_put(out, p, (size_t)(e - p));
+				p = e;
+			} else {
+				retort_buf_putc(out, *p++);
+			}
+		} else if (*p == '\'' || *p == '"') {
 			/* Copy a quoted string or identifier whole (doubled quotes stay inside). */
 			char qc = *p;
 			const char *e = p + 1;
@@ -111,7 +158,7 @@ void retort__ctx_inline_params(retort_buf *out, const retort_dialect *d, const c
 			e = e ? e + 2 : p + strlen(p);
 			retort_buf_put(out, p, (size_t)(e - p));
 			p = e;
-		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9' && (p == sql || !is_word_char(p[-1]))) {
 			char *end;
 			unsigned long k = strtoul(p + 1, &end, 10);
 			if (k >= 1 && k <= nparams)

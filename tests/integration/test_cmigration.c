@@ -507,6 +507,11 @@ START_TEST(test_cmigration__cache_by_content)
 	ck_assert_int_eq(stat(first, &st2), 0);
 	ck_assert_int_eq((long)st1.st_mtime, (long)st2.st_mtime);
 	retort_cmigration_free(m);
+	/* A cached object others could have written is never loaded. */
+	ck_assert_int_eq(chmod(first, 0666), 0);
+	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_msg(strstr(msg(), "refusing to load"), "message: %s", msg());
+	ck_assert_int_eq(chmod(first, 0644), 0);
 	/* Edited content or other flags: another object. */
 	free(path);
 	path = write_rev("c.c", "int upgrade(retort_ctx *ctx) { return 1; }\n");

@@ -147,6 +147,9 @@ static void failing_line(retort_db *db, const char *url)
 	/* Keyword-less garbage must not be skipped silently (it is, by the bare libpg_query scanner). */
 	rc = retort_db_exec_script(db, "SELECT 1;\n'just a string'; foo\n;SELECT 2;", &line);
 	ck_assert_msg(rc < 0 && line == 2, "[%s] garbage: rc %d line %u", db->dialect->name, rc, line);
+	/* An unterminated string is reported where it starts. */
+	rc = retort_db_exec_script(db, "SELECT 1;\nSELECT\n  'abc;\nSELECT 2;\n", &line);
+	ck_assert_msg(rc < 0 && (line == 2 || line == 3), "[%s] unterminated: rc %d line %u", db->dialect->name, rc, line);
 }
 
 START_TEST(test_db__exec_failing_line)

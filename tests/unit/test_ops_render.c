@@ -164,6 +164,10 @@ START_TEST(test_ops_render__inline_params)
 		"UPDATE t SET a = 'it''s', b = NULL WHERE c = '$1' AND \"$2\" = 'back\\slash' -- $1\n/* $2 */");
 	EXPECT_SQL((retort__ctx_inline_params(&b_, pg(), "SELECT $3, $10", 3, params), 0),
 		"SELECT E'back\\\\slash', $10");
+	/* PostgreSQL quoting: E'' escapes and dollar-quoted bodies keep their $1. */
+	EXPECT_SQL((retort__ctx_inline_params(&b_, pg(),
+		"SELECT E'x\\'$1', $$ $1 $$, $f$ $1 $$ $f$, a$1, $1", 1, params), 0),
+		"SELECT E'x\\'$1', $$ $1 $$, $f$ $1 $$ $f$, a$1, 'it''s'");
 }
 END_TEST
 

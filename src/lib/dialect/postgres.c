@@ -220,13 +220,18 @@ static int exec_one(pg_db *db, const char *stmt, size_t len)
 	return error;
 }
 
-static int split_error(PgQueryError *err, const char *sql)
+/* With err_line the line travels there (the caller prefixes file:line); otherwise in the message. */
+static int split_error(PgQueryError *err, const char *sql, unsigned *err_line)
 {
 	unsigned line = 1;
 
 	if (err->cursorpos > 0) {
 		size_t at = char_to_byte(sql, strlen(sql), err->cursorpos);
 		line += retort__count_newlines(sql, sql + at);
+	}
+	if (err_line) {
+		*err_line = line;
+		return retort__error_set(RETORT_ERROR_SCRIPT, "%s", err->message);
 	}
 	return retort__error_set(RETORT_ERROR_SCRIPT, "line %u: %s", line, err->message);
 }
@@ -298,10 +303,7 @@ static int each_statement(const char *sql, unsigned *err_line,
 	int rc = 0;
 
 	if (split.error) {
-		rc = split_error(split.error, sql);
-		if (err_line)
-			*err_line = 1 + retort__count_newlines(sql, sql +
-				char_to_byte(sql, strlen(sql), split.error->cursorpos > 0 ? split.error->cursorpos : 1));
+		rc = split_error(split.error, sql, err_line);
 		goto done;
 	}
 	for (int i = 0; i < split.n_stmts; i++) {
