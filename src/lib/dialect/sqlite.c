@@ -144,7 +144,11 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 		p = retort__sql_skip_blank(p, end, false, &line);
 		if (p >= end)
 			return 0;
-		rc = sqlite3_prepare_v2(db->h, p, (int)(end - p), &stmt, &tail);
+		/*
+		 * The length includes the NUL: without it SQLite copies the whole
+		 * remaining script on every call, which is quadratic in its size.
+		 */
+		rc = sqlite3_prepare_v2(db->h, p, (int)(end - p + 1), &stmt, &tail);
 		if (rc != SQLITE_OK) {
 			if (err_line)
 				*err_line = line;
