@@ -10,6 +10,7 @@ writes, for a linear history of N revisions (one table and one index each):
     OUTDIR/alembic/alembic.ini, env.py, versions/*.py   Alembic running the same SQL
     OUTDIR/alembic/alembic-one.ini        Alembic with one transaction for the run
     OUTDIR/up.sql, OUTDIR/down.sql        the raw SQL, for the one-transaction floor
+    OUTDIR/up-per.sql, OUTDIR/down-per.sql  the same, one transaction per revision
 
 The SQL is the same text in every variant, so the differences measured are
 the tools' own overhead.  URL is a retort URL (sqlite:////abs.db or
@@ -100,6 +101,11 @@ def alembic_files(out, n, url):
 def raw_files(out, n):
     write(os.path.join(out, "up.sql"), "".join(up_sql(i) for i in range(n)))
     write(os.path.join(out, "down.sql"), "".join(down_sql(i) for i in reversed(range(n))))
+    # The per-migration floor: each revision's SQL in its own transaction.
+    write(os.path.join(out, "up-per.sql"),
+          "".join("BEGIN;\n%sCOMMIT;\n" % up_sql(i) for i in range(n)))
+    write(os.path.join(out, "down-per.sql"),
+          "".join("BEGIN;\n%sCOMMIT;\n" % down_sql(i) for i in reversed(range(n))))
 
 
 def main():

@@ -40,14 +40,19 @@ for r in json.load(open(sys.argv[1]))["results"]:
 EOF
 }
 
-# ratios FILE.json FLOOR_NAME: each median over the floor's.
+# ratios FILE.json: each median over the one-transaction floor, and the
+# per-migration runs over the per-migration floor too.
 ratios() {
-	"$PYTHON" - "$1" "$2" <<'EOF'
+	"$PYTHON" - "$1" <<'EOF'
 import json, sys
 res = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
-floor = res[sys.argv[2]]
+one = res["raw (one transaction)"]
+per = res["raw (per migration)"]
 for name, median in res.items():
-    print("  %-34s median %8.1f ms   %5.2fx %s" % (name, median * 1000, median / floor, sys.argv[2]))
+    line = "  %-28s median %8.1f ms  %6.2fx raw one-tx" % (name, median * 1000, median / one)
+    if "per migration" in name:
+        line += "  %6.2fx raw per-migration" % (median / per)
+    print(line)
 EOF
 }
 
@@ -56,7 +61,7 @@ bench() { # bench LABEL JSON hyperfine-args...
 	shift 2
 	echo "== $label"
 	hyperfine --style basic --runs "$RUNS" --export-json "$json" "$@"
-	ratios "$json" "raw (one transaction)"
+	ratios "$json"
 }
 
 run_sqlite() {
@@ -73,12 +78,14 @@ run_sqlite() {
 	bench "SQLite: upgrade head, $N revisions" "$work/sqlite-up.json" \
 		--prepare "rm -f $db" \
 		-n "raw (one transaction)" "sqlite3 $db < $d/up-tx.sql" \
+		-n "raw (per migration)" "sqlite3 $db < $d/up-per.sql" \
 		-n "retort (one transaction)" "$RETORT -q -c $d/retort/retort-one.ini upgrade head" \
 		-n "retort (per migration)" "$RETORT -q -c $d/retort/retort.ini upgrade head" \
 		-n "alembic (one transaction)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini upgrade head 2>/dev/null" \
 		-n "alembic (per migration)" "$PYTHON -m alembic -c $d/alembic/alembic.ini upgrade head 2>/dev/null"
 	bench "SQLite: downgrade base, $N revisions" "$work/sqlite-down.json" \
 		-n "raw (one transaction)" --prepare "cp $d/head-retort.db $db" "sqlite3 $db < $d/down-tx.sql" \
+		-n "raw (per migration)" --prepare "cp $d/head-retort.db $db" "sqlite3 $db < $d/down-per.sql" \
 		-n "retort (one transaction)" --prepare "cp $d/head-retort.db $db" "$RETORT -q -c $d/retort/retort-one.ini downgrade base" \
 		-n "retort (per migration)" --prepare "cp $d/head-retort.db $db" "$RETORT -q -c $d/retort/retort.ini downgrade base" \
 		-n "alembic (one transaction)" --prepare "cp $d/head-alembic.db $db" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini downgrade base 2>/dev/null" \
@@ -105,12 +112,14 @@ run_postgres() {
 	bench "PostgreSQL: upgrade head, $N revisions" "$work/pg-up.json" \
 		--prepare "$fresh" \
 		-n "raw (one transaction)" "psql -X -q -v ON_ERROR_STOP=1 -1 -d '$url' -f $d/up.sql" \
+		-n "raw (per migration)" "psql -X -q -v ON_ERROR_STOP=1 -d '$url' -f $d/up-per.sql" \
 		-n "retort (one transaction)" "$RETORT -q -c $d/retort/retort-one.ini upgrade head" \
 		-n "retort (per migration)" "$RETORT -q -c $d/retort/retort.ini upgrade head" \
 		-n "alembic (one transaction)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini upgrade head 2>/dev/null" \
 		-n "alembic (per migration)" "$PYTHON -m alembic -c $d/alembic/alembic.ini upgrade head 2>/dev/null"
 	bench "PostgreSQL: downgrade base, $N revisions" "$work/pg-down.json" \
 		-n "raw (one transaction)" --prepare "$(from head_retort)" "psql -X -q -v ON_ERROR_STOP=1 -1 -d '$url' -f $d/down.sql" \
+		-n "raw (per migration)" --prepare "$(from head_retort)" "psql -X -q -v ON_ERROR_STOP=1 -d '$url' -f $d/down-per.sql" \
 		-n "retort (one transaction)" --prepare "$(from head_retort)" "$RETORT -q -c $d/retort/retort-one.ini downgrade base" \
 		-n "retort (per migration)" --prepare "$(from head_retort)" "$RETORT -q -c $d/retort/retort.ini downgrade base" \
 		-n "alembic (one transaction)" --prepare "$(from head_alembic)" "$PYTHON -m alembic -c $d/alembic/alembic-one.ini downgrade base 2>/dev/null" \

@@ -174,21 +174,33 @@ typedef struct run {
 	bool in_tx;
 	bool per_migration;
 	char *git_commit;
-	retort_vec heads;         /* char *, what the version table holds now */
+	retort_vec heads;         /* char *, the version table as of the last step */
+	/*
+	 * One-transaction runs defer the version update and the history rows
+	 * to the end of the transaction: nobody can see the intermediate
+	 * states, and one UPDATE plus a few multi-row INSERTs replace two
+	 * statements per revision.  db_heads is what the table really holds.
+	 */
+	bool defer;
+	retort_vec db_heads;
+	retort_history_entry *rows;
+	char (*whens)[96];
+	size_t nrows, caprows;
 } run;
-
-static void heads_set(retort_vec *heads, const retort_vec *ids)
-{
-	retort_vec_clear(heads);
-	for (size_t i = 0; i < ids->len; i++)
-		retort_vec_push(heads, retort__strdup(ids->items[i]));
-}
 
 static void heads_release(retort_vec *heads)
 {
 	for (size_t i = 0; i < heads->len; i++)
 		free(heads->items[i]);
 	retort_vec_clear(heads);
+}
+
+/* Replace `heads` (owned strings) with copies of `ids`; ids may not alias heads. */
+static void heads_set(retort_vec *heads, const retort_vec *ids)
+{
+	heads_release(heads);
+	for (size_t i = 0; i < ids->len; i++)
+		retort_vec_push(heads, retort__strdup(ids->items[i]));
 }
 
 static bool same_ids(const retort_vec *a, const retort_vec *b)
@@ -209,8 +221,43 @@ static int tx_begin(run *r)
 	return error;
 }
 
+static int flush_deferred(run *r)
+{
+	int error;
+
+	if (!r->defer)
+		return 0;
+	if (!same_ids(&r->db_heads, &r->heads) &&
+	    (error = retort_version_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
+		return error;
+	/* whens may have moved with realloc: point at them only now */
+	for (size_t i = 0; i < r->nrows; i++)
+		r->rows[i].applied_at = r->whens[i];
+	if ((error = retort_history_append(r->db, r->cfg, r->rows, r->nrows)) < 0)
+		return error;
+	heads_set(&r->db_heads, &r->heads);
+	r->nrows = 0;
+	return 0;
+}
+
+static void defer_row(run *r, const retort_history_entry *e)
+{
+	if (r->nrows == r->caprows) {
+		r->caprows = r->caprows ? r->caprows * 2 : 64;
+		r->rows = retort__realloc(r->rows, r->caprows * sizeof(*r->rows));
+		r->whens = retort__realloc(r->whens, r->caprows * sizeof(*r->whens));
+	}
+	r->rows[r->nrows] = *e;
+	retort__history_now(r->whens[r->nrows]);
+	r->nrows++;
+}
+
 static int tx_commit(run *r)
 {
+	int error;
+
+	if (r->in_tx && (error = flush_deferred(r)) < 0)
+		return error;
 	r->in_tx = false;
 	return retort_db_commit(r->db);
 }
@@ -274,13 +321,25 @@ static void run_close(run *r)
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);
+	heads_release(&r->db_heads);
+	retort_vec_dispose(&r->db_heads, false);
+	free(r->rows);
+	free(r->whens);
 }
 
-/* Re-read the version table into r->heads (inside the current transaction). */
+/*
+ * Re-read the version table into r->heads (inside the current transaction;
+ * the table exists: every run creates it first).
+ */
 static int read_heads(run *r)
 {
+	int error;
+
 	heads_release(&r->heads);
-	return retort_version_read(&r->heads, NULL, r->db, r->cfg);
+	if ((error = retort__version_read_existing(&r->heads, r->db, r->cfg)) < 0)
+		return error;
+	heads_set(&r->db_heads, &r->heads);
+	return 0;
 }
 
 /* Prefix the current error with file:line of the failing statement. */
@@ -344,7 +403,8 @@ static int record_step(run *r, const retort_step *st, double ms)
 	retort_history_entry e = { 0 };
 	int error;
 
-	if ((error = retort_version_apply(r->db, r->cfg, &st->heads_before, &st->heads_after)) < 0)
+	if (!r->defer &&
+	    (error = retort_version_apply(r->db, r->cfg, &st->heads_before, &st->heads_after)) < 0)
 		return error;
 	e.revision = st->rev->id;
 	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
@@ -353,7 +413,9 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.checksum = st->rev->script->checksum;
 	e.duration_ms = (int64_t)(ms + 0.5);
 	e.git_commit = r->git_commit;
-	if ((error = retort_history_append(r->db, r->cfg, &e)) < 0)
+	if (r->defer)
+		defer_row(r, &e);
+	else if ((error = retort_history_append(r->db, r->cfg, &e, 1)) < 0)
 		return error;
 	heads_set(&r->heads, &st->heads_after);
 	return 0;
@@ -430,6 +492,7 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 	retort_plan *plan = NULL;
 	int error;
 
+	r->defer = true;
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
@@ -522,7 +585,7 @@ static int dry_run(run *r, plan_fn plan_with, const char *target)
 	int error;
 
 	/* Read only: a missing version table is simply "no heads". */
-	if ((error = read_heads(r)) < 0 ||
+	if ((error = retort_version_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	report_dry(r, plan);
@@ -604,7 +667,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	e.heads_after = &plan->final_heads;
 	e.duration_ms = (int64_t)(now_ms() - t0 + 0.5);
 	e.git_commit = r.git_commit;
-	if ((error = retort_history_append(r.db, cfg, &e)) < 0 || (error = tx_commit(&r)) < 0)
+	if ((error = retort_history_append(r.db, cfg, &e, 1)) < 0 || (error = tx_commit(&r)) < 0)
 		goto done;
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");

@@ -54,20 +54,12 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
 	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
 }
 
-int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
+int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	retort_rows *rows = NULL;
-	bool found = false;
 	int error;
 
-	if ((error = db->dialect->table_exists(&found, db, cfg->version_table_schema,
-			cfg->version_table)) < 0)
-		goto done;
-	if (exists)
-		*exists = found;
-	if (!found)
-		goto done;
 	retort_buf_puts(&sql, "SELECT version_num FROM ");
 	retort__version_table_name(&sql, db->dialect, cfg);
 	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0)
@@ -82,6 +74,19 @@ done:
 	retort_rows_free(rows);
 	retort_buf_dispose(&sql);
 	return error;
+}
+
+int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
+{
+	bool found = false;
+	int error;
+
+	if ((error = db->dialect->table_exists(&found, db, cfg->version_table_schema,
+			cfg->version_table)) < 0)
+		return error;
+	if (exists)
+		*exists = found;
+	return found ? retort__version_read_existing(out, db, cfg) : 0;
 }
 
 static void render_version_create(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
@@ -310,7 +315,7 @@ void retort_version_render_purge(retort_buf *out, const retort_dialect *d, const
 
 /* --- history ----------------------------------------------------------- */
 
-static void utc_now(char out[96])
+void retort__history_now(char out[96])
 {
 	struct timespec ts;
 	struct tm tm;
@@ -335,44 +340,69 @@ static char *os_user(void)
 	return NULL;
 }
 
-int retort_history_append(retort_db *db, const retort_config *cfg, const retort_history_entry *e)
-{
-	retort_buf sql = RETORT_BUF_INIT;
-	char when[96], host[256] = "", duration[32];
-	char *before = NULL, *after = NULL, *user = NULL;
-	const char *params[10];
-	int error;
+#define HISTORY_ROWS_PER_INSERT 100
+#define HISTORY_COLS 10
 
-	if (!cfg->history_table)
+int retort_history_append(retort_db *db, const retort_config *cfg,
+	const retort_history_entry *entries, size_t n)
+{
+	retort_buf head = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
+	const char **params = NULL;
+	char **owned = NULL;    /* joined heads, durations, times: 4 per row */
+	char host[256] = "", now[96];
+	char *user = NULL;
+	int error = 0;
+
+	if (!cfg->history_table || n == 0)
 		return 0;
-	utc_now(when);
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
-	snprintf(duration, sizeof(duration), "%lld", (long long)e->duration_ms);
-	before = retort__ids_join(e->heads_before, ",");
-	after = retort__ids_join(e->heads_after, ",");
 	user = os_user();
+	retort__history_now(now);
+	retort_buf_puts(&head, "INSERT INTO ");
+	retort__history_table_name(&head, db->dialect, cfg);
+	retort_buf_puts(&head, " (revision, direction, heads_before, heads_after, checksum,"
+		" applied_at, duration_ms, os_user, host, git_commit) VALUES ");
+	params = retort__calloc(HISTORY_ROWS_PER_INSERT * HISTORY_COLS, sizeof(*params));
+	owned = retort__calloc(HISTORY_ROWS_PER_INSERT * 3, sizeof(*owned));
+	for (size_t start = 0; start < n && error == 0; start += HISTORY_ROWS_PER_INSERT) {
+		size_t rows = n - start < HISTORY_ROWS_PER_INSERT ? n - start : HISTORY_ROWS_PER_INSERT;
 
-	retort_buf_puts(&sql, "INSERT INTO ");
-	retort__history_table_name(&sql, db->dialect, cfg);
-	retort_buf_puts(&sql, " (revision, direction, heads_before, heads_after, checksum,"
-		" applied_at, duration_ms, os_user, host, git_commit)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-	params[0] = e->revision;
-	params[1] = e->direction;
-	params[2] = before;
-	params[3] = after;
-	params[4] = e->checksum;
-	params[5] = when;
-	params[6] = duration;
-	params[7] = user;
-	params[8] = host[0] ? host : NULL;
-	params[9] = e->git_commit;
-	error = retort_db_query(NULL, db, sql.ptr, 10, params);
-	free(before);
-	free(after);
+		retort_buf_clear(&sql);
+		retort_buf_put(&sql, head.ptr, head.size);
+		for (size_t i = 0; i < rows; i++) {
+			const retort_history_entry *e = &entries[start + i];
+			const char **p = params + i * HISTORY_COLS;
+			size_t base = i * HISTORY_COLS;
+
+			owned[i * 3] = retort__ids_join(e->heads_before, ",");
+			owned[i * 3 + 1] = retort__ids_join(e->heads_after, ",");
+			owned[i * 3 + 2] = retort__sprintf("%lld", (long long)e->duration_ms);
+			p[0] = e->revision;
+			p[1] = e->direction;
+			p[2] = owned[i * 3];
+			p[3] = owned[i * 3 + 1];
+			p[4] = e->checksum;
+			p[5] = e->applied_at ? e->applied_at : now;
+			p[6] = owned[i * 3 + 2];
+			p[7] = user;
+			p[8] = host[0] ? host : NULL;
+			p[9] = e->git_commit;
+			retort_buf_printf(&sql, "%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
+				i ? ", " : "", base + 1, base + 2, base + 3, base + 4, base + 5,
+				base + 6, base + 7, base + 8, base + 9, base + 10);
+		}
+		error = retort_db_query(NULL, db, sql.ptr, rows * HISTORY_COLS, params);
+		for (size_t i = 0; i < rows * 3; i++) {
+			free(owned[i]);
+			owned[i] = NULL;
+		}
+	}
+	free(owned);
+	free(params);
 	free(user);
 	retort_buf_dispose(&sql);
+	retort_buf_dispose(&head);
 	return error;
 }
 

@@ -68,13 +68,21 @@ typedef struct retort_history_entry {
 	const char *checksum;      /* hex SHA-256 of the script, NULL for stamp */
 	int64_t duration_ms;
 	const char *git_commit;    /* NULL outside git */
+	const char *applied_at;    /* NULL: now; else from retort__history_now() */
 } retort_history_entry;
 
 /*
- * Append one row (no-op when the history table is disabled).  The time,
- * OS user and host are filled in here.
+ * Append rows (no-op when the history table is disabled), up to 100 per
+ * INSERT statement so a long one-transaction run does not pay a round trip
+ * per revision.  The OS user and host are filled in here.
  */
-int retort_history_append(retort_db *db, const retort_config *cfg, const retort_history_entry *e);
+int retort_history_append(retort_db *db, const retort_config *cfg,
+	const retort_history_entry *entries, size_t n);
+/* The current UTC time as the history table stores it. */
+void retort__history_now(char out[96]);
+
+/* retort_version_read for a table known to exist (skips the catalog lookup). */
+int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg);
 
 /* What the history table says about one revision (its latest upgrade). */
 typedef struct retort_history_row {

@@ -403,6 +403,8 @@ START_TEST(test_migrate__one_transaction_rolls_back_the_run)
 	up_ok(e, "bbb2");
 	expect_str(e, versions, "bbb2");
 	expect_str(e, tables, "t_aaa1,t_bbb2");
+	/* the version update and history rows are written once, at the end */
+	expect_str(e, history_count, "2");
 	env_free(e);
 }
 END_TEST
@@ -603,6 +605,15 @@ START_TEST(test_migrate__offline_one_transaction)
 	ck_assert_msg(begins == 1, "expected one BEGIN, got %d in:\n%s", begins, sql.ptr);
 	feed(e, sql.ptr);
 	expect_str(e, versions, "ccc1");
+	/* and online, through the branch point and the merge in one transaction */
+	down_ok(e, "base");
+	up_ok(e, "bb02");
+	expect_str(e, versions, "bb02");
+	up_ok(e, "heads");
+	expect_str(e, versions, "ccc1");
+	down_ok(e, "bb01");
+	expect_str(e, versions, "bb01,bb02");
+	expect_str(e, tables, "t_aaa1,t_bb01,t_bb02");
 	retort_buf_dispose(&sql);
 	env_free(e);
 }
