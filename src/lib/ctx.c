@@ -262,21 +262,47 @@ static int op_rename_table(retort_ctx *pub, const char *table, const char *new_n
 	return emit_rendered(priv(pub), &sql, error);
 }
 
+/*
+ * SQLite: the native ALTER first; when SQLite refuses (a UNIQUE or PRIMARY
+ * KEY column, a non-constant default, an indexed column to drop...), the
+ * table is rebuilt.  A refused ALTER leaves the transaction intact.
+ */
+static int native_or_rebuild(retort__ctx *c, retort_buf *sql, int error,
+	int (*rebuild)(retort_db *db, const char *table, const void *arg), const char *table, const void *arg)
+{
+	if (error < 0 || c->out || c->d->id != RETORT_DIALECT_SQLITE)
+		return emit_rendered(c, sql, error);
+	error = retort_db_exec(c->db, sql->ptr);
+	retort_buf_dispose(sql);
+	if (error < 0 && (error = rebuild(c->db, table, arg)) < 0)
+		return fail(c, error);
+	return 0;
+}
+
+static int rebuild_add_column(retort_db *db, const char *table, const void *arg)
+{
+	return retort__sqlite_add_column(db, table, arg);
+}
+
+static int rebuild_drop_column(retort_db *db, const char *table, const void *arg)
+{
+	return retort__sqlite_drop_column(db, table, arg);
+}
+
 static int op_add_column(retort_ctx *pub, const char *table, const retort_column *column)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	int error = retort__render_add_column(&sql, priv(pub)->d, table, column);
 
-	return emit_rendered(priv(pub), &sql, error);
+	return native_or_rebuild(priv(pub), &sql, error, rebuild_add_column, table, column);
 }
 
-/* SQLite 3.35+ drops columns natively (the build requires 3.35). */
 static int op_drop_column(retort_ctx *pub, const char *table, const char *column)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	int error = retort__render_drop_column(&sql, priv(pub)->d, table, column);
 
-	return emit_rendered(priv(pub), &sql, error);
+	return native_or_rebuild(priv(pub), &sql, error, rebuild_drop_column, table, column);
 }
 
 static int op_rename_column(retort_ctx *pub, const char *table, const char *column, const char *new_name)

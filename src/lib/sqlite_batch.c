@@ -261,77 +261,123 @@ static void alter_item(retort_buf *out, const char *s, const char *end, const re
 		retort_buf_printf(out, " DEFAULT (%s)", alter->default_sql);
 }
 
-int retort__sqlite_edit_create(char **out, const char *create_sql, const char *column,
-	const retort_alter *alter, const char *add_constraint_sql, const char *drop_constraint)
+static bool blank(char c)
 {
-	retort_vec items = RETORT_VEC_INIT;
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* An item's text without its trailing blanks (kept once, before the ")"). */
+static char *item_text(const char *s, const char *e)
+{
+	while (e > s && blank(e[-1]))
+		e--;
+	return retort__strndup(s, (size_t)(e - s));
+}
+
+/* Does any token of [s, e) name `column`?  (Used to refuse orphaning a table constraint.) */
+static bool mentions(const char *s, const char *e, const char *column)
+{
+	for (const char *p = s;;) {
+		tok t = next_tok(&p, e);
+		if (t.kind == T_END)
+			return false;
+		if (tok_names(&t, column))
+			return true;
+	}
+}
+
+int retort__sqlite_edit_create(char **out, const char *create_sql, const retort__sqlite_edit *edit)
+{
+	retort_vec items = RETORT_VEC_INIT, result = RETORT_VEC_INIT;
 	retort_buf b = RETORT_BUF_INIT;
 	span head = { NULL, NULL }, tail = { NULL, NULL };
+	const char *trail_s = NULL, *trail_e = NULL;
+	size_t last_column = 0;
 	bool found = false;
 	int error;
 
 	*out = NULL;
 	if ((error = split_create(create_sql, &head, &items, &tail)) < 0)
 		goto done;
-	retort_buf_put(&b, head.s, (size_t)(head.e - head.s));
-	for (size_t i = 0, n = 0; i < items.len; i++) {
+	for (size_t i = 0; i < items.len; i++) {
 		span *sp = items.items[i];
 		const char *p = sp->s;
 		tok first = next_tok(&p, sp->e);
 		bool constraint = is_constraint_start(&first);
 
-		if (drop_constraint && is_word(&first, "CONSTRAINT")) {
+		if (i + 1 == items.len) {
+			trail_e = sp->e;
+			for (trail_s = trail_e; trail_s > sp->s && blank(trail_s[-1]); trail_s--)
+				;
+		}
+		if (edit->kind == RETORT_EDIT_DROP_CONSTRAINT && is_word(&first, "CONSTRAINT")) {
 			tok name = next_tok(&p, sp->e);
-			if (tok_names(&name, drop_constraint)) {
+			if (tok_names(&name, edit->name)) {
 				found = true;
 				continue;
 			}
 		}
-		if (n++)
-			retort_buf_putc(&b, ',');
-		if (column && !constraint && tok_names(&first, column)) {
-			found = true;
-			/* Keep the item's leading layout (newline and indentation). */
-			retort_buf_put(&b, sp->s, (size_t)(first.s - sp->s));
-			alter_item(&b, first.s, sp->e, alter);
-			/* ...and its trailing blanks, so ")" stays where it was. */
-			{
-				const char *e = sp->e;
-				while (e > sp->s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' || e[-1] == '\r'))
-					e--;
-				retort_buf_put(&b, e, (size_t)(sp->e - e));
+		if (!constraint && tok_names(&first, edit->name ? edit->name : "")) {
+			if (edit->kind == RETORT_EDIT_DROP_COLUMN) {
+				found = true;
+				continue;
 			}
-		} else {
-			retort_buf_put(&b, sp->s, (size_t)(sp->e - sp->s));
+			if (edit->kind == RETORT_EDIT_ALTER_COLUMN) {
+				found = true;
+				/* Keep the item's leading layout (newline and indentation). */
+				retort_buf_put(&b, sp->s, (size_t)(first.s - sp->s));
+				alter_item(&b, first.s, sp->e, edit->alter);
+				retort_buf_rtrim(&b);
+				retort_vec_push(&result, retort_buf_detach(&b));
+				last_column = result.len;
+				continue;
+			}
 		}
+		if (edit->kind == RETORT_EDIT_DROP_COLUMN && constraint && mentions(sp->s, sp->e, edit->name)) {
+			char *text = item_text(sp->s, sp->e);
+			error = retort__error_set(RETORT_ERROR_DATABASE,
+				"cannot drop column '%s': table constraint '%s' uses it; drop the constraint first",
+				edit->name, retort__trim(text));
+			free(text);
+			goto done;
+		}
+		retort_vec_push(&result, item_text(sp->s, sp->e));
+		if (!constraint)
+			last_column = result.len;
 	}
-	if (add_constraint_sql) {
-		size_t at = b.size;
-		/* Insert before the trailing blanks of the last item. */
-		while (at > 0 && (b.ptr[at - 1] == ' ' || b.ptr[at - 1] == '\n' || b.ptr[at - 1] == '\t'))
-			at--;
-		{
-			char *trail = retort__strdup(b.ptr + at);
-			retort_buf_truncate(&b, at);
-			retort_buf_printf(&b, ",\n    %s%s", add_constraint_sql, trail);
-			free(trail);
-		}
+	if (edit->kind == RETORT_EDIT_ADD_COLUMN || edit->kind == RETORT_EDIT_ADD_CONSTRAINT) {
+		/* Columns must precede table constraints; constraints go last. */
+		size_t at = edit->kind == RETORT_EDIT_ADD_COLUMN ? last_column : result.len;
+		retort_vec_insert(&result, at, retort__sprintf("\n    %s", edit->item_sql));
 		found = true;
 	}
-	retort_buf_put(&b, tail.s, (size_t)(tail.e - tail.s));
 	if (!found) {
-		error = column
-			? retort__error_set(RETORT_ERROR_DATABASE, "no column '%s' in the table definition", column)
-			: retort__error_set(RETORT_ERROR_DATABASE,
+		error = edit->kind == RETORT_EDIT_DROP_CONSTRAINT
+			? retort__error_set(RETORT_ERROR_DATABASE,
 				"no named table constraint '%s' in the table definition "
 				"(SQLite can only drop constraints declared as CONSTRAINT <name> at table level)",
-				drop_constraint);
+				edit->name)
+			: retort__error_set(RETORT_ERROR_DATABASE, "no column '%s' in the table definition", edit->name);
 		goto done;
 	}
+	if (!result.len) {
+		error = retort__error_set(RETORT_ERROR_DATABASE, "cannot drop the only column '%s' of a table", edit->name);
+		goto done;
+	}
+	retort_buf_put(&b, head.s, (size_t)(head.e - head.s));
+	for (size_t i = 0; i < result.len; i++) {
+		if (i)
+			retort_buf_putc(&b, ',');
+		retort_buf_puts(&b, result.items[i]);
+	}
+	if (trail_s)
+		retort_buf_put(&b, trail_s, (size_t)(trail_e - trail_s));
+	retort_buf_put(&b, tail.s, (size_t)(tail.e - tail.s));
 	*out = retort_buf_detach(&b);
 done:
 	retort_buf_dispose(&b);
 	retort_vec_dispose(&items, true);
+	retort_vec_dispose(&result, true);
 	return error;
 }
 
@@ -392,11 +438,10 @@ static int exec_step(retort_db *db, const char *table, const char *sql)
 	return error;
 }
 
-static int rebuild(retort_db *db, const char *table, const char *column, const retort_alter *alter,
-	const char *add_sql, const char *drop_name)
+static int rebuild(retort_db *db, const char *table, const retort__sqlite_edit *edit)
 {
-	const char *params[] = { table };
-	retort_rows *def = NULL, *deps = NULL, *cols = NULL;
+	const char *params[] = { table, edit->kind == RETORT_EDIT_DROP_COLUMN ? edit->name : NULL };
+	retort_rows *def = NULL, *deps = NULL, *cols = NULL, *newcols = NULL;
 	retort_buf sql = RETORT_BUF_INIT, list = RETORT_BUF_INIT;
 	char *create = NULL, *qt = NULL, *qhold = NULL, *hold = NULL;
 	int error;
@@ -412,25 +457,23 @@ static int rebuild(retort_db *db, const char *table, const char *column, const r
 	}
 	table = retort_rows_get(def, 0, 0); /* the stored spelling */
 	params[0] = table;
-	if ((error = retort__sqlite_edit_create(&create, retort_rows_get(def, 0, 1), column, alter, add_sql, drop_name)) < 0) {
+	if ((error = retort__sqlite_edit_create(&create, retort_rows_get(def, 0, 1), edit)) < 0) {
 		retort__error_prefix("table '%s'", table);
 		goto done;
 	}
 	if ((error = check_referencing_actions(db, table)) < 0)
 		goto done;
+	/* Indexes on a dropped column go with it, as DROP COLUMN does in PostgreSQL. */
 	if ((error = retort_db_query(&deps, db,
-		"SELECT sql FROM sqlite_master WHERE tbl_name = $1 COLLATE NOCASE "
-		"AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, rowid", 1, params)) < 0)
+		"SELECT m.sql FROM sqlite_master AS m WHERE m.tbl_name = $1 COLLATE NOCASE "
+		"AND m.type IN ('index', 'trigger') AND m.sql IS NOT NULL "
+		"AND NOT (m.type = 'index' AND EXISTS (SELECT 1 FROM pragma_index_info(m.name) AS i "
+		"WHERE i.name = $2 COLLATE NOCASE)) ORDER BY m.type, m.rowid", 2, params)) < 0)
 		goto done;
 	/* Generated columns (hidden 2 and 3) cannot be inserted into; they recompute. */
 	if ((error = retort_db_query(&cols, db,
 		"SELECT name FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid", 1, params)) < 0)
 		goto done;
-	for (size_t i = 0; i < cols->nrows; i++) {
-		if (i)
-			retort_buf_puts(&list, ", ");
-		retort_db_quote_ident(db, &list, retort_rows_get(cols, i, 0));
-	}
 	qt = ident(db, table);
 	hold = retort__sprintf("_retort_batch_%s", table);
 	qhold = ident(db, hold);
@@ -451,6 +494,21 @@ static int rebuild(retort_db *db, const char *table, const char *column, const r
 		goto done;
 	if ((error = exec_step(db, table, create)) < 0)
 		goto done;
+	/* Copy the columns both tables have: an added column takes its default, a dropped one stays behind. */
+	if ((error = retort_db_query(&newcols, db,
+		"SELECT name FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid", 1, params)) < 0)
+		goto done;
+	for (size_t i = 0; i < newcols->nrows; i++) {
+		const char *name = retort_rows_get(newcols, i, 0);
+		bool old = false;
+		for (size_t j = 0; j < cols->nrows && !old; j++)
+			old = !retort__strcasecmp(name, retort_rows_get(cols, j, 0));
+		if (!old)
+			continue;
+		if (list.size)
+			retort_buf_puts(&list, ", ");
+		retort_db_quote_ident(db, &list, name);
+	}
 	retort_buf_clear(&sql);
 	retort_buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s", qt, list.ptr, list.ptr, qhold);
 	if ((error = exec_step(db, table, sql.ptr)) < 0)
@@ -467,6 +525,7 @@ done:
 	retort_rows_free(def);
 	retort_rows_free(deps);
 	retort_rows_free(cols);
+	retort_rows_free(newcols);
 	retort_buf_dispose(&sql);
 	retort_buf_dispose(&list);
 	free(create);
@@ -479,13 +538,15 @@ done:
 int retort__sqlite_alter_column(retort_db *db, const char *table, const char *column,
 	const retort_alter *alter)
 {
+	retort__sqlite_edit edit = { RETORT_EDIT_ALTER_COLUMN, column, alter, NULL };
+
 	if (!alter || (!alter->type && alter->nullable == RETORT_KEEP && !alter->default_sql && !alter->drop_default))
 		return retort__error_set(RETORT_ERROR_SCRIPT, "alter_column '%s.%s': nothing to change", table, column);
 	if (alter->nullable != RETORT_KEEP && alter->nullable != RETORT_SET_NOT_NULL &&
 	    alter->nullable != RETORT_DROP_NOT_NULL)
 		return retort__error_set(RETORT_ERROR_SCRIPT, "alter_column '%s.%s': invalid nullable value %d",
 			table, column, alter->nullable);
-	return rebuild(db, table, column, alter, NULL, NULL);
+	return rebuild(db, table, &edit);
 }
 
 int retort__sqlite_add_constraint(retort_db *db, const char *table, const retort_constraint *c)
@@ -493,13 +554,37 @@ int retort__sqlite_add_constraint(retort_db *db, const char *table, const retort
 	retort_buf sql = RETORT_BUF_INIT;
 	int error;
 
-	if ((error = retort__render_constraint(&sql, db->dialect, c)) >= 0)
-		error = rebuild(db, table, NULL, NULL, sql.ptr, NULL);
+	if ((error = retort__render_constraint(&sql, db->dialect, c)) >= 0) {
+		retort__sqlite_edit edit = { RETORT_EDIT_ADD_CONSTRAINT, c->name, NULL, sql.ptr };
+		error = rebuild(db, table, &edit);
+	}
 	retort_buf_dispose(&sql);
 	return error;
 }
 
 int retort__sqlite_drop_constraint(retort_db *db, const char *table, const char *name)
 {
-	return rebuild(db, table, NULL, NULL, NULL, name);
+	retort__sqlite_edit edit = { RETORT_EDIT_DROP_CONSTRAINT, name, NULL, NULL };
+
+	return rebuild(db, table, &edit);
+}
+
+int retort__sqlite_add_column(retort_db *db, const char *table, const retort_column *column)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error;
+
+	if ((error = retort__render_column(&sql, db->dialect, column)) >= 0) {
+		retort__sqlite_edit edit = { RETORT_EDIT_ADD_COLUMN, column->name, NULL, sql.ptr };
+		error = rebuild(db, table, &edit);
+	}
+	retort_buf_dispose(&sql);
+	return error;
+}
+
+int retort__sqlite_drop_column(retort_db *db, const char *table, const char *column)
+{
+	retort__sqlite_edit edit = { RETORT_EDIT_DROP_COLUMN, column, NULL, NULL };
+
+	return rebuild(db, table, &edit);
 }

@@ -10,6 +10,9 @@
  * deferred for the transaction (PRAGMA defer_foreign_keys) so references
  * into the table survive the rebuild.
  *
+ * The same rebuild serves add/drop column where native ALTER TABLE
+ * refuses (see below).
+ *
  * Not handled, and refused with a message: tables that another table
  * references with an ON DELETE action other than NO ACTION (dropping the
  * table inside a transaction would run that action), and dropping
@@ -27,12 +30,30 @@ int retort__sqlite_alter_column(retort_db *db, const char *table, const char *co
 	const retort_alter *alter);
 int retort__sqlite_add_constraint(retort_db *db, const char *table, const retort_constraint *c);
 int retort__sqlite_drop_constraint(retort_db *db, const char *table, const char *name);
-
 /*
- * Edit a CREATE TABLE statement's text (exposed for unit tests).  Exactly
- * one of the three changes is applied, selected by which argument is set.
+ * For what native ALTER TABLE refuses: adding a UNIQUE/PRIMARY KEY column
+ * or one with a non-constant default, dropping an indexed column (its
+ * indexes are dropped with it; a table constraint using it is an error).
  */
-int retort__sqlite_edit_create(char **out, const char *create_sql, const char *column,
-	const retort_alter *alter, const char *add_constraint_sql, const char *drop_constraint);
+int retort__sqlite_add_column(retort_db *db, const char *table, const retort_column *column);
+int retort__sqlite_drop_column(retort_db *db, const char *table, const char *column);
+
+typedef enum retort__sqlite_edit_kind {
+	RETORT_EDIT_ALTER_COLUMN = 1,  /* name = column, alter */
+	RETORT_EDIT_ADD_COLUMN,        /* name = column, item_sql = its definition */
+	RETORT_EDIT_DROP_COLUMN,       /* name = column */
+	RETORT_EDIT_ADD_CONSTRAINT,    /* name = constraint, item_sql = "CONSTRAINT ..." */
+	RETORT_EDIT_DROP_CONSTRAINT,   /* name = constraint */
+} retort__sqlite_edit_kind;
+
+typedef struct retort__sqlite_edit {
+	retort__sqlite_edit_kind kind;
+	const char *name;
+	const retort_alter *alter;
+	const char *item_sql;
+} retort__sqlite_edit;
+
+/* Edit a CREATE TABLE statement's text (exposed for unit tests and fuzzing). */
+int retort__sqlite_edit_create(char **out, const char *create_sql, const retort__sqlite_edit *edit);
 
 #endif

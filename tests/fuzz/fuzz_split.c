@@ -62,12 +62,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	retort__ctx_inline_params(&out, pg, text, 3, params);
 	retort_buf_dispose(&out);
 
-	if (retort__sqlite_edit_create(&edited, text, "a", &alter, NULL, NULL) == 0)
-		free(edited);
-	if (retort__sqlite_edit_create(&edited, text, NULL, NULL, "CONSTRAINT c CHECK (1)", NULL) == 0)
-		free(edited);
-	if (retort__sqlite_edit_create(&edited, text, NULL, NULL, NULL, "c") == 0)
-		free(edited);
+	{
+		const retort__sqlite_edit edits[] = {
+			{ RETORT_EDIT_ALTER_COLUMN, "a", &alter, NULL },
+			{ RETORT_EDIT_ADD_COLUMN, "z", NULL, "z TEXT" },
+			{ RETORT_EDIT_DROP_COLUMN, "a", NULL, NULL },
+			{ RETORT_EDIT_ADD_CONSTRAINT, "c", NULL, "CONSTRAINT c CHECK (1)" },
+			{ RETORT_EDIT_DROP_CONSTRAINT, "c", NULL, NULL },
+		};
+		for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
+			if (retort__sqlite_edit_create(&edited, text, &edits[i]) == 0)
+				free(edited);
+	}
 	free(text);
 	return 0;
 }

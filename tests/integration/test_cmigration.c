@@ -401,6 +401,59 @@ START_TEST(test_cmigration__sqlite_rebuild_refuses_cascades)
 }
 END_TEST
 
+/* --- add/drop column where SQLite's ALTER refuses ---------------------------- */
+
+static const char columns_rev[] =
+	"int upgrade(retort_ctx *ctx)\n"
+	"{\n"
+	"	const retort_column code = { .name = \"code\", .type = \"VARCHAR(20)\", .flags = RETORT_UNIQUE };\n"
+	"	if (retort_add_column(ctx, \"item\", &code) < 0) return -1;\n"
+	"	return retort_drop_column(ctx, \"item\", \"qty\");\n"
+	"}\n"
+	"int downgrade(retort_ctx *ctx)\n"
+	"{\n"
+	"	const retort_column qty = { .name = \"qty\", .type = \"INTEGER\", .flags = RETORT_NOT_NULL, .default_sql = \"0\" };\n"
+	"	if (retort_drop_column(ctx, \"item\", \"code\") < 0) return -1;\n"
+	"	return retort_add_column(ctx, \"item\", &qty);\n"
+	"}\n";
+
+static const char *index_count_sql(retort_db *db)
+{
+	return db->dialect->id == RETORT_DIALECT_SQLITE
+		? "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' "
+		  "AND name IN ('item_qty', 'item_sku') ORDER BY name)"
+		: "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes "
+		  "WHERE indexname IN ('item_qty', 'item_sku')";
+}
+
+static void columns_case(retort_db *db)
+{
+	char *path = write_rev("columns.c", columns_rev);
+
+	ck_assert_int_eq(retort_db_exec(db,
+		"CREATE TABLE item (id INTEGER PRIMARY KEY, sku TEXT, qty INTEGER);"
+		"CREATE INDEX item_qty ON item (qty); CREATE INDEX item_sku ON item (sku);"
+		"INSERT INTO item VALUES (1, 'a', 5), (2, 'b', 6)"), 0);
+	ck_assert_msg(run_tx(db, path, true) == 0, "[%s] upgrade: %s", db->dialect->name, msg());
+	EXPECT(db, "SELECT count(*) FROM item WHERE code IS NULL", "2");
+	ck_assert_msg(retort_db_exec(db, "SELECT qty FROM item") < 0, "[%s] qty still there", db->dialect->name);
+	EXPECT(db, index_count_sql(db), "item_sku");
+	ck_assert_int_eq(retort_db_exec(db, "UPDATE item SET code = 'x' WHERE id = 1"), 0);
+	ck_assert_msg(retort_db_exec(db, "UPDATE item SET code = 'x' WHERE id = 2") < 0,
+		"[%s] UNIQUE on the added column not enforced", db->dialect->name);
+
+	ck_assert_msg(run_tx(db, path, false) == 0, "[%s] downgrade: %s", db->dialect->name, msg());
+	EXPECT(db, "SELECT sum(qty) FROM item", "0");
+	EXPECT(db, "SELECT count(*) FROM item", "2");
+	free(path);
+}
+
+START_TEST(test_cmigration__column_fallbacks)
+{
+	for_each_dialect(columns_case);
+}
+END_TEST
+
 /* --- offline --------------------------------------------------------------- */
 
 START_TEST(test_cmigration__offline_recording)
@@ -542,6 +595,7 @@ Suite *suite_cmigration(void)
 	tcase_add_test(tc, test_cmigration__failure_rolls_back);
 	tcase_add_test(tc, test_cmigration__alter_and_constraints);
 	tcase_add_test(tc, test_cmigration__sqlite_rebuild_refuses_cascades);
+	tcase_add_test(tc, test_cmigration__column_fallbacks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("record");

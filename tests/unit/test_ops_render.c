@@ -171,6 +171,14 @@ START_TEST(test_ops_render__inline_params)
 }
 END_TEST
 
+static int edit(char **out, const char *create, retort__sqlite_edit_kind kind, const char *name,
+	const retort_alter *alter, const char *item_sql)
+{
+	retort__sqlite_edit e = { kind, name, alter, item_sql };
+
+	return retort__sqlite_edit_create(out, create, &e);
+}
+
 START_TEST(test_ops_render__sqlite_edit_create)
 {
 	static const char create[] =
@@ -186,25 +194,40 @@ START_TEST(test_ops_render__sqlite_edit_create)
 	retort_alter setnn = { .nullable = RETORT_SET_NOT_NULL, .default_sql = "7" };
 	char *out = NULL;
 
-	ck_assert_int_eq(retort__sqlite_edit_create(&out, create, "NA,ME", &type, NULL, NULL), 0);
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_ALTER_COLUMN, "NA,ME", &type, NULL), 0);
 	ck_assert_msg(strstr(out, "\"na,me\" TEXT NOT NULL DEFAULT 'a,b' CHECK (length(\"na,me\") > 0),") != NULL, "%s", out);
 	free(out);
-	ck_assert_int_eq(retort__sqlite_edit_create(&out, create, "na,me", &nn, NULL, NULL), 0);
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_ALTER_COLUMN, "na,me", &nn, NULL), 0);
 	ck_assert_msg(strstr(out, "\"na,me\" VARCHAR(10, 2) CHECK (length(\"na,me\") > 0),") != NULL, "%s", out);
 	free(out);
-	ck_assert_int_eq(retort__sqlite_edit_create(&out, create, "n", &setnn, NULL, NULL), 0);
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_ALTER_COLUMN, "n", &setnn, NULL), 0);
 	ck_assert_msg(strstr(out, "    n INTEGER NOT NULL DEFAULT (7),\n") != NULL, "%s", out);
 	free(out);
-	ck_assert_int_eq(retort__sqlite_edit_create(&out, create, NULL, NULL, NULL, "U 1"), 0);
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_DROP_CONSTRAINT, "U 1", NULL, NULL), 0);
 	ck_assert_msg(strstr(out, "u 1") == NULL && strstr(out, "CONSTRAINT ck CHECK (n > 0)\n)") != NULL, "%s", out);
 	free(out);
-	ck_assert_int_eq(retort__sqlite_edit_create(&out, create, NULL, NULL, "CONSTRAINT \"c2\" CHECK (id > 0)", NULL), 0);
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_ADD_CONSTRAINT, "c2", NULL, "CONSTRAINT \"c2\" CHECK (id > 0)"), 0);
 	ck_assert_msg(strstr(out, "CONSTRAINT ck CHECK (n > 0),\n    CONSTRAINT \"c2\" CHECK (id > 0)\n)") != NULL, "%s", out);
 	free(out);
-	ck_assert_int_lt(retort__sqlite_edit_create(&out, create, "nope", &type, NULL, NULL), 0);
-	ck_assert_int_lt(retort__sqlite_edit_create(&out, create, NULL, NULL, NULL, "nope"), 0);
+	ck_assert_int_lt(edit(&out, create, RETORT_EDIT_ALTER_COLUMN, "nope", &type, NULL), 0);
+	ck_assert_int_lt(edit(&out, create, RETORT_EDIT_DROP_CONSTRAINT, "nope", NULL, NULL), 0);
 	ck_assert_msg(strstr(retort_error_last()->message, "'nope'") != NULL, "%s", retort_error_last()->message);
 	ck_assert_ptr_null(out);
+
+	/* Columns are added after the last column, before the table constraints. */
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_ADD_COLUMN, "z", NULL, "\"z\" TEXT UNIQUE"), 0);
+	ck_assert_msg(strstr(out, "DEFAULT NULL,\n    \"z\" TEXT UNIQUE,\n    CONSTRAINT \"u 1\"") != NULL, "%s", out);
+	free(out);
+	/* Dropping a column removes its definition... */
+	ck_assert_int_eq(edit(&out, create, RETORT_EDIT_DROP_COLUMN, "id", NULL, NULL), 0);
+	ck_assert_msg(strstr(out, "id INTEGER") == NULL && strstr(out, "(\n    \"na,me\"") != NULL, "%s", out);
+	free(out);
+	/* ...but not from under a table constraint that uses it. */
+	ck_assert_int_lt(edit(&out, create, RETORT_EDIT_DROP_COLUMN, "n", NULL, NULL), 0);
+	ck_assert_msg(strstr(retort_error_last()->message, "UNIQUE (n)") != NULL, "%s", retort_error_last()->message);
+	ck_assert_int_lt(edit(&out, "CREATE TABLE t (only INTEGER)", RETORT_EDIT_DROP_COLUMN, "only", NULL, NULL), 0);
+	/* Something that is not a table definition is an error, not a crash. */
+	ck_assert_int_lt(edit(&out, "CREATE TABLE t", RETORT_EDIT_DROP_COLUMN, "a", NULL, NULL), 0);
 }
 END_TEST
 
