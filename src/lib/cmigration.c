@@ -172,13 +172,14 @@ static int compile(const char *path, const char *object, const retort_cmigration
 	}
 	close(fd);
 	retort_vec_push(&argv, retort__strdup(cc));
-	split_flags(&argv, opts ? opts->cflags : NULL);
 	retort_vec_push(&argv, retort__strdup("-shared"));
 	retort_vec_push(&argv, retort__strdup("-fPIC"));
 	retort_vec_push(&argv, retort__sprintf("-I%s", inc));
 	retort_vec_push(&argv, retort__strdup("-o"));
 	retort_vec_push(&argv, retort__strdup(tmp));
 	retort_vec_push(&argv, retort__strdup(path));
+	/* After the source, so a -lfoo in cflags links (linkers read left to right). */
+	split_flags(&argv, opts ? opts->cflags : NULL);
 	status = run_capture(&argv, &output);
 	retort_buf_rtrim(&output);
 	if (status != 0) {

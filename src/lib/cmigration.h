@@ -9,8 +9,8 @@
  * transaction, calls retort_cmigration_run(), and commits or rolls back
  * depending on the result.
  *
- * Compilation: `<cc> <cflags...> -shared -fPIC -I<include dir> -o <tmp>
- * <file.c>` run with fork+execvp (no shell), into <cache dir>/<key>.so, where
+ * Compilation: `<cc> -shared -fPIC -I<include dir> -o <tmp> <file.c>
+ * <cflags...>` (flags last, so -l options link) run with fork+execvp (no shell), into <cache dir>/<key>.so, where
  * key is the SHA-256 of the source, the compiler, the flags and the
  * migration ABI version, so an edited file or a changed compiler recompiles
  * and an unchanged one never does.  The object is written to a mkstemp()

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmigration.h"
@@ -580,6 +581,34 @@ START_TEST(test_cmigration__cache_by_content)
 }
 END_TEST
 
+/* Several retorts compiling the same revision at once all load a complete object. */
+START_TEST(test_cmigration__concurrent_compiles)
+{
+	char *path = write_rev("race.c",
+		"#include <math.h>\n"
+		"int upgrade(retort_ctx *ctx) { volatile double x = 2.0; return sqrt(x) > 1.4 ? 0 : -1; }\n"
+		"int downgrade(retort_ctx *ctx) { return 0; }\n");
+	pid_t pids[4];
+
+	for (int i = 0; i < 4; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			retort_cmigration_opts o = opts();
+			retort_cmigration *m = NULL;
+			o.cflags = "-O0 -lm"; /* a library among the flags is fine: they follow the source */
+			_exit(retort_cmigration_load(&m, path, &o) == 0 ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < 4; i++) {
+		int status = -1;
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d failed", i);
+	}
+	free(path);
+}
+END_TEST
+
 RETORT_SUITE(cmigration)
 
 Suite *suite_cmigration(void)
@@ -609,6 +638,7 @@ Suite *suite_cmigration(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cmigration__compiler_error);
 	tcase_add_test(tc, test_cmigration__cache_by_content);
+	tcase_add_test(tc, test_cmigration__concurrent_compiles);
 	suite_add_tcase(s, tc);
 	return s;
 }
