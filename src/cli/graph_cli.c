@@ -61,8 +61,9 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		put_strs(out, &rev->script->branch_labels);
 		retort_buf_putc(out, ')');
 	}
+	/* Alembic's words: a head others depend on is only an "effective" head */
 	if (retort_revision_is_head(rev))
-		retort_buf_puts(out, " (head)");
+		retort_buf_puts(out, rev->dependents.len ? " (effective head)" : " (head)");
 	if (parts & GRAPH_CLI_TREE) {
 		if (retort_revision_is_branch_point(rev))
 			retort_buf_puts(out, " (branchpoint)");

@@ -241,9 +241,34 @@ done:
 	return error;
 }
 
+/* Size a vec exactly once: a graph has tens of thousands of tiny lists. */
+static void vec_reserve(retort_vec *v, size_t n)
+{
+	if (n > v->cap) {
+		v->items = retort__realloc(v->items, n * sizeof(void *));
+		v->cap = n;
+	}
+}
+
 static int link(retort_graph *g)
 {
 	int error = 0;
+
+	/* count children first so every list is allocated at its final size */
+	for (size_t i = 0; i < g->revs.len; i++) {
+		retort_revision *r = g->revs.items[i];
+		vec_reserve(&r->parents, r->script->revises.len);
+		for (size_t j = 0; j < r->script->revises.len; j++) {
+			retort_revision *p = retort_graph_get(g, r->script->revises.items[j]);
+			if (p)
+				p->topo++; /* child count, until toposort sets topo */
+		}
+	}
+	for (size_t i = 0; i < g->revs.len; i++) {
+		retort_revision *r = g->revs.items[i];
+		vec_reserve(&r->children, r->topo);
+		r->topo = 0;
+	}
 
 	for (size_t i = 0; i < g->revs.len && !error; i++) {
 		retort_revision *r = g->revs.items[i];

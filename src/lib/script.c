@@ -9,6 +9,7 @@
  * drop an ordering edge.  This module does not resolve ids against other
  * scripts (graph.c does) and does not split SQL into statements.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@
 
 /* A line of the header with the comment decoration removed. */
 typedef struct hline {
-	char *text;     /* owned, trimmed */
+	char *text;     /* in the parse's arena, trimmed */
 	unsigned line;  /* 1-based line in the file */
 } hline;
 
@@ -35,6 +36,14 @@ static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
 };
 
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_md;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void retort_script_sha256(char out[65], const void *data, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -42,8 +51,13 @@ void retort_script_sha256(char out[65], const void *data, size_t len)
 	unsigned int mdlen = 0;
 	unsigned int i;
 
-	/* EVP_Digest cannot fail for SHA-256 short of OOM; zeros keep it defined. */
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+	/*
+	 * Fetch the implementation once: an implicit fetch per call costs more
+	 * than hashing a small script, and a graph hashes thousands of them.
+	 * EVP_Digest cannot fail for SHA-256 short of OOM; zeros keep it defined.
+	 */
+	pthread_once(&sha256_once, sha256_fetch);
+	if (!EVP_Digest(data, len, md, &mdlen, sha256_md ? sha256_md : EVP_sha256(), NULL))
 		mdlen = 0;
 	for (i = 0; i < mdlen && i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
@@ -83,24 +97,36 @@ void retort_script_free(retort_script *s)
 /* Split "a, b,c" into trimmed, non-empty items. */
 static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, bool ids)
 {
-	char *copy = retort__strdup(value);
-	char *save = NULL;
-	int error = 0;
+	const char *q = value;
 
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		retort__trim(tok);
-		if (!*tok)
+	while (*q) {
+		const char *start = q, *end;
+		while (*q && *q != ',')
+			q++;
+		end = q;
+		if (*q)
+			q++;
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (start == end)
 			continue;
-		/* Depends On may name a label ("auth" or "auth@head"), so only Revises is an id. */
-		if (ids && !retort_script_id_valid(tok)) {
-			error = retort__error_set(RETORT_ERROR_SCRIPT,
-				"%s:%u: invalid revision id '%s' in Revises", p->path, line, tok);
-			break;
+		/* Depends On may name a label ("auth"), so only Revises must hold ids. */
+		if (ids) {
+			char *tok = retort__strndup(start, (size_t)(end - start));
+			if (!retort_script_id_valid(tok)) {
+				int error = retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: invalid revision id '%s' in Revises", p->path, line, tok);
+				free(tok);
+				return error;
+			}
+			retort_vec_push(out, tok);
+		} else {
+			retort_vec_push(out, retort__strndup(start, (size_t)(end - start)));
 		}
-		retort_vec_push(out, retort__strdup(tok));
 	}
-	free(copy);
-	return error;
+	return 0;
 }
 
 static int parse_bool(bool *out, const char *v)
@@ -117,43 +143,53 @@ static int parse_bool(bool *out, const char *v)
 	return -1;
 }
 
-/* Returns the key index, -1 when `name` is no key. */
-static int key_index(const char *name)
+/* Returns the key index, -1 when `name` (len bytes) is no key. */
+static int key_index(const char *name, size_t len)
 {
-	for (size_t i = 0; i < RETORT_ARRAY_SIZE(key_names); i++)
-		if (!retort__strcasecmp(name, key_names[i]))
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(key_names); i++) {
+		size_t j = 0;
+		if (strlen(key_names[i]) != len)
+			continue;
+		while (j < len && (name[j] | 0x20) == key_names[i][j])
+			j++;
+		if (j == len)
 			return (int)i;
+	}
 	return -1;
 }
 
 /*
  * Split "Key: value" when the part before the colon looks like a key (words
- * of letters and spaces): *key is a trimmed copy to free, *value points into
- * `text` (already trimmed at its end by the caller).
+ * of letters and spaces): *key and *klen delimit the trimmed key inside `text`,
+ * *value points after the colon and its blanks.
  */
-static bool split_key(const char *text, char **key, const char **value)
+static bool split_key(const char *text, const char **key, size_t *klen, const char **value)
 {
-	const char *colon = strchr(text, ':');
+	const char *colon = strchr(text, ':'), *end;
 
 	if (!colon || colon == text)
 		return false;
 	for (const char *q = text; q < colon; q++)
 		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == ' ' || *q == '_'))
 			return false;
-	*key = retort__trim(retort__strndup(text, (size_t)(colon - text)));
+	end = colon;
+	while (end > text && end[-1] == ' ')
+		end--;
+	*key = text;
+	*klen = (size_t)(end - text);
 	*value = colon + 1;
 	while (**value == ' ' || **value == '\t')
 		(*value)++;
 	return true;
 }
 
-static int apply_key(parser *p, int k, const char *key, const char *value, unsigned line)
+static int apply_key(parser *p, int k, const char *key, size_t klen, const char *value, unsigned line)
 {
 	retort_script *s = p->s;
 
 	if (p->seen[k])
 		return retort__error_set(RETORT_ERROR_SCRIPT,
-			"%s:%u: duplicate header key '%s'", p->path, line, key);
+			"%s:%u: duplicate header key '%.*s'", p->path, line, (int)klen, key);
 	p->seen[k] = true;
 	switch (k) {
 	case K_REVISION:
@@ -193,8 +229,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 	int error = 0;
 
 	for (size_t i = 0; i < n && !error; i++) {
-		const char *text = lines[i].text, *value;
-		char *key = NULL;
+		const char *text = lines[i].text, *value, *key;
+		size_t klen;
 		int k = -1;
 
 		if (!*text) {
@@ -202,19 +238,19 @@ static int parse_header(parser *p, hline *lines, size_t n)
 				in_message = false;
 			continue;
 		}
-		if (split_key(text, &key, &value)) {
-			if ((k = key_index(key)) >= 0) {
+		if (split_key(text, &key, &klen, &value)) {
+			if ((k = key_index(key, klen)) >= 0) {
 				in_message = false;
-				error = apply_key(p, k, key, value, lines[i].line);
-			} else if (!in_message) {
-				error = retort__error_set(RETORT_ERROR_SCRIPT,
-					"%s:%u: unknown header key '%s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On or Transactional)",
-					p->path, lines[i].line, key);
-			}
-			free(key);
-			if (k >= 0 || error)
+				error = apply_key(p, k, key, klen, value, lines[i].line);
 				continue;
+			}
+			if (!in_message) {
+				error = retort__error_set(RETORT_ERROR_SCRIPT,
+					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
+					"Create Date, Branch Labels, Depends On or Transactional)",
+					p->path, lines[i].line, (int)klen, key);
+				continue;
+			}
 			/* otherwise: a message line that happens to hold a colon */
 		}
 		if (in_message) {
@@ -249,15 +285,38 @@ static bool next_line(const char *text, size_t len, size_t *pos, size_t *start, 
 	return true;
 }
 
-static void push_line(hline **lines, size_t *n, size_t *cap, const char *s, size_t len, unsigned line)
+/*
+ * Header lines are copied into one arena per parse (the header is never
+ * longer than the file), trimmed by moving pointers: no allocation per
+ * line, which matters when a graph of 10,000 files is read.
+ */
+typedef struct lines {
+	hline *v;
+	size_t n, cap;
+	char *arena;
+	size_t used;
+} lines;
+
+static void push_line(lines *ls, const char *s, size_t len, unsigned line)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*lines = retort__realloc(*lines, *cap * sizeof(**lines));
+	char *t = ls->arena + ls->used;
+
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r')) {
+		s++;
+		len--;
 	}
-	(*lines)[*n].text = retort__trim(retort__strndup(s, len));
-	(*lines)[*n].line = line;
-	(*n)++;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	memcpy(t, s, len);
+	t[len] = '\0';
+	ls->used += len + 1;
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 16;
+		ls->v = retort__realloc(ls->v, ls->cap * sizeof(*ls->v));
+	}
+	ls->v[ls->n].text = t;
+	ls->v[ls->n].line = line;
+	ls->n++;
 }
 
 static bool is_marker(const char *s, size_t len, const char *marker)
@@ -270,8 +329,7 @@ static bool is_marker(const char *s, size_t len, const char *marker)
 }
 
 /* Collect the "--" header of a SQL file; *body_pos is where it stops. */
-static void sql_header(const char *text, size_t len, hline **lines, size_t *n, size_t *cap,
-	size_t *body_pos, unsigned *body_line)
+static void sql_header(const char *text, size_t len, lines *ls, size_t *body_pos, unsigned *body_line)
 {
 	size_t pos = 0, a, b, before = 0;
 	unsigned line = 0;
@@ -281,10 +339,10 @@ static void sql_header(const char *text, size_t len, hline **lines, size_t *n, s
 		if (b - a >= 2 && text[a] == '-' && text[a + 1] == '-' &&
 			!is_marker(text + a, b - a, "-- retort:upgrade") &&
 			!is_marker(text + a, b - a, "-- retort:downgrade")) {
-			push_line(lines, n, cap, text + a + 2, b - a - 2, line);
+			push_line(ls, text + a + 2, b - a - 2, line);
 			continue;
 		}
-		if (*n == 0 && a == b)
+		if (ls->n == 0 && a == b)
 			continue; /* blank lines before the header */
 		pos = before;
 		line--;
@@ -295,7 +353,7 @@ static void sql_header(const char *text, size_t len, hline **lines, size_t *n, s
 }
 
 /* Collect the lines of the first comment of a C file. */
-static int c_header(parser *p, const char *text, size_t len, hline **lines, size_t *n, size_t *cap)
+static int c_header(parser *p, const char *text, size_t len, lines *ls)
 {
 	size_t pos = 0, a, b;
 	unsigned line = 0;
@@ -327,7 +385,7 @@ static int c_header(parser *p, const char *text, size_t len, hline **lines, size
 				close = q;
 				break;
 			}
-		push_line(lines, n, cap, s, (size_t)((close ? close : e) - s), line);
+		push_line(ls, s, (size_t)((close ? close : e) - s), line);
 		if (close)
 			return 0;
 	}
@@ -352,12 +410,12 @@ static int sql_sections(parser *p, const char *text, size_t len, size_t pos, uns
 			line++;
 		if (!more || up || down) {
 			if (cur) {
-				retort_buf body = RETORT_BUF_INIT;
-				retort_buf_put(&body, text + body_start, before - body_start);
-				retort_buf_rtrim(&body);
-				if (body.asize == 0)
-					retort_buf_grow(&body, 1);
-				*cur = retort_buf_detach(&body);
+				size_t end = before;
+				while (end > body_start && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
+					text[end - 1] == '\n' || text[end - 1] == '\r'))
+					end--;
+				free(*cur);
+				*cur = retort__strndup(text + body_start, end - body_start);
 			}
 			if (!more)
 				break;
@@ -414,35 +472,41 @@ static bool c_defines_downgrade(const char *text, size_t len)
 
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len)
 {
+	return retort__script_parse_take(out, retort__strdup(path), text, len);
+}
+
+int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len)
+{
 	retort_script *s = retort__calloc(1, sizeof(*s));
 	parser p = { path, s, { false } };
-	hline *lines = NULL;
-	size_t n = 0, cap = 0, body_pos = 0;
+	lines ls = { NULL, 0, 0, NULL, 0 };
+	size_t body_pos = 0;
 	unsigned body_line = 0;
 	int error;
 
 	*out = NULL;
-	s->path = retort__strdup(path);
+	s->path = path; /* freed with the script, also on error */
 	s->format = retort__ends_with(path, ".c") ? RETORT_SCRIPT_C : RETORT_SCRIPT_SQL;
 	s->transactional = true;
 	retort_script_sha256(s->checksum, text, len);
 
+	ls.arena = retort__malloc(len + 16);
 	if (memchr(text, '\0', len)) {
 		error = retort__error_set(RETORT_ERROR_SCRIPT, "%s:1: file contains a NUL byte", path);
 		goto done;
 	}
 	if (s->format == RETORT_SCRIPT_C) {
-		if ((error = c_header(&p, text, len, &lines, &n, &cap)) < 0)
+		if ((error = c_header(&p, text, len, &ls)) < 0)
 			goto done;
 	} else {
-		sql_header(text, len, &lines, &n, &cap, &body_pos, &body_line);
-		if (n == 0) {
+		sql_header(text, len, &ls, &body_pos, &body_line);
+		if (ls.n == 0) {
 			error = retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:1: no '-- ' header comment with a 'Revision ID:' line", path);
 			goto done;
 		}
 	}
-	if ((error = parse_header(&p, lines, n)) < 0)
+	if ((error = parse_header(&p, ls.v, ls.n)) < 0)
 		goto done;
 	if (!s->message)
 		s->message = retort__strdup("");
@@ -452,9 +516,8 @@ int retort_script_parse(retort_script **out, const char *path, const char *text,
 		s->has_downgrade = c_defines_downgrade(text, len);
 
 done:
-	for (size_t i = 0; i < n; i++)
-		free(lines[i].text);
-	free(lines);
+	free(ls.v);
+	free(ls.arena);
 	if (error < 0)
 		retort_script_free(s);
 	else

@@ -54,6 +54,8 @@ typedef struct retort_script {
  * class SCRIPT and start with "path:line: ".
  */
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len);
+/* The same, taking ownership of `path` (malloc'd) whatever the outcome. */
+int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len);
 /* Read and parse a file. */
 int retort_script_load(retort_script **out, const char *path);
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
 /*
  * scriptdir.c - find the revision files of every version location and
  * build the graph from them.
@@ -6,14 +7,58 @@
  * with recursive_version_locations, in its subdirectories); hidden files and
  * everything else (README, editor backups, templates) are ignored.  This
  * module only lists and reads; the graph checks consistency.
+ *
+ * Loading is two phases: list every file (sorted, so errors never depend on
+ * readdir order), then read and parse them.  Reading thousands of small
+ * files is dominated by system calls, so the parse phase uses one thread
+ * per CPU when the history is large; results land in per-file slots and
+ * the first error in file order wins, so the outcome is the same as a
+ * sequential load.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "graph_int.h"
+
+/* Below this many files, threads cost more than they save. */
+#define PARALLEL_MIN_FILES 512
+#define MAX_THREADS 8
+#define CHUNK 32
+
+typedef struct entry {
+	char *path;
+	bool owned;         /* false once a script took the path */
+	const char *name;   /* inside path */
+	int dirfd;
+} entry;
+
+typedef struct slot {
+	retort_script *script;
+	int error;
+	retort_error_class klass;
+	char *message;
+} slot;
+
+typedef struct loader {
+	retort_vec entries;  /* entry * */
+	retort_vec dirs;     /* DIR * kept open while parsing */
+	slot *slots;
+	atomic_size_t next;
+} loader;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp((*(entry *const *)a)->path, (*(entry *const *)b)->path);
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -25,66 +70,169 @@ static bool is_revision_file(const char *name)
 	return name[0] != '.' && (retort__ends_with(name, ".sql") || retort__ends_with(name, ".c"));
 }
 
-static int scan_dir(retort_vec *scripts, const char *dir, bool recursive)
+static int list_dir(loader *ld, const char *dir, bool recursive)
 {
-	retort_vec names = RETORT_VEC_INIT;
+	retort_vec subdirs = RETORT_VEC_INIT;
+	size_t first = ld->entries.len;
 	struct dirent *de;
 	DIR *d;
 	int error = 0;
 
 	if (!(d = opendir(dir)))
 		return retort__error_os("cannot open version location '%s'", dir);
+	retort_vec_push(&ld->dirs, d);
 	while ((de = readdir(d)) != NULL) {
+		bool is_dir = de->d_type == DT_DIR;
 		if (de->d_name[0] == '.')
 			continue;
-		retort_vec_push(&names, retort__strdup(de->d_name));
-	}
-	closedir(d);
-	/* Sorted so errors (e.g. which duplicate is "first") do not depend on readdir. */
-	retort_vec_sort(&names, cmp_str);
-
-	for (size_t i = 0; i < names.len && !error; i++) {
-		const char *name = names.items[i];
-		char *path = retort__path_join(dir, name);
-		bool want = is_revision_file(name);
-		bool is_dir = false;
-
-		if (recursive || want) {
+		if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
 			struct stat st;
-			if (stat(path, &st) == 0)
-				is_dir = S_ISDIR(st.st_mode);
+			is_dir = fstatat(dirfd(d), de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
 		}
-		if (is_dir) {
-			if (recursive)
-				error = scan_dir(scripts, path, true);
-		} else if (want) {
-			retort_script *s = NULL;
-			if ((error = retort_script_load(&s, path)) == 0)
-				retort_vec_push(scripts, s);
+		if (is_dir && recursive) {
+			retort_vec_push(&subdirs, retort__path_join(dir, de->d_name));
+		} else if (!is_dir && is_revision_file(de->d_name)) {
+			entry *e = retort__malloc(sizeof(*e));
+			e->path = retort__path_join(dir, de->d_name);
+			e->name = e->path + strlen(e->path) - strlen(de->d_name);
+			e->dirfd = dirfd(d);
+			e->owned = true;
+			retort_vec_push(&ld->entries, e);
 		}
-		free(path);
 	}
-	retort_vec_dispose(&names, true);
+	/* sort this directory's files; subdirectories follow, in name order */
+	qsort(ld->entries.items + first, ld->entries.len - first, sizeof(void *), cmp_entry);
+	retort_vec_sort(&subdirs, cmp_str);
+	for (size_t i = 0; i < subdirs.len && !error; i++)
+		error = list_dir(ld, subdirs.items[i], true);
+	retort_vec_dispose(&subdirs, true);
 	return error;
+}
+
+/* Read one file into `buf` (grown as needed): one openat, one read, one close. */
+static int read_at(char **buf, size_t *cap, const entry *e, size_t *len)
+{
+	size_t n = 0;
+	int fd = openat(e->dirfd, e->name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return retort__error_os("cannot open '%s'", e->path);
+	for (;;) {
+		ssize_t r;
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 65536;
+			*buf = retort__realloc(*buf, *cap);
+		}
+		r = read(fd, *buf + n, *cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			return retort__error_os("cannot read '%s'", e->path);
+		}
+		n += (size_t)r;
+		/* a short read of a regular file is its end */
+		if (r == 0 || n < *cap)
+			break;
+	}
+	close(fd);
+	*len = n;
+	return 0;
+}
+
+static void *parse_worker(void *arg)
+{
+	loader *ld = arg;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	for (;;) {
+		size_t start = atomic_fetch_add(&ld->next, CHUNK);
+		if (start >= ld->entries.len)
+			break;
+		for (size_t i = start; i < start + CHUNK && i < ld->entries.len; i++) {
+			entry *e = ld->entries.items[i];
+			slot *s = &ld->slots[i];
+			size_t len = 0;
+			if ((s->error = read_at(&buf, &cap, e, &len)) == 0) {
+				/* the script takes the path; the entry keeps a borrowed view */
+				s->error = retort__script_parse_take(&s->script, e->path, buf, len);
+				e->owned = false;
+			}
+			if (s->error < 0) {
+				/* the error is thread-local: carry it to the loading thread */
+				const retort_error *err = retort_error_last();
+				s->klass = err ? err->klass : RETORT_ERROR_INTERNAL;
+				s->message = retort__strdup(err ? err->message : "cannot read a revision");
+				s->script = NULL;
+			}
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+static void parse_all(loader *ld)
+{
+	pthread_t threads[MAX_THREADS];
+	size_t nthreads = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	/* the CPUs we may run on (taskset, containers), not the machine's */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		cpus = CPU_COUNT(&set);
+
+	if (ld->entries.len >= PARALLEL_MIN_FILES && cpus > 1) {
+		size_t want = (size_t)(cpus < MAX_THREADS ? cpus : MAX_THREADS) - 1;
+		while (nthreads < want && pthread_create(&threads[nthreads], NULL, parse_worker, ld) == 0)
+			nthreads++;
+	}
+	parse_worker(ld); /* this thread works too */
+	for (size_t i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
 }
 
 int retort_graph_load(retort_graph **out, const retort_config *cfg)
 {
+	loader ld;
 	retort_vec scripts = RETORT_VEC_INIT;
 	int error = 0;
 
 	*out = NULL;
+	memset(&ld, 0, sizeof(ld));
 	for (size_t i = 0; i < cfg->version_locations.len && !error; i++) {
 		const char *dir = cfg->version_locations.items[i];
 		if (!retort__path_is_dir(dir))
 			error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
 				"version location '%s' is not a directory", dir);
 		else
-			error = scan_dir(&scripts, dir, cfg->recursive_version_locations);
+			error = list_dir(&ld, dir, cfg->recursive_version_locations);
 	}
+	if (!error) {
+		ld.slots = retort__calloc(ld.entries.len + 1, sizeof(*ld.slots));
+		atomic_init(&ld.next, 0);
+		parse_all(&ld);
+		for (size_t i = 0; i < ld.entries.len; i++) {
+			slot *s = &ld.slots[i];
+			if (s->error < 0 && !error)
+				error = retort__error_code(s->error, s->klass, "%s", s->message);
+			if (s->error < 0 || error)
+				retort_script_free(s->script);
+			else
+				retort_vec_push(&scripts, s->script);
+			free(s->message);
+		}
+	}
+	for (size_t i = 0; i < ld.dirs.len; i++)
+		closedir(ld.dirs.items[i]);
+	for (size_t i = 0; i < ld.entries.len; i++)
+		if (((entry *)ld.entries.items[i])->owned)
+			free(((entry *)ld.entries.items[i])->path);
+	retort_vec_dispose(&ld.entries, true);
+	retort_vec_dispose(&ld.dirs, false);
+	free(ld.slots);
 	if (error < 0) {
-		for (size_t i = 0; i < scripts.len; i++)
-			retort_script_free(scripts.items[i]);
 		retort_vec_dispose(&scripts, false);
 		return error;
 	}

@@ -19,7 +19,7 @@ rev b2 b1 "" "a3" e "cart totals"
 
 run retort heads
 expect_rc 0 "heads"
-expect_out "^a3 \(head\)$" "a3 is a head"
+expect_out "^a3 \(effective head\)$" "a3 is a head others depend on: an effective head, as Alembic says"
 expect_out "^b2 \(head\)$" "b2 is a head"
 [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ] && ok "two heads" || fail "expected two heads"
 
@@ -58,7 +58,7 @@ expect_out "^Path: .*/a2_b\.sql$" "verbose path"
 run retort branches
 expect_rc 0 "branches"
 expect_out "^a2 \(branchpoint\)$" "the branch point"
-expect_out "^   -> a3 \(head\)$" "its first branch"
+expect_out "^   -> a3 \(effective head\)$" "its first branch"
 expect_out "^   -> b1 \(cart\)$" "its second branch"
 
 run retort show cart
