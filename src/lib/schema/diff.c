@@ -58,6 +58,7 @@ static void op_free(retort_op *op)
 	retort_vec_dispose(&op->omit_fks, false);
 	retort_vec_dispose(&op->copy_to, true);
 	retort_vec_dispose(&op->copy_from, true);
+	retort_vec_dispose(&op->uses, false);
 	free(op);
 }
 
@@ -261,6 +262,11 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 				op->destructive = true;
 				op = pend(&list, P_ALTER_TABLE, RETORT_OP_ADD_COLUMN, t, old);
 				op->column = c;
+				if (c->comment) {
+					op = pend(&list, P_LATE, RETORT_OP_COMMENT_COLUMN, t, old);
+					op->column = c;
+				}
+				continue;
 			} else {
 				op = pend(&list, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, t, old);
 				op->column = c;
@@ -299,8 +305,13 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		}
 	}
 	for (size_t i = 0; i < added.len; i++) {
+		retort_column *c = added.items[i];
 		retort_op *op = pend(&list, P_ALTER_TABLE, RETORT_OP_ADD_COLUMN, t, old);
-		op->column = added.items[i];
+		op->column = c;
+		if (c->comment) {
+			op = pend(&list, P_LATE, RETORT_OP_COMMENT_COLUMN, t, old);
+			op->column = c;
+		}
 	}
 
 	/* Constraints and indexes: by canonical text, so a change is drop + add. */
@@ -674,11 +685,25 @@ static void diff_enums(differ *df)
 						op->label_before = e->labels.items[k];
 			}
 		} else {
-			/* Labels cannot be removed in place: replace the type. */
-			retort_op *op = emit(df, P_DROP_VIEW, RETORT_OP_DROP_ENUM);
-			op->enumtype = old;
+			/*
+			 * Labels cannot be removed in place: a new type replaces the
+			 * old one and every column of the old type is converted.
+			 */
+			retort_op *op = emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
+			char *q = retort__qualname(e->schema, e->name);
+			op->enumtype = e;
 			op->destructive = true;
-			emit(df, P_DROP_VIEW, RETORT_OP_CREATE_ENUM)->enumtype = e;
+			for (size_t j = 0; j < df->from->tables.len; j++) {
+				retort_table *t = df->from->tables.items[j];
+				for (size_t k = 0; k < t->columns.len; k++) {
+					retort_column *c = t->columns.items[k];
+					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
+						retort_vec_push(&op->uses, t);
+						retort_vec_push(&op->uses, c);
+					}
+				}
+			}
+			free(q);
 		}
 	}
 	for (size_t i = 0; i < df->from->enums.len; i++) {
@@ -808,7 +833,7 @@ void retort_diff_free(retort_diff *d)
 const char *retort_op_kind_name(retort_op_kind kind)
 {
 	static const char *const names[] = {
-		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum",
+		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum", "replace_enum",
 		"create_sequence", "alter_sequence", "drop_sequence", "create_table", "drop_table",
 		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",

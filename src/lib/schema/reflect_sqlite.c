@@ -150,8 +150,11 @@ static void load_indexes(retort_map *tables, retort_map *index_sql, const retort
 			retort__strvec_add(&uc->columns, colname ? colname : "");
 		} else if (x && cid >= 0 && colname) {
 			retort_buf k = RETORT_BUF_INIT;
+			retort_column *col = retort_table_column(lt->t, colname);
+			const char *own = col && col->collation ? col->collation : "BINARY";
 			retort__srender_ident(&k, RETORT_DIALECT_SQLITE, colname);
-			if (coll && retort__strcasecmp(coll, "BINARY") != 0)
+			/* The pragma reports the column's own collation too: only a different one was written. */
+			if (coll && retort__strcasecmp(coll, own) != 0)
 				retort_buf_printf(&k, " COLLATE %s", coll);
 			if (strcmp(CELL(r, i, 8), "0") != 0)
 				retort_buf_puts(&k, " DESC");

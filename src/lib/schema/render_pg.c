@@ -127,6 +127,67 @@ static void render_comment(retort_buf *out, const char *comment)
 		retort_buf_puts(out, "NULL");
 }
 
+static void render_enum_type(retort_buf *out, const retort_enum *e, const char *name)
+{
+	retort_buf_puts(out, "CREATE TYPE ");
+	retort__srender_qualified(out, PG, e->schema, name);
+	retort_buf_puts(out, " AS ENUM (");
+	for (size_t i = 0; i < e->labels.len; i++) {
+		if (i)
+			retort_buf_puts(out, ", ");
+		retort__srender_literal(out, PG, e->labels.items[i]);
+	}
+	retort_buf_puts(out, ");\n");
+}
+
+/*
+ * Labels cannot be dropped from an enum: rename the old type away, create
+ * the new one, convert each column through text (a value whose label is
+ * gone fails here, which is the point), and drop the old type.
+ */
+static void render_replace_enum(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const retort_table *nt;
+	const retort_column *nc;
+	const retort_enum *e = op->enumtype;
+	char *old = retort__sprintf("%s__retort_old", e->name);
+
+	retort__srender_destructive(out, "replaces type \"%s\": values whose label is removed make this fail", e->name);
+	retort_buf_puts(out, "ALTER TYPE ");
+	retort__srender_qualified(out, PG, e->schema, e->name);
+	retort_buf_puts(out, " RENAME TO ");
+	retort__srender_ident(out, PG, old);
+	retort_buf_puts(out, ";\n");
+	render_enum_type(out, e, e->name);
+	for (size_t i = 0; i + 1 < op->uses.len; i += 2) {
+		const retort_table *t = op->uses.items[i];
+		const retort_column *c = op->uses.items[i + 1];
+		if (c->default_expr) {
+			alter_column(out, t, c);
+			retort_buf_puts(out, "DROP DEFAULT;\n");
+		}
+		alter_column(out, t, c);
+		retort_buf_puts(out, "TYPE ");
+		retort__srender_qualified(out, PG, e->schema, e->name);
+		retort_buf_puts(out, " USING ");
+		retort__srender_ident(out, PG, c->name);
+		retort_buf_puts(out, "::text::");
+		retort__srender_qualified(out, PG, e->schema, e->name);
+		retort_buf_puts(out, ";\n");
+		/* The old default named the old type: put back the target's. */
+		nt = retort_model_table(d->to, t->schema, t->name);
+		nc = nt ? retort_table_column(nt, c->name) : NULL;
+		if (c->default_expr && nc && nc->default_expr) {
+			alter_column(out, t, c);
+			retort_buf_printf(out, "SET DEFAULT %s;\n", nc->default_expr);
+		}
+	}
+	retort_buf_puts(out, "DROP TYPE ");
+	retort__srender_qualified(out, PG, e->schema, old);
+	retort_buf_puts(out, ";\n");
+	free(old);
+}
+
 static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const retort_table *t = op->table;
@@ -145,15 +206,7 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_CREATE_ENUM:
-		retort_buf_puts(out, "CREATE TYPE ");
-		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
-		retort_buf_puts(out, " AS ENUM (");
-		for (size_t i = 0; i < op->enumtype->labels.len; i++) {
-			if (i)
-				retort_buf_puts(out, ", ");
-			retort__srender_literal(out, PG, op->enumtype->labels.items[i]);
-		}
-		retort_buf_puts(out, ");\n");
+		render_enum_type(out, op->enumtype, op->enumtype->name);
 		break;
 	case RETORT_OP_ADD_ENUM_VALUE:
 		retort_buf_puts(out, "ALTER TYPE ");
@@ -171,6 +224,9 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, "DROP TYPE ");
 		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
 		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_REPLACE_ENUM:
+		render_replace_enum(out, d, op);
 		break;
 	case RETORT_OP_CREATE_SEQUENCE:
 		retort_buf_puts(out, "CREATE SEQUENCE ");

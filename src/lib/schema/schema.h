@@ -38,6 +38,7 @@ typedef enum retort_op_kind {
 	RETORT_OP_CREATE_ENUM,
 	RETORT_OP_ADD_ENUM_VALUE,
 	RETORT_OP_DROP_ENUM,
+	RETORT_OP_REPLACE_ENUM,    /* labels removed or reordered: a new type, columns converted */
 	RETORT_OP_CREATE_SEQUENCE,
 	RETORT_OP_ALTER_SEQUENCE,
 	RETORT_OP_DROP_SEQUENCE,
@@ -82,6 +83,7 @@ typedef struct retort_op {
 	const char *trigger;                /* CREATE/DROP TRIGGER: its SQL text */
 	retort_vec omit_fks;                /* CREATE_TABLE: FKs added later (retort_constraint *) */
 	retort_vec copy_to, copy_from;      /* REBUILD: column names (char *, owned) */
+	retort_vec uses;                    /* REPLACE_ENUM: retort_table *, retort_column * pairs */
 	bool destructive;
 } retort_op;
 

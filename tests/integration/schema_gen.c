@@ -1,0 +1,483 @@
+/*
+ * schema_gen.c - seeded random schema pairs (see schema_gen.h).
+ *
+ * A schema is described by a small spec (which table slots exist, which
+ * column slots, their type class, keys, indexes...), built into a model,
+ * and B is A's spec after a few random mutations.  A fix-up pass keeps
+ * every spec valid for its dialect and keeps the data the SQLite test
+ * inserts valid under both A and B (unique columns get no default, checks
+ * accept the defaults, NOT NULL always comes with a default).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integration/schema_gen.h"
+
+#define NT 4
+#define NC 5
+
+enum klass { K_INT, K_TEXT, K_NUM, K_BOOL, K_TS, K_ENUM, K_BLOB };
+
+typedef struct type_def {
+	const char *name;
+	enum klass k;
+} type_def;
+
+static const type_def pg_types[] = {
+	{ "integer", K_INT }, { "bigint", K_INT }, { "text", K_TEXT }, { "varchar(20)", K_TEXT },
+	{ "numeric(10,2)", K_NUM }, { "boolean", K_BOOL }, { "timestamp", K_TS }, { "mood", K_ENUM },
+};
+static const type_def lite_types[] = {
+	{ "INTEGER", K_INT }, { "BIGINT", K_INT }, { "TEXT", K_TEXT }, { "VARCHAR(20)", K_TEXT },
+	{ "REAL", K_NUM }, { "NUMERIC", K_NUM }, { "BLOB", K_BLOB },
+};
+
+typedef struct colspec {
+	bool on, typed, notnull, coll, comment;
+	int type, def;
+} colspec;
+
+typedef struct tabspec {
+	bool on, comment, fkdefer;
+	colspec cols[NC];
+	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
+} tabspec;
+
+typedef struct spec {
+	tabspec t[NT];
+	int enum_labels, seq, view;
+	bool aux;
+} spec;
+
+typedef struct gen {
+	uint64_t s;
+	retort_dialect_id d;
+	const type_def *types;
+	int ntypes;
+} gen;
+
+static uint64_t next(gen *g)
+{
+	/* xorshift64* */
+	g->s ^= g->s >> 12;
+	g->s ^= g->s << 25;
+	g->s ^= g->s >> 27;
+	return g->s * 0x2545F4914F6CDD1DULL;
+}
+
+static int pick(gen *g, int n)
+{
+	return (int)(next(g) % (uint64_t)n);
+}
+
+static bool chance(gen *g, int percent)
+{
+	return pick(g, 100) < percent;
+}
+
+static void random_col(gen *g, colspec *c)
+{
+	c->on = c->typed = true;
+	c->type = pick(g, g->ntypes);
+	c->notnull = chance(g, 30);
+	c->def = chance(g, 40) ? 1 + pick(g, 2) : 0;
+	c->coll = chance(g, 20);
+	c->comment = chance(g, 20);
+}
+
+static void random_table(gen *g, tabspec *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->on = true;
+	for (int k = 0; k < NC; k++)
+		if (chance(g, 50))
+			random_col(g, &t->cols[k]);
+	t->pkmode = chance(g, 25) ? 1 + pick(g, 2) : 0;
+	t->uniq = chance(g, 30) ? pick(g, NC) : -1;
+	t->check = chance(g, 30) ? pick(g, NC) : -1;
+	t->fk = chance(g, 45) ? pick(g, NT) : -1;
+	t->fkdel = pick(g, 4);
+	t->fkdefer = chance(g, 20);
+	t->idx = chance(g, 50) ? pick(g, NC) : -1;
+	t->idxkind = pick(g, 4);
+	t->gen = chance(g, 20) ? 1 + pick(g, 2) : 0;
+	t->comment = chance(g, 25);
+}
+
+static enum klass klass_of(const gen *g, const colspec *c)
+{
+	return g->types[c->type].k;
+}
+
+static void fixup(gen *g, spec *s)
+{
+	bool pg = g->d == RETORT_DIALECT_POSTGRES;
+
+	if (!pg) {
+		s->enum_labels = 0;
+		s->seq = 0;
+		s->aux = false;
+	}
+	for (int i = 0; i < NT; i++) {
+		tabspec *t = &s->t[i];
+		if (!t->on)
+			continue;
+		for (int k = 0; k < NC; k++) {
+			colspec *c = &t->cols[k];
+			if (!c->on)
+				continue;
+			if (klass_of(g, c) == K_ENUM && !s->enum_labels)
+				c->type = 2; /* text */
+			if (klass_of(g, c) != K_TEXT)
+				c->coll = false;
+			if (!pg)
+				c->comment = false;
+			if (klass_of(g, c) == K_BLOB) {
+				c->def = 0;
+				c->notnull = false;
+			}
+			if (c->notnull && !c->def)
+				c->def = 1;
+		}
+		if (t->uniq >= 0 && !t->cols[t->uniq].on)
+			t->uniq = -1;
+		if (t->check >= 0 && (!t->cols[t->check].on ||
+			(klass_of(g, &t->cols[t->check]) != K_INT && klass_of(g, &t->cols[t->check]) != K_NUM)))
+			t->check = -1;
+		if (t->idx >= 0 && !t->cols[t->idx].on)
+			t->idx = -1;
+		if (t->idx >= 0 && t->idxkind == 3 && klass_of(g, &t->cols[t->idx]) != K_TEXT)
+			t->idxkind = 0;
+		/* Rows share defaults: a unique column takes none. */
+		if (t->uniq >= 0) {
+			t->cols[t->uniq].def = 0;
+			t->cols[t->uniq].notnull = false;
+		}
+		if (t->idx >= 0 && t->idxkind == 1) {
+			t->cols[t->idx].def = 0;
+			t->cols[t->idx].notnull = false;
+		}
+		if (t->fk >= 0 && !s->t[t->fk].on)
+			t->fk = -1;
+		if (!pg) {
+			t->comment = false;
+			if (t->pkmode > 1)
+				t->pkmode = 1;
+		} else if (t->gen > 1) {
+			t->gen = 1;
+		}
+	}
+	if (!s->t[0].on)
+		s->view = 0;
+}
+
+static void mutate(gen *g, spec *s)
+{
+	int n = 1 + pick(g, 4);
+
+	for (int m = 0; m < n; m++) {
+		tabspec *t = &s->t[pick(g, NT)];
+		colspec *c = &t->cols[pick(g, NC)];
+		int what = pick(g, 17);
+
+		if (!t->on && what < 13)
+			what = 0;
+		if (!c->on && what >= 2 && what <= 5)
+			what = 1;
+		switch (what) {
+		case 0:
+			if (t->on)
+				t->on = false;
+			else
+				random_table(g, t);
+			break;
+		case 1:
+			if (c->on) {
+				c->on = false;
+			} else {
+				/* A column that comes back keeps its type class: not every cast exists. */
+				int type = c->type;
+				bool typed = c->typed;
+				random_col(g, c);
+				if (typed)
+					c->type = type;
+			}
+			break;
+		case 2:
+			/* Within the class, so checks and indexes stay valid. */
+			if (c->type == 0 || c->type == 1 || c->type == 2 || c->type == 3)
+				c->type ^= 1;
+			else if (g->d == RETORT_DIALECT_SQLITE && (c->type == 4 || c->type == 5))
+				c->type ^= 1;
+			break;
+		case 3: c->notnull = !c->notnull; break;
+		case 4: c->def = pick(g, 3); break;
+		case 5: c->coll = !c->coll; c->comment = !c->comment; break;
+		case 6: t->uniq = chance(g, 50) ? pick(g, NC) : -1; break;
+		case 7: t->check = chance(g, 50) ? pick(g, NC) : -1; break;
+		case 8: t->idx = chance(g, 70) ? pick(g, NC) : -1; t->idxkind = pick(g, 4); break;
+		case 9: t->fk = chance(g, 70) ? pick(g, NT) : -1; t->fkdel = pick(g, 4); t->fkdefer = chance(g, 30); break;
+		case 10: t->gen = pick(g, 3); break;
+		case 11: t->pkmode = pick(g, 3); break;
+		case 12: t->comment = !t->comment; break;
+		case 13:
+			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
+				s->enum_labels++;
+			else
+				s->enum_labels = s->enum_labels ? 0 : 2;
+			break;
+		case 14: s->seq = pick(g, 3); break;
+		case 15: s->view = pick(g, 3); break;
+		case 16: s->aux = !s->aux; break;
+		}
+	}
+}
+
+static void random_spec(gen *g, spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < NT; i++)
+		if (chance(g, 65))
+			random_table(g, &s->t[i]);
+	s->enum_labels = chance(g, 40) ? 2 + pick(g, 3) : 0;
+	s->seq = pick(g, 3);
+	s->view = pick(g, 3);
+	s->aux = chance(g, 30);
+}
+
+/* --- building models ------------------------------------------------------ */
+
+static const char *default_for(const gen *g, enum klass k, int which)
+{
+	static const char *const pg_defs[][2] = {
+		[K_INT] = { "0", "42" }, [K_TEXT] = { "'x'", "'hello world'" }, [K_NUM] = { "1.5", "0" },
+		[K_BOOL] = { "true", "false" }, [K_TS] = { "CURRENT_TIMESTAMP", "'2020-01-01 00:00:00'" },
+		[K_ENUM] = { "'a'", "'b'" }, [K_BLOB] = { NULL, NULL },
+	};
+	static const char *const lite_defs[][2] = {
+		[K_INT] = { "0", "42" }, [K_TEXT] = { "'x'", "'hello world'" }, [K_NUM] = { "1.5", "0" },
+		[K_BOOL] = { "1", "0" }, [K_TS] = { "CURRENT_TIMESTAMP", "'2020-01-01'" },
+		[K_ENUM] = { "'a'", "'b'" }, [K_BLOB] = { NULL, NULL },
+	};
+	if (!which)
+		return NULL;
+	return g->d == RETORT_DIALECT_POSTGRES ? pg_defs[k][which - 1] : lite_defs[k][which - 1];
+}
+
+static char *qi(const char *ident)
+{
+	return retort__sprintf("\"%s\"", ident);
+}
+
+static void build(gen *g, const spec *s, retort_model *m)
+{
+	bool pg = g->d == RETORT_DIALECT_POSTGRES;
+	const char *schema = pg ? "public" : NULL;
+	static const char actions[] = { RETORT_FK_NO_ACTION, RETORT_FK_CASCADE, RETORT_FK_SET_NULL, RETORT_FK_RESTRICT };
+
+	if (pg) {
+		retort__strvec_add(&m->schemas, "public");
+		if (s->aux) {
+			retort_table *x = retort_model_add_table(m, "aux", "x");
+			retort_constraint *pk;
+			retort__strvec_add(&m->schemas, "aux");
+			retort_table_add_column(x, "id", "integer")->notnull = true;
+			retort_table_add_column(x, "note", "text");
+			pk = retort_table_add_constraint(x, RETORT_CON_PRIMARY, "x_pkey");
+			retort__strvec_add(&pk->columns, "id");
+		}
+		if (s->enum_labels) {
+			retort_enum *e = retort_model_add_enum(m, "public", "mood");
+			static const char *const labels[] = { "a", "b", "c", "d" };
+			for (int i = 0; i < s->enum_labels; i++)
+				retort__strvec_add(&e->labels, labels[i]);
+		}
+		if (s->seq) {
+			retort_sequence *q = retort_model_add_sequence(m, "public", "seq0");
+			q->type = retort__strdup("bigint");
+			q->start = retort__strdup("1");
+			q->increment = retort__strdup(s->seq == 1 ? "1" : "5");
+			q->min = retort__strdup("1");
+			q->max = retort__strdup("9223372036854775807");
+			q->cache = retort__strdup("1");
+		}
+	}
+	for (int i = 0; i < NT; i++) {
+		const tabspec *ts = &s->t[i];
+		char name[16], buf[256];
+		retort_table *t;
+		retort_column *id;
+		retort_constraint *c;
+
+		if (!ts->on)
+			continue;
+		snprintf(name, sizeof(name), "t%d", i);
+		t = retort_model_add_table(m, schema, name);
+		id = retort_table_add_column(t, "id", pg ? "integer" : "INTEGER");
+		id->notnull = pg;
+		if (ts->pkmode)
+			pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
+		snprintf(buf, sizeof(buf), "%s_pkey", name);
+		c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
+		retort__strvec_add(&c->columns, "id");
+		if (ts->comment) {
+			snprintf(buf, sizeof(buf), "table %s", name);
+			t->comment = retort__strdup(buf);
+		}
+		for (int k = 0; k < NC; k++) {
+			const colspec *cs = &ts->cols[k];
+			retort_column *col;
+			char cname[8];
+
+			if (!cs->on)
+				continue;
+			snprintf(cname, sizeof(cname), "c%d", k);
+			col = retort_table_add_column(t, cname, g->types[cs->type].name);
+			col->notnull = cs->notnull;
+			col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
+			if (cs->coll)
+				col->collation = retort__strdup(pg ? "C" : "NOCASE");
+			if (cs->comment)
+				col->comment = retort__strdup("a column");
+		}
+		if (ts->gen) {
+			retort_column *gc = retort_table_add_column(t, "g", pg ? "integer" : "INTEGER");
+			gc->generated = retort__strdup(pg ? "id * 2" : "\"id\" * 2");
+			gc->gen_stored = pg || ts->gen == 2;
+		}
+		if (ts->uniq >= 0) {
+			snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
+			c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
+			snprintf(buf, sizeof(buf), "c%d", ts->uniq);
+			retort__strvec_add(&c->columns, buf);
+		}
+		if (ts->check >= 0) {
+			snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
+			c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
+			snprintf(buf, sizeof(buf), "\"c%d\" >= 0", ts->check);
+			c->expr = retort__strdup(buf);
+		}
+		if (ts->fk >= 0) {
+			char ref[16];
+			retort_table_add_column(t, "r", pg ? "integer" : "INTEGER");
+			snprintf(buf, sizeof(buf), "%s_r_fkey", name);
+			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg ? buf : NULL);
+			retort__strvec_add(&c->columns, "r");
+			snprintf(ref, sizeof(ref), "t%d", ts->fk);
+			c->ref_schema = retort__strdup(schema);
+			c->ref_table = retort__strdup(ref);
+			retort__strvec_add(&c->ref_columns, "id");
+			c->on_delete = actions[ts->fkdel];
+			c->deferrable = c->deferred = ts->fkdefer;
+		}
+		if (ts->idx >= 0) {
+			char *col = retort__sprintf("c%d", ts->idx), *q = qi(col), *key;
+			retort_index *x;
+			snprintf(buf, sizeof(buf), "%s_idx", name);
+			x = retort_table_add_index(t, buf);
+			x->unique = ts->idxkind == 1;
+			key = ts->idxkind == 3 ? retort__sprintf("lower(%s)", q) : retort__strdup(q);
+			retort_vec_push(&x->keys, key);
+			if (ts->idxkind == 2)
+				x->where = retort__sprintf("%s IS NOT NULL", q);
+			if (pg)
+				x->definition = retort__sprintf("CREATE %sINDEX \"%s\" ON \"public\".\"%s\" (%s)%s%s%s",
+					x->unique ? "UNIQUE " : "", buf, name, key, x->where ? " WHERE (" : "",
+					x->where ? x->where : "", x->where ? ")" : "");
+			free(col);
+			free(q);
+		}
+	}
+	if (s->view) {
+		const char *cols = s->view == 1 ? "\"id\"" : "\"id\", \"id\" + 1 AS \"next\"";
+		retort_view *v;
+		char *def = pg ? retort__sprintf("SELECT %s FROM \"public\".\"t0\"", cols)
+			: retort__sprintf("CREATE VIEW \"v0\" AS SELECT %s FROM \"t0\"", cols);
+		v = retort_model_add_view(m, schema, "v0", def);
+		retort__strvec_add(&v->depends, pg ? "public.t0" : "t0");
+		free(def);
+	}
+	retort_model_sort(m);
+}
+
+void schema_gen_pair(retort_model **a, retort_model **b, retort_dialect_id dialect, uint64_t seed)
+{
+	gen g = { seed * 0x9E3779B97F4A7C15ULL + 1, dialect, NULL, 0 };
+	spec sa, sb;
+
+	g.types = dialect == RETORT_DIALECT_POSTGRES ? pg_types : lite_types;
+	g.ntypes = dialect == RETORT_DIALECT_POSTGRES ? (int)(sizeof(pg_types) / sizeof(pg_types[0]))
+		: (int)(sizeof(lite_types) / sizeof(lite_types[0]));
+	random_spec(&g, &sa);
+	fixup(&g, &sa);
+	sb = sa;
+	mutate(&g, &sb);
+	/* A table dropped and made again keeps its columns' type classes. */
+	for (int i = 0; i < NT; i++)
+		for (int k = 0; k < NC; k++) {
+			colspec *ca = &sa.t[i].cols[k], *cb = &sb.t[i].cols[k];
+			if (sa.t[i].on && sb.t[i].on && ca->on && cb->on && klass_of(&g, ca) != klass_of(&g, cb))
+				cb->type = ca->type;
+		}
+	fixup(&g, &sb);
+	*a = retort_model_new(dialect);
+	*b = retort_model_new(dialect);
+	build(&g, &sa, *a);
+	build(&g, &sb, *b);
+}
+
+char *schema_gen_create_sql(const retort_model *m)
+{
+	retort_model *empty = retort_model_new(m->dialect);
+	retort_diff *d = NULL;
+	retort_buf out = RETORT_BUF_INIT;
+
+	/* The target's own schemas (public) already exist in a fresh database. */
+	if (m->dialect == RETORT_DIALECT_POSTGRES)
+		retort__strvec_add(&empty->schemas, "public");
+	retort_model_sort(empty);
+	if (retort_schema_diff(&d, empty, m, NULL) == 0)
+		retort_diff_render(&out, d);
+	retort_diff_free(d);
+	retort_model_free(empty);
+	return retort_buf_detach(&out);
+}
+
+char *schema_gen_rows_sql(const retort_model *m)
+{
+	retort_buf out = RETORT_BUF_INIT;
+
+	for (size_t i = 0; i < m->tables.len; i++) {
+		retort_table *t = m->tables.items[i];
+		retort_buf_printf(&out, "INSERT INTO \"%s\" (", t->name);
+		for (size_t j = 0, n = 0; j < t->columns.len; j++) {
+			retort_column *c = t->columns.items[j];
+			if (c->generated || strcmp(c->name, "r") == 0)
+				continue;
+			retort_buf_printf(&out, "%s\"%s\"", n++ ? ", " : "", c->name);
+		}
+		retort_buf_puts(&out, ") VALUES ");
+		for (int row = 1; row <= 3; row++) {
+			retort_buf_printf(&out, "%s(", row > 1 ? ", " : "");
+			for (size_t j = 0, n = 0; j < t->columns.len; j++) {
+				retort_column *c = t->columns.items[j];
+				if (c->generated || strcmp(c->name, "r") == 0)
+					continue;
+				if (n++)
+					retort_buf_puts(&out, ", ");
+				if (strstr(c->type, "INT"))
+					retort_buf_printf(&out, "%d", row);
+				else if (strstr(c->type, "CHAR") || strstr(c->type, "TEXT"))
+					retort_buf_printf(&out, "'v%d'", row);
+				else if (strstr(c->type, "BLOB"))
+					retort_buf_printf(&out, "x'0%d'", row);
+				else
+					retort_buf_printf(&out, "%d.5", row);
+			}
+			retort_buf_putc(&out, ')');
+		}
+		retort_buf_puts(&out, ";\n");
+	}
+	return retort_buf_detach(&out);
+}

@@ -1,0 +1,31 @@
+/*
+ * schema_gen.h - seeded random schema pairs for the round-trip property
+ * test (test_schema_roundtrip.c).
+ *
+ * A pair is a random schema A and a mutation B of it, both valid in the
+ * chosen dialect: tables with typed columns, defaults, NOT NULL,
+ * collations, identity/AUTOINCREMENT and generated columns, primary,
+ * unique, check and foreign keys (cycles included), plain, unique, partial
+ * and expression indexes, views, and on PostgreSQL an extra schema, enum
+ * types, sequences and comments.  The same seed always gives the same pair.
+ */
+#ifndef RETORT_TEST_SCHEMA_GEN_H
+#define RETORT_TEST_SCHEMA_GEN_H
+
+#include <stdint.h>
+
+#include "schema/schema.h"
+
+/* Build the pair for `seed`; both models are sorted.  Free with retort_model_free. */
+void schema_gen_pair(retort_model **a, retort_model **b, retort_dialect_id dialect, uint64_t seed);
+
+/* The SQL that creates `m` in an empty database (caller frees). */
+char *schema_gen_create_sql(const retort_model *m);
+
+/*
+ * INSERT statements that put three rows in every table of `m` that can
+ * take them (values valid for its columns and constraints; NULL keys).
+ */
+char *schema_gen_rows_sql(const retort_model *m);
+
+#endif
