@@ -192,6 +192,12 @@ static int compile(const char *path, const char *object, const retort_cmigration
 			path, cc, status, output.size ? output.ptr : "(no output)");
 		goto done;
 	}
+	/* The linker creates the file under the umask; ours alone, so check_owner() accepts it. */
+	if (chmod(tmp, 0700) < 0) {
+		error = retort__error_os("cannot chmod '%s'", tmp);
+		unlink(tmp);
+		goto done;
+	}
 	if (rename(tmp, object) < 0) {
 		error = retort__error_os("cannot move '%s' to '%s'", tmp, object);
 		unlink(tmp);

@@ -438,7 +438,7 @@ static int exec_step(retort_db *db, const char *table, const char *sql)
 	return error;
 }
 
-static int rebuild(retort_db *db, const char *table, const retort__sqlite_edit *edit)
+static int rebuild_steps(retort_db *db, const char *table, const retort__sqlite_edit *edit)
 {
 	const char *params[] = { table, edit->kind == RETORT_EDIT_DROP_COLUMN ? edit->name : NULL };
 	retort_rows *def = NULL, *deps = NULL, *cols = NULL, *newcols = NULL;
@@ -533,6 +533,31 @@ done:
 	free(qhold);
 	free(hold);
 	return error;
+}
+
+/*
+ * A savepoint makes the rebuild all-or-nothing: inside the revision's
+ * transaction a failure leaves the table as it was, and outside one
+ * (Transactional: no) it opens and commits its own transaction, which is
+ * also where the deferred foreign keys are checked.
+ */
+static int rebuild(retort_db *db, const char *table, const retort__sqlite_edit *edit)
+{
+	int error;
+
+	if ((error = exec_step(db, table, "SAVEPOINT retort_rebuild")) < 0)
+		return error;
+	if ((error = rebuild_steps(db, table, edit)) < 0) {
+		/* Keep the real error: the cleanup cannot fail in a useful way here. */
+		retort_rows *none = NULL;
+		retort_db_query(&none, db, "ROLLBACK TO retort_rebuild", 0, NULL);
+		retort_rows_free(none);
+		none = NULL;
+		retort_db_query(&none, db, "RELEASE retort_rebuild", 0, NULL);
+		retort_rows_free(none);
+		return error;
+	}
+	return exec_step(db, table, "RELEASE retort_rebuild");
 }
 
 int retort__sqlite_alter_column(retort_db *db, const char *table, const char *column,

@@ -396,6 +396,56 @@ static void cascade_refused_case(retort_db *db)
 	free(path);
 }
 
+static const char notnull_rev[] =
+	"int upgrade(retort_ctx *ctx)\n"
+	"{\n"
+	"	retort_alter a = { .nullable = RETORT_SET_NOT_NULL };\n"
+	"	return retort_alter_column(ctx, \"acct\", \"email\", &a);\n"
+	"}\n"
+	"int downgrade(retort_ctx *ctx) { return 0; }\n";
+
+/* A rebuild that fails half way leaves the table as it was; outside a transaction it is one of its own. */
+static void atomic_case(retort_db *db)
+{
+	char *path = write_rev("notnull.c", notnull_rev);
+	retort_cmigration_opts o = opts();
+
+	ck_assert_int_eq(retort_db_exec(db,
+		"CREATE TABLE acct (id INTEGER PRIMARY KEY, email TEXT);"
+		"CREATE INDEX acct_email ON acct (email);"
+		"INSERT INTO acct VALUES (1, 'a'), (2, NULL)"), 0);
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	ck_assert_int_lt(retort_cmigration_run(db, path, true, &o), 0);
+	ck_assert_msg(strstr(msg(), "notnull.c") != NULL, "message: %s", msg());
+	if (db->dialect->id == RETORT_DIALECT_POSTGRES) {
+		/* PostgreSQL aborts the whole transaction; the caller rolls back. */
+		ck_assert_int_eq(retort_db_rollback(db), 0);
+		ck_assert_int_eq(retort_db_exec(db, "INSERT INTO acct VALUES (3, NULL)"), 0);
+	} else {
+		/* Still inside the caller's transaction, the table is intact and usable. */
+		EXPECT(db, "SELECT count(*) FROM acct", "2");
+		ck_assert_int_eq(retort_db_exec(db, "INSERT INTO acct VALUES (3, NULL)"), 0);
+		ck_assert_int_eq(retort_db_commit(db), 0);
+		EXPECT(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '_retort_batch_%'", "0");
+		EXPECT(db, "SELECT count(*) FROM sqlite_master WHERE name = 'acct_email'", "1");
+	}
+
+	/* Without a transaction (Transactional: no) the rebuild still completes as a unit. */
+	ck_assert_int_eq(retort_db_exec(db, "UPDATE acct SET email = 'x' WHERE email IS NULL"), 0);
+	ck_assert_msg(retort_cmigration_run(db, path, true, &o) == 0, "[%s] outside a transaction: %s",
+		db->dialect->name, msg());
+	ck_assert_msg(retort_db_exec(db, "INSERT INTO acct VALUES (4, NULL)") < 0, "[%s] NOT NULL missing",
+		db->dialect->name);
+	EXPECT(db, "SELECT count(*) FROM acct", "3");
+	free(path);
+}
+
+START_TEST(test_cmigration__rebuild_is_atomic)
+{
+	for_each_dialect(atomic_case);
+}
+END_TEST
+
 START_TEST(test_cmigration__sqlite_rebuild_refuses_cascades)
 {
 	for_each_dialect(cascade_refused_case);
@@ -624,6 +674,7 @@ Suite *suite_cmigration(void)
 	tcase_add_test(tc, test_cmigration__failure_rolls_back);
 	tcase_add_test(tc, test_cmigration__alter_and_constraints);
 	tcase_add_test(tc, test_cmigration__sqlite_rebuild_refuses_cascades);
+	tcase_add_test(tc, test_cmigration__rebuild_is_atomic);
 	tcase_add_test(tc, test_cmigration__column_fallbacks);
 	suite_add_tcase(s, tc);
 
