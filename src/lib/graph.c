@@ -484,7 +484,8 @@ int retort_graph_build(retort_graph **out, retort_vec *scripts)
 	/* Id order makes every later tie-break deterministic, whatever readdir said. */
 	retort_vec_sort(&g->revs, cmp_id);
 	g->sorted = retort__malloc((n ? n : 1) * sizeof(*g->sorted));
-	memcpy(g->sorted, g->revs.items, n * sizeof(*g->sorted));
+	if (n)
+		memcpy(g->sorted, g->revs.items, n * sizeof(*g->sorted));
 
 	if ((error = index_labels(g)) < 0 || (error = link(g)) < 0 || (error = toposort(g)) < 0)
 		goto done;

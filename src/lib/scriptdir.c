@@ -101,7 +101,8 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 		}
 	}
 	/* sort this directory's files; subdirectories follow, in name order */
-	qsort(ld->entries.items + first, ld->entries.len - first, sizeof(void *), cmp_entry);
+	if (ld->entries.len > first)
+		qsort(ld->entries.items + first, ld->entries.len - first, sizeof(void *), cmp_entry);
 	retort_vec_sort(&subdirs, cmp_str);
 	for (size_t i = 0; i < subdirs.len && !error; i++)
 		error = list_dir(ld, subdirs.items[i], true);
@@ -233,6 +234,8 @@ int retort_graph_load(retort_graph **out, const retort_config *cfg)
 	retort_vec_dispose(&ld.dirs, false);
 	free(ld.slots);
 	if (error < 0) {
+		for (size_t i = 0; i < scripts.len; i++)
+			retort_script_free(scripts.items[i]);
 		retort_vec_dispose(&scripts, false);
 		return error;
 	}

@@ -1,0 +1,100 @@
+/* test_revision_new.c - naming, rendering and hooks of new revisions (revision_new.c). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graph_fixture.h"
+#include "harness/suites.h"
+#include "revision_new.h"
+
+static void expect_name(const char *tmpl, int trunc, const char *msg, retort_script_format f, const char *want)
+{
+	struct tm t = { .tm_year = 126, .tm_mon = 10, .tm_mday = 1, .tm_hour = 9, .tm_min = 5, .tm_sec = 7 };
+	char *name = NULL;
+	int error = retort_revision_filename(&name, tmpl, trunc, "4f2a9c1d7b3e", msg, &t, f);
+
+	ck_assert_msg(error == 0, "template '%s': %s", tmpl, fixture_errmsg());
+	ck_assert_msg(!strcmp(name, want), "template '%s' message '%s': got '%s', expected '%s'",
+		tmpl, msg, name, want);
+	free(name);
+}
+
+START_TEST(test_revision_new__filename)
+{
+	expect_name("%(rev)s_%(slug)s", 40, "Create users table", RETORT_SCRIPT_SQL,
+		"4f2a9c1d7b3e_create_users_table.sql");
+	expect_name(NULL, 40, "add: posts, (v2)!", RETORT_SCRIPT_C, "4f2a9c1d7b3e_add_posts_v2.c");
+	expect_name("%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d_%(rev)s", 40, "x",
+		RETORT_SCRIPT_SQL, "20261101_090507_4f2a9c1d7b3e.sql");
+	expect_name("%(slug)s", 12, "a rather long message", RETORT_SCRIPT_SQL, "a_rather_.sql");
+	expect_name("%(rev)s_%(slug)s", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e_.sql");
+	expect_name("%(rev)s%%", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e%.sql");
+}
+END_TEST
+
+START_TEST(test_revision_new__filename_errors)
+{
+	struct tm t = { 0 };
+	char *name = NULL;
+
+	ck_assert_int_eq(retort_revision_filename(&name, "%(nope)s", 40, "r", "m", &t, RETORT_SCRIPT_SQL), RETORT_EUSAGE);
+	ck_assert_msg(strstr(fixture_errmsg(), "file_template '%(nope)s': unknown token"), "%s", fixture_errmsg());
+	ck_assert_int_eq(retort_revision_filename(&name, "a/%(rev)s", 40, "r", "m", &t, RETORT_SCRIPT_SQL), RETORT_EUSAGE);
+	ck_assert_ptr_null(name);
+}
+END_TEST
+
+START_TEST(test_revision_new__render)
+{
+	const char *vars[] = { "message", "hello", "rev_id", "abc", NULL };
+	char *out = retort_revision_render("-- ${message}\n-- ${rev_id} ${unknown} ${message", vars);
+
+	ck_assert_str_eq(out, "-- hello\n-- abc ${unknown} ${message");
+	free(out);
+}
+END_TEST
+
+START_TEST(test_revision_new__hook)
+{
+	char dir[] = "/tmp/retort-hook-XXXXXX";
+	char *file, *copy;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	file = retort__sprintf("%s/r.sql", dir);
+	copy = retort__sprintf("cp {file} %s/copied.sql", dir);
+	ck_assert_int_eq(retort__file_write(file, "x\n", 2), 0);
+	ck_assert_int_eq(retort_revision_run_hook(copy, file), 0);
+	free(copy);
+	copy = retort__sprintf("%s/copied.sql", dir);
+	ck_assert_msg(retort__path_exists(copy), "hook did not run");
+	ck_assert_int_lt(retort_revision_run_hook("false {file}", file), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "post_write_hook 'false {file}' failed (exit status 1)"), "%s", fixture_errmsg());
+	ck_assert_int_lt(retort_revision_run_hook("/nonexistent/tool {file}", file), 0);
+	unlink(copy);
+	unlink(file);
+	rmdir(dir);
+	free(copy);
+	free(file);
+}
+END_TEST
+
+Suite *suite_revision_new(void);
+Suite *suite_revision_new(void)
+{
+	Suite *s = suite_create("revision_new");
+	TCase *name = tcase_create("retort_revision_filename");
+	TCase *render = tcase_create("retort_revision_render");
+	TCase *hook = tcase_create("retort_revision_run_hook");
+
+	tcase_add_test(name, test_revision_new__filename);
+	tcase_add_test(name, test_revision_new__filename_errors);
+	tcase_add_test(render, test_revision_new__render);
+	tcase_add_test(hook, test_revision_new__hook);
+	suite_add_tcase(s, name);
+	suite_add_tcase(s, render);
+	suite_add_tcase(s, hook);
+	return s;
+}
+
+RETORT_SUITE(revision_new)
