@@ -29,8 +29,7 @@ typedef struct sqlite_db {
 	int busy_ms;
 	retort_wait_cb wait_cb;
 	void *wait_payload;
-	bool waited;             /* wait_cb already called for this wait */
-	bool busy_gave_up;       /* the busy handler timed out (vs. a deadlock-style BUSY) */
+	bool waited;             /* wait_cb already called since lock() */
 	struct timespec wait_start;
 } sqlite_db;
 
@@ -60,16 +59,13 @@ static int busy_handler(void *arg, int count)
 
 	if (count == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &db->wait_start);
-		db->busy_gave_up = false;
 		if (db->wait_cb && !db->waited && db->busy_ms > 0) {
 			db->waited = true;
 			db->wait_cb("another connection holds the SQLite write lock", db->wait_payload);
 		}
 	}
-	if (elapsed_ms(&db->wait_start) >= db->busy_ms) {
-		db->busy_gave_up = true;
+	if (elapsed_ms(&db->wait_start) >= db->busy_ms)
 		return 0;
-	}
 	sqlite3_sleep(count < 10 ? 5 : 20);
 	return 1;
 }
@@ -289,7 +285,6 @@ static int sqlite_begin(retort_db *base)
 	char *errmsg = NULL;
 	int rc;
 
-	db->busy_gave_up = false;
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &errmsg);
 	if (rc == SQLITE_OK)
 		return 0;
