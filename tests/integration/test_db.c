@@ -369,6 +369,25 @@ static void split_stop_case(retort_db *db, const char *url)
 	ck_assert_int_eq(n, 2);
 }
 
+static void copy_case(retort_db *db, const char *url)
+{
+	unsigned line = 0;
+
+	if (!is_pg(db))
+		return;
+	ck_assert_int_lt(retort_db_exec_script(db, "CREATE TABLE c (a int);\nCOPY c FROM STDIN;\n", &line), 0);
+	ck_assert_uint_eq(line, 2);
+	ck_assert_msg(strstr(errmsg(), "COPY") != NULL, "message: %s", errmsg());
+	/* The connection left the COPY state and still works. */
+	expect_scalar(db, "SELECT count(*) FROM c", "0");
+}
+
+START_TEST(test_db__copy_is_refused)
+{
+	for_each_dialect(copy_case);
+}
+END_TEST
+
 START_TEST(test_db__split_callback_stops)
 {
 	for_each_dialect(split_stop_case);
@@ -582,6 +601,7 @@ Suite *suite_db(void)
 	tc = tcase_create("exec_script");
 	tcase_add_test(tc, test_db__exec_multi_statement);
 	tcase_add_test(tc, test_db__exec_failing_line);
+	tcase_add_test(tc, test_db__copy_is_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("query");
