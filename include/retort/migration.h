@@ -21,6 +21,32 @@
  * retort_last_error(ctx) says what went wrong; if a revision ignores a
  * failure and returns 0 anyway, retort still fails the revision.
  *
+ * For example:
+ *
+ *     int upgrade(retort_ctx *ctx)
+ *     {
+ *         const retort_column cols[] = {
+ *             { .name = "id", .type = "INTEGER", .flags = RETORT_AUTOINCREMENT },
+ *             { .name = "email", .type = "VARCHAR(200)", .flags = RETORT_NOT_NULL | RETORT_UNIQUE },
+ *             { 0 },
+ *         };
+ *         const char *row[] = { "admin@example.com" };
+ *
+ *         if (retort_create_table(ctx, "accounts", cols) < 0)
+ *             return -1;
+ *         return retort_exec_params(ctx, "INSERT INTO accounts (email) VALUES ($1)", 1, row);
+ *     }
+ *
+ *     int downgrade(retort_ctx *ctx)
+ *     {
+ *         return retort_drop_table(ctx, "accounts");
+ *     }
+ *
+ * Revisions are compiled as C99 or later (the wrappers are static inline)
+ * with the configured `cc` and `cflags`.  A revision runs inside retort:
+ * it must not exit() or keep pointers the context handed out after it
+ * returns.
+ *
  * Identifiers passed to the portable operations are quoted by retort;
  * SQL fragments (types, defaults, CHECK expressions, WHERE clauses) are
  * inserted as written.  Strings returned by the context are owned by it
