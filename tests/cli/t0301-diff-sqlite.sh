@@ -1,0 +1,69 @@
+#!/bin/sh
+# t0301-diff-sqlite.sh - `retort diff` between two SQLite files: exit 0
+# when equal, 1 with the SQL when they differ (and that SQL really turns
+# one into the other, keeping the rows), --downgrade, possible renames and
+# --rename, --json, and exit 2 for bad URLs and mixed dialects.
+. "$RETORT_SRCDIR/tests/cli/lib.sh"
+
+sqlite3 a.db "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
+INSERT INTO users VALUES (1, 'ann', 'ann@example.org'), (2, 'bob', 'bob@example.org');" || exit 1
+sqlite3 b.db "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT NOT NULL DEFAULT '');
+CREATE INDEX users_email ON users (email);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE, body TEXT CHECK (length(body) < 500));" || exit 1
+cp a.db a0.db
+
+run retort diff sqlite:///a.db sqlite:///a0.db
+expect_rc 0 "identical schemas: exit 0"
+[ -z "$OUT" ] && ok "identical schemas: no output" || fail "identical schemas printed: $OUT"
+
+run retort diff sqlite:///a.db sqlite:///b.db
+expect_rc 1 "different schemas: exit 1"
+expect_out '^CREATE TABLE "posts"' "the new table is created"
+expect_out 'INSERT INTO "_retort_new_users"' "users is rebuilt by move and copy"
+expect_out '^-- destructive: drops column\(s\) "name"' "the dropped column is marked destructive"
+expect_out "^-- note: possible rename: column 'name' dropped and 'full_name' added" "a possible rename is noted"
+expect_out 'PRAGMA foreign_keys = OFF' "foreign keys are switched off around the batch"
+printf '%s\n' "$OUT" >up.sql
+
+# The printed SQL really turns a into b, and the rows stay.
+run sqlite3 a.db ".read up.sql"
+expect_rc 0 "the upgrade SQL runs"
+run retort diff sqlite:///a.db sqlite:///b.db
+expect_rc 0 "after applying it the schemas are equal"
+run sqlite3 a.db "SELECT count(*) FROM users"
+[ "$OUT" = 2 ] && ok "rows survive the batch" || fail "rows after the batch: $OUT"
+
+run retort diff --downgrade sqlite:///a0.db sqlite:///a.db
+expect_rc 1 "--downgrade: exit 1"
+expect_out '^-- destructive: drops table "posts"' "--downgrade drops the new table"
+printf '%s\n' "$OUT" >down.sql
+run sqlite3 a.db ".read down.sql"
+expect_rc 0 "the downgrade SQL runs"
+run retort diff sqlite:///a.db sqlite:///a0.db
+expect_rc 0 "after the downgrade the schema is the original one"
+
+run retort diff --rename users.name=full_name sqlite:///a0.db sqlite:///b.db
+expect_rc 1 "--rename: exit 1"
+expect_out 'SELECT "id", "name", "email" FROM "users"' "--rename copies the old column into the new one"
+expect_no_out 'possible rename' "--rename: no note"
+
+run retort diff --json sqlite:///a0.db sqlite:///b.db
+expect_rc 1 "--json: exit 1"
+expect_out '"kind": "create_table"' "--json lists the operations"
+expect_out '"destructive": true' "--json marks destructive operations"
+expect_out '"equal": false' "--json says the schemas differ"
+
+run retort diff sqlite:///a.db
+expect_rc 2 "one URL: usage error"
+run retort diff nosuch://x sqlite:///a.db
+expect_rc 2 "bad URL: exit 2"
+expect_err "malformed database URL" "bad URL: says why"
+run retort diff sqlite:///a.db postgresql://u:pw@localhost/x
+expect_rc 2 "mixed dialects: exit 2"
+expect_err "cannot compare a sqlite database with a postgresql database" "mixed dialects: says why"
+run retort diff --rename users.nosuch=x sqlite:///a0.db sqlite:///b.db
+expect_rc 2 "a rename of a missing column: exit 2"
+run retort diff --help
+expect_rc 0 "--help"
+expect_out "FROM_URL TO_URL" "--help shows the synopsis"
+done_testing

@@ -1,0 +1,49 @@
+#!/bin/sh
+# t0302-diff-postgres.sh - `retort diff` between two PostgreSQL databases:
+# schemas, enums, sequences, identity, foreign-key cycles and comments;
+# applying the printed SQL makes them equal; the password is never printed.
+. "$RETORT_SRCDIR/tests/cli/lib.sh"
+pg_start
+A=$(pg_new_db a) || exit 1
+B=$(pg_new_db b) || exit 1
+C=$(pg_new_db c) || exit 1
+for db in "$A" "$C"; do
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE TABLE users (id int PRIMARY KEY, name text)" || exit 1
+done
+psql -X -q -v ON_ERROR_STOP=1 -d "$B" <<'SQL' || exit 1
+CREATE SCHEMA app;
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE SEQUENCE app.counter INCREMENT BY 5;
+CREATE TABLE users (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT 'x', feeling mood);
+COMMENT ON TABLE users IS 'people';
+CREATE TABLE app.a (id int PRIMARY KEY, b_id int);
+CREATE TABLE app.b (id int PRIMARY KEY, a_id int REFERENCES app.a (id) DEFERRABLE INITIALLY DEFERRED);
+ALTER TABLE app.a ADD CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES app.b (id);
+CREATE UNIQUE INDEX users_lower_name ON users (lower(name)) WHERE name <> '';
+CREATE VIEW app.names AS SELECT name FROM users;
+SQL
+MASKED_A=$(printf '%s' "$A" | sed 's|postgresql:///|postgresql://postgres:s3cretpw@/|')
+
+run retort diff "$A" "$A"
+expect_rc 0 "same database: exit 0"
+run retort diff "$MASKED_A" "$B"
+expect_rc 1 "different: exit 1"
+expect_out '^CREATE SCHEMA "app";' "creates the schema"
+expect_out "^CREATE TYPE \"public\".\"mood\" AS ENUM \('sad', 'ok', 'happy'\);" "creates the enum"
+expect_out 'ADD CONSTRAINT "(a_b_fk|b_a_id_fkey)" FOREIGN KEY' "breaks the foreign-key cycle with ALTER TABLE"
+expect_out 'ADD GENERATED ALWAYS AS IDENTITY' "adds the identity"
+expect_out "COMMENT ON TABLE \"public\".\"users\" IS 'people';" "sets the comment"
+expect_no_out 's3cretpw' "the password is never printed"
+printf '%s\n' "$OUT" >up.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d "$A" -f up.sql
+expect_rc 0 "the upgrade SQL applies"
+run retort diff "$A" "$B"
+expect_rc 0 "after the upgrade the schemas are equal"
+expect_out '^$' "and nothing is printed"
+
+run retort diff --downgrade "$C" "$B"
+expect_rc 1 "--downgrade: exit 1"
+expect_out '^-- destructive: drops schema "app"' "--downgrade drops the schema, marked destructive"
+run retort diff "$A" postgresql:///nosuchdb?host=/nonexistent
+expect_rc 2 "unreachable database: exit 2"
+done_testing
