@@ -581,7 +581,15 @@ START_TEST(test_cmigration__compiler_error)
 	o.cc = "no-such-compiler-retort";
 	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
 	ck_assert_msg(strstr(msg(), "no-such-compiler-retort"), "message: %s", msg());
+
+	/* RETORT_INCLUDE_DIR overrides where <retort/migration.h> comes from. */
+	o = opts();
+	setenv("RETORT_INCLUDE_DIR", workdir, 1);
+	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_msg(strstr(msg(), "retort/migration.h"), "message: %s", msg());
+	unsetenv("RETORT_INCLUDE_DIR");
 	free(path);
+	path = NULL;
 
 	/* No upgrade() at all. */
 	path = write_rev("empty.c", "int helper(void) { return 1; }\n");
