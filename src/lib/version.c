@@ -340,7 +340,7 @@ static char *os_user(void)
 	return NULL;
 }
 
-#define HISTORY_ROWS_PER_INSERT 100
+#define HISTORY_ROWS_PER_INSERT 25
 #define HISTORY_COLS 10
 
 int retort_history_append(retort_db *db, const retort_config *cfg,
