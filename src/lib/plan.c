@@ -221,6 +221,13 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	}
 	if ((error = retort_graph_resolve(&targets, g, target, current, ncurrent)) < 0)
 		goto done;
+	if (targets.len > 1) {
+		char *list = retort__graph_id_list((retort_revision **)targets.items, targets.len);
+		error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+			"downgrade needs a single target; '%s' names %zu revisions (%s)", target, targets.len, list);
+		free(list);
+		goto done;
+	}
 	label = target_label(g, target);
 
 	/* What goes: everything applied above the target (all of it for base). */
@@ -238,11 +245,14 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 			free(list);
 			goto done;
 		}
+		/*
+		 * Like Alembic, what goes is everything above the target's
+		 * children (over both kinds of edges); a revision that merely
+		 * depends on the target is not "above" it and stays.
+		 */
 		for (size_t i = 0; i < tr->children.len; i++)
 			if (!label || rev_has_label(tr->children.items[i], label))
 				retort_vec_push(&roots, tr->children.items[i]);
-		for (size_t i = 0; i < tr->dependents.len; i++)
-			retort_vec_push(&roots, tr->dependents.items[i]);
 	}
 	drop = retort__calloc(n + 1, 1);
 	retort__graph_mark_descendants(g, drop, (retort_revision **)roots.items, roots.len,
@@ -250,6 +260,23 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	/* Keep the targets themselves (a target reached by a dependency edge must stay). */
 	for (size_t t = 0; t < targets.len; t++)
 		drop[((retort_revision *)targets.items[t])->topo] = 0;
+
+	/* Nothing above the target while it is not a row: not a downgrade target (Alembic agrees). */
+	if (targets.len) {
+		bool any = false, at_row = false;
+		for (size_t i = 0; i < n && !any; i++)
+			any = drop[i] && c.applied[i];
+		for (size_t t = 0; t < targets.len; t++)
+			at_row = at_row || c.rows.in[((retort_revision *)targets.items[t])->topo];
+		if (!any && !at_row) {
+			char *list = retort__graph_id_list((retort_revision **)c.cur.items, c.cur.len);
+			error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+				"cannot downgrade to '%s': nothing applied lies above it (the database is at %s)",
+				target, list);
+			free(list);
+			goto done;
+		}
+	}
 
 	/* Refuse before anything runs when a revision cannot be reverted. */
 	for (size_t i = n; i-- > 0;) {

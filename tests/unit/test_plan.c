@@ -148,7 +148,8 @@ START_TEST(test_plan__downgrade)
 	expect_plan("a; b<a; c<a @x", DOWN, "b c", "x@-1", "-c(b c:b) => b");
 	expect_plan("a; b<a; x; y<x", DOWN, "b y", "x", "-y(b y:b x) => b x");
 	/* a dependency comes back as a row when its dependent goes */
-	expect_plan("a; b<a; x ~b", DOWN, "x", "b", "-x(x:b) => b");
+	expect_plan("a; b<a; x<a ~b", DOWN, "x", "a", "-x(x:b) -b(b:a) => a");
+	expect_plan("a; b<a; c<b; x<a ~b", DOWN, "c x", "b", "-c(c x:x) => x");  /* x still implies b */
 }
 END_TEST
 
@@ -167,6 +168,17 @@ START_TEST(test_plan__downgrade_errors)
 	expect_plan_error("a; b<a", UP, gone, 1, NULL, RETORT_ENOTFOUND, "revision 'nope'");
 	expect_plan_error("a; b<a; c<a", UP, NULL, 0, "head", RETORT_EAMBIGUOUS, "several heads: b, c");
 	expect_plan_error("a; b<a", DOWN, at_b, 1, NULL, RETORT_EUSAGE, "downgrade needs a target");
+	{
+		const char *two[] = { "b", "c" };
+		expect_plan_error("a; b<a; c<a", DOWN, two, 2, "heads", RETORT_EUSAGE,
+			"downgrade needs a single target; 'heads' names 2 revisions (b, c)");
+	}
+	{
+		/* x only depends on b: nothing lies above b, and b is no row */
+		const char *at_x[] = { "x" };
+		expect_plan_error("a; b<a; x ~b", DOWN, at_x, 1, "b", RETORT_ENOTFOUND,
+			"cannot downgrade to 'b': nothing applied lies above it (the database is at x)");
+	}
 }
 END_TEST
 

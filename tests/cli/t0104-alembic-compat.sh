@@ -1,0 +1,21 @@
+#!/bin/sh
+# t0104-alembic-compat: on random graphs (branches, merges, several bases,
+# labels, dependencies) retort's upgrade/downgrade leave exactly the version
+# table Alembic leaves, step by step.  Skipped when Alembic is not installed.
+. "$RETORT_SRCDIR/tests/cli/lib.sh"
+
+PY=""
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import alembic, sqlalchemy' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+	echo "skip: Alembic is not installed"
+	exit 77
+fi
+
+run "$PY" "$RETORT_SRCDIR/tests/cli/alembic_compat.py" "$RETORT" "$T_DIR" $(seq 1 30)
+expect_rc 0 "retort and Alembic agree on every compared step"
+expect_out " 0 differences" "no differences"
+printf '%s\n' "$OUT" | tail -1
+
+done_testing
