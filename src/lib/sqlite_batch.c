@@ -266,12 +266,36 @@ static bool blank(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-/* An item's text without its trailing blanks (kept once, before the ")"). */
+/* Does [s, e) end in a -- comment, which would swallow a "," written after it? */
+static bool ends_in_line_comment(const char *s, const char *e)
+{
+	const char *p = s, *last = s;
+
+	for (;;) {
+		tok t = next_tok(&p, e);
+		if (t.kind == T_END)
+			break;
+		last = p;
+	}
+	for (; last + 1 < e; last++)
+		if (last[0] == '-' && last[1] == '-')
+			return true;
+	return false;
+}
+
+/*
+ * An item's text without its trailing blanks (kept once, before the ")"),
+ * but with a newline after a trailing -- comment so the next "," is code.
+ */
 static char *item_text(const char *s, const char *e)
 {
-	while (e > s && blank(e[-1]))
-		e--;
-	return retort__strndup(s, (size_t)(e - s));
+	const char *end = e;
+
+	while (end > s && blank(end[-1]))
+		end--;
+	if (ends_in_line_comment(s, e))
+		return retort__sprintf("%.*s\n", (int)(end - s), s);
+	return retort__strndup(s, (size_t)(end - s));
 }
 
 /* Does any token of [s, e) name `column`?  (Used to refuse orphaning a table constraint.) */
@@ -327,8 +351,11 @@ int retort__sqlite_edit_create(char **out, const char *create_sql, const retort_
 				/* Keep the item's leading layout (newline and indentation). */
 				retort_buf_put(&b, sp->s, (size_t)(first.s - sp->s));
 				alter_item(&b, first.s, sp->e, edit->alter);
-				retort_buf_rtrim(&b);
-				retort_vec_push(&result, retort_buf_detach(&b));
+				{
+					char *altered = retort_buf_detach(&b);
+					retort_vec_push(&result, item_text(altered, altered + strlen(altered)));
+					free(altered);
+				}
 				last_column = result.len;
 				continue;
 			}

@@ -226,6 +226,18 @@ START_TEST(test_ops_render__sqlite_edit_create)
 	ck_assert_int_lt(edit(&out, create, RETORT_EDIT_DROP_COLUMN, "n", NULL, NULL), 0);
 	ck_assert_msg(strstr(retort_error_last()->message, "UNIQUE (n)") != NULL, "%s", retort_error_last()->message);
 	ck_assert_int_lt(edit(&out, "CREATE TABLE t (only INTEGER)", RETORT_EDIT_DROP_COLUMN, "only", NULL, NULL), 0);
+	/* A trailing -- comment must not swallow the "," or what is appended after it. */
+	{
+		static const char commented[] =
+			"CREATE TABLE t (\n  a INT, -- first, really\n  b INT -- second (last)\n)";
+		retort_alter nn2 = { .nullable = RETORT_SET_NOT_NULL };
+		ck_assert_int_eq(edit(&out, commented, RETORT_EDIT_ADD_CONSTRAINT, "c", NULL, "CONSTRAINT c CHECK (a > 0)"), 0);
+		ck_assert_msg(strstr(out, "-- second (last)\n,\n    CONSTRAINT c CHECK (a > 0)\n)") != NULL, "%s", out);
+		free(out);
+		ck_assert_int_eq(edit(&out, commented, RETORT_EDIT_ALTER_COLUMN, "b", &nn2, NULL), 0);
+		ck_assert_msg(strstr(out, "  b INT NOT NULL\n)") != NULL, "%s", out);
+		free(out);
+	}
 	/* Something that is not a table definition is an error, not a crash. */
 	ck_assert_int_lt(edit(&out, "CREATE TABLE t", RETORT_EDIT_DROP_COLUMN, "a", NULL, NULL), 0);
 }
