@@ -22,17 +22,22 @@ static const char q_schemas[] =
 	"SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " NS_FILTER " ORDER BY 1";
 
 static const char q_columns[] =
-	"SELECT n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class'),"
+	"SELECT n.nspname, c.relname, td.description,"
 	" a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,"
 	" pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
 	" CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,"
-	" pg_catalog.col_description(c.oid, a.attnum), a.attnum"
+	" cd.description, a.attnum"
 	" FROM pg_catalog.pg_class c"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
 	" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
 	" LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
 	" LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
+	/* Comments joined, not obj_description()/col_description(): one subquery per row was most of the time. */
+	" LEFT JOIN pg_catalog.pg_description td ON td.objoid = c.oid"
+	"  AND td.classoid = 'pg_catalog.pg_class'::regclass AND td.objsubid = 0"
+	" LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid"
+	"  AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum"
 	" WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " NS_FILTER
 	" ORDER BY 1, 2, a.attnum";
 
@@ -41,7 +46,8 @@ static const char q_columns[] =
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = con." rel " AND a.attnum = k.attnum)"
 
 static const char q_constraints[] =
-	"SELECT n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid),"
+	"SELECT n.nspname, c.relname, con.conname, con.contype,"
+	" CASE WHEN con.contype <> 'f' THEN pg_catalog.pg_get_constraintdef(con.oid) END,"
 	" " ATTNAMES("conkey", "conrelid") ", fn.nspname, fc.relname, " ATTNAMES("confkey", "confrelid") ","
 	" con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred"
 	" FROM pg_catalog.pg_constraint con"

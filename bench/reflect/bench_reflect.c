@@ -1,0 +1,117 @@
+/*
+ * bench_reflect.c - how long reflecting a large schema takes, and how many
+ * catalog queries it needs.
+ *
+ *   bench_reflect URL [TABLES [RUNS]]
+ *
+ * Creates TABLES tables (default 1000) in the database at URL if it holds
+ * none yet - ten columns, an index and a foreign key to the previous table
+ * each - then reflects it RUNS times (default 15) and prints the median,
+ * the minimum and the query count.  It also reflects a one-table database
+ * shape first (the first table alone, via exclude_tables) to show that the
+ * query count does not depend on the number of tables.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schema/schema.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int create_schema(retort_db *db, int tables)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error;
+
+	retort_buf_puts(&sql, "BEGIN;\n");
+	for (int i = 0; i < tables; i++) {
+		retort_buf_printf(&sql, "CREATE TABLE bench_%04d (id INTEGER PRIMARY KEY, parent_id INTEGER", i);
+		if (i)
+			retort_buf_printf(&sql, " REFERENCES bench_%04d (id) ON DELETE CASCADE", i - 1);
+		for (int c = 0; c < 8; c++)
+			retort_buf_printf(&sql, ", c%d %s%s", c, c % 2 ? "TEXT" : "INTEGER", c == 3 ? " NOT NULL DEFAULT 'x'" : "");
+		retort_buf_printf(&sql, ");\nCREATE INDEX bench_%04d_c0 ON bench_%04d (c0);\n", i, i);
+	}
+	retort_buf_puts(&sql, "COMMIT;\n");
+	error = retort_db_exec(db, sql.ptr);
+	retort_buf_dispose(&sql);
+	return error;
+}
+
+int main(int argc, char **argv)
+{
+	const char *text = argc > 1 ? argv[1] : NULL;
+	int tables = argc > 2 ? atoi(argv[2]) : 1000, runs = argc > 3 ? atoi(argv[3]) : 15;
+	retort_vec exclude = RETORT_VEC_INIT;
+	retort_reflect_opts one = { NULL, &exclude, NULL, NULL };
+	retort_url *url = NULL;
+	retort_db *db = NULL;
+	retort_model *m = NULL;
+	double *ms;
+	unsigned queries = 0, queries_one = 0;
+	size_t ntables = 0;
+
+	if (!text || tables < 1 || runs < 1) {
+		fprintf(stderr, "usage: bench_reflect URL [TABLES [RUNS]]\n");
+		return 2;
+	}
+	if (retort_url_parse(&url, text) < 0 || retort_db_open(&db, url) < 0)
+		goto fail;
+	if (retort_schema_reflect(&m, db, NULL) < 0)
+		goto fail;
+	if (m->tables.len == 0 && create_schema(db, tables) < 0)
+		goto fail;
+	retort_model_free(m);
+	m = NULL;
+
+	retort_vec_push(&exclude, "bench_0[0-9][0-9][1-9]");
+	retort_vec_push(&exclude, "bench_0[0-9][1-9]?");
+	retort_vec_push(&exclude, "bench_0[1-9]??");
+	retort_vec_push(&exclude, "bench_[1-9]???");
+	if (retort_schema_reflect(&m, db, &one) < 0)
+		goto fail;
+	queries_one = m->queries;
+	retort_model_free(m);
+	m = NULL;
+
+	ms = calloc((size_t)runs, sizeof(double));
+	for (int i = 0; i < runs; i++) {
+		double t0 = now_ms();
+		if (retort_schema_reflect(&m, db, NULL) < 0)
+			goto fail;
+		ms[i] = now_ms() - t0;
+		queries = m->queries;
+		ntables = m->tables.len;
+		retort_model_free(m);
+		m = NULL;
+	}
+	qsort(ms, (size_t)runs, sizeof(double), cmp_double);
+	printf("%-10s tables %5zu  runs %3d  median %8.1f ms  min %8.1f ms  queries %u (one table: %u)\n",
+		db->dialect->name, ntables, runs, ms[runs / 2], ms[0], queries, queries_one);
+	free(ms);
+	retort_vec_dispose(&exclude, false);
+	retort_db_free(db);
+	retort_url_free(url);
+	return 0;
+fail:
+	fprintf(stderr, "bench_reflect: %s\n", retort_error_last() ? retort_error_last()->message : "failed");
+	retort_model_free(m);
+	retort_db_free(db);
+	retort_url_free(url);
+	return 1;
+}
