@@ -202,6 +202,12 @@ static void params_and_nulls(retort_db *db, const char *url)
 
 	/* Too few parameters is an error, not a silent NULL. */
 	ck_assert_int_lt(retort_db_query(NULL, db, "SELECT $1, $2", 1, sel), 0);
+	/* One statement only: a second one is refused, not silently dropped. */
+	ck_assert_msg(retort_db_query(NULL, db, "SELECT 1; DELETE FROM p", 0, NULL) < 0,
+		"[%s] a two-statement query was accepted", db->dialect->name);
+	expect_scalar(db, "SELECT count(*) FROM p", "1");
+	/* A trailing semicolon and comment are fine. */
+	expect_scalar(db, "SELECT count(*) FROM p; -- done", "1");
 }
 
 START_TEST(test_db__query_params_and_nulls)
