@@ -549,6 +549,17 @@ static void info_case(retort_db *db, const char *url)
 	ck_assert_msg(strncmp(v, want, strlen(want)) == 0, "version '%s'", v);
 	ck_assert_int_eq(db->dialect->table_exists(&exists, db, NULL, "nothing_here"), 0);
 	ck_assert(!exists);
+	/* With a schema: the default one finds the table, another does not. */
+	exec_ok(db, "CREATE TABLE here (a INTEGER)");
+	ck_assert_int_eq(db->dialect->table_exists(&exists, db, is_pg(db) ? "public" : "main", "here"), 0);
+	ck_assert_msg(exists, "[%s] table_exists with the default schema", db->dialect->name);
+	if (is_pg(db)) {
+		exec_ok(db, "CREATE SCHEMA other");
+		ck_assert_int_eq(db->dialect->table_exists(&exists, db, "other", "here"), 0);
+		ck_assert(!exists);
+	} else {
+		ck_assert_int_lt(db->dialect->table_exists(&exists, db, "no_such_schema", "here"), 0);
+	}
 	ck_assert_ptr_nonnull(db->url);
 	ck_assert_int_eq(db->url->dialect, db->dialect->id);
 	ck_assert_ptr_eq(retort_dialect_for(db->dialect->id), db->dialect);
