@@ -18,8 +18,10 @@
  * write revisions that only query in data-migration steps.
  *
  * Every function returns 0 or a negative status.  After a failure,
- * retort_last_error(ctx) says what went wrong; if a revision ignores a
- * failure and returns 0 anyway, retort still fails the revision.
+ * retort_last_error(ctx) says what went wrong, and retort's own message
+ * names the revision's file and the line of the failing call; if a
+ * revision ignores a failure and returns 0 anyway, retort still fails the
+ * revision.
  *
  * For example:
  *
@@ -151,6 +153,9 @@ typedef struct retort_ctx_ops {
 	int (*drop_index)(retort_ctx *ctx, const char *name);
 	int (*add_constraint)(retort_ctx *ctx, const char *table, const retort_constraint *constraint);
 	int (*drop_constraint)(retort_ctx *ctx, const char *table, const char *name);
+
+	/* Which line of the revision the next call comes from (for messages); may be NULL. */
+	void (*at_line)(retort_ctx *ctx, int line);
 } retort_ctx_ops;
 
 /* The public part of every context; retort's own state follows it. */
@@ -173,23 +178,38 @@ RETORT_MIGRATION_EXPORT __attribute__((weak)) const unsigned retort_migration_ab
 #endif
 #endif
 
+/*
+ * The calls below are macros over static inline functions so that each
+ * call passes its own __LINE__: when one fails, retort's message names the
+ * revision's file and the line of the failing call.
+ */
+#define RETORT__AT(ctx, line) ((ctx)->ops->at_line ? (ctx)->ops->at_line((ctx), (line)) : (void)0)
+
 /* Run one or more statements (no parameters). */
-static inline int retort_exec(retort_ctx *ctx, const char *sql)
+#define retort_exec(ctx, sql) retort__exec((ctx), (sql), __LINE__)
+static inline int retort__exec(retort_ctx *ctx, const char *sql, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->exec(ctx, sql);
 }
 
 /* One statement with text parameters $1..$n (NULL entries are SQL NULL). */
-static inline int retort_exec_params(retort_ctx *ctx, const char *sql, size_t nparams,
-	const char *const *params)
+#define retort_exec_params(ctx, sql, nparams, params) \
+	retort__exec_params((ctx), (sql), (nparams), (params), __LINE__)
+static inline int retort__exec_params(retort_ctx *ctx, const char *sql, size_t nparams,
+	const char *const *params, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->exec_params(ctx, sql, nparams, params);
 }
 
 /* One query; `fn` sees each row.  Not available in offline mode. */
-static inline int retort_query(retort_ctx *ctx, const char *sql, size_t nparams,
-	const char *const *params, retort_row_fn fn, void *payload)
+#define retort_query(ctx, sql, nparams, params, fn, payload) \
+	retort__query((ctx), (sql), (nparams), (params), (fn), (payload), __LINE__)
+static inline int retort__query(retort_ctx *ctx, const char *sql, size_t nparams,
+	const char *const *params, retort_row_fn fn, void *payload, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->query(ctx, sql, nparams, params, fn, payload);
 }
 
@@ -218,65 +238,94 @@ static inline const char *retort_last_error(retort_ctx *ctx)
 }
 
 /* Portable schema operations; see the struct comments above. */
-static inline int retort_create_table(retort_ctx *ctx, const char *table, const retort_column *columns)
+#define retort_create_table(ctx, table, columns) retort__create_table((ctx), (table), (columns), __LINE__)
+static inline int retort__create_table(retort_ctx *ctx, const char *table, const retort_column *columns,
+	int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->create_table(ctx, table, columns);
 }
 
-static inline int retort_drop_table(retort_ctx *ctx, const char *table)
+#define retort_drop_table(ctx, table) retort__drop_table((ctx), (table), __LINE__)
+static inline int retort__drop_table(retort_ctx *ctx, const char *table, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->drop_table(ctx, table);
 }
 
-static inline int retort_rename_table(retort_ctx *ctx, const char *table, const char *new_name)
+#define retort_rename_table(ctx, table, new_name) retort__rename_table((ctx), (table), (new_name), __LINE__)
+static inline int retort__rename_table(retort_ctx *ctx, const char *table, const char *new_name, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->rename_table(ctx, table, new_name);
 }
 
-static inline int retort_add_column(retort_ctx *ctx, const char *table, const retort_column *column)
+/* SQLite: rebuilt (move and copy) when its ALTER TABLE refuses the column. */
+#define retort_add_column(ctx, table, column) retort__add_column((ctx), (table), (column), __LINE__)
+static inline int retort__add_column(retort_ctx *ctx, const char *table, const retort_column *column, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->add_column(ctx, table, column);
 }
 
-static inline int retort_drop_column(retort_ctx *ctx, const char *table, const char *column)
+/* Indexes on the column go with it; SQLite rebuilds when its ALTER TABLE refuses. */
+#define retort_drop_column(ctx, table, column) retort__drop_column((ctx), (table), (column), __LINE__)
+static inline int retort__drop_column(retort_ctx *ctx, const char *table, const char *column, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->drop_column(ctx, table, column);
 }
 
-static inline int retort_rename_column(retort_ctx *ctx, const char *table, const char *column,
-	const char *new_name)
+#define retort_rename_column(ctx, table, column, new_name) \
+	retort__rename_column((ctx), (table), (column), (new_name), __LINE__)
+static inline int retort__rename_column(retort_ctx *ctx, const char *table, const char *column,
+	const char *new_name, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->rename_column(ctx, table, column, new_name);
 }
 
 /* SQLite cannot ALTER a column: the table is rebuilt (move and copy). */
-static inline int retort_alter_column(retort_ctx *ctx, const char *table, const char *column,
-	const retort_alter *alter)
+#define retort_alter_column(ctx, table, column, alter) \
+	retort__alter_column((ctx), (table), (column), (alter), __LINE__)
+static inline int retort__alter_column(retort_ctx *ctx, const char *table, const char *column,
+	const retort_alter *alter, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->alter_column(ctx, table, column, alter);
 }
 
 /* `columns` is NULL-terminated; `where_sql` (may be NULL) makes a partial index. */
-static inline int retort_create_index(retort_ctx *ctx, const char *name, const char *table,
-	const char *const *columns, int unique, const char *where_sql)
+#define retort_create_index(ctx, name, table, columns, unique, where_sql) \
+	retort__create_index((ctx), (name), (table), (columns), (unique), (where_sql), __LINE__)
+static inline int retort__create_index(retort_ctx *ctx, const char *name, const char *table,
+	const char *const *columns, int unique, const char *where_sql, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->create_index(ctx, name, table, columns, unique, where_sql);
 }
 
-static inline int retort_drop_index(retort_ctx *ctx, const char *name)
+#define retort_drop_index(ctx, name) retort__drop_index((ctx), (name), __LINE__)
+static inline int retort__drop_index(retort_ctx *ctx, const char *name, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->drop_index(ctx, name);
 }
 
 /* SQLite cannot ALTER constraints: the table is rebuilt (move and copy). */
-static inline int retort_add_constraint(retort_ctx *ctx, const char *table,
-	const retort_constraint *constraint)
+#define retort_add_constraint(ctx, table, constraint) \
+	retort__add_constraint((ctx), (table), (constraint), __LINE__)
+static inline int retort__add_constraint(retort_ctx *ctx, const char *table,
+	const retort_constraint *constraint, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->add_constraint(ctx, table, constraint);
 }
 
-static inline int retort_drop_constraint(retort_ctx *ctx, const char *table, const char *name)
+#define retort_drop_constraint(ctx, table, name) retort__drop_constraint((ctx), (table), (name), __LINE__)
+static inline int retort__drop_constraint(retort_ctx *ctx, const char *table, const char *name, int line)
 {
+	RETORT__AT(ctx, line);
 	return ctx->ops->drop_constraint(ctx, table, name);
 }
 

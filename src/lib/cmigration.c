@@ -320,10 +320,19 @@ static int call(retort_cmigration *m, retort__ctx *ctx, bool up)
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"'%s' does not define int downgrade(retort_ctx *ctx)", m->path);
 	rc = fn(retort__ctx_public(ctx));
-	if (retort__ctx_failed(ctx))
+	if (retort__ctx_failed(ctx)) {
 		/* The first failure is the cause; later ones are usually its consequences. */
+		int line = retort__ctx_error_line(ctx);
+		if (retort__ctx_refused(ctx))
+			return line > 0
+				? retort__error_set(RETORT_ERROR_SCRIPT, "%s (line %d)", retort__ctx_error(ctx), line)
+				: retort__error_set(RETORT_ERROR_SCRIPT, "%s", retort__ctx_error(ctx));
+		if (line > 0)
+			return retort__error_set(RETORT_ERROR_DATABASE, "%s:%d: %s() failed: %s", m->path, line,
+				up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
 		return retort__error_set(RETORT_ERROR_DATABASE, "%s: %s() failed: %s", m->path,
 			up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
+	}
 	if (rc < 0)
 		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() returned %d", m->path,
 			up ? "upgrade" : "downgrade", rc);

@@ -24,6 +24,9 @@ struct retort__ctx {
 	retort_vec strings;         /* char *: what quote_ident handed out */
 	char *error;                /* first failure, NULL when none */
 	char *last;                 /* last failure */
+	int line;                   /* revision line of the call in progress, 0 = unknown */
+	int error_line;             /* line of the first failure */
+	bool refused;               /* the first failure was an offline refusal */
 };
 
 static retort__ctx *priv(retort_ctx *pub)
@@ -39,15 +42,25 @@ static int fail(retort__ctx *c, int error)
 
 	free(c->last);
 	c->last = retort__strdup(msg);
-	if (!c->error)
+	if (!c->error) {
 		c->error = retort__strdup(msg);
+		c->error_line = c->line;
+	}
 	return error < 0 ? error : RETORT_ERROR;
 }
 
+/*
+ * The message stands on its own ("revision 'X': ... not available in
+ * offline mode"), so the runner reports it as is, with the line.
+ */
 static int offline_refusal(retort__ctx *c, const char *what)
 {
-	return fail(c, retort__error_set(RETORT_ERROR_SCRIPT,
-		"revision '%s': %s not available in offline mode", c->label, what));
+	int error = retort__error_set(RETORT_ERROR_SCRIPT,
+		"revision '%s': %s not available in offline mode", c->label, what);
+
+	if (!c->error)
+		c->refused = true;
+	return fail(c, error);
 }
 
 /* Run or record one rendered statement. */
@@ -390,6 +403,11 @@ static int op_drop_constraint(retort_ctx *pub, const char *table, const char *na
 	return emit_rendered(c, &sql, error);
 }
 
+static void op_at_line(retort_ctx *pub, int line)
+{
+	priv(pub)->line = line;
+}
+
 static const retort_ctx_ops ops = {
 	.abi = RETORT_MIGRATION_ABI,
 	.exec = op_exec,
@@ -410,6 +428,7 @@ static const retort_ctx_ops ops = {
 	.drop_index = op_drop_index,
 	.add_constraint = op_add_constraint,
 	.drop_constraint = op_drop_constraint,
+	.at_line = op_at_line,
 };
 
 static retort__ctx *ctx_new(const retort_dialect *d, const char *label)
@@ -462,4 +481,14 @@ bool retort__ctx_failed(const retort__ctx *c)
 const char *retort__ctx_error(const retort__ctx *c)
 {
 	return c->error;
+}
+
+int retort__ctx_error_line(const retort__ctx *c)
+{
+	return c->error_line;
+}
+
+bool retort__ctx_refused(const retort__ctx *c)
+{
+	return c->refused;
 }

@@ -30,6 +30,10 @@ retort_ctx *retort__ctx_public(retort__ctx *ctx);
 /* Did any call fail?  Its message is then retort_last_error(). */
 bool retort__ctx_failed(const retort__ctx *ctx);
 const char *retort__ctx_error(const retort__ctx *ctx);
+/* The revision's source line of the first failing call (0 when unknown). */
+int retort__ctx_error_line(const retort__ctx *ctx);
+/* Was the first failure something offline mode cannot do (its message is complete)? */
+bool retort__ctx_refused(const retort__ctx *ctx);
 
 /* Exposed for tests: $1..$n in `sql` replaced by quoted literals (outside quotes and comments). */
 void retort__ctx_inline_params(retort_buf *out, const retort_dialect *d, const char *sql,
