@@ -63,6 +63,28 @@ expect_rc 2 "mixed dialects: exit 2"
 expect_err "cannot compare a sqlite database with a postgresql database" "mixed dialects: says why"
 run retort diff --rename users.nosuch=x sqlite:///a0.db sqlite:///b.db
 expect_rc 2 "a rename of a missing column: exit 2"
+# A parent rebuilt while a child references it ON DELETE CASCADE: inside a
+# transaction with foreign keys on, the batch stops instead of cascading.
+sqlite3 p1.db "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);
+INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (10, 1);" || exit 1
+sqlite3 p2.db "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');
+CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);" || exit 1
+run retort diff sqlite:///p1.db sqlite:///p2.db
+expect_rc 1 "parent with a cascading child: exit 1"
+expect_out 'pragma_foreign_keys' "the batch guards against cascading deletes"
+printf '%s\n' "$OUT" >cascade.sql
+run sqlite3 -bail -cmd "PRAGMA foreign_keys = ON" -cmd "BEGIN" p1.db ".read cascade.sql"
+expect_err "foreign keys are on: run this batch outside a transaction" "inside a transaction it stops with a reason"
+run sqlite3 p1.db "SELECT count(*) FROM child"
+[ "$OUT" = 1 ] && ok "and the child row is still there" || fail "child rows after the refused batch: $OUT"
+run sqlite3 -bail -cmd "PRAGMA foreign_keys = ON" p1.db ".read cascade.sql"
+expect_rc 0 "outside a transaction it runs with foreign keys on"
+run sqlite3 p1.db "SELECT count(*) FROM child"
+[ "$OUT" = 1 ] && ok "and the child row survives the batch" || fail "child rows after the batch: $OUT"
+run retort diff sqlite:///p1.db sqlite:///p2.db
+expect_rc 0 "after the batch the schemas are equal"
+
 run retort diff --help
 expect_rc 0 "--help"
 expect_out "FROM_URL TO_URL" "--help shows the synopsis"

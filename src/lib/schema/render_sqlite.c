@@ -42,8 +42,47 @@ static void render_create_index(retort_buf *out, const retort_table *t, const re
 	retort_buf_puts(out, ";\n");
 }
 
-static void render_rebuild(retort_buf *out, const retort_op *op)
+/* Does another table reference `t` with an ON DELETE action that dropping it would fire? */
+static const char *referenced_with_action(const retort_diff *d, const retort_table *t)
 {
+	const retort_model *m = d->from;
+
+	for (size_t i = 0; i < m->tables.len; i++) {
+		const retort_table *other = m->tables.items[i];
+		/* Tables dropped too are gone before any batch or drop of their parent. */
+		if (other == t || retort__strcasecmp(other->name, t->name) == 0 ||
+			!retort_model_table(d->to, NULL, other->name))
+			continue;
+		for (size_t j = 0; j < other->constraints.len; j++) {
+			const retort_constraint *c = other->constraints.items[j];
+			if (c->kind == RETORT_CON_FOREIGN && retort__strcasecmp(c->ref_table, t->name) == 0 &&
+				c->on_delete != RETORT_FK_NO_ACTION)
+				return other->name;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Dropping a table makes SQLite delete its rows first, and with foreign
+ * keys on that fires the referencing tables' ON DELETE CASCADE / SET NULL
+ * (deferring does not defer actions): their rows would be lost.  PRAGMA
+ * foreign_keys = OFF does nothing inside a transaction, so when the script
+ * runs in one, stop here with a message instead of losing data.
+ */
+static void render_fk_guard(retort_buf *out, const char *table, const char *child)
+{
+	retort_buf_printf(out, "-- \"%s\" references \"%s\" with an ON DELETE action that dropping it would fire:\n"
+		"-- stop unless foreign keys are off (they cannot be switched off inside a transaction)\n", child, table);
+	retort_buf_puts(out, "CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT "
+		"\"foreign keys are on: run this batch outside a transaction (Transactional: no)\" CHECK (fk_off));\n"
+		"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
+		"DROP TABLE \"_retort_guard\";\n");
+}
+
+static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const char *child = referenced_with_action(d, op->old_table);
 	const retort_table *t = op->table, *old = op->old_table;
 	char *tmp = retort__sprintf(NEW_PREFIX "%s", t->name);
 	retort_buf dropped = RETORT_BUF_INIT;
@@ -64,6 +103,8 @@ static void render_rebuild(retort_buf *out, const retort_op *op)
 	retort_buf_puts(out, " by move and copy (SQLite cannot ALTER this in place)\n");
 	if (dropped.size)
 		retort__srender_destructive(out, "drops column(s) %s of \"%s\" and their values", dropped.ptr, t->name);
+	if (child)
+		render_fk_guard(out, old->name, child);
 	retort__srender_create_table(out, LITE, t, tmp, NULL);
 	retort_buf_puts(out, "INSERT INTO ");
 	ident(out, tmp);
@@ -101,19 +142,20 @@ static void lite_render_op(retort_buf *out, const retort_diff *d, const retort_o
 	const retort_table *t = op->table;
 	char *name;
 
-	(void)d;
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
 		retort__srender_create_table(out, LITE, t, NULL, NULL);
 		break;
 	case RETORT_OP_DROP_TABLE:
+		if ((name = (char *)referenced_with_action(d, t)))
+			render_fk_guard(out, t->name, name);
 		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
 		retort_buf_puts(out, "DROP TABLE ");
 		ident(out, t->name);
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_REBUILD_TABLE:
-		render_rebuild(out, op);
+		render_rebuild(out, d, op);
 		break;
 	case RETORT_OP_ADD_COLUMN:
 		retort_buf_puts(out, "ALTER TABLE ");
