@@ -38,6 +38,14 @@ size_t retort__graph_prefix(const retort_graph *g, const char *prefix, retort_ve
 /* "a, b, c" of revision ids, for messages; caller frees. */
 char *retort__graph_id_list(retort_revision *const *revs, size_t n);
 
+/*
+ * retort_graph_resolve, also reporting the branch a relative form walked
+ * on (*branch: the current revision it started from, NULL when none), so a
+ * downgrade can stay on that branch as Alembic's does.
+ */
+int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, const retort_graph *g,
+	const char *ident, const char *const *current, size_t ncurrent);
+
 /* Resolve the database's current ids to revisions; unknown ids are errors. */
 int retort__graph_current(retort_vec *out, const retort_graph *g,
 	const char *const *current, size_t ncurrent);

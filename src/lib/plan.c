@@ -142,6 +142,12 @@ int retort_plan_upgrade(retort_plan **out, const retort_graph *g,
 	*out = NULL;
 	if ((error = ctx_init(&c, g, current, ncurrent)) < 0)
 		goto done;
+	/* "-1" walks down from the database: an upgrade there is a mistake, as in Alembic */
+	if (target && (target[0] == '-' || ((strchr(target, '@') && strstr(target, "@-"))))) {
+		error = retort__error_set(RETORT_ERROR_USAGE,
+			"'%s' goes down from the current revision; use downgrade", target);
+		goto done;
+	}
 	if ((error = retort_graph_resolve(&targets, g, target ? target : "heads", current, ncurrent)) < 0)
 		goto done;
 	need = retort__calloc(retort_graph_count(g) + 1, 1);
@@ -178,36 +184,12 @@ static bool has_applied_successor(const unsigned char *applied, const retort_rev
 	return false;
 }
 
-/* "LABEL@..." names a branch: only that branch's revisions are dropped. */
-static char *target_label(const retort_graph *g, const char *target)
-{
-	const char *at = strchr(target, '@');
-	char *label;
-
-	if (!at)
-		return NULL;
-	label = retort__strndup(target, (size_t)(at - target));
-	if (!retort_map_get(&g->by_label, label)) {
-		free(label);
-		return NULL;
-	}
-	return label;
-}
-
-static bool rev_has_label(const retort_revision *r, const char *label)
-{
-	for (size_t i = 0; i < r->labels.len; i++)
-		if (!strcmp(r->labels.items[i], label))
-			return true;
-	return false;
-}
-
 int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	const char *const *current, size_t ncurrent, const char *target)
 {
 	retort_vec targets = RETORT_VEC_INIT, roots = RETORT_VEC_INIT;
-	unsigned char *drop = NULL;
-	char *label = NULL;
+	unsigned char *drop = NULL, *keep_branch = NULL;
+	retort_revision *branch = NULL;
 	size_t n = retort_graph_count(g);
 	ctx c;
 	int error;
@@ -219,7 +201,7 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 		error = retort__error_set(RETORT_ERROR_USAGE, "downgrade needs a target (base, -1, an id...)");
 		goto done;
 	}
-	if ((error = retort_graph_resolve(&targets, g, target, current, ncurrent)) < 0)
+	if ((error = retort__graph_resolve_branch(&targets, &branch, g, target, current, ncurrent)) < 0)
 		goto done;
 	if (targets.len > 1) {
 		char *list = retort__graph_id_list((retort_revision **)targets.items, targets.len);
@@ -228,7 +210,14 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 		free(list);
 		goto done;
 	}
-	label = target_label(g, target);
+	/*
+	 * A relative target ("-1", "LABEL@-2") walked down one branch; when
+	 * the target is a branch point, only that branch goes, not its siblings.
+	 */
+	if (branch) {
+		keep_branch = retort__calloc(n + 1, 1);
+		retort__graph_mark_ancestors(g, keep_branch, &branch, 1, RETORT__WALK_PARENTS);
+	}
 
 	/* What goes: everything applied above the target (all of it for base). */
 	if (targets.len == 0) {
@@ -250,9 +239,11 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 		 * children (over both kinds of edges); a revision that merely
 		 * depends on the target is not "above" it and stays.
 		 */
-		for (size_t i = 0; i < tr->children.len; i++)
-			if (!label || rev_has_label(tr->children.items[i], label))
-				retort_vec_push(&roots, tr->children.items[i]);
+		for (size_t i = 0; i < tr->children.len; i++) {
+			retort_revision *child = tr->children.items[i];
+			if (!keep_branch || tr->children.len == 1 || keep_branch[child->topo])
+				retort_vec_push(&roots, child);
+		}
 	}
 	drop = retort__calloc(n + 1, 1);
 	retort__graph_mark_descendants(g, drop, (retort_revision **)roots.items, roots.len,
@@ -309,7 +300,7 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	}
 done:
 	free(drop);
-	free(label);
+	free(keep_branch);
 	retort_vec_dispose(&targets, false);
 	retort_vec_dispose(&roots, false);
 	return ctx_finish(out, &c, error);

@@ -91,10 +91,29 @@ static int several_heads(const char *ident, const retort_vec *heads, const char 
 }
 
 /*
- * One step of a relative walk.  `label` (may be NULL) picks among children
- * on a branch point, as Alembic's branch-qualified walks do.
+ * The lineage of a branch: every revision that is an ancestor or a
+ * descendant of the revision declaring the label (over Revises), which is
+ * how Alembic decides whether a revision is "on" a branch.
  */
-static int step(retort_revision **at, const char *ident, int dir, const char *label)
+static unsigned char *lineage_of(const retort_graph *g, retort_revision *anchor)
+{
+	unsigned char *up = retort__calloc(g->revs.len + 1, 1);
+	unsigned char *down = retort__calloc(g->revs.len + 1, 1);
+
+	retort__graph_mark_ancestors(g, up, &anchor, 1, RETORT__WALK_PARENTS);
+	retort__graph_mark_descendants(g, down, &anchor, 1, RETORT__WALK_PARENTS);
+	for (size_t i = 0; i < g->revs.len; i++)
+		up[i] |= down[i];
+	free(down);
+	return up;
+}
+
+/*
+ * One step of a relative walk.  Going up, `lineage` (may be NULL) picks
+ * among the children of a branch point; going down there is no choice but
+ * at a merge point, which is ambiguous.
+ */
+static int step(retort_revision **at, const char *ident, int dir, const unsigned char *lineage)
 {
 	retort_revision *r = *at;
 	const retort_vec *next = dir > 0 ? &r->children : &r->parents;
@@ -102,7 +121,7 @@ static int step(retort_revision **at, const char *ident, int dir, const char *la
 	int error = 0;
 
 	for (size_t i = 0; i < next->len; i++)
-		if (!label || dir < 0 || has_label(next->items[i], label))
+		if (!lineage || dir < 0 || lineage[((retort_revision *)next->items[i])->topo])
 			retort_vec_push(&pick, next->items[i]);
 	if (pick.len == 1) {
 		*at = pick.items[0];
@@ -125,7 +144,7 @@ static int step(retort_revision **at, const char *ident, int dir, const char *la
 
 /* Walk |n| steps from `start` (NULL = base); the result NULL means base. */
 static int walk(retort_revision **out, const retort_graph *g, const char *ident,
-	retort_revision *start, long n, const char *label)
+	retort_revision *start, long n, const unsigned char *lineage)
 {
 	retort_revision *at = start;
 	int error = 0;
@@ -133,14 +152,8 @@ static int walk(retort_revision **out, const retort_graph *g, const char *ident,
 	if (n > 0 && !at) {
 		retort_vec cands = RETORT_VEC_INIT;
 		for (size_t i = 0; i < g->bases.len; i++)
-			if (!label || has_label(g->bases.items[i], label))
+			if (!lineage || lineage[((retort_revision *)g->bases.items[i])->topo])
 				retort_vec_push(&cands, g->bases.items[i]);
-		if (label && !cands.len) {
-			/* the branch starts after a branch point: its first labelled revision */
-			for (size_t i = 0; i < g->revs.len && !cands.len; i++)
-				if (has_label(g->revs.items[i], label))
-					retort_vec_push(&cands, g->revs.items[i]);
-		}
 		if (cands.len == 1)
 			at = cands.items[0];
 		else if (cands.len == 0)
@@ -156,7 +169,7 @@ static int walk(retort_revision **out, const retort_graph *g, const char *ident,
 		if (!at)
 			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
 				"'%s' walks past base", ident);
-		error = step(&at, ident, n > 0 ? 1 : -1, label);
+		error = step(&at, ident, n > 0 ? 1 : -1, lineage);
 	}
 	*out = at;
 	return error;
@@ -173,11 +186,18 @@ static bool parse_relative(const char *s, long *n)
 	return *end == '\0';
 }
 
-/* The current revision to walk from: the one on `label`'s branch when given. */
+/*
+ * The current revision to walk from.  With a branch (`lineage`), the
+ * database's row on that branch; when none is, the applied revision on the
+ * branch that no applied revision revises (the rows may have moved past
+ * the branch through a dependency).  *out NULL means "from base", allowed
+ * only when !need.
+ */
 static int current_start(retort_revision **out, const retort_graph *g, const char *ident,
-	const char *label, const char *const *current, size_t ncurrent, bool need)
+	const unsigned char *lineage, const char *const *current, size_t ncurrent, bool need, bool up)
 {
 	retort_vec cur = RETORT_VEC_INIT, pick = RETORT_VEC_INIT;
+	unsigned char *applied = NULL;
 	int error;
 
 	*out = NULL;
@@ -187,8 +207,32 @@ static int current_start(retort_revision **out, const retort_graph *g, const cha
 	if ((error = retort__graph_current(&cur, g, current, ncurrent)) < 0)
 		goto done;
 	for (size_t i = 0; i < cur.len; i++)
-		if (!label || has_label(cur.items[i], label))
+		if (!lineage || lineage[((retort_revision *)cur.items[i])->topo])
 			retort_vec_push(&pick, cur.items[i]);
+	if (!pick.len && lineage && cur.len) {
+		applied = retort__calloc(g->revs.len + 1, 1);
+		retort__graph_mark_ancestors(g, applied, (retort_revision **)cur.items, cur.len,
+			RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
+		for (size_t i = 0; i < g->revs.len; i++) {
+			retort_revision *r = g->revs.items[i];
+			bool tip = applied[i] && lineage[i];
+			/*
+			 * Alembic's rule, asymmetric on purpose: walking up, the tip of
+			 * what is applied on the branch; walking down, an applied
+			 * revision nothing applied revises, if it is on the branch.
+			 */
+			for (size_t j = 0; tip && j < r->children.len; j++) {
+				size_t c = ((retort_revision *)r->children.items[j])->topo;
+				tip = !(applied[c] && (!up || lineage[c]));
+			}
+			for (size_t j = 0; tip && up && j < r->dependents.len; j++) {
+				size_t c = ((retort_revision *)r->dependents.items[j])->topo;
+				tip = !(applied[c] && lineage[c]);
+			}
+			if (tip)
+				retort_vec_push(&pick, r);
+		}
+	}
 	if (pick.len == 1)
 		*out = pick.items[0];
 	else if (pick.len > 1)
@@ -196,16 +240,17 @@ static int current_start(retort_revision **out, const retort_graph *g, const cha
 			"; use LABEL@+N / LABEL@-N or REV+N / REV-N");
 	else if (need)
 		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
-			"'%s': the database has no current revision%s%s", ident,
-			label ? " on branch " : "", label ? label : "");
+			"'%s': nothing is applied%s", ident, lineage ? " on that branch" : "");
 done:
+	free(applied);
 	retort_vec_dispose(&cur, false);
 	retort_vec_dispose(&pick, false);
 	return error;
 }
 
 static int resolve_at(retort_vec *out, const retort_graph *g, const char *ident,
-	const char *left, const char *right, const char *const *current, size_t ncurrent)
+	const char *left, const char *right, const char *const *current, size_t ncurrent,
+	retort_revision **branch)
 {
 	retort_revision *anchor = NULL, *r = NULL;
 	bool is_label = retort_map_get(&g->by_label, left) != NULL;
@@ -213,11 +258,18 @@ static int resolve_at(retort_vec *out, const retort_graph *g, const char *ident,
 	int error;
 
 	if (parse_relative(right, &n)) {
+		unsigned char *lineage;
 		if (!is_label)
 			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
 				"'%s': no branch label '%s'", ident, left);
-		if ((error = current_start(&r, g, ident, left, current, ncurrent, n < 0)) < 0 ||
-			(error = walk(&r, g, ident, r, n, left)) < 0)
+		lineage = lineage_of(g, retort_map_get(&g->by_label, left));
+		if ((error = current_start(&r, g, ident, lineage, current, ncurrent, n < 0, n > 0)) == 0) {
+			if (branch)
+				*branch = r;
+			error = walk(&r, g, ident, r, n, lineage);
+		}
+		free(lineage);
+		if (error < 0)
 			return error;
 		if (r)
 			retort_vec_push(out, r);
@@ -249,11 +301,19 @@ static int resolve_at(retort_vec *out, const retort_graph *g, const char *ident,
 int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 	const char *ident, const char *const *current, size_t ncurrent)
 {
+	return retort__graph_resolve_branch(out, NULL, g, ident, current, ncurrent);
+}
+
+int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, const retort_graph *g,
+	const char *ident, const char *const *current, size_t ncurrent)
+{
 	retort_revision *r = NULL;
 	const char *at, *sign;
 	long n;
 	int error;
 
+	if (branch)
+		*branch = NULL;
 	if (!strcmp(ident, "base"))
 		return 0;
 	if (!strcmp(ident, "heads") || !strcmp(ident, "head")) {
@@ -271,8 +331,11 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 		return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
 			"'%s': a range is not accepted here", ident);
 	if (parse_relative(ident, &n)) {
-		if ((error = current_start(&r, g, ident, NULL, current, ncurrent, n < 0)) < 0 ||
-			(error = walk(&r, g, ident, r, n, NULL)) < 0)
+		if ((error = current_start(&r, g, ident, NULL, current, ncurrent, n < 0, n > 0)) < 0)
+			return error;
+		if (branch)
+			*branch = r;
+		if ((error = walk(&r, g, ident, r, n, NULL)) < 0)
 			return error;
 		if (r)
 			retort_vec_push(out, r);
@@ -299,7 +362,7 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 	}
 	if ((at = strchr(ident, '@')) != NULL) {
 		char *left = retort__strndup(ident, (size_t)(at - ident));
-		error = resolve_at(out, g, ident, left, at + 1, current, ncurrent);
+		error = resolve_at(out, g, ident, left, at + 1, current, ncurrent, branch);
 		free(left);
 		return error;
 	}

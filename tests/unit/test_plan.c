@@ -82,6 +82,7 @@ START_TEST(test_plan__upgrade_linear)
 	expect_plan("a; b<a; c<b", UP, "a", "+1", "b(a:b) => b");
 	expect_plan("a; b<a; c<b", UP, "", "+2", "a(:a) b(a:b) => b");
 	expect_plan("a; b<a; c<b", UP, "c", "a", "=> c");  /* already applied: nothing to do */
+	expect_plan("a; b<a; c<b", UP, "a", "c-1", "b(a:b) => b");
 }
 END_TEST
 
@@ -144,6 +145,11 @@ START_TEST(test_plan__downgrade)
 	/* like Alembic, only what lies above the target goes: c stays */
 	expect_plan("a; b<a; c<a; d<b,c", DOWN, "d", "b", "-d(d:b c) => b c");
 	expect_plan("a; b<a; c<a; d<b,c", DOWN, "d", "a", "-d(d:b c) -c(b c:b) -b(b:a) => a");
+	/* REV-1 is absolute: everything above a goes */
+	expect_plan("a; b<a; c<a", DOWN, "b c", "c-1", "-c(b c:b) -b(b:a) => a");
+	/* -1 walks down one branch and takes only that branch, not its sibling */
+	expect_plan("a; b<a; c<a ~b", DOWN, "c", "-1", "-c(c:b) => b");
+	expect_plan("a; b<a; c<a @x", DOWN, "b c", "x@-1", "-c(b c:b) => b");
 	/* one branch only, the other stays */
 	expect_plan("a; b<a; c<a @x", DOWN, "b c", "x@-1", "-c(b c:b) => b");
 	expect_plan("a; b<a; x; y<x", DOWN, "b y", "x", "-y(b y:b x) => b x");
@@ -168,6 +174,7 @@ START_TEST(test_plan__downgrade_errors)
 	expect_plan_error("a; b<a", UP, gone, 1, NULL, RETORT_ENOTFOUND, "revision 'nope'");
 	expect_plan_error("a; b<a; c<a", UP, NULL, 0, "head", RETORT_EAMBIGUOUS, "several heads: b, c");
 	expect_plan_error("a; b<a", DOWN, at_b, 1, NULL, RETORT_EUSAGE, "downgrade needs a target");
+	expect_plan_error("a; b<a", UP, at_b, 1, "-1", RETORT_EUSAGE, "'-1' goes down from the current revision; use downgrade");
 	{
 		const char *two[] = { "b", "c" };
 		expect_plan_error("a; b<a; c<a", DOWN, two, 2, "heads", RETORT_EUSAGE,
