@@ -1,0 +1,48 @@
+/*
+ * gitsource.h - revision scripts as they are at a git commit, read straight
+ * from git objects (libgit2), without a checkout; and the commit `lint`
+ * compares against when none is named.
+ *
+ * This module reads git; it does not compare anything (lint.c) and never
+ * writes to the repository.
+ */
+#ifndef RETORT_GITSOURCE_H
+#define RETORT_GITSOURCE_H
+
+#include "config.h"
+#include "vec.h"
+
+typedef struct retort_gitsource retort_gitsource;
+
+/* Open the repository that contains cfg->script_location. */
+int retort_gitsource_open(retort_gitsource **out, const retort_config *cfg);
+void retort_gitsource_free(retort_gitsource *src);
+
+/*
+ * Pick the base commit: `ref` when given (any revspec git understands),
+ * else the merge base of HEAD with its upstream branch, else with main,
+ * master, origin/main or origin/master, the first that exists.  The
+ * description ("main", "@{upstream}") and the 40-hex id are kept for
+ * messages; both are borrowed from the source.
+ */
+int retort_gitsource_set_base(retort_gitsource *src, const char *ref);
+const char *retort_gitsource_base_name(const retort_gitsource *src);
+const char *retort_gitsource_base_id(const retort_gitsource *src);
+/* The working tree's root, absolute, ending in '/'; borrowed. */
+const char *retort_gitsource_workdir(const retort_gitsource *src);
+
+/*
+ * Parse every revision script (.sql, .c) of every version location as it
+ * is at the base commit, appending retort_script * to `out` (owned by the
+ * caller).  A location that did not exist at the base yields nothing.
+ * Script paths read "<base>:<path in the repository>".
+ */
+int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg);
+
+/*
+ * The same from the working tree (the files as they are now, committed or
+ * not), so both sides are read the same way.  Paths are as on disk.
+ */
+int retort_gitsource_worktree_scripts(retort_vec *out, const retort_config *cfg);
+
+#endif
