@@ -340,15 +340,15 @@ static char *os_user(void)
 	return NULL;
 }
 
-#define HISTORY_ROWS_PER_INSERT 25
-#define HISTORY_COLS 10
+#define HISTORY_ROWS_PER_INSERT 10
+#define HISTORY_ROW_PARAMS 7
 
 int retort_history_append(retort_db *db, const retort_config *cfg,
 	const retort_history_entry *entries, size_t n)
 {
 	retort_buf head = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
 	const char **params = NULL;
-	char **owned = NULL;    /* joined heads, durations, times: 4 per row */
+	char **owned = NULL;    /* joined heads and durations: 3 per row */
 	char host[256] = "", now[96];
 	char *user = NULL;
 	int error = 0;
@@ -361,19 +361,30 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 	retort__history_now(now);
 	retort_buf_puts(&head, "INSERT INTO ");
 	retort__history_table_name(&head, db->dialect, cfg);
-	retort_buf_puts(&head, " (revision, direction, heads_before, heads_after, checksum,"
-		" applied_at, duration_ms, os_user, host, git_commit) VALUES ");
-	params = retort__calloc(HISTORY_ROWS_PER_INSERT * HISTORY_COLS, sizeof(*params));
+	retort_buf_puts(&head, " (os_user, host, git_commit, revision, direction, heads_before,"
+		" heads_after, checksum, applied_at, duration_ms) VALUES ");
+	/* $1..$3 are the same for every row of a run: user, host, commit. */
+	params = retort__calloc(3 + HISTORY_ROWS_PER_INSERT * HISTORY_ROW_PARAMS, sizeof(*params));
 	owned = retort__calloc(HISTORY_ROWS_PER_INSERT * 3, sizeof(*owned));
-	for (size_t start = 0; start < n && error == 0; start += HISTORY_ROWS_PER_INSERT) {
-		size_t rows = n - start < HISTORY_ROWS_PER_INSERT ? n - start : HISTORY_ROWS_PER_INSERT;
-
+	params[0] = user;
+	params[1] = host[0] ? host : NULL;
+	for (size_t start = 0, rows = 0; start < n && error == 0; start += rows) {
+		rows = n - start < HISTORY_ROWS_PER_INSERT ? n - start : HISTORY_ROWS_PER_INSERT;
+		/* A new statement whenever the commit differs (never, in one run). */
+		for (size_t i = 1; i < rows; i++)
+			if (!entries[start + i].git_commit != !entries[start].git_commit ||
+			    (entries[start].git_commit &&
+			     strcmp(entries[start + i].git_commit, entries[start].git_commit) != 0)) {
+				rows = i;
+				break;
+			}
+		params[2] = entries[start].git_commit;
 		retort_buf_clear(&sql);
 		retort_buf_put(&sql, head.ptr, head.size);
 		for (size_t i = 0; i < rows; i++) {
 			const retort_history_entry *e = &entries[start + i];
-			const char **p = params + i * HISTORY_COLS;
-			size_t base = i * HISTORY_COLS;
+			const char **p = params + 3 + i * HISTORY_ROW_PARAMS;
+			size_t b = 3 + i * HISTORY_ROW_PARAMS;
 
 			owned[i * 3] = retort__ids_join(e->heads_before, ",");
 			owned[i * 3 + 1] = retort__ids_join(e->heads_after, ",");
@@ -385,14 +396,10 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 			p[4] = e->checksum;
 			p[5] = e->applied_at ? e->applied_at : now;
 			p[6] = owned[i * 3 + 2];
-			p[7] = user;
-			p[8] = host[0] ? host : NULL;
-			p[9] = e->git_commit;
-			retort_buf_printf(&sql, "%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
-				i ? ", " : "", base + 1, base + 2, base + 3, base + 4, base + 5,
-				base + 6, base + 7, base + 8, base + 9, base + 10);
+			retort_buf_printf(&sql, "%s($1, $2, $3, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
+				i ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
 		}
-		error = retort_db_query(NULL, db, sql.ptr, rows * HISTORY_COLS, params);
+		error = retort_db_query(NULL, db, sql.ptr, 3 + rows * HISTORY_ROW_PARAMS, params);
 		for (size_t i = 0; i < rows * 3; i++) {
 			free(owned[i]);
 			owned[i] = NULL;
@@ -508,6 +515,35 @@ void retort_history_row_free(retort_history_row *row)
 	free(row);
 }
 
+/*
+ * Is `path` inside a git work tree or repository?  A walk up looking for
+ * ".git" costs a few stat() calls; initializing libgit2 costs milliseconds
+ * (it parses the system's CA certificates), which is worth paying only when
+ * there is a repository to open.
+ */
+static bool maybe_in_git(const char *path)
+{
+	char *dir = retort__strdup(path);
+	bool found = false;
+
+	for (;;) {
+		char *dotgit = retort__path_join(dir, ".git"), *parent;
+		found = retort__path_exists(dotgit) || retort__ends_with(dir, ".git");
+		free(dotgit);
+		if (found)
+			break;
+		parent = retort__path_dirname(dir);
+		if (strcmp(parent, dir) == 0 || strcmp(parent, ".") == 0) {
+			free(parent);
+			break;
+		}
+		free(dir);
+		dir = parent;
+	}
+	free(dir);
+	return found;
+}
+
 char *retort__git_head_commit(const char *path)
 {
 	git_repository *repo = NULL;
@@ -515,6 +551,8 @@ char *retort__git_head_commit(const char *path)
 	char hex[GIT_OID_HEXSZ + 1];
 	char *result = NULL;
 
+	if (!maybe_in_git(path))
+		return NULL;
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, path, 0, NULL) < 0)
 		goto done;

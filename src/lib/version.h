@@ -72,7 +72,7 @@ typedef struct retort_history_entry {
 } retort_history_entry;
 
 /*
- * Append rows (no-op when the history table is disabled), up to 25 per
+ * Append rows (no-op when the history table is disabled), up to 10 per
  * INSERT statement so a long one-transaction run does not pay a round trip
  * per revision.  The OS user and host are filled in here.
  */

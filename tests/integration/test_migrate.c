@@ -514,6 +514,71 @@ START_TEST(test_migrate__status)
 }
 END_TEST
 
+/*
+ * Adopting an Alembic database: version_table = alembic_version, no
+ * history table; on PostgreSQL also a version table in its own schema.
+ */
+START_TEST(test_migrate__configured_tables)
+{
+	env *e = env_new(_i, _i == 0
+		? "version_table = alembic_version\nhistory_table = none\n"
+		: "version_table = alembic_version\nversion_table_schema = Ops\nhistory_table = none\n");
+	bool exists = true;
+	char *out;
+
+	if (!e)
+		return;
+	table_rev(e, "aaa1", "", NULL);
+	table_rev(e, "bbb2", "aaa1", NULL);
+	load(e);
+	if (e->dialect == 1)
+		ck_assert_int_eq(retort_db_exec(e->db, "CREATE SCHEMA \"Ops\""), 0);
+	up_ok(e, "head");
+	out = q(e, e->dialect == 0 ? "SELECT version_num FROM alembic_version"
+		: "SELECT version_num FROM \"Ops\".alembic_version");
+	ck_assert_str_eq(out, "bbb2");
+	free(out);
+	ck_assert_int_eq(e->db->dialect->table_exists(&exists, e->db, NULL, "retort_history"), 0);
+	ck_assert(!exists);
+	ck_assert_int_eq(e->db->dialect->table_exists(&exists, e->db, NULL, "retort_version"), 0);
+	ck_assert(!exists);
+	down_ok(e, "-1");
+	expect_str(e, versions, "aaa1");
+	env_free(e);
+}
+END_TEST
+
+/* The history row names the commit the scripts were applied from. */
+START_TEST(test_migrate__history_records_git_commit)
+{
+	env *e = env_new(_i, NULL);
+	char *head = NULL, *got;
+
+	if (!e)
+		return;
+	table_rev(e, "aaa1", "", NULL);
+	{
+		char *init[] = { "git", "-C", e->dir, "init", "-q", NULL };
+		char *add[] = { "git", "-C", e->dir, "add", "migrations", NULL };
+		char *commit[] = { "git", "-C", e->dir, "-c", "user.name=t", "-c", "user.email=t@example.org",
+			"commit", "-q", "-m", "scripts", NULL };
+		char *rev_parse[] = { "git", "-C", e->dir, "rev-parse", "HEAD", NULL };
+		ck_assert_int_eq(harness_run(init, NULL, NULL), 0);
+		ck_assert_int_eq(harness_run(add, NULL, NULL), 0);
+		ck_assert_int_eq(harness_run(commit, NULL, NULL), 0);
+		ck_assert_int_eq(harness_run(rev_parse, NULL, &head), 0);
+	}
+	head[strcspn(head, "\n")] = '\0';
+	load(e);
+	up_ok(e, "head");
+	got = q(e, "SELECT git_commit FROM retort_history");
+	ck_assert_str_eq(got, head);
+	free(got);
+	free(head);
+	env_free(e);
+}
+END_TEST
+
 /* --- offline mode -------------------------------------------------------- */
 
 static void feed(env *e, const char *sql)
@@ -680,6 +745,8 @@ Suite *suite_migrate(void)
 		{ "one_transaction", test_migrate__one_transaction_rolls_back_the_run },
 		{ "non_transactional", test_migrate__non_transactional },
 		{ "status", test_migrate__status },
+		{ "configured_tables", test_migrate__configured_tables },
+		{ "git_commit", test_migrate__history_records_git_commit },
 		{ "offline", test_migrate__offline_matches_online },
 		{ "offline_one_transaction", test_migrate__offline_one_transaction },
 		{ "concurrent", test_migrate__concurrent_runners },
