@@ -46,6 +46,8 @@ typedef struct retort_script {
 	 * final word, but a plan must refuse before anything runs).
 	 */
 	bool has_downgrade;
+
+	char *arena_;               /* private: holds the strings above (not path) */
 } retort_script;
 
 /*

@@ -55,9 +55,22 @@ typedef struct loader {
 	atomic_size_t next;
 } loader;
 
+/* Entries are sorted per directory, so the name decides. */
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp((*(entry *const *)a)->path, (*(entry *const *)b)->path);
+	return strcmp((*(entry *const *)a)->name, (*(entry *const *)b)->name);
+}
+
+/* dir + "/" + name without a printf per file. */
+static char *join(const char *dir, size_t dlen, const char *name)
+{
+	size_t nlen = strlen(name);
+	char *p = retort__malloc(dlen + nlen + 2);
+
+	memcpy(p, dir, dlen);
+	p[dlen] = '/';
+	memcpy(p + dlen + 1, name, nlen + 1);
+	return p;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -78,6 +91,10 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 	DIR *d;
 	int error = 0;
 
+	size_t dlen = strlen(dir);
+
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
 	if (!(d = opendir(dir)))
 		return retort__error_os("cannot open version location '%s'", dir);
 	retort_vec_push(&ld->dirs, d);
@@ -93,8 +110,8 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 			retort_vec_push(&subdirs, retort__path_join(dir, de->d_name));
 		} else if (!is_dir && is_revision_file(de->d_name)) {
 			entry *e = retort__malloc(sizeof(*e));
-			e->path = retort__path_join(dir, de->d_name);
-			e->name = e->path + strlen(e->path) - strlen(de->d_name);
+			e->path = join(dir, dlen, de->d_name);
+			e->name = e->path + dlen + 1;
 			e->dirfd = dirfd(d);
 			e->owned = true;
 			retort_vec_push(&ld->entries, e);
