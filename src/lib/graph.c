@@ -10,6 +10,7 @@
  * directories (scriptdir.c), parse identifiers (resolve.c) or plan runs
  * (plan.c).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -390,29 +391,58 @@ done:
 	return error;
 }
 
-static void add_label(retort_revision *r, const char *label)
-{
-	for (size_t i = 0; i < r->labels.len; i++)
-		if (!strcmp(r->labels.items[i], label))
-			return;
-	retort_vec_push(&r->labels, (void *)label);
-}
-
 /*
  * Labels flow down to every descendant (one pass in topological order) and
- * up the chain of single parents until a branch or merge point.
+ * up the chain of single parents until a branch or merge point.  A label
+ * set is deduplicated with a stamp per label, so the pass costs the size
+ * of the sets it writes (revisions x labels on their path), never more.
  */
 static void spread_labels(retort_graph *g)
 {
+	retort_map index = RETORT_MAP_INIT;
+	size_t *stamp = retort__calloc(g->by_label.len + 1, sizeof(*stamp));
+
+	for (size_t i = 0; i < g->by_label.len; i++)
+		retort_map_set(&index, g->by_label.keys[i], (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i];
-		for (size_t j = 0; j < r->script->branch_labels.len; j++)
-			add_label(r, r->script->branch_labels.items[j]);
-		for (size_t p = 0; p < r->parents.len; p++) {
-			retort_revision *parent = r->parents.items[p];
-			for (size_t j = 0; j < parent->labels.len; j++)
-				add_label(r, parent->labels.items[j]);
+		const retort_vec *own = &r->script->branch_labels;
+		const retort_vec *from[8];
+		size_t nfrom = 0;
+
+		if (r->parents.len == 1 && !own->len) {
+			/* the common case: exactly the parent's set */
+			const retort_vec *pl = &((retort_revision *)r->parents.items[0])->labels;
+			if (pl->len) {
+				r->labels.items = retort__malloc(pl->len * sizeof(void *));
+				memcpy(r->labels.items, pl->items, pl->len * sizeof(void *));
+				r->labels.len = r->labels.cap = pl->len;
+			}
+			continue;
 		}
+		from[nfrom++] = own;
+		for (size_t p = 0; p < r->parents.len; p++) {
+			const retort_vec *pl = &((retort_revision *)r->parents.items[p])->labels;
+			if (nfrom < RETORT_ARRAY_SIZE(from)) {
+				from[nfrom++] = pl;
+				continue;
+			}
+			for (size_t j = 0; j < pl->len; j++) { /* many parents: rare, no stamp needed */
+				size_t k = (uintptr_t)retort_map_get(&index, pl->items[j]);
+				if (stamp[k] != i + 1) {
+					stamp[k] = i + 1;
+					retort_vec_push(&r->labels, pl->items[j]);
+				}
+			}
+		}
+		for (size_t f = 0; f < nfrom; f++)
+			for (size_t j = 0; j < from[f]->len; j++) {
+				size_t k = (uintptr_t)retort_map_get(&index, from[f]->items[j]);
+				if (stamp[k] != i + 1) {
+					stamp[k] = i + 1;
+					retort_vec_push(&r->labels, from[f]->items[j]);
+				}
+			}
 	}
 	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i], *p = r;
@@ -422,11 +452,19 @@ static void spread_labels(retort_graph *g)
 			retort_revision *up = p->parents.items[0];
 			if (retort_revision_is_branch_point(up) || retort_revision_is_merge_point(up))
 				break;
-			for (size_t j = 0; j < r->script->branch_labels.len; j++)
-				add_label(up, r->script->branch_labels.items[j]);
+			for (size_t j = 0; j < r->script->branch_labels.len; j++) {
+				const char *label = r->script->branch_labels.items[j];
+				bool have = false;
+				for (size_t k = 0; k < up->labels.len && !have; k++)
+					have = !strcmp(up->labels.items[k], label);
+				if (!have)
+					retort_vec_push(&up->labels, (void *)label);
+			}
 			p = up;
 		}
 	}
+	retort_map_dispose(&index, false);
+	free(stamp);
 }
 
 static int index_labels(retort_graph *g)

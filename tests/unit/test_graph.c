@@ -111,6 +111,15 @@ START_TEST(test_graph__labels_spread)
 	ck_assert_int_eq(retort_graph_get(g, "e")->labels.len, 0);
 	retort_graph_free(g);
 
+	/* through a merge, once */
+	g = fixture_must("a @x; b<a @y; c<a; d<b,c");
+	r = retort_graph_get(g, "d");
+	ck_assert_int_eq(r->labels.len, 2);
+	ck_assert(!strcmp(r->labels.items[0], "x") || !strcmp(r->labels.items[1], "x"));
+	ck_assert(!strcmp(r->labels.items[0], "y") || !strcmp(r->labels.items[1], "y"));
+	ck_assert_int_eq(retort_graph_get(g, "c")->labels.len, 1);
+	retort_graph_free(g);
+
 	/* up the single-parent chain until the base */
 	g = fixture_must("a; b<a; c<b @solo");
 	ck_assert_int_eq(retort_graph_get(g, "a")->labels.len, 1);
