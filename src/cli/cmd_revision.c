@@ -4,13 +4,15 @@
  *
  * The parent is the single head unless --head says otherwise (an id,
  * LABEL@head, or base for a new root); a parent that is not a head needs
- * --splice.  The file is rendered from the migrations directory's template
+ * --splice.  With --autogenerate the bodies are the SQL the schema engine
+ * finds between the migrations at head and target_schema (autogen.h).  The file is rendered from the migrations directory's template
  * (or the built-in one) and named by file_template.
  */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "autogen.h"
 #include "graph_cli.h"
 #include "revision_new.h"
 
@@ -18,9 +20,14 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 {
 	const char *message = NULL, *format = NULL, *rev_id = NULL, *version_path = NULL;
 	retort_vec heads = RETORT_VEC_INIT, labels = RETORT_VEC_INIT, depends = RETORT_VEC_INIT;
-	bool splice = false;
+	retort_vec renames = RETORT_VEC_INIT;
+	bool splice = false, autogenerate = false, from_db = false;
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 'm', "message", &message, "MSG", "what the revision does" },
+		{ CLI_OPT_FLAG, 0, "autogenerate", &autogenerate, NULL,
+		  "fill the revision with the SQL that takes the migrations at head to target_schema" },
+		{ CLI_OPT_FLAG, 0, "from-db", &from_db, NULL, "with --autogenerate: compare the live database (at head)" },
+		{ CLI_OPT_LIST, 0, "rename", &renames, "TABLE.OLD=NEW", "with --autogenerate: emit a column rename" },
 		{ CLI_OPT_STRING, 0, "format", &format, "sql|c", "script format (default: default_format)" },
 		{ CLI_OPT_LIST, 0, "head", &heads, "REV", "parent revision (default: the head; base: a new root)" },
 		{ CLI_OPT_FLAG, 0, "splice", &splice, NULL, "allow a parent that is not a head (start a branch)" },
@@ -33,6 +40,9 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 	const cli_usage usage = { "revision", "[options]", "create a new revision file",
 		"Writes <version location>/<file_template>.sql (or .c) and prints its path." };
 	retort_revision_opts ro;
+	retort_autogen_opts aopts = { .renames = &renames };
+	retort_autogen *ag = NULL;
+	retort_buf up = RETORT_BUF_INIT, down = RETORT_BUF_INIT;
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
@@ -55,6 +65,31 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 		goto done;
 	}
 	ro.format = strcmp(format, "c") ? RETORT_SCRIPT_SQL : RETORT_SCRIPT_C;
+	if ((from_db || renames.len) && !autogenerate) {
+		cli_error("--from-db and --rename only make sense with --autogenerate");
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (autogenerate) {
+		if (ro.format != RETORT_SCRIPT_SQL) {
+			cli_error("--autogenerate writes SQL revisions; drop --format c");
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
+		aopts.from_db = from_db;
+		if ((rc = retort_autogen_target(&ag, cfg, graph, &aopts)) < 0) {
+			rc = cli_fail(rc);
+			goto done;
+		}
+		retort_diff_render(&up, ag->up);
+		retort_diff_render(&down, ag->down);
+		retort_buf_rtrim(&up);
+		retort_buf_rtrim(&down);
+		if (!ag->up->ops.len)
+			cli_warning("no changes detected: the revision is empty");
+		ro.upgrades = up.ptr;
+		ro.downgrades = down.ptr;
+	}
 	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
 		rc = CLI_EXIT_FAIL;
 		goto done;
@@ -82,6 +117,10 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 		printf("%s\n", path);
 	}
 done:
+	retort_autogen_free(ag);
+	retort_buf_dispose(&up);
+	retort_buf_dispose(&down);
+	retort_vec_dispose(&renames, false);
 	free(tmpl);
 	free(path);
 	retort_vec_dispose(&heads, false);
