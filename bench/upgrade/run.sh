@@ -100,14 +100,15 @@ run_postgres() {
 	url="postgresql:///bench?host=$pgdir&port=$port&user=postgres"
 	d=$work/pg
 	"$PYTHON" "$here/gen.py" "$d" "$N" "$url"
-	psql="psql -X -q -v ON_ERROR_STOP=1 -d $maint"
-	fresh="$psql -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'"
-	from() { echo "$psql -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench TEMPLATE $1'"; }
+	# The URLs hold '&': quote them inside the strings hyperfine hands to sh.
+	admin="psql -X -q -v ON_ERROR_STOP=1 -d '$maint'"
+	fresh="$admin -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'"
+	from() { echo "$admin -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench TEMPLATE $1'"; }
 	# Templates at head for the downgrade runs.
 	sh -c "$fresh"; "$RETORT" -q -c "$d/retort/retort.ini" upgrade head
-	$psql -c 'CREATE DATABASE head_retort TEMPLATE bench'
+	sh -c "$admin -c 'CREATE DATABASE head_retort TEMPLATE bench'"
 	sh -c "$fresh"; "$PYTHON" -m alembic -c "$d/alembic/alembic.ini" upgrade head 2>/dev/null
-	$psql -c 'CREATE DATABASE head_alembic TEMPLATE bench'
+	sh -c "$admin -c 'CREATE DATABASE head_alembic TEMPLATE bench'"
 
 	bench "PostgreSQL: upgrade head, $N revisions" "$work/pg-up.json" \
 		--prepare "$fresh" \
