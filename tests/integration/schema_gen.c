@@ -34,7 +34,7 @@ static const type_def lite_types[] = {
 };
 
 typedef struct colspec {
-	bool on, typed, notnull, coll, comment;
+	bool on, typed, notnull, coll, comment, renamed;
 	int type, def;
 } colspec;
 
@@ -79,6 +79,7 @@ static bool chance(gen *g, int percent)
 static void random_col(gen *g, colspec *c)
 {
 	c->on = c->typed = true;
+	c->renamed = false;
 	c->type = pick(g, g->ntypes);
 	c->notnull = chance(g, 30);
 	c->def = chance(g, 40) ? 1 + pick(g, 2) : 0;
@@ -179,7 +180,7 @@ static void mutate(gen *g, spec *s)
 	for (int m = 0; m < n; m++) {
 		tabspec *t = &s->t[pick(g, NT)];
 		colspec *c = &t->cols[pick(g, NC)];
-		int what = pick(g, 17);
+		int what = pick(g, 18);
 
 		if (!t->on && what < 13)
 			what = 0;
@@ -230,6 +231,7 @@ static void mutate(gen *g, spec *s)
 		case 14: s->seq = pick(g, 3); break;
 		case 15: s->view = pick(g, 3); break;
 		case 16: s->aux = !s->aux; break;
+		case 17: if (c->on) c->renamed = !c->renamed; break;
 		}
 	}
 }
@@ -332,7 +334,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 
 			if (!cs->on)
 				continue;
-			snprintf(cname, sizeof(cname), "c%d", k);
+			snprintf(cname, sizeof(cname), "c%d%s", k, cs->renamed ? "r" : "");
 			col = retort_table_add_column(t, cname, g->types[cs->type].name);
 			col->notnull = cs->notnull;
 			col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
@@ -349,13 +351,13 @@ static void build(gen *g, const spec *s, retort_model *m)
 		if (ts->uniq >= 0) {
 			snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
 			c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
-			snprintf(buf, sizeof(buf), "c%d", ts->uniq);
+			snprintf(buf, sizeof(buf), "c%d%s", ts->uniq, ts->cols[ts->uniq].renamed ? "r" : "");
 			retort__strvec_add(&c->columns, buf);
 		}
 		if (ts->check >= 0) {
 			snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
 			c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
-			snprintf(buf, sizeof(buf), "\"c%d\" >= 0", ts->check);
+			snprintf(buf, sizeof(buf), "\"c%d%s\" >= 0", ts->check, ts->cols[ts->check].renamed ? "r" : "");
 			c->expr = retort__strdup(buf);
 		}
 		if (ts->fk >= 0) {
@@ -372,7 +374,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 			c->deferrable = c->deferred = ts->fkdefer;
 		}
 		if (ts->idx >= 0) {
-			char *col = retort__sprintf("c%d", ts->idx), *q = qi(col), *key;
+			char *col = retort__sprintf("c%d%s", ts->idx, ts->cols[ts->idx].renamed ? "r" : ""), *q = qi(col), *key;
 			retort_index *x;
 			snprintf(buf, sizeof(buf), "%s_idx", name);
 			x = retort_table_add_index(t, buf);
@@ -401,7 +403,8 @@ static void build(gen *g, const spec *s, retort_model *m)
 	retort_model_sort(m);
 }
 
-void schema_gen_pair(retort_model **a, retort_model **b, retort_dialect_id dialect, uint64_t seed)
+void schema_gen_pair(retort_model **a, retort_model **b, retort_vec *renames, retort_dialect_id dialect,
+	uint64_t seed)
 {
 	gen g = { seed * 0x9E3779B97F4A7C15ULL + 1, dialect, NULL, 0 };
 	spec sa, sb;
@@ -421,6 +424,14 @@ void schema_gen_pair(retort_model **a, retort_model **b, retort_dialect_id diale
 				cb->type = ca->type;
 		}
 	fixup(&g, &sb);
+	/* A column on both sides under another name is a rename, said so to the diff. */
+	for (int i = 0; i < NT; i++)
+		for (int k = 0; k < NC; k++) {
+			colspec *ca = &sa.t[i].cols[k], *cb = &sb.t[i].cols[k];
+			if (sa.t[i].on && sb.t[i].on && ca->on && cb->on && ca->renamed != cb->renamed && renames)
+				retort_vec_push(renames, retort__sprintf("t%d.c%d%s=c%d%s", i, k, ca->renamed ? "r" : "",
+					k, cb->renamed ? "r" : ""));
+		}
 	*a = retort_model_new(dialect);
 	*b = retort_model_new(dialect);
 	build(&g, &sa, *a);

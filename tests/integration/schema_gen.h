@@ -16,8 +16,13 @@
 
 #include "schema/schema.h"
 
-/* Build the pair for `seed`; both models are sorted.  Free with retort_model_free. */
-void schema_gen_pair(retort_model **a, retort_model **b, retort_dialect_id dialect, uint64_t seed);
+/*
+ * Build the pair for `seed`; both models are sorted (free with
+ * retort_model_free).  Columns B renames are appended to `renames` as
+ * "TABLE.OLD=NEW" (malloc'd strings), for the diff's rename option.
+ */
+void schema_gen_pair(retort_model **a, retort_model **b, retort_vec *renames, retort_dialect_id dialect,
+	uint64_t seed);
 
 /* The SQL that creates `m` in an empty database (caller frees). */
 char *schema_gen_create_sql(const retort_model *m);

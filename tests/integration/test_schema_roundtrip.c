@@ -252,12 +252,13 @@ static retort_model *reflect_or_fail(retort_db *db, uint64_t seed)
 	return m;
 }
 
-static char *render(const retort_model *from, const retort_model *to, size_t *nops)
+static char *render(const retort_model *from, const retort_model *to, const retort_vec *renames, size_t *nops)
 {
 	retort_diff *d = NULL;
 	retort_buf out = RETORT_BUF_INIT;
+	retort_diff_opts opts = { renames };
 
-	ck_assert_int_eq(retort_schema_diff(&d, from, to, NULL), 0);
+	ck_assert_msg(retort_schema_diff(&d, from, to, &opts) == 0, "diff: %s", retort_error_last()->message);
 	retort_diff_render(&out, d);
 	if (nops)
 		*nops = d->ops.len;
@@ -312,9 +313,11 @@ static void run_case(fixture *f, uint64_t seed)
 {
 	retort_model *ga, *gb, *ma, *mb, *m;
 	char *sql_a, *sql_b, *up, *down, *again, *dump_a, *dump_b, *norm_a, *norm_b;
+	retort_vec renames = RETORT_VEC_INIT, back = RETORT_VEC_INIT;
 	size_t nops;
 
-	schema_gen_pair(&ga, &gb, f->dialect, seed);
+	schema_gen_pair(&ga, &gb, &renames, f->dialect, seed);
+	retort_schema_renames_invert(&back, &renames);
 	reset(f);
 	sql_a = schema_gen_create_sql(ga);
 	sql_b = schema_gen_create_sql(gb);
@@ -329,14 +332,14 @@ static void run_case(fixture *f, uint64_t seed)
 	mb = reflect_or_fail(f->db[1], seed);
 
 	/* Upgrade: A becomes B, by our reflection and by the database's own dump. */
-	up = render(ma, mb, NULL);
+	up = render(ma, mb, &renames, NULL);
 	if (getenv("RETORT_ROUNDTRIP_SHOW"))
 		fprintf(stderr, "=== seed %llu\n--- A:\n%s--- B:\n%s--- upgrade:\n%s", (unsigned long long)seed,
 			sql_a, sql_b, up);
 	exec_or_fail(f->db[0], up, seed, "upgrade");
 	m = reflect_or_fail(f->db[0], seed);
 	expect_equal(m, mb, seed, "after the upgrade the schema differs from B", up);
-	again = render(m, mb, &nops);
+	again = render(m, mb, NULL, &nops);
 	ck_assert_msg(nops == 0, "seed %llu: re-diff after the upgrade is not empty:\n%s", (unsigned long long)seed, again);
 	retort_model_free(m);
 	dump_a = external_dump(f, 0);
@@ -353,7 +356,7 @@ static void run_case(fixture *f, uint64_t seed)
 		expect_rows(f, ma, mb, seed, "after the upgrade");
 
 	/* Downgrade: back to A. */
-	down = render(mb, ma, NULL);
+	down = render(mb, ma, &back, NULL);
 	exec_or_fail(f->db[0], down, seed, "downgrade");
 	m = reflect_or_fail(f->db[0], seed);
 	expect_equal(m, ma, seed, "after the downgrade the schema differs from A", down);
@@ -374,6 +377,8 @@ static void run_case(fixture *f, uint64_t seed)
 	retort_model_free(mb);
 	retort_model_free(ga);
 	retort_model_free(gb);
+	retort_vec_dispose(&renames, true);
+	retort_vec_dispose(&back, true);
 }
 
 static void run_chunk(retort_dialect_id dialect, int chunk)
