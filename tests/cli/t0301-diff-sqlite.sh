@@ -85,6 +85,18 @@ run sqlite3 p1.db "SELECT count(*) FROM child"
 run retort diff sqlite:///p1.db sqlite:///p2.db
 expect_rc 0 "after the batch the schemas are equal"
 
+# A trigger on another table that names the rebuilt table does not stop the batch.
+sqlite3 t1.db "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER); CREATE TABLE log (x INTEGER);
+CREATE TRIGGER log_to_t AFTER INSERT ON log BEGIN INSERT INTO t (a) VALUES (new.x); END;" || exit 1
+sqlite3 t2.db "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER NOT NULL DEFAULT 0); CREATE TABLE log (x INTEGER);
+CREATE TRIGGER log_to_t AFTER INSERT ON log BEGIN INSERT INTO t (a) VALUES (new.x); END;" || exit 1
+run retort diff sqlite:///t1.db sqlite:///t2.db
+printf '%s\n' "$OUT" >trg.sql
+run sqlite3 -bail t1.db ".read trg.sql"
+expect_rc 0 "a batch under another table's trigger applies"
+run retort diff sqlite:///t1.db sqlite:///t2.db
+expect_rc 0 "and the schemas are then equal"
+
 run retort diff --help
 expect_rc 0 "--help"
 expect_out "FROM_URL TO_URL" "--help shows the synopsis"

@@ -124,11 +124,16 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 	ident(out, old->name);
 	retort_buf_puts(out, ";\nDROP TABLE ");
 	ident(out, old->name);
-	retort_buf_puts(out, ";\nALTER TABLE ");
+	/*
+	 * Legacy mode for the rename only: otherwise SQLite re-checks every
+	 * trigger and view and fails on those that name the table, which at
+	 * that moment does not exist.
+	 */
+	retort_buf_puts(out, ";\nPRAGMA legacy_alter_table = ON;\nALTER TABLE ");
 	ident(out, tmp);
 	retort_buf_puts(out, " RENAME TO ");
 	ident(out, t->name);
-	retort_buf_puts(out, ";\n");
+	retort_buf_puts(out, ";\nPRAGMA legacy_alter_table = OFF;\n");
 	for (size_t i = 0; i < t->indexes.len; i++)
 		render_create_index(out, t, t->indexes.items[i]);
 	for (size_t i = 0; i < t->triggers.len; i++)
