@@ -403,9 +403,6 @@ static int record_step(run *r, const retort_step *st, double ms)
 	retort_history_entry e = { 0 };
 	int error;
 
-	if (!r->defer &&
-	    (error = retort_version_apply(r->db, r->cfg, &st->heads_before, &st->heads_after)) < 0)
-		return error;
 	e.revision = st->rev->id;
 	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
 	e.heads_before = &st->heads_before;
@@ -415,7 +412,8 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.git_commit = r->git_commit;
 	if (r->defer)
 		defer_row(r, &e);
-	else if ((error = retort_history_append(r->db, r->cfg, &e, 1)) < 0)
+	else if ((error = retort_version_apply_logged(r->db, r->cfg, &st->heads_before,
+			&st->heads_after, &e)) < 0)
 		return error;
 	heads_set(&r->heads, &st->heads_after);
 	return 0;

@@ -6,6 +6,7 @@
  * same statements as text for offline mode, with values through
  * quote_literal.  Callers own transactions: nothing here begins or commits.
  */
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,17 +328,37 @@ void retort__history_now(char out[96])
 		(int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-static char *os_user(void)
+/*
+ * Who and where, looked up once per process: getpwuid_r may go through
+ * NSS, and a per-migration run would otherwise ask once per revision.
+ */
+static pthread_once_t whoami_once = PTHREAD_ONCE_INIT;
+static char whoami_user[256], whoami_host[256];
+
+static void whoami_init(void)
 {
 	struct passwd pw, *res = NULL;
 	char buf[1024];
 	const char *env;
 
 	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) == 0 && res)
-		return retort__strdup(res->pw_name);
-	if ((env = getenv("USER")) != NULL)
-		return retort__strdup(env);
-	return NULL;
+		snprintf(whoami_user, sizeof(whoami_user), "%s", res->pw_name);
+	else if ((env = getenv("USER")) != NULL)
+		snprintf(whoami_user, sizeof(whoami_user), "%s", env);
+	if (gethostname(whoami_host, sizeof(whoami_host) - 1) != 0)
+		whoami_host[0] = '\0';
+}
+
+static const char *os_user(void)
+{
+	pthread_once(&whoami_once, whoami_init);
+	return whoami_user[0] ? whoami_user : NULL;
+}
+
+static const char *os_host(void)
+{
+	pthread_once(&whoami_once, whoami_init);
+	return whoami_host[0] ? whoami_host : NULL;
 }
 
 #define HISTORY_ROWS_PER_INSERT 10
@@ -349,15 +370,11 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 	retort_buf head = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
 	const char **params = NULL;
 	char **owned = NULL;    /* joined heads and durations: 3 per row */
-	char host[256] = "", now[96];
-	char *user = NULL;
+	char now[96];
 	int error = 0;
 
 	if (!cfg->history_table || n == 0)
 		return 0;
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		host[0] = '\0';
-	user = os_user();
 	retort__history_now(now);
 	retort_buf_puts(&head, "INSERT INTO ");
 	retort__history_table_name(&head, db->dialect, cfg);
@@ -366,8 +383,8 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 	/* $1..$3 are the same for every row of a run: user, host, commit. */
 	params = retort__calloc(3 + HISTORY_ROWS_PER_INSERT * HISTORY_ROW_PARAMS, sizeof(*params));
 	owned = retort__calloc(HISTORY_ROWS_PER_INSERT * 3, sizeof(*owned));
-	params[0] = user;
-	params[1] = host[0] ? host : NULL;
+	params[0] = os_user();
+	params[1] = os_host();
 	for (size_t start = 0, rows = 0; start < n && error == 0; start += rows) {
 		rows = n - start < HISTORY_ROWS_PER_INSERT ? n - start : HISTORY_ROWS_PER_INSERT;
 		/* A new statement whenever the commit differs (never, in one run). */
@@ -407,9 +424,108 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 	}
 	free(owned);
 	free(params);
-	free(user);
 	retort_buf_dispose(&sql);
 	retort_buf_dispose(&head);
+	return error;
+}
+
+/*
+ * PostgreSQL: every version statement and the history row as one
+ * statement of data-modifying CTEs, so a per-migration run pays one round
+ * trip for its bookkeeping instead of two or more.  The CTEs touch
+ * disjoint rows (removed and added ids never overlap), so their shared
+ * snapshot cannot hide one change from another.
+ */
+static int apply_logged_pg(retort_db *db, const retort_config *cfg,
+	const version_op *ops, size_t n, const retort_history_entry *e)
+{
+	retort_buf table = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
+	const char **params = retort__calloc(2 * n + 10, sizeof(*params));
+	char *before = retort__ids_join(e->heads_before, ","), *after = retort__ids_join(e->heads_after, ",");
+	char *duration = retort__sprintf("%lld", (long long)e->duration_ms), now[96];
+	retort_rows *rows = NULL;
+	size_t np = 0;
+	int error;
+
+	retort__history_now(now);
+	retort__version_table_name(&table, db->dialect, cfg);
+	retort_buf_puts(&sql, "WITH ");
+	for (size_t i = 0; i < n; i++) {
+		switch (ops[i].kind) {
+		case OP_UPDATE:
+			retort_buf_printf(&sql, "o%zu AS (UPDATE %s SET version_num = $%zu WHERE version_num = $%zu RETURNING 1), ",
+				i, table.ptr, np + 1, np + 2);
+			params[np++] = ops[i].to;
+			params[np++] = ops[i].from;
+			break;
+		case OP_DELETE:
+			retort_buf_printf(&sql, "o%zu AS (DELETE FROM %s WHERE version_num = $%zu RETURNING 1), ",
+				i, table.ptr, np + 1);
+			params[np++] = ops[i].from;
+			break;
+		default:
+			retort_buf_printf(&sql, "o%zu AS (INSERT INTO %s (version_num) VALUES ($%zu) RETURNING 1), ",
+				i, table.ptr, np + 1);
+			params[np++] = ops[i].to;
+			break;
+		}
+	}
+	retort_buf_puts(&sql, "h AS (INSERT INTO ");
+	retort__history_table_name(&sql, db->dialect, cfg);
+	retort_buf_printf(&sql, " (os_user, host, git_commit, revision, direction, heads_before,"
+		" heads_after, checksum, applied_at, duration_ms) VALUES ($%zu, $%zu, $%zu, $%zu, $%zu,"
+		" $%zu, $%zu, $%zu, $%zu, $%zu) RETURNING 1) SELECT (SELECT count(*) FROM h)",
+		np + 1, np + 2, np + 3, np + 4, np + 5, np + 6, np + 7, np + 8, np + 9, np + 10);
+	for (size_t i = 0; i < n; i++)
+		retort_buf_printf(&sql, ", (SELECT count(*) FROM o%zu)", i);
+	params[np++] = os_user();
+	params[np++] = os_host();
+	params[np++] = e->git_commit;
+	params[np++] = e->revision;
+	params[np++] = e->direction;
+	params[np++] = before;
+	params[np++] = after;
+	params[np++] = e->checksum;
+	params[np++] = e->applied_at ? e->applied_at : now;
+	params[np++] = duration;
+	if ((error = retort_db_query(&rows, db, sql.ptr, np, params)) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		const char *count = rows->nrows == 1 ? retort_rows_get(rows, 0, i + 1) : NULL;
+		if (!count || strcmp(count, "1") != 0) {
+			error = retort__error_set(RETORT_ERROR_DATABASE,
+				"version table %s: expected one row '%s' to %s, found %s",
+				table.ptr, ops[i].from, ops[i].kind == OP_UPDATE ? "update" : "delete",
+				count ? count : "none");
+			break;
+		}
+	}
+done:
+	retort_rows_free(rows);
+	free(params);
+	free(before);
+	free(after);
+	free(duration);
+	retort_buf_dispose(&sql);
+	retort_buf_dispose(&table);
+	return error;
+}
+
+int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
+	const retort_vec *before, const retort_vec *after, const retort_history_entry *e)
+{
+	version_op *ops = NULL;
+	size_t n;
+	int error;
+
+	if (db->dialect->id != RETORT_DIALECT_POSTGRES || !cfg->history_table) {
+		if ((error = retort_version_apply(db, cfg, before, after)) < 0)
+			return error;
+		return retort_history_append(db, cfg, e, 1);
+	}
+	n = diff_ops(&ops, before, after);
+	error = apply_logged_pg(db, cfg, ops, n, e);
+	free(ops);
 	return error;
 }
 

@@ -84,6 +84,13 @@ void retort__history_now(char out[96]);
 /* retort_version_read for a table known to exist (skips the catalog lookup). */
 int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg);
 
+/*
+ * retort_version_apply followed by retort_history_append of `e`, in as few
+ * round trips as the dialect allows (PostgreSQL: one statement).
+ */
+int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
+	const retort_vec *before, const retort_vec *after, const retort_history_entry *e);
+
 /* What the history table says about one revision (its latest upgrade). */
 typedef struct retort_history_row {
 	char *revision;
