@@ -117,8 +117,14 @@ static void discard_notice(void *arg, const char *message)
 
 static int pg_connect(retort_db **out, const retort_url *url)
 {
-	const char *keys[] = { "dbname", "fallback_application_name", NULL };
-	const char *vals[] = { url->conninfo, "retort", NULL };
+	/*
+	 * Settings before "dbname" are defaults the URL overrides (libpq reads
+	 * the array in order).  Without a connect timeout libpq waits for the
+	 * network as long as TCP does; a deploy should hear about a dead host.
+	 */
+	const char *timeout = getenv("PGCONNECT_TIMEOUT") ? NULL : "30";
+	const char *keys[] = { "connect_timeout", "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { timeout, url->conninfo, "retort", NULL };
 	PQconninfoOption *opts;
 	char *errmsg = NULL;
 	pg_db *db = NULL;
