@@ -14,7 +14,9 @@
  * first, and a foreign key that closes a cycle is added afterwards with
  * ALTER TABLE ... ADD CONSTRAINT (dropped tables: the reverse).
  *
- * This file does not render SQL and has no dialect conditionals: what a
+ * This file matches tables and runs the whole diff; views, schemas, enum
+ * types and sequences are in diff_objects.c.  It does not render SQL and
+ * has no dialect conditionals: what a
  * dialect cannot ALTER in place it says through retort__sdialect.can_alter,
  * and the table becomes one REBUILD operation.
  */
@@ -22,28 +24,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "schema/sdialect.h"
-
-enum phase {
-	P_CREATE_SCHEMA, P_CREATE_ENUM, P_CREATE_SEQ, P_DROP_VIEW, P_DROP_TRIGGER,
-	P_DROP_FK, P_DROP_INDEX, P_DROP_CONSTRAINT, P_DROP_TABLE, P_ALTER_TABLE,
-	P_CREATE_TABLE, P_ADD_CONSTRAINT, P_CREATE_INDEX, P_ADD_FK, P_CREATE_VIEW,
-	P_CREATE_TRIGGER, P_LATE, P_DROP_SEQ, P_DROP_ENUM, P_DROP_SCHEMA, P_COUNT
-};
-
-typedef struct rename {
-	char *schema, *table, *old, *new;
-	bool used;
-} rename;
-
-typedef struct differ {
-	const retort_model *from, *to;
-	const retort__sdialect *sd;
-	retort_diff *d;
-	retort_vec phases[P_COUNT];
-	retort_vec renames;    /* rename * */
-	retort_map touched;    /* qualified table/view names that change */
-} differ;
+#include "schema/diff_int.h"
 
 static retort_op *op_new(retort_op_kind kind)
 {
@@ -62,7 +43,7 @@ static void op_free(retort_op *op)
 	free(op);
 }
 
-static retort_op *emit(differ *df, enum phase p, retort_op_kind kind)
+retort_op *retort__diff_emit(differ *df, enum phase p, retort_op_kind kind)
 {
 	retort_op *op = op_new(kind);
 
@@ -70,7 +51,7 @@ static retort_op *emit(differ *df, enum phase p, retort_op_kind kind)
 	return op;
 }
 
-static void touch(differ *df, const char *schema, const char *name)
+void retort__diff_touch(differ *df, const char *schema, const char *name)
 {
 	char *q = retort__qualname(schema, name);
 
@@ -78,7 +59,7 @@ static void touch(differ *df, const char *schema, const char *name)
 	free(q);
 }
 
-static bool is_touched(differ *df, const char *qualname)
+bool retort__diff_is_touched(differ *df, const char *qualname)
 {
 	return retort_map_has(&df->touched, qualname);
 }
@@ -183,7 +164,7 @@ static bool has_index(const retort_table *t, const retort_index *x)
 	return false;
 }
 
-static bool has_str(const retort_vec *v, const char *s)
+bool retort__diff_has_str(const retort_vec *v, const char *s)
 {
 	for (size_t i = 0; i < v->len; i++)
 		if (strcmp(v->items[i], s) == 0)
@@ -342,10 +323,10 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 			pend(&list, P_CREATE_INDEX, RETORT_OP_CREATE_INDEX, t, old)->index = x;
 	}
 	for (size_t i = 0; i < old->triggers.len; i++)
-		if (!has_str(&t->triggers, old->triggers.items[i]))
+		if (!retort__diff_has_str(&t->triggers, old->triggers.items[i]))
 			pend(&list, P_DROP_TRIGGER, RETORT_OP_DROP_TRIGGER, old, old)->trigger = old->triggers.items[i];
 	for (size_t i = 0; i < t->triggers.len; i++)
-		if (!has_str(&old->triggers, t->triggers.items[i]))
+		if (!retort__diff_has_str(&old->triggers, t->triggers.items[i]))
 			pend(&list, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER, t, old)->trigger = t->triggers.items[i];
 	if (!retort__streq(old->comment, t->comment))
 		pend(&list, P_LATE, RETORT_OP_COMMENT_TABLE, t, old);
@@ -359,7 +340,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 	}
 	if (rebuild) {
 		/* One move-and-copy batch replaces every structural, index and trigger op. */
-		retort_op *op = emit(df, P_ALTER_TABLE, RETORT_OP_REBUILD_TABLE);
+		retort_op *op = retort__diff_emit(df, P_ALTER_TABLE, RETORT_OP_REBUILD_TABLE);
 		op->table = t;
 		op->old_table = old;
 		for (size_t i = 0; i < t->columns.len; i++) {
@@ -387,7 +368,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		free(pe);
 	}
 	if (list.len || rebuild)
-		touch(df, t->schema, t->name);
+		retort__diff_touch(df, t->schema, t->name);
 done:
 	if (error) {
 		for (size_t i = 0; i < list.len; i++) {
@@ -473,7 +454,7 @@ static void diff_tables(differ *df)
 		retort_table *t = df->from->tables.items[i];
 		if (!retort_model_table(df->to, t->schema, t->name)) {
 			retort_vec_push(&removed, t);
-			touch(df, t->schema, t->name);
+			retort__diff_touch(df, t->schema, t->name);
 		}
 	}
 	for (size_t i = 0; i < df->to->tables.len; i++) {
@@ -490,7 +471,7 @@ static void diff_tables(differ *df)
 			for (size_t j = 0; j < removed.len; j++) {
 				retort_table *t = removed.items[j];
 				if (retort_vec_contains(&t->constraints, c)) {
-					retort_op *op = emit(df, P_DROP_FK, RETORT_OP_DROP_CONSTRAINT);
+					retort_op *op = retort__diff_emit(df, P_DROP_FK, RETORT_OP_DROP_CONSTRAINT);
 					op->table = op->old_table = t;
 					op->constraint = c;
 				}
@@ -498,7 +479,7 @@ static void diff_tables(differ *df)
 		}
 	}
 	for (size_t i = tp.order.len; i-- > 0;) {
-		retort_op *op = emit(df, P_DROP_TABLE, RETORT_OP_DROP_TABLE);
+		retort_op *op = retort__diff_emit(df, P_DROP_TABLE, RETORT_OP_DROP_TABLE);
 		op->table = tp.order.items[i];
 		op->destructive = true;
 	}
@@ -508,7 +489,7 @@ static void diff_tables(differ *df)
 	topo_sort(&tp, df->to, &created);
 	for (size_t i = 0; i < tp.order.len; i++) {
 		retort_table *t = tp.order.items[i];
-		retort_op *op = emit(df, P_CREATE_TABLE, RETORT_OP_CREATE_TABLE);
+		retort_op *op = retort__diff_emit(df, P_CREATE_TABLE, RETORT_OP_CREATE_TABLE);
 		op->table = t;
 		for (size_t j = 0; j < t->constraints.len && !df->sd->fk_forward_refs; j++) {
 			retort_constraint *c = t->constraints.items[j];
@@ -520,31 +501,31 @@ static void diff_tables(differ *df)
 			rq = retort__qualname(c->ref_schema, c->ref_table);
 			/* An existing table that changes may gain the key only later. */
 			later = retort_vec_contains(&tp.back_edges, c) ||
-				(retort_model_table(df->from, c->ref_schema, c->ref_table) && is_touched(df, rq));
+				(retort_model_table(df->from, c->ref_schema, c->ref_table) && retort__diff_is_touched(df, rq));
 			free(rq);
 			if (later) {
-				retort_op *add = emit(df, P_ADD_FK, RETORT_OP_ADD_CONSTRAINT);
+				retort_op *add = retort__diff_emit(df, P_ADD_FK, RETORT_OP_ADD_CONSTRAINT);
 				retort_vec_push(&op->omit_fks, c);
 				add->table = t;
 				add->constraint = c;
 			}
 		}
 		for (size_t j = 0; j < t->indexes.len; j++) {
-			retort_op *ix = emit(df, P_CREATE_INDEX, RETORT_OP_CREATE_INDEX);
+			retort_op *ix = retort__diff_emit(df, P_CREATE_INDEX, RETORT_OP_CREATE_INDEX);
 			ix->table = t;
 			ix->index = t->indexes.items[j];
 		}
 		for (size_t j = 0; j < t->triggers.len; j++) {
-			retort_op *tr = emit(df, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER);
+			retort_op *tr = retort__diff_emit(df, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER);
 			tr->table = t;
 			tr->trigger = t->triggers.items[j];
 		}
 		if (t->comment)
-			emit(df, P_LATE, RETORT_OP_COMMENT_TABLE)->table = t;
+			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_TABLE)->table = t;
 		for (size_t j = 0; j < t->columns.len; j++) {
 			retort_column *c = t->columns.items[j];
 			if (c->comment) {
-				retort_op *cm = emit(df, P_LATE, RETORT_OP_COMMENT_COLUMN);
+				retort_op *cm = retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_COLUMN);
 				cm->table = t;
 				cm->column = c;
 			}
@@ -553,199 +534,6 @@ static void diff_tables(differ *df)
 	topo_dispose(&tp);
 	retort_vec_dispose(&created, false);
 	retort_vec_dispose(&removed, false);
-}
-
-/* --- views: recreated when they or anything they read changes ----------------- */
-
-static bool view_depends_on_touched(differ *df, const retort_view *v)
-{
-	for (size_t i = 0; i < v->depends.len; i++)
-		if (is_touched(df, v->depends.items[i]))
-			return true;
-	return false;
-}
-
-static void diff_views(differ *df)
-{
-	retort_vec drop = RETORT_VEC_INIT, create = RETORT_VEC_INIT;
-	bool again = true;
-
-	/* Fixed point: a view over a recreated view is recreated too. */
-	while (again) {
-		again = false;
-		for (size_t i = 0; i < df->from->views.len; i++) {
-			retort_view *v = df->from->views.items[i];
-			retort_view *nv = retort_model_view(df->to, v->schema, v->name);
-			char *q;
-
-			if (retort_vec_contains(&drop, v))
-				continue;
-			if (nv && retort__streq(v->definition, nv->definition) && !view_depends_on_touched(df, v))
-				continue;
-			retort_vec_push(&drop, v);
-			q = retort__qualname(v->schema, v->name);
-			retort_map_set(&df->touched, q, (void *)1);
-			free(q);
-			again = true;
-		}
-	}
-	for (size_t i = 0; i < df->to->views.len; i++) {
-		retort_view *v = df->to->views.items[i];
-		char *q = retort__qualname(v->schema, v->name);
-		if (!retort_model_view(df->from, v->schema, v->name) || is_touched(df, q))
-			retort_vec_push(&create, v);
-		free(q);
-	}
-	/* Dependents are dropped first and created last. */
-	for (size_t pass = 0; pass < 2; pass++) {
-		retort_vec *set = pass ? &create : &drop;
-		retort_vec ordered = RETORT_VEC_INIT;
-		while (ordered.len < set->len) {
-			size_t before = ordered.len;
-			for (size_t i = 0; i < set->len; i++) {
-				retort_view *v = set->items[i];
-				bool ready = true;
-				if (retort_vec_contains(&ordered, v))
-					continue;
-				for (size_t j = 0; j < set->len && ready; j++) {
-					retort_view *w = set->items[j];
-					char *q = retort__qualname(w->schema, w->name);
-					if (w != v && !retort_vec_contains(&ordered, w) && has_str(&v->depends, q))
-						ready = false;
-					free(q);
-				}
-				if (ready)
-					retort_vec_push(&ordered, v);
-			}
-			if (ordered.len == before) /* a cycle cannot happen; take the rest as is */
-				for (size_t i = 0; i < set->len; i++)
-					if (!retort_vec_contains(&ordered, set->items[i]))
-						retort_vec_push(&ordered, set->items[i]);
-		}
-		if (!pass)
-			retort_vec_reverse(&ordered);
-		for (size_t i = 0; i < ordered.len; i++) {
-			retort_op *op = emit(df, pass ? P_CREATE_VIEW : P_DROP_VIEW,
-				pass ? RETORT_OP_CREATE_VIEW : RETORT_OP_DROP_VIEW);
-			op->view = ordered.items[i];
-		}
-		retort_vec_dispose(&ordered, false);
-	}
-	retort_vec_dispose(&drop, false);
-	retort_vec_dispose(&create, false);
-}
-
-/* --- schemas, types, sequences ------------------------------------------------- */
-
-static void diff_namespaces(differ *df)
-{
-	for (size_t i = 0; i < df->to->schemas.len; i++)
-		if (!has_str(&df->from->schemas, df->to->schemas.items[i]))
-			emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_SCHEMA)->schema = df->to->schemas.items[i];
-	for (size_t i = df->from->schemas.len; i-- > 0;)
-		if (!has_str(&df->to->schemas, df->from->schemas.items[i])) {
-			retort_op *op = emit(df, P_DROP_SCHEMA, RETORT_OP_DROP_SCHEMA);
-			op->schema = df->from->schemas.items[i];
-			op->destructive = true;
-		}
-}
-
-/* Is `a` a subsequence of `b`? */
-static bool labels_extend(const retort_vec *a, const retort_vec *b)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < b->len && j < a->len; i++)
-		if (strcmp(a->items[j], b->items[i]) == 0)
-			j++;
-	return j == a->len;
-}
-
-static void diff_enums(differ *df)
-{
-	for (size_t i = 0; i < df->to->enums.len; i++) {
-		retort_enum *e = df->to->enums.items[i];
-		retort_enum *old = retort_model_enum(df->from, e->schema, e->name);
-
-		if (!old) {
-			emit(df, P_CREATE_ENUM, RETORT_OP_CREATE_ENUM)->enumtype = e;
-			continue;
-		}
-		if (labels_extend(&old->labels, &e->labels)) {
-			for (size_t j = 0; j < e->labels.len; j++) {
-				retort_op *op;
-				if (has_str(&old->labels, e->labels.items[j]))
-					continue;
-				op = emit(df, P_CREATE_ENUM, RETORT_OP_ADD_ENUM_VALUE);
-				op->enumtype = e;
-				op->label = e->labels.items[j];
-				/* Before the next label that already exists. */
-				for (size_t k = j + 1; k < e->labels.len && !op->label_before; k++)
-					if (has_str(&old->labels, e->labels.items[k]))
-						op->label_before = e->labels.items[k];
-			}
-		} else {
-			/*
-			 * Labels cannot be removed in place: a new type replaces the
-			 * old one and every column of the old type is converted.
-			 */
-			retort_op *op = emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
-			char *q = retort__qualname(e->schema, e->name);
-			op->enumtype = e;
-			op->destructive = true;
-			for (size_t j = 0; j < df->from->tables.len; j++) {
-				retort_table *t = df->from->tables.items[j];
-				for (size_t k = 0; k < t->columns.len; k++) {
-					retort_column *c = t->columns.items[k];
-					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
-						retort_vec_push(&op->uses, t);
-						retort_vec_push(&op->uses, c);
-					}
-				}
-			}
-			free(q);
-		}
-	}
-	for (size_t i = 0; i < df->from->enums.len; i++) {
-		retort_enum *e = df->from->enums.items[i];
-		if (!retort_model_enum(df->to, e->schema, e->name)) {
-			retort_op *op = emit(df, P_DROP_ENUM, RETORT_OP_DROP_ENUM);
-			op->enumtype = e;
-			op->destructive = true;
-		}
-	}
-}
-
-static bool sequence_same(const retort_sequence *a, const retort_sequence *b)
-{
-	return retort__streq(a->type, b->type) && retort__streq(a->start, b->start) &&
-		retort__streq(a->increment, b->increment) && retort__streq(a->min, b->min) &&
-		retort__streq(a->max, b->max) && retort__streq(a->cache, b->cache) && a->cycle == b->cycle &&
-		retort__streq(a->owned_by, b->owned_by);
-}
-
-static void diff_sequences(differ *df)
-{
-	for (size_t i = 0; i < df->to->sequences.len; i++) {
-		retort_sequence *s = df->to->sequences.items[i];
-		retort_sequence *old = retort_model_sequence(df->from, s->schema, s->name);
-
-		if (!old) {
-			emit(df, P_CREATE_SEQ, RETORT_OP_CREATE_SEQUENCE)->sequence = s;
-			if (s->owned_by)
-				emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
-		} else if (!sequence_same(old, s)) {
-			emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
-		}
-	}
-	for (size_t i = 0; i < df->from->sequences.len; i++) {
-		retort_sequence *s = df->from->sequences.items[i];
-		if (!retort_model_sequence(df->to, s->schema, s->name)) {
-			retort_op *op = emit(df, P_DROP_SEQ, RETORT_OP_DROP_SEQUENCE);
-			op->sequence = s;
-			op->destructive = true;
-		}
-	}
 }
 
 /* --- entry points ------------------------------------------------------------------ */
@@ -775,9 +563,9 @@ int retort_schema_diff(retort_diff **out, const retort_model *from, const retort
 		retort_vec_push(&df.renames, r);
 	}
 
-	diff_namespaces(&df);
-	diff_enums(&df);
-	diff_sequences(&df);
+	retort__diff_namespaces(&df);
+	retort__diff_enums(&df);
+	retort__diff_sequences(&df);
 	for (size_t i = 0; i < to->tables.len; i++) {
 		retort_table *t = to->tables.items[i];
 		retort_table *old = retort_model_table(from, t->schema, t->name);
@@ -799,7 +587,7 @@ int retort_schema_diff(retort_diff **out, const retort_model *from, const retort
 		}
 	}
 	diff_tables(&df);
-	diff_views(&df);
+	retort__diff_views(&df);
 
 	for (int p = 0; p < P_COUNT; p++)
 		for (size_t i = 0; i < df.phases[p].len; i++)
@@ -828,48 +616,4 @@ void retort_diff_free(retort_diff *d)
 	retort_vec_dispose(&d->ops, false);
 	retort_vec_dispose(&d->notes, true);
 	free(d);
-}
-
-const char *retort_op_kind_name(retort_op_kind kind)
-{
-	static const char *const names[] = {
-		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum", "replace_enum",
-		"create_sequence", "alter_sequence", "drop_sequence", "create_table", "drop_table",
-		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
-		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
-		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-	};
-	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
-}
-
-void retort_op_target(retort_buf *out, const retort_op *op)
-{
-	const char *schema = NULL, *name = NULL;
-
-	if (op->schema) {
-		retort_buf_puts(out, op->schema);
-		return;
-	}
-	if (op->table) {
-		schema = op->table->schema;
-		name = op->table->name;
-	} else if (op->view) {
-		schema = op->view->schema;
-		name = op->view->name;
-	} else if (op->sequence) {
-		schema = op->sequence->schema;
-		name = op->sequence->name;
-	} else if (op->enumtype) {
-		schema = op->enumtype->schema;
-		name = op->enumtype->name;
-	}
-	if (schema)
-		retort_buf_printf(out, "%s.", schema);
-	retort_buf_puts(out, name ? name : "");
-	if (op->column)
-		retort_buf_printf(out, ".%s", op->column->name);
-	else if (op->index)
-		retort_buf_printf(out, ".%s", op->index->name);
-	else if (op->constraint && op->constraint->name)
-		retort_buf_printf(out, ".%s", op->constraint->name);
 }

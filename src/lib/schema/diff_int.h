@@ -1,0 +1,47 @@
+/*
+ * diff_int.h - what the two halves of the diff engine share (internal to
+ * src/lib/schema/): diff.c matches tables and orders their operations,
+ * diff_objects.c handles views, schemas, enum types and sequences.  Both
+ * append operations to per-phase lists; the phases are the execution
+ * order.
+ */
+#ifndef RETORT_SCHEMA_DIFF_INT_H
+#define RETORT_SCHEMA_DIFF_INT_H
+
+#include "schema/sdialect.h"
+
+/* Execution order: every op goes to one phase; phases run in this order. */
+enum phase {
+	P_CREATE_SCHEMA, P_CREATE_ENUM, P_CREATE_SEQ, P_DROP_VIEW, P_DROP_TRIGGER,
+	P_DROP_FK, P_DROP_INDEX, P_DROP_CONSTRAINT, P_DROP_TABLE, P_ALTER_TABLE,
+	P_CREATE_TABLE, P_ADD_CONSTRAINT, P_CREATE_INDEX, P_ADD_FK, P_CREATE_VIEW,
+	P_CREATE_TRIGGER, P_LATE, P_DROP_SEQ, P_DROP_ENUM, P_DROP_SCHEMA, P_COUNT
+};
+
+/* One --rename TABLE.OLD=NEW, parsed (schema NULL: any schema). */
+typedef struct rename {
+	char *schema, *table, *old, *new;
+} rename;
+
+typedef struct differ {
+	const retort_model *from, *to;
+	const retort__sdialect *sd;
+	retort_diff *d;
+	retort_vec phases[P_COUNT];
+	retort_vec renames;    /* rename * */
+	retort_map touched;    /* qualified table/view names that change */
+} differ;
+
+/* A new op appended to phase p (owned by the differ until handed out). */
+retort_op *retort__diff_emit(differ *df, enum phase p, retort_op_kind kind);
+/* Remember that a table or view changes (views over it get recreated). */
+void retort__diff_touch(differ *df, const char *schema, const char *name);
+bool retort__diff_is_touched(differ *df, const char *qualname);
+bool retort__diff_has_str(const retort_vec *v, const char *s);
+
+void retort__diff_namespaces(differ *df);
+void retort__diff_enums(differ *df);
+void retort__diff_sequences(differ *df);
+void retort__diff_views(differ *df);
+
+#endif

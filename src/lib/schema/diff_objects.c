@@ -1,0 +1,249 @@
+/*
+ * diff_objects.c - the diff of everything around tables: views (recreated
+ * when they or anything they read changes, dependents dropped first and
+ * created last), PostgreSQL schemas, enum types (labels added in place,
+ * otherwise the type is replaced) and sequences; and the names and targets
+ * of operations for display.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "schema/diff_int.h"
+
+/* --- views: recreated when they or anything they read changes ----------------- */
+
+static bool view_depends_on_touched(differ *df, const retort_view *v)
+{
+	for (size_t i = 0; i < v->depends.len; i++)
+		if (retort__diff_is_touched(df, v->depends.items[i]))
+			return true;
+	return false;
+}
+
+void retort__diff_views(differ *df)
+{
+	retort_vec drop = RETORT_VEC_INIT, create = RETORT_VEC_INIT;
+	bool again = true;
+
+	/* Fixed point: a view over a recreated view is recreated too. */
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < df->from->views.len; i++) {
+			retort_view *v = df->from->views.items[i];
+			retort_view *nv = retort_model_view(df->to, v->schema, v->name);
+			char *q;
+
+			if (retort_vec_contains(&drop, v))
+				continue;
+			if (nv && retort__streq(v->definition, nv->definition) && !view_depends_on_touched(df, v))
+				continue;
+			retort_vec_push(&drop, v);
+			q = retort__qualname(v->schema, v->name);
+			retort_map_set(&df->touched, q, (void *)1);
+			free(q);
+			again = true;
+		}
+	}
+	for (size_t i = 0; i < df->to->views.len; i++) {
+		retort_view *v = df->to->views.items[i];
+		char *q = retort__qualname(v->schema, v->name);
+		if (!retort_model_view(df->from, v->schema, v->name) || retort__diff_is_touched(df, q))
+			retort_vec_push(&create, v);
+		free(q);
+	}
+	/* Dependents are dropped first and created last. */
+	for (size_t pass = 0; pass < 2; pass++) {
+		retort_vec *set = pass ? &create : &drop;
+		retort_vec ordered = RETORT_VEC_INIT;
+		while (ordered.len < set->len) {
+			size_t before = ordered.len;
+			for (size_t i = 0; i < set->len; i++) {
+				retort_view *v = set->items[i];
+				bool ready = true;
+				if (retort_vec_contains(&ordered, v))
+					continue;
+				for (size_t j = 0; j < set->len && ready; j++) {
+					retort_view *w = set->items[j];
+					char *q = retort__qualname(w->schema, w->name);
+					if (w != v && !retort_vec_contains(&ordered, w) && retort__diff_has_str(&v->depends, q))
+						ready = false;
+					free(q);
+				}
+				if (ready)
+					retort_vec_push(&ordered, v);
+			}
+			if (ordered.len == before) /* a cycle cannot happen; take the rest as is */
+				for (size_t i = 0; i < set->len; i++)
+					if (!retort_vec_contains(&ordered, set->items[i]))
+						retort_vec_push(&ordered, set->items[i]);
+		}
+		if (!pass)
+			retort_vec_reverse(&ordered);
+		for (size_t i = 0; i < ordered.len; i++) {
+			retort_op *op = retort__diff_emit(df, pass ? P_CREATE_VIEW : P_DROP_VIEW,
+				pass ? RETORT_OP_CREATE_VIEW : RETORT_OP_DROP_VIEW);
+			op->view = ordered.items[i];
+		}
+		retort_vec_dispose(&ordered, false);
+	}
+	retort_vec_dispose(&drop, false);
+	retort_vec_dispose(&create, false);
+}
+
+/* --- schemas, types, sequences ------------------------------------------------- */
+
+void retort__diff_namespaces(differ *df)
+{
+	for (size_t i = 0; i < df->to->schemas.len; i++)
+		if (!retort__diff_has_str(&df->from->schemas, df->to->schemas.items[i]))
+			retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_SCHEMA)->schema = df->to->schemas.items[i];
+	for (size_t i = df->from->schemas.len; i-- > 0;)
+		if (!retort__diff_has_str(&df->to->schemas, df->from->schemas.items[i])) {
+			retort_op *op = retort__diff_emit(df, P_DROP_SCHEMA, RETORT_OP_DROP_SCHEMA);
+			op->schema = df->from->schemas.items[i];
+			op->destructive = true;
+		}
+}
+
+/* Is `a` a subsequence of `b`? */
+static bool labels_extend(const retort_vec *a, const retort_vec *b)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < b->len && j < a->len; i++)
+		if (strcmp(a->items[j], b->items[i]) == 0)
+			j++;
+	return j == a->len;
+}
+
+void retort__diff_enums(differ *df)
+{
+	for (size_t i = 0; i < df->to->enums.len; i++) {
+		retort_enum *e = df->to->enums.items[i];
+		retort_enum *old = retort_model_enum(df->from, e->schema, e->name);
+
+		if (!old) {
+			retort__diff_emit(df, P_CREATE_ENUM, RETORT_OP_CREATE_ENUM)->enumtype = e;
+			continue;
+		}
+		if (labels_extend(&old->labels, &e->labels)) {
+			for (size_t j = 0; j < e->labels.len; j++) {
+				retort_op *op;
+				if (retort__diff_has_str(&old->labels, e->labels.items[j]))
+					continue;
+				op = retort__diff_emit(df, P_CREATE_ENUM, RETORT_OP_ADD_ENUM_VALUE);
+				op->enumtype = e;
+				op->label = e->labels.items[j];
+				/* Before the next label that already exists. */
+				for (size_t k = j + 1; k < e->labels.len && !op->label_before; k++)
+					if (retort__diff_has_str(&old->labels, e->labels.items[k]))
+						op->label_before = e->labels.items[k];
+			}
+		} else {
+			/*
+			 * Labels cannot be removed in place: a new type replaces the
+			 * old one and every column of the old type is converted.
+			 */
+			retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
+			char *q = retort__qualname(e->schema, e->name);
+			op->enumtype = e;
+			op->destructive = true;
+			for (size_t j = 0; j < df->from->tables.len; j++) {
+				retort_table *t = df->from->tables.items[j];
+				for (size_t k = 0; k < t->columns.len; k++) {
+					retort_column *c = t->columns.items[k];
+					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
+						retort_vec_push(&op->uses, t);
+						retort_vec_push(&op->uses, c);
+					}
+				}
+			}
+			free(q);
+		}
+	}
+	for (size_t i = 0; i < df->from->enums.len; i++) {
+		retort_enum *e = df->from->enums.items[i];
+		if (!retort_model_enum(df->to, e->schema, e->name)) {
+			retort_op *op = retort__diff_emit(df, P_DROP_ENUM, RETORT_OP_DROP_ENUM);
+			op->enumtype = e;
+			op->destructive = true;
+		}
+	}
+}
+
+static bool sequence_same(const retort_sequence *a, const retort_sequence *b)
+{
+	return retort__streq(a->type, b->type) && retort__streq(a->start, b->start) &&
+		retort__streq(a->increment, b->increment) && retort__streq(a->min, b->min) &&
+		retort__streq(a->max, b->max) && retort__streq(a->cache, b->cache) && a->cycle == b->cycle &&
+		retort__streq(a->owned_by, b->owned_by);
+}
+
+void retort__diff_sequences(differ *df)
+{
+	for (size_t i = 0; i < df->to->sequences.len; i++) {
+		retort_sequence *s = df->to->sequences.items[i];
+		retort_sequence *old = retort_model_sequence(df->from, s->schema, s->name);
+
+		if (!old) {
+			retort__diff_emit(df, P_CREATE_SEQ, RETORT_OP_CREATE_SEQUENCE)->sequence = s;
+			if (s->owned_by)
+				retort__diff_emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
+		} else if (!sequence_same(old, s)) {
+			retort__diff_emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
+		}
+	}
+	for (size_t i = 0; i < df->from->sequences.len; i++) {
+		retort_sequence *s = df->from->sequences.items[i];
+		if (!retort_model_sequence(df->to, s->schema, s->name)) {
+			retort_op *op = retort__diff_emit(df, P_DROP_SEQ, RETORT_OP_DROP_SEQUENCE);
+			op->sequence = s;
+			op->destructive = true;
+		}
+	}
+}
+
+const char *retort_op_kind_name(retort_op_kind kind)
+{
+	static const char *const names[] = {
+		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum", "replace_enum",
+		"create_sequence", "alter_sequence", "drop_sequence", "create_table", "drop_table",
+		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
+		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
+		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
+	};
+	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+void retort_op_target(retort_buf *out, const retort_op *op)
+{
+	const char *schema = NULL, *name = NULL;
+
+	if (op->schema) {
+		retort_buf_puts(out, op->schema);
+		return;
+	}
+	if (op->table) {
+		schema = op->table->schema;
+		name = op->table->name;
+	} else if (op->view) {
+		schema = op->view->schema;
+		name = op->view->name;
+	} else if (op->sequence) {
+		schema = op->sequence->schema;
+		name = op->sequence->name;
+	} else if (op->enumtype) {
+		schema = op->enumtype->schema;
+		name = op->enumtype->name;
+	}
+	if (schema)
+		retort_buf_printf(out, "%s.", schema);
+	retort_buf_puts(out, name ? name : "");
+	if (op->column)
+		retort_buf_printf(out, ".%s", op->column->name);
+	else if (op->index)
+		retort_buf_printf(out, ".%s", op->index->name);
+	else if (op->constraint && op->constraint->name)
+		retort_buf_printf(out, ".%s", op->constraint->name);
+}
