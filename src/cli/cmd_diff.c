@@ -112,8 +112,6 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 		if (rc != 0)
 			rc = CLI_EXIT_USAGE;
 	} else {
-		for (size_t i = 0; i < d->notes.len; i++)
-			printf("-- note: %s\n", (const char *)d->notes.items[i]);
 		retort_diff_render(&sql, d);
 		fputs(sql.ptr, stdout);
 		rc = 0;

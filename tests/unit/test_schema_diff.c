@@ -187,6 +187,7 @@ START_TEST(test_schema_diff__possible_rename_is_reported)
 	free(text);
 	sql = script(d);
 	ck_assert_msg(strstr(sql, "-- destructive: drops column \"name\""), "drop column SQL lacks the comment:\n%s", sql);
+	ck_assert_msg(strncmp(sql, "-- note: possible rename: column 'name'", 39) == 0, "the script lacks the note:\n%s", sql);
 	free(sql);
 	retort_diff_free(d);
 

@@ -205,6 +205,9 @@ void retort_diff_render(retort_buf *out, const retort_diff *d)
 
 	if (!d->ops.len)
 		return;
+	/* Advice (possible renames) travels with the script, so a revision shows it too. */
+	for (size_t i = 0; i < d->notes.len; i++)
+		retort_buf_printf(out, "-- note: %s\n", (const char *)d->notes.items[i]);
 	sd->render_begin(out, d);
 	for (size_t i = 0; i < d->ops.len; i++)
 		sd->render_op(out, d, d->ops.items[i]);

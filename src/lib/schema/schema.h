@@ -119,8 +119,9 @@ void retort_op_target(retort_buf *out, const retort_op *op);
 /* --- rendering ------------------------------------------------------------ */
 
 /*
- * The whole script for a diff, in the `to` model's dialect: statements end
- * with ";\n", destructive ones are preceded by a "-- destructive: ..." line,
+ * The whole script for a diff, in the `to` model's dialect: the notes first
+ * as "-- note: ..." lines, statements ending with ";\n", destructive ones
+ * preceded by a "-- destructive: ..." line,
  * SQLite batches are wrapped in the foreign-key handling they need.  Empty
  * when the diff has no operations.
  */
