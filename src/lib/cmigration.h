@@ -10,25 +10,31 @@
  * depending on the result.
  *
  * Compilation: `<cc> -shared -fPIC -I<include dir> -o <tmp> <file.c>
- * <cflags...>` (flags last, so -l options link) run with fork+execvp (no shell), into <cache dir>/<key>.so, where
- * key is the SHA-256 of the source, the compiler, the flags and the
- * migration ABI version, so an edited file or a changed compiler recompiles
- * and an unchanged one never does.  The object is written to a mkstemp()
- * name and renamed into place, so concurrent retorts never load a half
- * written file.  The include dir holding <retort/migration.h> is, in order:
+ * <cflags...>` (flags last, so -l options link), run with fork+execvp (no
+ * shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
+ * source, the compiler, the flags and the migration ABI version, so an
+ * edited file or a changed compiler recompiles and an unchanged one never
+ * does.  The object is written to a mkstemp() name, made mode 0700 and
+ * renamed into place, so concurrent retorts never load a half-written
+ * file; an object not owned by the user or writable by others is never
+ * loaded.  The include dir holding <retort/migration.h> is, in order:
  * $RETORT_INCLUDE_DIR, the installed include dir, the source tree's
  * include/ (for an uninstalled build).
  *
  * Errors (the usual thread-local error, then a negative status):
- *   - compiler failure: RETORT_ERROR, class SCRIPT, "cannot compile
- *     '<file>' with '<cc>': <compiler output>"
- *   - missing upgrade()/downgrade(): class SCRIPT, naming the file
- *   - the revision returned a negative value, or returned 0 after one of
- *     its ctx calls failed: class DATABASE (or SCRIPT), "<file>: <what
- *     failed>"; the database error of the failing call is kept in the
- *     message.  The caller rolls back.
- *   - offline: a query is "revision '<file>': queries are not available in
- *     offline mode".
+ *   - compiler failure: class SCRIPT, "cannot compile '<file>' with
+ *     '<cc>' (exit status N):\n<compiler output>"
+ *   - missing upgrade() (at load) or downgrade() (when called): class
+ *     SCRIPT, naming the file
+ *   - one of the revision's ctx calls failed (whatever it returned): class
+ *     DATABASE, "<file>:<line of that call>: upgrade() failed: <database
+ *     message>"; the first failure is reported.  The caller rolls back.
+ *   - it returned a negative value without a failed call: class SCRIPT,
+ *     "<file>: upgrade() returned -N"
+ *   - offline: "revision '<file>': queries are not available in offline
+ *     mode (line N)"; likewise for SQLite operations that need the live
+ *     schema (alter_column, add/drop_constraint).
+ */
  */
 #ifndef RETORT_CMIGRATION_H
 #define RETORT_CMIGRATION_H
