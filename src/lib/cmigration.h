@@ -35,7 +35,6 @@
  *     mode (line N)"; likewise for SQLite operations that need the live
  *     schema (alter_column, add/drop_constraint).
  */
- */
 #ifndef RETORT_CMIGRATION_H
 #define RETORT_CMIGRATION_H
 
