@@ -56,9 +56,10 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		retort_buf_puts(out, " -> ");
 	}
 	retort_buf_puts(out, rev->id);
-	if (rev->script->branch_labels.len) {
+	/* the labels in effect, not only those declared here, as Alembic shows them */
+	if (rev->labels.len) {
 		retort_buf_puts(out, " (");
-		put_strs(out, &rev->script->branch_labels);
+		put_strs(out, &rev->labels);
 		retort_buf_putc(out, ')');
 	}
 	/* Alembic's words: a head others depend on is only an "effective" head */

@@ -391,9 +391,16 @@ done:
 	return error;
 }
 
+/* Neither a merge point nor a branch point, counting dependents as Alembic's "real" branch point does. */
+static bool plain(const retort_revision *r)
+{
+	return r->parents.len <= 1 && r->children.len + r->dependents.len <= 1;
+}
+
 /*
- * Labels flow down to every descendant (one pass in topological order) and
- * up the chain of single parents until a branch or merge point.  A label
+ * Labels flow down to every descendant (one pass in topological order) and,
+ * when the labelled line below is plain, up the chain of single parents
+ * until a branch or merge point.  A label
  * set is deduplicated with a stamp per label, so the pass costs the size
  * of the sets it writes (revisions x labels on their path), never more.
  */
@@ -445,12 +452,23 @@ static void spread_labels(retort_graph *g)
 			}
 	}
 	for (size_t i = 0; i < g->revs.len; i++) {
-		retort_revision *r = g->revs.items[i], *p = r;
+		retort_revision *r = g->revs.items[i], *p = r, *q = r;
+		bool simple = plain(r);
 		if (!r->script->branch_labels.len)
 			continue;
-		while (p->parents.len == 1) {
+		/*
+		 * Alembic walks up from the last of the label's descendants and
+		 * stops at the first branch or merge point, so the label reaches
+		 * ancestors only when everything from the label down is one plain
+		 * line.  Same rule here, deterministically.
+		 */
+		while (simple && q->children.len == 1) {
+			q = q->children.items[0];
+			simple = plain(q);
+		}
+		while (simple && p->parents.len == 1) {
 			retort_revision *up = p->parents.items[0];
-			if (retort_revision_is_branch_point(up) || retort_revision_is_merge_point(up))
+			if (!plain(up))
 				break;
 			for (size_t j = 0; j < r->script->branch_labels.len; j++) {
 				const char *label = r->script->branch_labels.items[j];

@@ -20,16 +20,16 @@ rev b2 b1 "" "a3" e "cart totals"
 run retort heads
 expect_rc 0 "heads"
 expect_out "^a3 \(effective head\)$" "a3 is a head others depend on: an effective head, as Alembic says"
-expect_out "^b2 \(head\)$" "b2 is a head"
+expect_out "^b2 \(cart\) \(head\)$" "b2 is a head and shows the label it inherits"
 [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ] && ok "two heads" || fail "expected two heads"
 
 run retort heads --resolve-dependencies
 expect_rc 0 "heads --resolve-dependencies"
-[ "$OUT" = "b2 (head)" ] && ok "a3 is depended on, so only b2 remains" || fail "resolve-dependencies: $OUT"
+[ "$OUT" = "b2 (cart) (head)" ] && ok "a3 is depended on, so only b2 remains" || fail "resolve-dependencies: $OUT"
 
 run retort history
 expect_rc 0 "history"
-expect_out "^b1 \(a3\) -> b2 \(head\), cart totals$" "dependency shown in parentheses"
+expect_out "^b1 \(a3\) -> b2 \(cart\) \(head\), cart totals$" "dependency shown in parentheses"
 expect_out "^a2 -> b1 \(cart\), cart tables$" "label shown"
 expect_out "^a1 -> a2 \(branchpoint\), add posts$" "branch point marked"
 expect_out "^<base> -> a1, create users$" "base shown as <base>"
@@ -98,9 +98,9 @@ run retort merge -m "join cart" --rev-id m1 heads
 expect_rc 0 "merge heads"
 grep -q '^-- Revises: a3, b2$' $V/m1_join_cart.sql && ok "the merge revises both heads" || fail "merge parents"
 run retort heads
-[ "$OUT" = "m1 (head)" ] && ok "one head after the merge" || fail "heads after merge: $OUT"
+[ "$OUT" = "m1 (cart) (head)" ] && ok "one head after the merge" || fail "heads after merge: $OUT"
 run retort history -r m1:
-expect_out "^a3, b2 -> m1 \(head\) \(mergepoint\), join cart$" "merge point shown"
+expect_out "^a3, b2 -> m1 \(cart\) \(head\) \(mergepoint\), join cart$" "merge point shown"
 run retort merge -m again --rev-id m2 a3 b2
 expect_rc 2 "merging non-heads is refused"
 expect_err "revision 'a3' is not a head" "names the revision"
