@@ -6,6 +6,9 @@
 #
 # Usage: bench/graph/run.sh [RETORT_BINARY] [SIZES...]
 # Needs python3 and hyperfine; /usr/bin/time for peak memory.
+# ALEMBIC=0 skips Alembic (it takes minutes at 10,000 revisions).
+# Besides wall time, the CPU time (user+sys) is printed: on a shared,
+# loaded machine it is the steadier number.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +20,7 @@ command -v hyperfine >/dev/null || { echo "hyperfine is required" >&2; exit 2; }
 
 # Alembic: the python3 that can import it (the system one usually can)
 alembic_py=""
-for py in /usr/bin/python3 python3; do
+[ "${ALEMBIC:-1}" = 0 ] || for py in /usr/bin/python3 python3; do
 	if "$py" -c 'import alembic' 2>/dev/null; then alembic_py=$py; break; fi
 done
 
@@ -32,7 +35,7 @@ peak_kb() { # command... -> peak RSS in kB
 	fi
 }
 
-printf '%-8s %-8s %-22s %10s %10s %10s\n' shape n command mean_ms stddev_ms peak_MB
+printf '%-8s %-8s %-22s %10s %10s %10s %10s\n' shape n command mean_ms stddev_ms cpu_ms peak_MB
 for n in $sizes; do
 	for shape in linear branchy; do
 		d=$work/$shape-$n
@@ -40,18 +43,18 @@ for n in $sizes; do
 		for cmd in heads history; do
 			(cd "$d/retort" && hyperfine -N --warmup 3 --min-runs 20 \
 				--export-json "$d/$cmd.json" "$retort $cmd" >/dev/null 2>&1)
-			mean=$(python3 -c "import json,sys;r=json.load(open(sys.argv[1]))['results'][0];print('%.1f %.1f'%(r['mean']*1000,r['stddev']*1000))" "$d/$cmd.json")
+			mean=$(python3 -c "import json,sys;r=json.load(open(sys.argv[1]))['results'][0];print('%.1f %.1f %.1f'%(r['mean']*1000,r['stddev']*1000,(r['user']+r['system'])*1000))" "$d/$cmd.json")
 			kb=$(cd "$d/retort" && peak_kb "$retort" "$cmd")
-			printf '%-8s %-8s %-22s %10s %10s %10s\n' "$shape" "$n" "retort $cmd" $mean \
+			printf '%-8s %-8s %-22s %10s %10s %10s %10s\n' "$shape" "$n" "retort $cmd" $mean \
 				"$(awk -v k="$kb" 'BEGIN{ if (k ~ /^[0-9]+$/) printf "%.1f", k/1024; else print k }')"
 		done
 		if [ -n "$alembic_py" ]; then
 			for cmd in heads history; do
 				(cd "$d/alembic" && hyperfine -N --warmup 1 --min-runs 5 \
 					--export-json "$d/a-$cmd.json" "$alembic_py -m alembic $cmd" >/dev/null 2>&1)
-				mean=$(python3 -c "import json,sys;r=json.load(open(sys.argv[1]))['results'][0];print('%.1f %.1f'%(r['mean']*1000,r['stddev']*1000))" "$d/a-$cmd.json")
+				mean=$(python3 -c "import json,sys;r=json.load(open(sys.argv[1]))['results'][0];print('%.1f %.1f %.1f'%(r['mean']*1000,r['stddev']*1000,(r['user']+r['system'])*1000))" "$d/a-$cmd.json")
 				kb=$(cd "$d/alembic" && peak_kb "$alembic_py" -m alembic "$cmd")
-				printf '%-8s %-8s %-22s %10s %10s %10s\n' "$shape" "$n" "alembic $cmd" $mean \
+				printf '%-8s %-8s %-22s %10s %10s %10s %10s\n' "$shape" "$n" "alembic $cmd" $mean \
 					"$(awk -v k="$kb" 'BEGIN{ if (k ~ /^[0-9]+$/) printf "%.1f", k/1024; else print k }')"
 			done
 		fi
