@@ -97,6 +97,19 @@ expect_rc 0 "a batch under another table's trigger applies"
 run retort diff sqlite:///t1.db sqlite:///t2.db
 expect_rc 0 "and the schemas are then equal"
 
+# AUTOINCREMENT's high-water mark and STRICT survive a batch.
+sqlite3 s1.db "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT) STRICT;
+INSERT INTO t (a) VALUES ('x'), ('y'), ('z'); DELETE FROM t WHERE id = 3;" || exit 1
+sqlite3 s2.db "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT NOT NULL DEFAULT '') STRICT;" || exit 1
+run retort diff sqlite:///s1.db sqlite:///s2.db
+printf '%s\n' "$OUT" >seq.sql
+run sqlite3 -bail s1.db ".read seq.sql"
+expect_rc 0 "an AUTOINCREMENT STRICT table is rebuilt"
+run sqlite3 s1.db "INSERT INTO t (a) VALUES ('w'); SELECT max(id) FROM t;"
+[ "$OUT" = 4 ] && ok "a deleted rowid is not reused after the batch" || fail "new rowid after the batch: $OUT"
+run retort diff sqlite:///s1.db sqlite:///s2.db
+expect_rc 0 "STRICT is kept"
+
 run retort diff --help
 expect_rc 0 "--help"
 expect_out "FROM_URL TO_URL" "--help shows the synopsis"

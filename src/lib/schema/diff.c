@@ -330,7 +330,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 			pend(&list, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER, t, old)->trigger = t->triggers.items[i];
 	if (!retort__streq(old->comment, t->comment))
 		pend(&list, P_LATE, RETORT_OP_COMMENT_TABLE, t, old);
-	if (old->without_rowid != t->without_rowid)
+	if (old->without_rowid != t->without_rowid || old->strict != t->strict)
 		rebuild = true;
 
 	for (size_t i = 0; i < list.len && !rebuild; i++) {

@@ -501,8 +501,8 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 		retort_table *t = m->tables.items[i];
 		retort_vec cols = RETORT_VEC_INIT;
 
-		retort_buf_printf(out, "table %s.%s%s", t->schema ? t->schema : "", t->name,
-			t->without_rowid ? " WITHOUT ROWID" : "");
+		retort_buf_printf(out, "table %s.%s%s%s", t->schema ? t->schema : "", t->name,
+			t->without_rowid ? " WITHOUT ROWID" : "", t->strict ? " STRICT" : "");
 		if (t->comment)
 			retort_buf_printf(out, " COMMENT '%s'", t->comment);
 		retort_buf_putc(out, '\n');

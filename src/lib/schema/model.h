@@ -84,6 +84,7 @@ typedef struct retort_table {
 	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text, recreated by batches */
 	char *comment;
 	bool without_rowid;    /* SQLite */
+	bool strict;           /* SQLite STRICT table */
 } retort_table;
 
 typedef struct retort_view {

@@ -260,6 +260,7 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 			lt->t = retort_model_add_table(m, NULL, name);
 			retort__sqlparse_parse_table(&lt->def, sql);
 			lt->t->without_rowid = lt->def.without_rowid;
+			lt->t->strict = lt->def.strict;
 			for (size_t j = 0; j < lt->def.checks.len; j++) {
 				retort__lite_check *ck = lt->def.checks.items[j];
 				retort_constraint *c = retort_table_add_constraint(lt->t, RETORT_CON_CHECK, ck->name);

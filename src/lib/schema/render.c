@@ -190,7 +190,9 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 	}
 	retort_buf_puts(out, "\n)");
 	if (t->without_rowid)
-		retort_buf_puts(out, " WITHOUT ROWID");
+		retort_buf_puts(out, t->strict ? " WITHOUT ROWID, STRICT" : " WITHOUT ROWID");
+	else if (t->strict)
+		retort_buf_puts(out, " STRICT");
 	retort_buf_puts(out, ";\n");
 }
 

@@ -80,6 +80,30 @@ static void render_fk_guard(retort_buf *out, const char *table, const char *chil
 		"DROP TABLE \"_retort_guard\";\n");
 }
 
+static bool has_autoincrement(const retort_table *t)
+{
+	for (size_t i = 0; i < t->columns.len; i++)
+		if (((retort_column *)t->columns.items[i])->autoincrement)
+			return true;
+	return false;
+}
+
+/*
+ * AUTOINCREMENT promises never to reuse a rowid: carry the old table's
+ * high-water mark in sqlite_sequence over to the new one (the copy alone
+ * would restart it at the largest rowid still present).
+ */
+static void render_keep_sequence(retort_buf *out, const char *tmp, const char *old)
+{
+	retort_buf_puts(out, "DELETE FROM \"sqlite_sequence\" WHERE \"name\" = ");
+	retort__srender_literal(out, LITE, tmp);
+	retort_buf_puts(out, ";\nINSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") SELECT ");
+	retort__srender_literal(out, LITE, tmp);
+	retort_buf_puts(out, ", \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = ");
+	retort__srender_literal(out, LITE, old);
+	retort_buf_puts(out, ";\n");
+}
+
 static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const char *child = referenced_with_action(d, op->old_table);
@@ -122,7 +146,10 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 	}
 	retort_buf_puts(out, " FROM ");
 	ident(out, old->name);
-	retort_buf_puts(out, ";\nDROP TABLE ");
+	retort_buf_puts(out, ";\n");
+	if (has_autoincrement(t) && has_autoincrement(old))
+		render_keep_sequence(out, tmp, old->name);
+	retort_buf_puts(out, "DROP TABLE ");
 	ident(out, old->name);
 	/*
 	 * Legacy mode for the rename only: otherwise SQLite re-checks every

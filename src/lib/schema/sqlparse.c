@@ -262,9 +262,12 @@ void retort__sqlparse_parse_table(retort__lite_tabledef *out, const char *sql)
 			item = i + 1;
 		}
 	}
-	for (size_t i = close; i + 1 < t.len; i++)
-		if (is_kw(&t.v[i], "WITHOUT") && is_kw(&t.v[i + 1], "ROWID"))
+	for (size_t i = close; i < t.len; i++) {
+		if (i + 1 < t.len && is_kw(&t.v[i], "WITHOUT") && is_kw(&t.v[i + 1], "ROWID"))
 			out->without_rowid = true;
+		if (is_kw(&t.v[i], "STRICT"))
+			out->strict = true;
+	}
 done:
 	free(t.v);
 }

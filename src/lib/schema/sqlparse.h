@@ -39,7 +39,7 @@ typedef struct retort__lite_tabledef {
 	retort_vec columns; /* retort__lite_coldef * in declaration order */
 	retort_vec checks;  /* retort__lite_check *, column-level ones included */
 	retort_vec fks;     /* retort__lite_fkdef * */
-	bool without_rowid;
+	bool without_rowid, strict;
 } retort__lite_tabledef;
 
 void retort__sqlparse_parse_table(retort__lite_tabledef *out, const char *sql);
