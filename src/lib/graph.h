@@ -46,7 +46,12 @@ bool retort_revision_is_head(const retort_revision *rev);
 
 typedef struct retort_graph retort_graph;
 
-/* Read every version location of `cfg` and build the graph. */
+/*
+ * Read every version location of `cfg` and build the graph.  Large
+ * histories are read by one short-lived thread per usable CPU (joined
+ * before this returns); the result and any error are the same as a
+ * sequential read's: the first broken file in path order is reported.
+ */
 int retort_graph_load(retort_graph **out, const retort_config *cfg);
 /* Build from already-parsed scripts (takes ownership of them and the vec's items). */
 int retort_graph_build(retort_graph **out, retort_vec *scripts);
