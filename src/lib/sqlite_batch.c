@@ -418,6 +418,51 @@ static char *ident(retort_db *db, const char *name)
 	return retort_buf_detach(&b);
 }
 
+/*
+ * AUTOINCREMENT promises never to reuse an id, even of a deleted row; the
+ * promise lives in sqlite_sequence, whose row goes with the dropped table.
+ * Save it before the drop and put it back after the copy.
+ */
+static int save_sequence(char **out, retort_db *db, const char *table)
+{
+	const char *params[] = { table };
+	retort_rows *rows = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_db_query(&rows, db,
+		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'", 0, NULL)) < 0)
+		return error;
+	if (rows->nrows) {
+		retort_rows_free(rows);
+		rows = NULL;
+		if ((error = retort_db_query(&rows, db,
+			"SELECT CAST(seq AS TEXT) FROM sqlite_sequence WHERE name = $1 COLLATE NOCASE", 1, params)) < 0)
+			return error;
+		if (rows->nrows && retort_rows_get(rows, 0, 0))
+			*out = retort__strdup(retort_rows_get(rows, 0, 0));
+	}
+	retort_rows_free(rows);
+	return 0;
+}
+
+static int restore_sequence(retort_db *db, const char *table, const char *seq)
+{
+	const char *params[] = { table, seq };
+	int error;
+
+	if (!seq)
+		return 0;
+	/* The copy may have created the row already (with the largest copied id), or not (no rows). */
+	if ((error = retort_db_query(NULL, db,
+		"UPDATE sqlite_sequence SET seq = CAST($2 AS INTEGER) "
+		"WHERE name = $1 COLLATE NOCASE AND seq < CAST($2 AS INTEGER)", 2, params)) < 0)
+		return error;
+	return retort_db_query(NULL, db,
+		"INSERT INTO sqlite_sequence (name, seq) SELECT $1, CAST($2 AS INTEGER) "
+		"WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1 COLLATE NOCASE)", 2, params);
+}
+
 /* Refuse when dropping the table would run another table's ON DELETE action. */
 static int check_referencing_actions(retort_db *db, const char *table)
 {
@@ -470,7 +515,7 @@ static int rebuild_steps(retort_db *db, const char *table, const retort__sqlite_
 	const char *params[] = { table, edit->kind == RETORT_EDIT_DROP_COLUMN ? edit->name : NULL };
 	retort_rows *def = NULL, *deps = NULL, *cols = NULL, *newcols = NULL;
 	retort_buf sql = RETORT_BUF_INIT, list = RETORT_BUF_INIT;
-	char *create = NULL, *qt = NULL, *qhold = NULL, *hold = NULL;
+	char *create = NULL, *qt = NULL, *qhold = NULL, *hold = NULL, *seq = NULL;
 	int error;
 
 	if (db->dialect->id != RETORT_DIALECT_SQLITE)
@@ -515,6 +560,8 @@ static int rebuild_steps(retort_db *db, const char *table, const retort__sqlite_
 	retort_buf_printf(&sql, "CREATE TABLE %s AS SELECT * FROM %s", qhold, qt);
 	if ((error = exec_step(db, table, sql.ptr)) < 0)
 		goto done;
+	if ((error = save_sequence(&seq, db, table)) < 0)
+		goto done;
 	retort_buf_clear(&sql);
 	retort_buf_printf(&sql, "DROP TABLE %s", qt);
 	if ((error = exec_step(db, table, sql.ptr)) < 0)
@@ -540,6 +587,8 @@ static int rebuild_steps(retort_db *db, const char *table, const retort__sqlite_
 	retort_buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s", qt, list.ptr, list.ptr, qhold);
 	if ((error = exec_step(db, table, sql.ptr)) < 0)
 		goto done;
+	if ((error = restore_sequence(db, table, seq)) < 0)
+		goto done;
 	retort_buf_clear(&sql);
 	retort_buf_printf(&sql, "DROP TABLE %s", qhold);
 	if ((error = exec_step(db, table, sql.ptr)) < 0)
@@ -559,6 +608,7 @@ done:
 	free(qt);
 	free(qhold);
 	free(hold);
+	free(seq);
 	return error;
 }
 

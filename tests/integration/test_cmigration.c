@@ -441,6 +441,36 @@ START_TEST(test_cmigration__rebuild_is_atomic)
 }
 END_TEST
 
+/* SQLite: a rebuild keeps AUTOINCREMENT's promise never to reuse a deleted row's id. */
+static void sequence_case(retort_db *db)
+{
+	char *path;
+	retort_cmigration_opts o = opts();
+
+	if (db->dialect->id != RETORT_DIALECT_SQLITE)
+		return;
+	path = write_rev("notnull.c", notnull_rev);
+	ck_assert_int_eq(retort_db_exec(db,
+		"CREATE TABLE acct (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT);"
+		"INSERT INTO acct (email) VALUES ('a'), ('b'), ('c'), ('d');"
+		"DELETE FROM acct WHERE id >= 3"), 0);
+	ck_assert_msg(retort_cmigration_run(db, path, true, &o) == 0, "rebuild: %s", msg());
+	ck_assert_int_eq(retort_db_exec(db, "INSERT INTO acct (email) VALUES ('e')"), 0);
+	EXPECT(db, "SELECT max(id) FROM acct", "5");
+	/* An emptied table keeps it too. */
+	ck_assert_int_eq(retort_db_exec(db, "DELETE FROM acct"), 0);
+	ck_assert_msg(retort_cmigration_run(db, path, true, &o) == 0, "rebuild: %s", msg());
+	ck_assert_int_eq(retort_db_exec(db, "INSERT INTO acct (email) VALUES ('f')"), 0);
+	EXPECT(db, "SELECT max(id) FROM acct", "6");
+	free(path);
+}
+
+START_TEST(test_cmigration__sqlite_rebuild_keeps_sequence)
+{
+	for_each_dialect(sequence_case);
+}
+END_TEST
+
 START_TEST(test_cmigration__sqlite_rebuild_refuses_cascades)
 {
 	for_each_dialect(cascade_refused_case);
@@ -678,6 +708,7 @@ Suite *suite_cmigration(void)
 	tcase_add_test(tc, test_cmigration__alter_and_constraints);
 	tcase_add_test(tc, test_cmigration__sqlite_rebuild_refuses_cascades);
 	tcase_add_test(tc, test_cmigration__rebuild_is_atomic);
+	tcase_add_test(tc, test_cmigration__sqlite_rebuild_keeps_sequence);
 	tcase_add_test(tc, test_cmigration__column_fallbacks);
 	suite_add_tcase(s, tc);
 
