@@ -238,6 +238,11 @@ START_TEST(test_ops_render__sqlite_edit_create)
 		ck_assert_msg(strstr(out, "  b INT NOT NULL\n)") != NULL, "%s", out);
 		free(out);
 	}
+	/* Table options after the ")" survive. */
+	ck_assert_int_eq(edit(&out, "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT) WITHOUT ROWID, STRICT",
+		RETORT_EDIT_DROP_COLUMN, "b", NULL, NULL), 0);
+	ck_assert_str_eq(out, "CREATE TABLE t (a INTEGER PRIMARY KEY) WITHOUT ROWID, STRICT");
+	free(out);
 	/* Something that is not a table definition is an error, not a crash. */
 	ck_assert_int_lt(edit(&out, "CREATE TABLE t", RETORT_EDIT_DROP_COLUMN, "a", NULL, NULL), 0);
 }
