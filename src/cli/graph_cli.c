@@ -29,16 +29,23 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph)
 	return 0;
 }
 
+/* No printf per item: history prints tens of thousands of these. */
 static void put_ids(retort_buf *out, const retort_vec *revs)
 {
-	for (size_t i = 0; i < revs->len; i++)
-		retort_buf_printf(out, "%s%s", i ? ", " : "", ((retort_revision *)revs->items[i])->id);
+	for (size_t i = 0; i < revs->len; i++) {
+		if (i)
+			retort_buf_put(out, ", ", 2);
+		retort_buf_puts(out, ((retort_revision *)revs->items[i])->id);
+	}
 }
 
 static void put_strs(retort_buf *out, const retort_vec *strs)
 {
-	for (size_t i = 0; i < strs->len; i++)
-		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)strs->items[i]);
+	for (size_t i = 0; i < strs->len; i++) {
+		if (i)
+			retort_buf_put(out, ", ", 2);
+		retort_buf_puts(out, strs->items[i]);
+	}
 }
 
 void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
@@ -71,8 +78,10 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		if (retort_revision_is_merge_point(rev))
 			retort_buf_puts(out, " (mergepoint)");
 	}
-	if (parts & GRAPH_CLI_DOC)
-		retort_buf_printf(out, ", %s", rev->script->message);
+	if (parts & GRAPH_CLI_DOC) {
+		retort_buf_put(out, ", ", 2);
+		retort_buf_puts(out, rev->script->message);
+	}
 	retort_buf_putc(out, '\n');
 }
 
