@@ -20,21 +20,31 @@ void retort_test_register(const char *name, retort_suite_fn fn)
 	}
 }
 
+/*
+ * $RETORT_SUITES: a comma-separated list of suites to run, or of suites
+ * to leave out when each is written "!name".  Unset or empty: all.
+ */
 static int wanted(const char *name)
 {
 	const char *filter = getenv("RETORT_SUITES");
 	size_t n = strlen(name);
+	int excluding = filter && filter[0] == '!';
 
 	if (!filter || !*filter)
 		return 1;
 	for (const char *p = filter; *p; ) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += len + (end ? 1 : 0);
+		const char *item = p;
+		if (*item == '!') {
+			item++;
+			len--;
+		}
+		if (len == n && strncmp(item, name, n) == 0)
+			return !excluding;
+		p += (size_t)(item - p) + len + (end ? 1 : 0);
 	}
-	return 0;
+	return excluding;
 }
 
 int retort_test_run_all(void)

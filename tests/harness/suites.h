@@ -13,7 +13,7 @@
 
 typedef Suite *(*retort_suite_fn)(void);
 void retort_test_register(const char *name, retort_suite_fn fn);
-/* Run every registered suite (or those named in $RETORT_SUITES, comma-separated). */
+/* Run every registered suite, or those $RETORT_SUITES selects ("a,b" or "!a,!b"). */
 int retort_test_run_all(void);
 
 #define RETORT_SUITE(module)                                             \
