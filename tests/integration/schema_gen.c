@@ -94,7 +94,7 @@ static void random_table(gen *g, tabspec *t)
 	for (int k = 0; k < NC; k++)
 		if (chance(g, 50))
 			random_col(g, &t->cols[k]);
-	t->pkmode = chance(g, 25) ? 1 + pick(g, 2) : 0;
+	t->pkmode = chance(g, 30) ? 1 + pick(g, 3) : 0;
 	t->uniq = chance(g, 30) ? pick(g, NC) : -1;
 	t->check = chance(g, 30) ? pick(g, NC) : -1;
 	t->fk = chance(g, 45) ? pick(g, NT) : -1;
@@ -220,7 +220,7 @@ static void mutate(gen *g, spec *s)
 		case 8: t->idx = chance(g, 70) ? pick(g, NC) : -1; t->idxkind = pick(g, 4); break;
 		case 9: t->fk = chance(g, 70) ? pick(g, NT) : -1; t->fkdel = pick(g, 4); t->fkdefer = chance(g, 30); break;
 		case 10: t->gen = pick(g, 3); break;
-		case 11: t->pkmode = pick(g, 3); break;
+		case 11: t->pkmode = pick(g, 4); break;
 		case 12: t->comment = !t->comment; break;
 		case 13:
 			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
@@ -318,8 +318,22 @@ static void build(gen *g, const spec *s, retort_model *m)
 		t = retort_model_add_table(m, schema, name);
 		id = retort_table_add_column(t, "id", pg ? "integer" : "INTEGER");
 		id->notnull = pg;
-		if (ts->pkmode)
+		if (ts->pkmode == 3 && pg) {
+			/* serial: a sequence owned by the column, and its default */
+			retort_sequence *q;
+			snprintf(buf, sizeof(buf), "%s_id_seq", name);
+			q = retort_model_add_sequence(m, "public", buf);
+			q->type = retort__strdup("integer");
+			q->start = retort__strdup("1");
+			q->increment = retort__strdup("1");
+			q->min = retort__strdup("1");
+			q->max = retort__strdup("2147483647");
+			q->cache = retort__strdup("1");
+			q->owned_by = retort__sprintf("public.%s.id", name);
+			id->default_expr = retort__sprintf("nextval('%s'::regclass)", buf);
+		} else if (ts->pkmode) {
 			pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
+		}
 		snprintf(buf, sizeof(buf), "%s_pkey", name);
 		c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
 		retort__strvec_add(&c->columns, "id");

@@ -207,6 +207,48 @@ static bool structural(retort_op_kind k)
 		k == RETORT_OP_RENAME_COLUMN || k == RETORT_OP_ADD_CONSTRAINT || k == RETORT_OP_DROP_CONSTRAINT;
 }
 
+/* The sequence `m` has owned by table.column (serial), if any. */
+static const retort_sequence *owned_sequence(const retort_model *m, const retort_table *t, const char *column)
+{
+	char *key = retort__sprintf("%s.%s.%s", t->schema ? t->schema : "", t->name, column);
+	const retort_sequence *found = NULL;
+
+	for (size_t i = 0; i < m->sequences.len && !found; i++) {
+		const retort_sequence *s = m->sequences.items[i];
+		if (s->owned_by && strcmp(s->owned_by, key) == 0)
+			found = s;
+	}
+	free(key);
+	return found;
+}
+
+/*
+ * A column switching between serial and identity: both want the sequence
+ * name table_column_seq, so the old sequence must go right after its
+ * default and before the identity is added, and the new one must come
+ * right after the identity is dropped.  The ALTER_COLUMN op does it; the
+ * sequence diff leaves those two alone.
+ */
+static void owned_sequences(differ *df, retort_op *op, const retort_table *old, const retort_table *t)
+{
+	const retort_sequence *before = owned_sequence(df->from, old, op->old_column->name);
+	const retort_sequence *after = owned_sequence(df->to, t, op->column->name);
+	char *q;
+
+	if (before && !retort_model_sequence(df->to, before->schema, before->name)) {
+		op->seq_drop = before;
+		q = retort__qualname(before->schema, before->name);
+		retort_map_set(&df->seq_done, q, (void *)1);
+		free(q);
+	}
+	if (after && !retort_model_sequence(df->from, after->schema, after->name)) {
+		op->seq_create = after;
+		q = retort__qualname(after->schema, after->name);
+		retort_map_set(&df->seq_done, q, (void *)1);
+		free(q);
+	}
+}
+
 static int diff_table(differ *df, const retort_table *old, const retort_table *t)
 {
 	retort_vec list = RETORT_VEC_INIT, dropped = RETORT_VEC_INIT, added = RETORT_VEC_INIT;
@@ -252,6 +294,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 				op = pend(&list, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, t, old);
 				op->column = c;
 				op->old_column = oc;
+				owned_sequences(df, op, old, t);
 			}
 		}
 		if (!retort__streq(oc->comment, c->comment)) {
@@ -565,13 +608,13 @@ int retort_schema_diff(retort_diff **out, const retort_model *from, const retort
 
 	retort__diff_namespaces(&df);
 	retort__diff_enums(&df);
-	retort__diff_sequences(&df);
 	for (size_t i = 0; i < to->tables.len; i++) {
 		retort_table *t = to->tables.items[i];
 		retort_table *old = retort_model_table(from, t->schema, t->name);
 		if (old && (error = diff_table(&df, old, t)) < 0)
 			goto done;
 	}
+	retort__diff_sequences(&df); /* after the tables: see owned_sequences() */
 	for (size_t i = 0; i < df.renames.len; i++) {
 		rename *r = df.renames.items[i];
 		retort_table *t = retort_model_table(to, r->schema ? r->schema : NULL, r->table);
@@ -604,6 +647,7 @@ done:
 	retort_diff_free(df.d);
 	renames_free(&df.renames);
 	retort_map_dispose(&df.touched, false);
+	retort_map_dispose(&df.seq_done, false);
 	return error;
 }
 

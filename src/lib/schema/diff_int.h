@@ -30,6 +30,7 @@ typedef struct differ {
 	retort_vec phases[P_COUNT];
 	retort_vec renames;    /* rename * */
 	retort_map touched;    /* qualified table/view names that change */
+	retort_map seq_done;   /* sequences an ALTER_COLUMN creates or drops itself */
 } differ;
 
 /* A new op appended to phase p (owned by the differ until handed out). */

@@ -185,9 +185,13 @@ void retort__diff_sequences(differ *df)
 	for (size_t i = 0; i < df->to->sequences.len; i++) {
 		retort_sequence *s = df->to->sequences.items[i];
 		retort_sequence *old = retort_model_sequence(df->from, s->schema, s->name);
+		char *q = retort__qualname(s->schema, s->name);
+		bool done = retort_map_has(&df->seq_done, q);
 
+		free(q);
 		if (!old) {
-			retort__diff_emit(df, P_CREATE_SEQ, RETORT_OP_CREATE_SEQUENCE)->sequence = s;
+			if (!done)
+				retort__diff_emit(df, P_CREATE_SEQ, RETORT_OP_CREATE_SEQUENCE)->sequence = s;
 			if (s->owned_by)
 				retort__diff_emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
 		} else if (!sequence_same(old, s)) {
@@ -196,7 +200,11 @@ void retort__diff_sequences(differ *df)
 	}
 	for (size_t i = 0; i < df->from->sequences.len; i++) {
 		retort_sequence *s = df->from->sequences.items[i];
-		if (!retort_model_sequence(df->to, s->schema, s->name)) {
+		char *q = retort__qualname(s->schema, s->name);
+		bool done = retort_map_has(&df->seq_done, q);
+
+		free(q);
+		if (!done && !retort_model_sequence(df->to, s->schema, s->name)) {
 			retort_op *op = retort__diff_emit(df, P_DROP_SEQ, RETORT_OP_DROP_SEQUENCE);
 			op->sequence = s;
 			op->destructive = true;

@@ -37,6 +37,31 @@ static void alter_column(retort_buf *out, const retort_table *t, const retort_co
 	retort_buf_putc(out, ' ');
 }
 
+static void render_sequence_options(retort_buf *out, const retort_sequence *s)
+{
+	if (s->type)
+		retort_buf_printf(out, " AS %s", s->type);
+	if (s->increment)
+		retort_buf_printf(out, " INCREMENT BY %s", s->increment);
+	if (s->min)
+		retort_buf_printf(out, " MINVALUE %s", s->min);
+	if (s->max)
+		retort_buf_printf(out, " MAXVALUE %s", s->max);
+	if (s->start)
+		retort_buf_printf(out, " START WITH %s", s->start);
+	if (s->cache)
+		retort_buf_printf(out, " CACHE %s", s->cache);
+	retort_buf_puts(out, s->cycle ? " CYCLE" : " NO CYCLE");
+}
+
+static void render_create_sequence(retort_buf *out, const retort_sequence *s)
+{
+	retort_buf_puts(out, "CREATE SEQUENCE ");
+	retort__srender_qualified(out, PG, s->schema, s->name);
+	render_sequence_options(out, s);
+	retort_buf_puts(out, ";\n");
+}
+
 static void render_alter_column(retort_buf *out, const retort_op *op)
 {
 	const retort_column *o = op->old_column, *c = op->column;
@@ -52,6 +77,14 @@ static void render_alter_column(retort_buf *out, const retort_op *op)
 		alter_column(out, t, c);
 		retort_buf_puts(out, "DROP DEFAULT;\n");
 	}
+	if (op->seq_drop) {
+		retort__srender_destructive(out, "drops sequence \"%s\"", op->seq_drop->name);
+		retort_buf_puts(out, "DROP SEQUENCE ");
+		retort__srender_qualified(out, PG, op->seq_drop->schema, op->seq_drop->name);
+		retort_buf_puts(out, ";\n");
+	}
+	if (op->seq_create)
+		render_create_sequence(out, op->seq_create);
 	if (retype) {
 		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
 			c->name, o->type, c->type);
@@ -80,23 +113,6 @@ static void render_alter_column(retort_buf *out, const retort_op *op)
 		alter_column(out, t, c);
 		retort_buf_printf(out, "SET GENERATED %s;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
 	}
-}
-
-static void render_sequence_options(retort_buf *out, const retort_sequence *s)
-{
-	if (s->type)
-		retort_buf_printf(out, " AS %s", s->type);
-	if (s->increment)
-		retort_buf_printf(out, " INCREMENT BY %s", s->increment);
-	if (s->min)
-		retort_buf_printf(out, " MINVALUE %s", s->min);
-	if (s->max)
-		retort_buf_printf(out, " MAXVALUE %s", s->max);
-	if (s->start)
-		retort_buf_printf(out, " START WITH %s", s->start);
-	if (s->cache)
-		retort_buf_printf(out, " CACHE %s", s->cache);
-	retort_buf_puts(out, s->cycle ? " CYCLE" : " NO CYCLE");
 }
 
 /* owned_by is "schema.table.column" */
@@ -229,10 +245,7 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		render_replace_enum(out, d, op);
 		break;
 	case RETORT_OP_CREATE_SEQUENCE:
-		retort_buf_puts(out, "CREATE SEQUENCE ");
-		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
-		render_sequence_options(out, op->sequence);
-		retort_buf_puts(out, ";\n");
+		render_create_sequence(out, op->sequence);
 		break;
 	case RETORT_OP_ALTER_SEQUENCE:
 		retort_buf_puts(out, "ALTER SEQUENCE ");

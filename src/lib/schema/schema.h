@@ -77,6 +77,8 @@ typedef struct retort_op {
 	const retort_index *index;
 	const retort_view *view;
 	const retort_sequence *sequence;
+	const retort_sequence *seq_drop;    /* ALTER_COLUMN: the old serial sequence, dropped after DROP DEFAULT */
+	const retort_sequence *seq_create;  /* ALTER_COLUMN: the new one, created before SET DEFAULT */
 	const retort_enum *enumtype;
 	const char *label;                  /* ADD_ENUM_VALUE: the new label */
 	const char *label_before;           /* ... placed before this one, NULL = at the end */
