@@ -388,6 +388,57 @@ static void copy_case(retort_db *db, const char *url)
 	expect_scalar(db, "SELECT count(*) FROM c", "0");
 }
 
+/* Inside a transaction PostgreSQL pipelines statements; lines and errors must not change. */
+static void in_tx_case(retort_db *db, const char *url)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	unsigned line = 0;
+	int rc;
+
+	exec_ok(db, "CREATE TABLE n (i INTEGER PRIMARY KEY)");
+	/* 150 statements (several pipeline chunks), the 101st fails on line 101. */
+	for (int i = 1; i <= 150; i++)
+		retort_buf_printf(&sql, "INSERT INTO n VALUES (%d);\n", i == 101 ? 100 : i);
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	rc = retort_db_exec_script(db, sql.ptr, &line);
+	ck_assert_msg(rc < 0 && line == 101, "[%s] duplicate at 101: rc %d line %u", db->dialect->name, rc, line);
+	ck_assert_msg(strstr(errmsg(), "UNIQUE") || strstr(errmsg(), "duplicate"), "[%s] message: %s",
+		db->dialect->name, errmsg());
+	ck_assert_int_eq(retort_db_rollback(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM n", "0");
+
+	/* The same script without the duplicate runs whole and commits. */
+	retort_buf_clear(&sql);
+	for (int i = 1; i <= 150; i++)
+		retort_buf_printf(&sql, "INSERT INTO n VALUES (%d);\n", i);
+	retort_buf_puts(&sql, "SELECT count(*) FROM n");
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	exec_ok(db, sql.ptr);
+	ck_assert_int_eq(retort_db_commit(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM n", "150");
+
+	/* A syntax error and COPY FROM STDIN inside a transaction. */
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	rc = retort_db_exec_script(db, "SELECT 1;\nSELECT 2;\nSELEC 3;\n", &line);
+	ck_assert_msg(rc < 0 && line == 3, "[%s] syntax error in tx: rc %d line %u", db->dialect->name, rc, line);
+	ck_assert_int_eq(retort_db_rollback(db), 0);
+	if (is_pg(db)) {
+		ck_assert_int_eq(retort_db_begin(db), 0);
+		rc = retort_db_exec_script(db, "DELETE FROM n;\n\nCOPY n FROM stdin", &line);
+		ck_assert_msg(rc < 0 && line == 3 && strstr(errmsg(), "COPY"), "[pg] COPY in tx: rc %d line %u %s",
+			rc, line, errmsg());
+		ck_assert_int_eq(retort_db_rollback(db), 0);
+		expect_scalar(db, "SELECT count(*) FROM n", "150");
+	}
+	retort_buf_dispose(&sql);
+}
+
+START_TEST(test_db__exec_in_transaction)
+{
+	for_each_dialect(in_tx_case);
+}
+END_TEST
+
 START_TEST(test_db__copy_is_refused)
 {
 	for_each_dialect(copy_case);
@@ -619,6 +670,7 @@ Suite *suite_db(void)
 	tcase_add_test(tc, test_db__exec_multi_statement);
 	tcase_add_test(tc, test_db__exec_failing_line);
 	tcase_add_test(tc, test_db__copy_is_refused);
+	tcase_add_test(tc, test_db__exec_in_transaction);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("query");

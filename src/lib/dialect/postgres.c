@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -334,8 +335,142 @@ static int exec_cb(const char *stmt, size_t len, unsigned line, void *payload)
 	return exec_one(payload, stmt, len);
 }
 
+#ifdef LIBPQ_HAS_PIPELINING
+/*
+ * Inside a transaction, statements are pipelined: sent in chunks and
+ * their results read after each chunk's sync, one network round trip per
+ * chunk instead of per statement.  Nothing changes for the script: the
+ * transaction aborts at the first error either way, later statements
+ * are skipped, and the failing one is reported with its line.  (libpq
+ * reads while it writes, so big results cannot deadlock the pipeline.)
+ */
+#define PIPELINE_CHUNK 64
+
+typedef struct pending_stmt {
+	char *text;
+	size_t len;
+	unsigned line;
+} pending_stmt;
+
+typedef struct pipeline {
+	pg_db *db;
+	pending_stmt items[PIPELINE_CHUNK];
+	size_t n;
+	int error;           /* first failure */
+	unsigned error_line;
+} pipeline;
+
+/* Send the queued statements, sync, and read every result. */
+static int pipeline_flush(pipeline *pl)
+{
+	PGconn *conn = pl->db->conn;
+	PGresult *res;
+	size_t sent = 0;
+	bool broken = false;
+
+	for (; sent < pl->n; sent++)
+		if (!PQsendQueryParams(conn, pl->items[sent].text, 0, NULL, NULL, NULL, NULL, 0))
+			break;
+	if (!PQpipelineSync(conn))
+		broken = true;
+	for (size_t i = 0; i < sent && !broken; i++) {
+		while ((res = PQgetResult(conn))) {
+			ExecStatusType st = PQresultStatus(res);
+			if (st != PGRES_PIPELINE_ABORTED && !result_ok(res) && !pl->error) {
+				pl->error = result_error(res, pl->db, pl->items[i].text, pl->items[i].len);
+				pl->error_line = pl->items[i].line;
+			}
+			PQclear(res);
+		}
+	}
+	/* The sync point ends the chunk. */
+	while (!broken && (res = PQgetResult(conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if ((sent < pl->n || broken) && !pl->error) {
+		pl->error = retort__error_set(RETORT_ERROR_DATABASE, "%s", PQerrorMessage(conn));
+		pl->error_line = pl->items[sent < pl->n ? sent : 0].line;
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->items[i].text);
+	pl->n = 0;
+	return pl->error;
+}
+
+/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
+static bool is_copy_stdio(const char *stmt, size_t len)
+{
+	unsigned dummy = 0;
+	const char *p = retort__sql_skip_blank(stmt, stmt + len, true, &dummy);
+
+	if ((size_t)(stmt + len - p) < 5 || strncasecmp(p, "copy", 4) != 0 || !strchr(" \t\r\n", p[4]))
+		return false;
+	for (const char *q = p, *end = stmt + len; q + 5 <= end; q++)
+		if (!strncasecmp(q, "stdin", 5) || (q + 6 <= end && !strncasecmp(q, "stdout", 6)))
+			return true;
+	return false;
+}
+
+static int pipeline_cb(const char *stmt, size_t len, unsigned line, void *payload)
+{
+	pipeline *pl = payload;
+	int error;
+
+	if (is_copy_stdio(stmt, len)) {
+		if (pl->n && (error = pipeline_flush(pl)) != 0)
+			return error;
+		pl->error = retort__error_set(RETORT_ERROR_DATABASE,
+			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
+		pl->error_line = line;
+		return pl->error;
+	}
+
+	pl->items[pl->n].text = retort__strndup(stmt, len);
+	pl->items[pl->n].len = len;
+	pl->items[pl->n].line = line;
+	if (++pl->n == PIPELINE_CHUNK)
+		return pipeline_flush(pl);
+	return 0;
+}
+
+static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
+{
+	pipeline *pl = retort__calloc(1, sizeof(*pl));
+	int error;
+
+	pl->db = db;
+	if (!PQenterPipelineMode(db->conn)) {
+		free(pl);
+		return each_statement(sql, err_line, exec_cb, db);
+	}
+	/* A failing chunk stops the walk; its failing statement, not the last one queued, has the line. */
+	error = each_statement(sql, err_line, pipeline_cb, pl);
+	if (!error && pl->n)
+		error = pipeline_flush(pl);
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->items[i].text);
+	PQexitPipelineMode(db->conn);
+	if (pl->error) {
+		if (err_line)
+			*err_line = pl->error_line;
+		error = pl->error;
+	}
+	free(pl);
+	return error;
+}
+#endif
+
 static int pg_exec_script(retort_db *base, const char *sql, unsigned *err_line)
 {
+#ifdef LIBPQ_HAS_PIPELINING
+	pg_db *db = (pg_db *)base;
+
+	if (PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
+		return exec_pipelined(db, sql, err_line);
+#endif
 	return each_statement(sql, err_line, exec_cb, base);
 }
 
