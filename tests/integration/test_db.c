@@ -429,6 +429,21 @@ static void in_tx_case(retort_db *db, const char *url)
 			rc, line, errmsg());
 		ck_assert_int_eq(retort_db_rollback(db), 0);
 		expect_scalar(db, "SELECT count(*) FROM n", "150");
+
+		/* The server going away mid-transaction is an error, never a silent success
+		 * (pg_terminate_backend waits for the backend to exit: PostgreSQL 14+). */
+		{
+			retort_db *killer = open_url(url);
+			char *pid = scalar(db, "SELECT pg_backend_pid()", 0, NULL);
+			const char *params[] = { pid };
+			ck_assert_int_eq(retort_db_begin(db), 0);
+			ck_assert_int_eq(retort_db_query(NULL, killer,
+				"SELECT pg_terminate_backend(CAST($1 AS integer), 5000)", 1, params), 0);
+			rc = retort_db_exec_script(db, "INSERT INTO n VALUES (1000);\nINSERT INTO n VALUES (1001);", &line);
+			ck_assert_msg(rc < 0, "[pg] exec on a terminated connection succeeded");
+			free(pid);
+			retort_db_free(killer);
+		}
 	}
 	retort_buf_dispose(&sql);
 }

@@ -360,6 +360,18 @@ typedef struct pipeline {
 	unsigned error_line;
 } pipeline;
 
+static int conn_lost(pg_db *db)
+{
+	retort_buf msg = RETORT_BUF_INIT;
+	int error;
+
+	put_clean(&msg, PQerrorMessage(db->conn));
+	error = retort__error_set(RETORT_ERROR_DATABASE, "lost the connection during a pipelined script: %s",
+		msg.size ? msg.ptr : "no result");
+	retort_buf_dispose(&msg);
+	return error;
+}
+
 /* Send the queued statements, sync, and read every result. */
 static int pipeline_flush(pipeline *pl)
 {
@@ -374,24 +386,38 @@ static int pipeline_flush(pipeline *pl)
 	if (!PQpipelineSync(conn))
 		broken = true;
 	for (size_t i = 0; i < sent && !broken; i++) {
+		bool got = false;
 		while ((res = PQgetResult(conn))) {
 			ExecStatusType st = PQresultStatus(res);
+			got = true;
 			if (st != PGRES_PIPELINE_ABORTED && !result_ok(res) && !pl->error) {
 				pl->error = result_error(res, pl->db, pl->items[i].text, pl->items[i].len);
 				pl->error_line = pl->items[i].line;
 			}
 			PQclear(res);
 		}
+		/* No result at all: the connection is gone; never report success for an unrun statement. */
+		if (!got && !pl->error) {
+			pl->error = conn_lost(pl->db);
+			pl->error_line = pl->items[i].line;
+		}
 	}
 	/* The sync point ends the chunk. */
-	while (!broken && (res = PQgetResult(conn))) {
-		ExecStatusType st = PQresultStatus(res);
-		PQclear(res);
-		if (st == PGRES_PIPELINE_SYNC)
-			break;
+	{
+		bool synced = false;
+		while (!broken && (res = PQgetResult(conn))) {
+			ExecStatusType st = PQresultStatus(res);
+			PQclear(res);
+			if (st == PGRES_PIPELINE_SYNC) {
+				synced = true;
+				break;
+			}
+		}
+		if (!synced)
+			broken = true;
 	}
 	if ((sent < pl->n || broken) && !pl->error) {
-		pl->error = retort__error_set(RETORT_ERROR_DATABASE, "%s", PQerrorMessage(conn));
+		pl->error = conn_lost(pl->db);
 		pl->error_line = pl->items[sent < pl->n ? sent : 0].line;
 	}
 	for (size_t i = 0; i < pl->n; i++)
