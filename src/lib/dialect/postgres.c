@@ -4,7 +4,9 @@
  * Scripts are split client-side with libpg_query's scanner (PostgreSQL's
  * own lexer, so dollar quoting, E'' strings and nested comments are right)
  * and each statement runs on its own, which is how a failure is pinned to
- * the line where its statement starts.  The migration lock is a session
+ * the line where its statement starts (inside a transaction they are
+ * pipelined, so "on its own" does not cost a round trip each).  The
+ * migration lock is a session
  * advisory lock on hashtext(key), polled so that waiting can be reported
  * and bounded.  This file does not know about version tables or
  * revisions.
