@@ -11,8 +11,9 @@
  * rest of the run is re-planned from what is really there.  Either way no
  * revision runs twice.
  *
- * Offline rendering lives in migrate_offline.c, `current` in
- * migrate_status.c, C revisions in migrate_c.c.
+ * Offline rendering lives in migrate_offline.c; `current` and the
+ * explanation of heads no script defines in migrate_status.c; C revisions
+ * in migrate_c.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,87 +80,6 @@ char *retort__migrate_step_side(const retort_step *step, bool from)
 		retort_buf_puts(&b, rev->id);
 	}
 	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
-}
-
-static void unknown_free(retort_unknown_head *u)
-{
-	if (!u)
-		return;
-	free(u->revision);
-	free(u->applied_at);
-	free(u->git_commit);
-	free(u->os_user);
-	free(u->host);
-	free(u);
-}
-
-int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
-	const retort_config *cfg, const char *revision)
-{
-	retort_history_row *row = NULL;
-	retort_unknown_head *u = retort__calloc(1, sizeof(*u));
-	int error;
-
-	u->revision = retort__strdup(revision);
-	if ((error = retort_history_find(&row, db, cfg, revision)) < 0) {
-		unknown_free(u);
-		return error;
-	}
-	if (row) {
-		u->applied_at = row->applied_at;
-		u->git_commit = row->git_commit;
-		u->os_user = row->os_user;
-		u->host = row->host;
-		row->applied_at = row->git_commit = row->os_user = row->host = NULL;
-	}
-	retort_history_row_free(row);
-	*out = u;
-	return 0;
-}
-
-void retort__unknown_head_free(retort_unknown_head *u)
-{
-	unknown_free(u);
-}
-
-void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u)
-{
-	retort_buf_printf(out, "the database is at revision '%s', which no script defines", u->revision);
-	if (u->applied_at) {
-		retort_buf_printf(out, "; it was applied %s", u->applied_at);
-		if (u->os_user || u->host)
-			retort_buf_printf(out, " by %s@%s", u->os_user ? u->os_user : "?",
-				u->host ? u->host : "?");
-		if (u->git_commit)
-			retort_buf_printf(out, " from commit %s", u->git_commit);
-	} else {
-		retort_buf_puts(out, "; the history table has no record of it");
-	}
-	retort_buf_puts(out, "; check out the branch that has this revision");
-	if (u->git_commit)
-		retort_buf_printf(out, " (git branch --contains %.12s)", u->git_commit);
-	retort_buf_puts(out, ", or run 'retort stamp REV' to tell retort where the database really is");
-}
-
-int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
-	const retort_graph *graph, const retort_vec *heads)
-{
-	for (size_t i = 0; i < heads->len; i++) {
-		retort_unknown_head *u = NULL;
-		retort_buf msg = RETORT_BUF_INIT;
-		int error;
-
-		if (retort_graph_get(graph, heads->items[i]))
-			continue;
-		if ((error = retort__migrate_unknown(&u, db, cfg, heads->items[i])) < 0)
-			return error;
-		retort__unknown_head_describe(&msg, u);
-		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION, "%s", msg.ptr);
-		retort_buf_dispose(&msg);
-		unknown_free(u);
-		return error;
-	}
-	return 0;
 }
 
 /* --- one run ----------------------------------------------------------- */

@@ -27,6 +27,5 @@ int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
 /* Look `revision` up in the history table (provenance of an unknown head). */
 int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
 	const retort_config *cfg, const char *revision);
-void retort__unknown_head_free(retort_unknown_head *u);
 
 #endif
