@@ -6,8 +6,9 @@
  * canonical text (constraints, indexes), so a changed constraint is a drop
  * and an add.  Ordering is by phase, in the order a database accepts:
  * create what others need first (schemas, types, sequences), take away
- * what blocks a change (views over changed tables, foreign keys, indexes,
- * constraints, tables), change and create tables, then add constraints,
+ * what blocks a change (views over changed tables, foreign keys, tables -
+ * whose keys may lean on a key that goes next -, indexes, constraints),
+ * change and create tables, then add constraints,
  * indexes, foreign keys and views back, and drop the leftovers (sequences,
  * types, schemas) last.  Within a phase the models' sorted order makes the
  * output deterministic; new tables are ordered so referenced tables come
@@ -425,6 +426,55 @@ done:
 	return error;
 }
 
+/*
+ * A primary or unique key that is dropped (or changed, which is a drop and
+ * an add) cannot go while a foreign key of another surviving table leans
+ * on it, even when that foreign key itself does not change: drop such keys
+ * first and add them back after.
+ */
+static void rebuild_dependent_fks(differ *df)
+{
+	const retort_vec *drops = &df->phases[P_DROP_CONSTRAINT];
+	size_t ndrops = drops->len;
+
+	if (!df->sd->named_constraints)
+		return;
+	for (size_t i = 0; i < ndrops; i++) {
+		const retort_op *drop = drops->items[i];
+		const retort_constraint *key = drop->constraint;
+		if (key->kind != RETORT_CON_PRIMARY && key->kind != RETORT_CON_UNIQUE)
+			continue;
+		for (size_t j = 0; j < df->from->tables.len; j++) {
+			const retort_table *ft = df->from->tables.items[j];
+			const retort_table *tt = retort_model_table(df->to, ft->schema, ft->name);
+			if (!tt)
+				continue; /* dropped before the key goes */
+			for (size_t k = 0; k < ft->constraints.len; k++) {
+				const retort_constraint *fk = ft->constraints.items[k];
+				bool same_cols = fk->ref_columns.len == key->columns.len;
+				retort_op *op;
+				for (size_t c = 0; same_cols && c < key->columns.len; c++)
+					same_cols = strcmp(fk->ref_columns.items[c], key->columns.items[c]) == 0;
+				if (fk->kind != RETORT_CON_FOREIGN || !retort__streq(fk->ref_schema, drop->table->schema) ||
+					strcmp(fk->ref_table, drop->table->name) != 0 ||
+					!(same_cols || (!fk->ref_columns.len && key->kind == RETORT_CON_PRIMARY)) ||
+					!has_con(tt, fk))
+					continue; /* not leaning on it, or dropped anyway */
+				op = retort__diff_emit(df, P_DROP_FK, RETORT_OP_DROP_CONSTRAINT);
+				op->table = op->old_table = ft;
+				op->constraint = fk;
+				for (size_t c = 0; c < tt->constraints.len; c++)
+					if (strcmp(((retort_constraint *)tt->constraints.items[c])->canon, fk->canon) == 0) {
+						op = retort__diff_emit(df, P_ADD_FK, RETORT_OP_ADD_CONSTRAINT);
+						op->table = tt;
+						op->old_table = ft;
+						op->constraint = tt->constraints.items[c];
+					}
+			}
+		}
+	}
+}
+
 /* --- tables created or dropped: dependency order ------------------------------ */
 
 typedef struct topo {
@@ -615,6 +665,7 @@ int retort_schema_diff(retort_diff **out, const retort_model *from, const retort
 			goto done;
 	}
 	retort__diff_sequences(&df); /* after the tables: see owned_sequences() */
+	rebuild_dependent_fks(&df);
 	for (size_t i = 0; i < df.renames.len; i++) {
 		rename *r = df.renames.items[i];
 		retort_table *t = retort_model_table(to, r->schema ? r->schema : NULL, r->table);

@@ -62,7 +62,21 @@ static void render_create_sequence(retort_buf *out, const retort_sequence *s)
 	retort_buf_puts(out, ";\n");
 }
 
-static void render_alter_column(retort_buf *out, const retort_op *op)
+/* Is `type` (as format_type prints it) one of the model's enum types? */
+static bool is_enum(const retort_model *m, const char *type)
+{
+	for (size_t i = 0; i < m->enums.len; i++) {
+		const retort_enum *e = m->enums.items[i];
+		char *q = retort__qualname(e->schema, e->name);
+		bool hit = strcmp(type, e->name) == 0 || strcmp(type, q) == 0;
+		free(q);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static void render_alter_column(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const retort_column *o = op->old_column, *c = op->column;
 	const retort_table *t = op->table;
@@ -96,7 +110,9 @@ static void render_alter_column(retort_buf *out, const retort_op *op)
 		}
 		retort_buf_puts(out, " USING ");
 		retort__srender_ident(out, PG, c->name);
-		retort_buf_printf(out, "::%s;\n", c->type);
+		/* Enum to enum has no cast: go through the label text. */
+		retort_buf_printf(out, "%s::%s;\n", is_enum(d->from, o->type) && is_enum(d->to, c->type) ? "::text" : "",
+			c->type);
 	}
 	if (c->default_expr && redefault) {
 		alter_column(out, t, c);
@@ -288,7 +304,7 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_ALTER_COLUMN:
-		render_alter_column(out, op);
+		render_alter_column(out, d, op);
 		break;
 	case RETORT_OP_RENAME_COLUMN:
 		alter_table(out, op->old_table);
