@@ -136,6 +136,18 @@ void retort_schema_renames_invert(retort_vec *out, const retort_vec *renames)
 }
 
 /* The old name of to-column `name` in table t, or NULL when not renamed. */
+/* The new name of from-column `name` of table t after the renames (itself when not renamed). */
+const char *retort__diff_renamed_to(differ *df, const retort_table *t, const char *name)
+{
+	for (size_t i = 0; i < df->renames.len; i++) {
+		rename *r = df->renames.items[i];
+		if (strcmp(r->table, t->name) == 0 && (!r->schema || retort__streq(r->schema, t->schema)) &&
+			strcmp(r->old, name) == 0)
+			return r->new;
+	}
+	return name;
+}
+
 static const char *renamed_from(differ *df, const retort_table *t, const char *name)
 {
 	for (size_t i = 0; i < df->renames.len; i++) {

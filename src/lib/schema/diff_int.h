@@ -39,6 +39,8 @@ retort_op *retort__diff_emit(differ *df, enum phase p, retort_op_kind kind);
 void retort__diff_touch(differ *df, const char *schema, const char *name);
 bool retort__diff_is_touched(differ *df, const char *qualname);
 bool retort__diff_has_str(const retort_vec *v, const char *s);
+/* The name from-column `name` of table t has after the --rename options. */
+const char *retort__diff_renamed_to(differ *df, const retort_table *t, const char *name);
 
 void retort__diff_namespaces(differ *df);
 void retort__diff_enums(differ *df);

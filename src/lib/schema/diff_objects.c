@@ -154,8 +154,11 @@ void retort__diff_enums(differ *df)
 				for (size_t k = 0; k < t->columns.len; k++) {
 					retort_column *c = t->columns.items[k];
 					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
+						retort_table *nt = retort_model_table(df->to, t->schema, t->name);
 						retort_vec_push(&op->uses, t);
 						retort_vec_push(&op->uses, c);
+						retort_vec_push(&op->uses, nt ? retort_table_column(nt,
+							retort__diff_renamed_to(df, t, c->name)) : NULL);
 					}
 				}
 			}

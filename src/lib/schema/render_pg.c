@@ -177,9 +177,8 @@ static void render_enum_type(retort_buf *out, const retort_enum *e, const char *
  * the new one, convert each column through text (a value whose label is
  * gone fails here, which is the point), and drop the old type.
  */
-static void render_replace_enum(retort_buf *out, const retort_diff *d, const retort_op *op)
+static void render_replace_enum(retort_buf *out, const retort_op *op)
 {
-	const retort_table *nt;
 	const retort_column *nc;
 	const retort_enum *e = op->enumtype;
 	char *old = retort__sprintf("%s__retort_old", e->name);
@@ -191,7 +190,7 @@ static void render_replace_enum(retort_buf *out, const retort_diff *d, const ret
 	retort__srender_ident(out, PG, old);
 	retort_buf_puts(out, ";\n");
 	render_enum_type(out, e, e->name);
-	for (size_t i = 0; i + 1 < op->uses.len; i += 2) {
+	for (size_t i = 0; i + 2 < op->uses.len; i += 3) {
 		const retort_table *t = op->uses.items[i];
 		const retort_column *c = op->uses.items[i + 1];
 		if (c->default_expr) {
@@ -207,8 +206,7 @@ static void render_replace_enum(retort_buf *out, const retort_diff *d, const ret
 		retort__srender_qualified(out, PG, e->schema, e->name);
 		retort_buf_puts(out, ";\n");
 		/* The old default named the old type: put back the target's. */
-		nt = retort_model_table(d->to, t->schema, t->name);
-		nc = nt ? retort_table_column(nt, c->name) : NULL;
+		nc = op->uses.items[i + 2];
 		if (c->default_expr && nc && nc->default_expr) {
 			alter_column(out, t, c);
 			retort_buf_printf(out, "SET DEFAULT %s;\n", nc->default_expr);
@@ -258,7 +256,7 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_REPLACE_ENUM:
-		render_replace_enum(out, d, op);
+		render_replace_enum(out, op);
 		break;
 	case RETORT_OP_CREATE_SEQUENCE:
 		render_create_sequence(out, op->sequence);

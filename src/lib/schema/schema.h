@@ -85,7 +85,7 @@ typedef struct retort_op {
 	const char *trigger;                /* CREATE/DROP TRIGGER: its SQL text */
 	retort_vec omit_fks;                /* CREATE_TABLE: FKs added later (retort_constraint *) */
 	retort_vec copy_to, copy_from;      /* REBUILD: column names (char *, owned) */
-	retort_vec uses;                    /* REPLACE_ENUM: retort_table *, retort_column * pairs */
+	retort_vec uses;                    /* REPLACE_ENUM: (table, column, its column in `to` or NULL) triples */
 	bool destructive;
 } retort_op;
 
