@@ -168,6 +168,8 @@ static char *tables(env *e)
 		  " AND tablename NOT LIKE 'retort_%' ORDER BY tablename");
 }
 
+static void feed(env *e, const char *sql);
+
 static char *history_count(env *e)
 {
 	return q(e, "SELECT count(*) FROM retort_history");
@@ -410,6 +412,45 @@ START_TEST(test_migrate__one_transaction_rolls_back_the_run)
 END_TEST
 
 /*
+ * One transaction for the run, with a non-transactional revision in the
+ * middle: what came before commits, the revision runs outside, the rest
+ * runs in a new transaction, and the version rows and history agree.
+ */
+START_TEST(test_migrate__one_transaction_around_non_transactional)
+{
+	env *e = env_new(_i, "transaction_per_migration = false\n");
+	retort_buf sql = RETORT_BUF_INIT;
+	char *out;
+
+	if (!e)
+		return;
+	table_rev(e, "aaa1", "", NULL);
+	rev(e, "bbb2", "aaa1", NULL, false, e->dialect == 1
+		? "CREATE INDEX CONCURRENTLY ix_t_aaa1_id ON t_aaa1 (id);"
+		: "CREATE INDEX ix_t_aaa1_id ON t_aaa1 (id);",
+		"DROP INDEX ix_t_aaa1_id;");
+	table_rev(e, "ccc3", "bbb2", NULL);
+	load(e);
+	up_ok(e, "head");
+	expect_str(e, versions, "ccc3");
+	expect_str(e, tables, "t_aaa1,t_ccc3");
+	expect_str(e, history_count, "3");
+	out = q(e, "SELECT revision FROM retort_history ORDER BY id");
+	ck_assert_str_eq(out, "aaa1,bbb2,ccc3");
+	free(out);
+	down_ok(e, "base");
+	expect_str(e, versions, "");
+	/* offline: COMMIT before the non-transactional script, BEGIN after */
+	ck_assert_int_eq(retort_migrate_render_upgrade(&sql, e->cfg, e->graph, "head"), 0);
+	ck_assert_msg(strstr(sql.ptr, "COMMIT;\n\n-- Running upgrade aaa1 -> bbb2") != NULL, "sql:\n%s", sql.ptr);
+	feed(e, sql.ptr);
+	expect_str(e, versions, "ccc3");
+	retort_buf_dispose(&sql);
+	env_free(e);
+}
+END_TEST
+
+/*
  * Transactional: no splits the script client-side; the bodies below have
  * semicolons inside dollar quotes (PostgreSQL) and a trigger body (SQLite),
  * which a naive split would break.
@@ -590,8 +631,11 @@ static void feed(env *e, const char *sql)
 		char *argv[] = { "sqlite3", "-bail", e->sqlite_path, NULL };
 		rc = harness_run(argv, sql, &out);
 	} else {
+		/* quiet the NOTICE of CREATE TABLE IF NOT EXISTS on an existing table */
+		char *quiet = retort__sprintf("SET client_min_messages = warning;\n%s", sql);
 		char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", e->url, NULL };
-		rc = harness_run(argv, sql, &out);
+		rc = harness_run(argv, quiet, &out);
+		free(quiet);
 	}
 	ck_assert_msg(rc == 0, "feeding the offline SQL failed (%d):\n%s", rc, sql);
 	free(out);
@@ -744,6 +788,7 @@ Suite *suite_migrate(void)
 		{ "irreversible", test_migrate__irreversible_stops_before_anything },
 		{ "one_transaction", test_migrate__one_transaction_rolls_back_the_run },
 		{ "non_transactional", test_migrate__non_transactional },
+		{ "one_transaction_non_transactional", test_migrate__one_transaction_around_non_transactional },
 		{ "status", test_migrate__status },
 		{ "configured_tables", test_migrate__configured_tables },
 		{ "git_commit", test_migrate__history_records_git_commit },
