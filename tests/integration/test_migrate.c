@@ -733,9 +733,9 @@ END_TEST
 #define NREVS 12
 #define NRUNNERS 8
 
-START_TEST(test_migrate__concurrent_runners)
+static void concurrent_runners(int dialect, const char *ini_extra)
 {
-	env *e = env_new(_i, NULL);
+	env *e = env_new(dialect, ini_extra);
 	char *retort = retort__sprintf("%s/retort", RETORT_BUILDDIR);
 	pid_t pids[NRUNNERS];
 	char id[16], parent[16] = "", count[16];
@@ -772,6 +772,17 @@ START_TEST(test_migrate__concurrent_runners)
 	free(retort);
 	env_free(e);
 }
+
+START_TEST(test_migrate__concurrent_runners)
+{
+	concurrent_runners(_i, NULL);
+}
+END_TEST
+
+START_TEST(test_migrate__concurrent_runners_one_transaction)
+{
+	concurrent_runners(_i, "transaction_per_migration = false\n");
+}
 END_TEST
 
 RETORT_SUITE(migrate)
@@ -795,6 +806,7 @@ Suite *suite_migrate(void)
 		{ "offline", test_migrate__offline_matches_online },
 		{ "offline_one_transaction", test_migrate__offline_one_transaction },
 		{ "concurrent", test_migrate__concurrent_runners },
+		{ "concurrent_one_transaction", test_migrate__concurrent_runners_one_transaction },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
