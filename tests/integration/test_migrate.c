@@ -170,6 +170,23 @@ static char *tables(env *e)
 
 static void feed(env *e, const char *sql);
 
+/*
+ * The user schema in full (tables, columns with types, defaults and
+ * nullability, indexes), retort's own tables left out: what "the same
+ * schema" means when comparing an offline run with an online one.
+ */
+static char *schema(env *e)
+{
+	return q(e, e->dialect == 0
+		? "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master"
+		  " WHERE name NOT LIKE 'retort_%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+		: "SELECT x FROM (SELECT table_name || '.' || column_name || ' ' || data_type || ' '"
+		  " || is_nullable || ' ' || coalesce(column_default, '') AS x FROM information_schema.columns"
+		  " WHERE table_schema = 'public' AND table_name NOT LIKE 'retort_%'"
+		  " UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'"
+		  " AND tablename NOT LIKE 'retort_%') s ORDER BY x");
+}
+
 static char *history_count(env *e)
 {
 	return q(e, "SELECT count(*) FROM retort_history");
@@ -646,7 +663,7 @@ static void offline_history(env *e)
 	table_rev(e, "aaa1", "", NULL);
 	rev(e, "bb01", "aaa1", "x", true,
 		"CREATE TABLE t_bb01 (id INTEGER PRIMARY KEY, note VARCHAR(20) DEFAULT 'it''s');\n"
-		"INSERT INTO t_bb01 (id) VALUES (1);",
+		"INSERT INTO t_bb01 (id) VALUES (1);\nCREATE INDEX ix_bb01_note ON t_bb01 (note);",
 		"DROP TABLE t_bb01;");
 	table_rev(e, "bb02", "aaa1", "y");
 	table_rev(e, "mmm1", "bb01, bb02", NULL);
@@ -670,9 +687,11 @@ START_TEST(test_migrate__offline_matches_online)
 	ck_assert_int_eq(retort_migrate_render_upgrade(&sql, off->cfg, off->graph, "head"), 0);
 	feed(off, sql.ptr);
 	{
-		char *a = versions(on), *b = versions(off), *ta = tables(on), *tb = tables(off);
+		char *a = versions(on), *b = versions(off), *ta = schema(on), *tb = schema(off);
 		ck_assert_msg(strcmp(a, b) == 0, "versions online '%s' offline '%s'", a, b);
-		ck_assert_msg(strcmp(ta, tb) == 0, "tables online '%s' offline '%s'", ta, tb);
+		ck_assert_msg(strcmp(ta, tb) == 0, "schema online:\n%s\noffline:\n%s", ta, tb);
+		ck_assert_msg(strstr(ta, "t_bb01") && strstr(ta, "ix_bb01_note"),
+			"schema has the tables and indexes: %s", ta);
 		free(a); free(b); free(ta); free(tb);
 	}
 	expect_str(off, versions, "ccc1");
@@ -685,6 +704,11 @@ START_TEST(test_migrate__offline_matches_online)
 	expect_str(off, versions, "aaa1");
 	expect_str(off, tables, "t_aaa1");
 	expect_str(on, tables, "t_aaa1");
+	{
+		char *ta = schema(on), *tb = schema(off);
+		ck_assert_msg(strcmp(ta, tb) == 0, "schema online:\n%s\noffline:\n%s", ta, tb);
+		free(ta); free(tb);
+	}
 
 	/* from a revision, not base: no CREATE TABLE for the version table */
 	retort_buf_clear(&sql);
