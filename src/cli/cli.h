@@ -78,6 +78,16 @@ typedef struct cli_usage {
 int cli_parse(int argc, char **argv, const cli_option *opts, const cli_usage *usage,
 	cli_global *g, retort_vec *positional);
 
+/*
+ * The start of every command: cli_parse, then cli_expect_args(min, max).
+ * Returns CLI_CONTINUE when the command should go on; otherwise the exit
+ * status to return at once (0 after --help, 2 after a usage error), so:
+ *     if ((rc = cli_begin(...)) != CLI_CONTINUE) goto done;
+ */
+#define CLI_CONTINUE (-1)
+int cli_begin(int argc, char **argv, const cli_option *opts, const cli_usage *usage,
+	cli_global *g, retort_vec *positional, size_t min, size_t max);
+
 /* The loop behind cli_parse; main() uses it to read options before the command. */
 int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, const cli_usage *usage,
 	cli_global *g, retort_vec *positional, bool stop_at_positional, int *next);

@@ -31,11 +31,8 @@ int cmd_check(int argc, char **argv, cli_global *g)
 	retort_autogen *ag = NULL;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	}
 	if ((rc = cli_load_config(g, &cfg)) != 0)
 		goto done;
 	aopts.from_db = from_db;

@@ -101,9 +101,7 @@ int cmd_init(int argc, char **argv, cli_global *g)
 	char *versions = NULL, *location = NULL, *ini = NULL;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0)
-		goto done;
-	if ((rc = cli_expect_args(&args, 1, 1, &usage)) != 0)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
 	dir = args.items[0];
 	if (!template_exists(template_name)) {
@@ -149,5 +147,5 @@ done:
 	free(location);
 	free(ini);
 	retort_vec_dispose(&args, false);
-	return rc == CLI_PARSED_HELP ? 0 : rc;
+	return rc;
 }

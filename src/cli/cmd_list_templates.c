@@ -17,10 +17,9 @@ int cmd_list_templates(int argc, char **argv, cli_global *g)
 	const char *last = "";
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-			(rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE) {
 		retort_vec_dispose(&args, false);
-		return rc == CLI_PARSED_HELP ? 0 : rc;
+		return rc;
 	}
 	if (g->json)
 		list = json_array();

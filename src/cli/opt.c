@@ -274,3 +274,15 @@ int cli_expect_args(const retort_vec *positional, size_t min, size_t max, const 
 		usage->name, usage->synopsis ? usage->synopsis : "", usage->name);
 	return CLI_EXIT_USAGE;
 }
+
+int cli_begin(int argc, char **argv, const cli_option *opts, const cli_usage *usage,
+	cli_global *g, retort_vec *positional, size_t min, size_t max)
+{
+	int rc = cli_parse(argc, argv, opts, usage, g, positional);
+
+	if (rc == CLI_PARSED_HELP)
+		return CLI_EXIT_OK;
+	if (rc == 0)
+		rc = cli_expect_args(positional, min, max, usage);
+	return rc == 0 ? CLI_CONTINUE : rc;
+}

@@ -7,6 +7,8 @@
  * instead of pretending.  Each definition is weak: a real cmd_<name>.c
  * replaces it at link time, and its entry here is then deleted.
  */
+#include <stdint.h>
+
 #include "cli.h"
 
 static int pending(int argc, char **argv, cli_global *g)
@@ -15,12 +17,10 @@ static int pending(int argc, char **argv, cli_global *g)
 	const cli_usage usage = { argv[0], "[options] [ARGS]",
 		"not implemented in this version of retort", NULL };
 	retort_vec args = RETORT_VEC_INIT;
-	int rc = cli_parse(argc, argv, opts, &usage, g, &args);
+	int rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, SIZE_MAX);
 
 	retort_vec_dispose(&args, false);
-	if (rc == CLI_PARSED_HELP)
-		return 0;
-	if (rc)
+	if (rc != CLI_CONTINUE)
 		return rc;
 	cli_error("'%s' is not implemented in this version of retort", argv[0]);
 	return CLI_EXIT_FAIL;
