@@ -307,6 +307,8 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 				op = pend(&list, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, t, old);
 				op->column = c;
 				op->old_column = oc;
+				/* A type change converts values, which may lose some. */
+				op->destructive = !retort__streq(oc->type, c->type);
 				owned_sequences(df, op, old, t);
 			}
 		}
