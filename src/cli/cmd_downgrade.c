@@ -23,11 +23,8 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	}
 	if (sql && dry) {
 		cli_error("--sql and --dry-run cannot be combined");
 		rc = CLI_EXIT_USAGE;
