@@ -68,13 +68,22 @@ static int emit(retort__ctx *c, const char *sql)
 {
 	int error;
 
+	if (!sql)
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL", c->label));
 	if (c->out) {
 		size_t start = c->out->size;
+		const char *last_line;
 		retort_buf_puts(c->out, sql);
 		retort_buf_rtrim(c->out);
-		if (c->out->size == start || c->out->ptr[c->out->size - 1] != ';')
-			retort_buf_putc(c->out, ';');
-		retort_buf_putc(c->out, '\n');
+		if (c->out->size > start && c->out->ptr[c->out->size - 1] == ';') {
+			retort_buf_putc(c->out, '\n');
+			return 0;
+		}
+		/* A trailing -- comment would swallow the ';': end the line first. */
+		last_line = strrchr(c->out->ptr + start, '\n');
+		if (strstr(last_line ? last_line : c->out->ptr + start, "--"))
+			retort_buf_putc(c->out, '\n');
+		retort_buf_puts(c->out, ";\n");
 		return 0;
 	}
 	if ((error = retort_db_exec(c->db, sql)) < 0)
@@ -190,6 +199,8 @@ static int op_exec_params(retort_ctx *pub, const char *sql, size_t nparams, cons
 	retort__ctx *c = priv(pub);
 	int error;
 
+	if (!sql || (nparams && !params))
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL or parameters", c->label));
 	if (c->out) {
 		retort_buf text = RETORT_BUF_INIT;
 		retort__ctx_inline_params(&text, c->d, sql, nparams, params);
@@ -211,6 +222,8 @@ static int op_query(retort_ctx *pub, const char *sql, size_t nparams, const char
 
 	if (c->out)
 		return offline_refusal(c, "queries are");
+	if (!sql || (nparams && !params))
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL or parameters", c->label));
 	if ((error = retort_db_query(&rows, c->db, sql, nparams, params)) < 0)
 		return fail(c, error);
 	for (size_t r = 0; r < rows->nrows && fn; r++) {

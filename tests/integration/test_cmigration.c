@@ -558,6 +558,19 @@ START_TEST(test_cmigration__offline_recording)
 		"ALTER TABLE \"users\" ADD CONSTRAINT \"id_positive\" CHECK (id > 0);\n"
 		"ALTER TABLE \"orgs\" RENAME TO \"organizations\";\n");
 
+	/* A trailing -- comment does not swallow the terminating ';'. */
+	{
+		char *cpath = write_rev("comment.c",
+			"int upgrade(retort_ctx *ctx) { retort_exec(ctx, \"SELECT 1 -- one\"); return retort_exec(ctx, \"SELECT 2;\"); }\n"
+			"int downgrade(retort_ctx *ctx) { return retort_exec(ctx, (const char *)0); }\n");
+		retort_buf_clear(&out);
+		ck_assert_msg(retort_cmigration_render(&out, pg, cpath, true, &o) == 0, "render: %s", msg());
+		ck_assert_str_eq(out.ptr, "SELECT 1 -- one\n;\nSELECT 2;\n");
+		ck_assert_int_lt(retort_cmigration_render(&out, pg, cpath, false, &o), 0);
+		ck_assert_msg(strstr(msg(), "NULL SQL"), "message: %s", msg());
+		free(cpath);
+	}
+
 	/* SQLite cannot render the constraint offline: it needs the live table. */
 	retort_buf_clear(&out);
 	ck_assert_int_lt(retort_cmigration_render(&out, sq, path, true, &o), 0);
