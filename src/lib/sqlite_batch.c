@@ -622,6 +622,9 @@ static int rebuild(retort_db *db, const char *table, const retort__sqlite_edit *
 {
 	int error;
 
+	if (!table || !*table || !edit->name || !*edit->name)
+		return retort__error_set(RETORT_ERROR_SCRIPT, "a table and a column or constraint name are required");
+
 	if ((error = exec_step(db, table, "SAVEPOINT retort_rebuild")) < 0)
 		return error;
 	if ((error = rebuild_steps(db, table, edit)) < 0) {
@@ -642,6 +645,8 @@ int retort__sqlite_alter_column(retort_db *db, const char *table, const char *co
 {
 	retort__sqlite_edit edit = { RETORT_EDIT_ALTER_COLUMN, column, alter, NULL };
 
+	if (!table || !column)
+		return retort__error_set(RETORT_ERROR_SCRIPT, "alter_column: a table and a column name are required");
 	if (!alter || (!alter->type && alter->nullable == RETORT_KEEP && !alter->default_sql && !alter->drop_default))
 		return retort__error_set(RETORT_ERROR_SCRIPT, "alter_column '%s.%s': nothing to change", table, column);
 	if (alter->nullable != RETORT_KEEP && alter->nullable != RETORT_SET_NOT_NULL &&
