@@ -13,7 +13,7 @@ libsqlite3-dev libpq-dev libgit2-dev libinih-dev check libpg-query-dev
 libjansson-dev libssl-dev
 sqlite3 postgresql-15 python3"
 if [ "${1:-}" = --bench ]; then
-	pkgs="$pkgs hyperfine python3-alembic valgrind time"
+	pkgs="$pkgs hyperfine python3-alembic python3-psycopg2 valgrind time"
 fi
 
 missing=""
