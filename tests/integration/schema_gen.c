@@ -39,7 +39,7 @@ typedef struct colspec {
 } colspec;
 
 typedef struct tabspec {
-	bool on, comment, fkdefer;
+	bool on, comment, fkdefer, trigger;
 	colspec cols[NC];
 	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
 } tabspec;
@@ -104,6 +104,7 @@ static void random_table(gen *g, tabspec *t)
 	t->idxkind = pick(g, 4);
 	t->gen = chance(g, 20) ? 1 + pick(g, 2) : 0;
 	t->comment = chance(g, 25);
+	t->trigger = chance(g, 20);
 }
 
 static enum klass klass_of(const gen *g, const colspec *c)
@@ -161,6 +162,8 @@ static void fixup(gen *g, spec *s)
 		}
 		if (t->fk >= 0 && !s->t[t->fk].on)
 			t->fk = -1;
+		if (pg)
+			t->trigger = false; /* PostgreSQL triggers need functions: not modelled */
 		if (!pg) {
 			t->comment = false;
 			if (t->pkmode > 1)
@@ -221,7 +224,7 @@ static void mutate(gen *g, spec *s)
 		case 9: t->fk = chance(g, 70) ? pick(g, NT) : -1; t->fkdel = pick(g, 4); t->fkdefer = chance(g, 30); break;
 		case 10: t->gen = pick(g, 3); break;
 		case 11: t->pkmode = pick(g, 4); break;
-		case 12: t->comment = !t->comment; break;
+		case 12: t->comment = !t->comment; t->trigger = !t->trigger; break;
 		case 13:
 			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
 				s->enum_labels++;
@@ -341,6 +344,9 @@ static void build(gen *g, const spec *s, retort_model *m)
 			snprintf(buf, sizeof(buf), "table %s", name);
 			t->comment = retort__strdup(buf);
 		}
+		if (ts->trigger)
+			retort_vec_push(&t->triggers, retort__sprintf("CREATE TRIGGER \"%s_trg\" AFTER INSERT ON \"%s\" "
+				"BEGIN SELECT 1; END", name, name));
 		for (int k = 0; k < NC; k++) {
 			const colspec *cs = &ts->cols[k];
 			retort_column *col;
