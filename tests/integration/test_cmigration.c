@@ -28,8 +28,10 @@ static const char *msg(void)
 /* A fresh directory per test, holding revision files and the object cache. */
 static void setup(void)
 {
-	char tmpl[] = "/tmp/retort-cmig.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[512];
 
+	snprintf(tmpl, sizeof(tmpl), "%s/retort-cmig.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	workdir = strdup(tmpl);
 }
