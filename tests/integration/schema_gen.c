@@ -39,7 +39,7 @@ typedef struct colspec {
 } colspec;
 
 typedef struct tabspec {
-	bool on, comment, fkdefer, trigger;
+	bool on, comment, fkdefer, trigger, auxfk;
 	colspec cols[NC];
 	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
 } tabspec;
@@ -105,6 +105,7 @@ static void random_table(gen *g, tabspec *t)
 	t->gen = chance(g, 20) ? 1 + pick(g, 2) : 0;
 	t->comment = chance(g, 25);
 	t->trigger = chance(g, 20);
+	t->auxfk = chance(g, 25);
 }
 
 static enum klass klass_of(const gen *g, const colspec *c)
@@ -162,6 +163,8 @@ static void fixup(gen *g, spec *s)
 		}
 		if (t->fk >= 0 && !s->t[t->fk].on)
 			t->fk = -1;
+		if (!s->aux)
+			t->auxfk = false;
 		if (pg)
 			t->trigger = false; /* PostgreSQL triggers need functions: not modelled */
 		if (!pg) {
@@ -233,7 +236,7 @@ static void mutate(gen *g, spec *s)
 			break;
 		case 14: s->seq = pick(g, 3); break;
 		case 15: s->view = pick(g, 3); break;
-		case 16: s->aux = !s->aux; break;
+		case 16: s->aux = !s->aux; t->auxfk = !t->auxfk; break;
 		case 17: if (c->on) c->renamed = !c->renamed; break;
 		}
 	}
@@ -392,6 +395,16 @@ static void build(gen *g, const spec *s, retort_model *m)
 			retort__strvec_add(&c->ref_columns, "id");
 			c->on_delete = actions[ts->fkdel];
 			c->deferrable = c->deferred = ts->fkdefer;
+		}
+		if (ts->auxfk) {
+			/* across schemas: public.tN.a -> aux.x.id */
+			retort_table_add_column(t, "a", "integer");
+			snprintf(buf, sizeof(buf), "%s_a_fkey", name);
+			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, buf);
+			retort__strvec_add(&c->columns, "a");
+			c->ref_schema = retort__strdup("aux");
+			c->ref_table = retort__strdup("x");
+			retort__strvec_add(&c->ref_columns, "id");
 		}
 		if (ts->idx >= 0) {
 			char *col = retort__sprintf("c%d%s", ts->idx, ts->cols[ts->idx].renamed ? "r" : ""), *q = qi(col), *key;
