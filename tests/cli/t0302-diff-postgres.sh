@@ -12,6 +12,7 @@ for db in "$A" "$C"; do
 done
 psql -X -q -v ON_ERROR_STOP=1 -d "$B" <<'SQL' || exit 1
 CREATE SCHEMA app;
+CREATE EXTENSION pg_trgm;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE SEQUENCE app.counter INCREMENT BY 5;
 CREATE TABLE users (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT 'x', feeling mood);
@@ -21,6 +22,7 @@ CREATE TABLE app.b (id int PRIMARY KEY, a_id int REFERENCES app.a (id) DEFERRABL
 ALTER TABLE app.a ADD CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES app.b (id);
 CREATE UNIQUE INDEX users_lower_name ON users (lower(name)) WHERE name <> '';
 CREATE VIEW app.names AS SELECT name FROM users;
+CREATE INDEX users_name_trgm ON users USING gin (name gin_trgm_ops);
 SQL
 MASKED_A=$(printf '%s' "$A" | sed 's|postgresql:///|postgresql://postgres:s3cretpw@/|')
 
@@ -29,6 +31,7 @@ expect_rc 0 "same database: exit 0"
 run retort diff "$MASKED_A" "$B"
 expect_rc 1 "different: exit 1"
 expect_out '^CREATE SCHEMA "app";' "creates the schema"
+expect_out '^CREATE EXTENSION IF NOT EXISTS "pg_trgm";' "creates the extension before the index that needs it"
 expect_out "^CREATE TYPE \"public\".\"mood\" AS ENUM \('sad', 'ok', 'happy'\);" "creates the enum"
 expect_out 'ADD CONSTRAINT "(a_b_fk|b_a_id_fkey)" FOREIGN KEY' "breaks the foreign-key cycle with ALTER TABLE"
 expect_out 'ADD GENERATED ALWAYS AS IDENTITY' "adds the identity"

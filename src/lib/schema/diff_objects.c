@@ -104,6 +104,16 @@ void retort__diff_namespaces(differ *df)
 			op->schema = df->from->schemas.items[i];
 			op->destructive = true;
 		}
+	/* Extensions: after the schemas they may live in, before what may use them. */
+	for (size_t i = 0; i < df->to->extensions.len; i++)
+		if (!retort__diff_has_str(&df->from->extensions, df->to->extensions.items[i]))
+			retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_EXTENSION)->schema = df->to->extensions.items[i];
+	for (size_t i = 0; i < df->from->extensions.len; i++)
+		if (!retort__diff_has_str(&df->to->extensions, df->from->extensions.items[i])) {
+			retort_op *op = retort__diff_emit(df, P_DROP_ENUM, RETORT_OP_DROP_EXTENSION);
+			op->schema = df->from->extensions.items[i];
+			op->destructive = true;
+		}
 }
 
 /* Is `a` a subsequence of `b`? */
@@ -223,6 +233,7 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
+		"create_extension", "drop_extension",
 	};
 	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }

@@ -168,6 +168,7 @@ void retort_model_free(retort_model *m)
 		free(e);
 	}
 	retort_vec_dispose(&m->schemas, true);
+	retort_vec_dispose(&m->extensions, true);
 	retort_vec_dispose(&m->tables, false);
 	retort_vec_dispose(&m->views, false);
 	retort_vec_dispose(&m->sequences, false);
@@ -401,6 +402,7 @@ static int cmp_index(const void *a, const void *b)
 void retort_model_sort(retort_model *m)
 {
 	retort_vec_sort(&m->schemas, cmp_strp);
+	retort_vec_sort(&m->extensions, cmp_strp);
 	retort_vec_sort(&m->tables, cmp_table);
 	retort_vec_sort(&m->views, cmp_view);
 	retort_vec_sort(&m->sequences, cmp_sequence);
@@ -481,6 +483,8 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 {
 	for (size_t i = 0; i < m->schemas.len; i++)
 		retort_buf_printf(out, "schema %s\n", (const char *)m->schemas.items[i]);
+	for (size_t i = 0; i < m->extensions.len; i++)
+		retort_buf_printf(out, "extension %s\n", (const char *)m->extensions.items[i]);
 	for (size_t i = 0; i < m->enums.len; i++) {
 		retort_enum *e = m->enums.items[i];
 		retort_buf_printf(out, "enum %s.%s ", e->schema ? e->schema : "", e->name);

@@ -114,6 +114,7 @@ typedef struct retort_enum {
 typedef struct retort_model {
 	retort_dialect_id dialect;
 	retort_vec schemas;    /* char *: PostgreSQL namespaces (user-defined and public) */
+	retort_vec extensions; /* char *: PostgreSQL extensions (plpgsql aside); their objects are not reflected */
 	retort_vec tables;
 	retort_vec views;
 	retort_vec sequences;

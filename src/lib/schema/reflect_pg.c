@@ -1,8 +1,8 @@
 /*
  * reflect_pg.c - read a PostgreSQL database's schema from pg_catalog.
  *
- * Seven bulk queries, whatever the number of tables: schemas, columns (with
- * their tables), constraints, indexes, views, sequences, enum types.  The
+ * Eight bulk queries, whatever the number of tables: schemas, extensions,
+ * columns (with their tables), constraints, indexes, views, sequences, enum types.  The
  * server formats every expression itself (format_type, pg_get_expr,
  * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef), so two databases
  * that hold the same schema reflect to the same text.  System schemas
@@ -17,9 +17,16 @@
 #include "schema/reflect.h"
 
 #define NS_FILTER "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
+/* Objects an extension created come and go with the extension. */
+#define NOT_EXT(oid, catalog) \
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" catalog "'::regclass" \
+	" AND x.objid = " oid " AND x.deptype = 'e')"
 
 static const char q_schemas[] =
 	"SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " NS_FILTER " ORDER BY 1";
+
+static const char q_extensions[] =
+	"SELECT e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql' ORDER BY 1";
 
 static const char q_columns[] =
 	"SELECT n.nspname, c.relname, td.description,"
@@ -39,6 +46,7 @@ static const char q_columns[] =
 	" LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid"
 	"  AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum"
 	" WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " NS_FILTER
+	NOT_EXT("c.oid", "pg_catalog.pg_class")
 	" ORDER BY 1, 2, a.attnum";
 
 #define ATTNAMES(keys, rel) \
@@ -78,7 +86,7 @@ static const char q_views[] =
 	"  JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
 	"  WHERE r.ev_class = c.oid AND dep.refobjid <> c.oid)"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.relkind = 'v' AND " NS_FILTER " ORDER BY 1, 2";
+	" WHERE c.relkind = 'v' AND " NS_FILTER NOT_EXT("c.oid", "pg_catalog.pg_class") " ORDER BY 1, 2";
 
 static const char q_sequences[] =
 	"SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,"
@@ -92,7 +100,7 @@ static const char q_sequences[] =
 	" FROM pg_catalog.pg_sequence s"
 	" JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE " NS_FILTER
+	" WHERE " NS_FILTER NOT_EXT("c.oid", "pg_catalog.pg_class")
 	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass"
 	"  AND d.objid = c.oid AND d.deptype = 'i')"
 	" ORDER BY 1, 2";
@@ -102,7 +110,7 @@ static const char q_enums[] =
 	" (SELECT string_agg(e.enumlabel, E'\\x1f' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
 	"  WHERE e.enumtypid = t.oid)"
 	" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-	" WHERE t.typtype = 'e' AND " NS_FILTER " ORDER BY 1, 2";
+	" WHERE t.typtype = 'e' AND " NS_FILTER NOT_EXT("t.oid", "pg_catalog.pg_type") " ORDER BY 1, 2";
 
 #define CELL(r, i, j) retort_rows_get((r), (i), (j))
 
@@ -229,6 +237,13 @@ int retort__reflect_pg(retort_model **out, retort_db *db, const retort_reflect_o
 	for (size_t i = 0; i < r->nrows; i++)
 		if (retort__reflect_schema_wanted(opts, CELL(r, i, 0)))
 			retort__strvec_add(&m->schemas, CELL(r, i, 0));
+	retort_rows_free(r);
+	r = NULL;
+
+	if ((error = retort__reflect_query(&r, m, db, q_extensions)) < 0)
+		goto done;
+	for (size_t i = 0; i < r->nrows; i++)
+		retort__strvec_add(&m->extensions, CELL(r, i, 0));
 	retort_rows_free(r);
 	r = NULL;
 

@@ -229,6 +229,17 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
 		break;
+	case RETORT_OP_CREATE_EXTENSION:
+		retort_buf_puts(out, "CREATE EXTENSION IF NOT EXISTS ");
+		retort__srender_ident(out, PG, op->schema);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_EXTENSION:
+		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->schema);
+		retort_buf_puts(out, "DROP EXTENSION ");
+		retort__srender_ident(out, PG, op->schema);
+		retort_buf_puts(out, ";\n");
+		break;
 	case RETORT_OP_DROP_SCHEMA:
 		retort__srender_destructive(out, "drops schema \"%s\"", op->schema);
 		retort_buf_puts(out, "DROP SCHEMA ");

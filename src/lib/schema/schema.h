@@ -59,6 +59,8 @@ typedef enum retort_op_kind {
 	RETORT_OP_DROP_TRIGGER,
 	RETORT_OP_COMMENT_TABLE,
 	RETORT_OP_COMMENT_COLUMN,
+	RETORT_OP_CREATE_EXTENSION,
+	RETORT_OP_DROP_EXTENSION,
 } retort_op_kind;
 
 /*
@@ -70,7 +72,7 @@ typedef enum retort_op_kind {
  */
 typedef struct retort_op {
 	retort_op_kind kind;
-	const char *schema;                 /* CREATE/DROP SCHEMA */
+	const char *schema;                 /* CREATE/DROP SCHEMA; CREATE/DROP EXTENSION: its name */
 	const retort_table *table, *old_table;
 	const retort_column *column, *old_column;
 	const retort_constraint *constraint;
