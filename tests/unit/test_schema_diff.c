@@ -305,6 +305,60 @@ START_TEST(test_schema_diff__enum_values_are_added_in_place)
 }
 END_TEST
 
+START_TEST(test_schema_diff__key_under_a_foreign_key_is_freed_first)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+	retort_constraint *pk;
+	retort_diff *d;
+	char *text;
+
+	/* users' primary key is renamed (a drop and an add); orders' key on it does not change. */
+	table(a, "users");
+	fk(a, table(a, "orders"), "user_id", "users");
+	fk(b, table(b, "orders"), "user_id", "users");
+	pk = retort_table_primary_key(table(b, "users"));
+	free(pk->name);
+	pk->name = retort__strdup("users_pk");
+	d = diff(a, b, NULL);
+	text = ops_text(d);
+	ck_assert_msg(strcmp(text,
+		"drop_constraint public.orders.orders_user_id_fkey\n"
+		"drop_constraint public.users.pk\n"
+		"add_constraint public.users.users_pk\n"
+		"add_constraint public.orders.orders_user_id_fkey\n") == 0,
+		"primary key renamed under a foreign key:\n%s", text);
+	free(text);
+	retort_diff_free(d);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+START_TEST(test_schema_diff__dropped_tables_go_before_keys)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+	retort_constraint *pk;
+	retort_diff *d;
+	char *text;
+
+	/* taggings (referencing users.id) goes away while users' key moves to another column. */
+	table(a, "users");
+	fk(a, table(a, "taggings"), "user_id", "users");
+	pk = retort_table_primary_key(table(b, "users"));
+	retort_table_add_column(retort_model_table(b, "public", "users"), "user_id", "integer");
+	free(pk->columns.items[0]);
+	pk->columns.items[0] = retort__strdup("user_id");
+	d = diff(a, b, NULL);
+	text = ops_text(d);
+	ck_assert_msg(strncmp(text, "drop_table public.taggings\ndrop_constraint public.users.pk\n", 58) == 0,
+		"table under a moving key:\n%s", text);
+	free(text);
+	retort_diff_free(d);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
 RETORT_SUITE(schema_diff)
 
 Suite *suite_schema_diff(void)
@@ -318,6 +372,8 @@ Suite *suite_schema_diff(void)
 	tcase_add_test(order, test_schema_diff__fk_cycle_is_broken_with_alter);
 	tcase_add_test(order, test_schema_diff__sqlite_cycle_stays_inline);
 	tcase_add_test(order, test_schema_diff__views_over_changed_tables_are_recreated);
+	tcase_add_test(order, test_schema_diff__key_under_a_foreign_key_is_freed_first);
+	tcase_add_test(order, test_schema_diff__dropped_tables_go_before_keys);
 	tcase_add_test(match, test_schema_diff__column_order_is_not_a_difference);
 	tcase_add_test(match, test_schema_diff__mixed_dialects_refused);
 	tcase_add_test(match, test_schema_diff__enum_values_are_added_in_place);

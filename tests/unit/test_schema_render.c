@@ -76,6 +76,25 @@ START_TEST(test_schema_render__pg_identity_and_quoting)
 }
 END_TEST
 
+START_TEST(test_schema_render__pg_enum_to_enum_goes_through_text)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+	char *sql;
+
+	retort__strvec_add(&retort_model_add_enum(a, "public", "old_state")->labels, "on");
+	retort__strvec_add(&retort_model_add_enum(b, "public", "new_state")->labels, "on");
+	retort_table_add_column(retort_model_add_table(a, "public", "t"), "s", "old_state");
+	retort_table_add_column(retort_model_add_table(b, "public", "t"), "s", "new_state");
+	sql = render(a, b);
+	ck_assert_msg(strstr(sql, "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"s\" TYPE new_state USING \"s\"::text::new_state;\n") &&
+		strstr(sql, "CREATE TYPE") < strstr(sql, "ALTER TABLE") && strstr(sql, "DROP TYPE") > strstr(sql, "ALTER TABLE"),
+		"enum to enum:\n%s", sql);
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
 static retort_table *lite_table(retort_model *m, bool with_check)
 {
 	retort_table *t = retort_model_add_table(m, NULL, "items");
@@ -216,6 +235,7 @@ Suite *suite_schema_render(void)
 
 	tcase_add_test(pg, test_schema_render__pg_alter_column);
 	tcase_add_test(pg, test_schema_render__pg_identity_and_quoting);
+	tcase_add_test(pg, test_schema_render__pg_enum_to_enum_goes_through_text);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_keeps_rows);
 	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
 	tcase_add_test(parse, test_schema_render__sqlparse_table);
