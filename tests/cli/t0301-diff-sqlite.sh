@@ -110,6 +110,19 @@ run sqlite3 s1.db "INSERT INTO t (a) VALUES ('w'); SELECT max(id) FROM t;"
 run retort diff sqlite:///s1.db sqlite:///s2.db
 expect_rc 0 "STRICT is kept"
 
+# Views over views over a rebuilt table are dropped and recreated in order.
+sqlite3 v1.db "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); CREATE VIEW z_base AS SELECT id, a FROM t;
+CREATE VIEW a_top AS SELECT id FROM z_base;" || exit 1
+sqlite3 v2.db "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT ''); CREATE VIEW z_base AS SELECT id, a FROM t;
+CREATE VIEW a_top AS SELECT id FROM z_base;" || exit 1
+run retort diff sqlite:///v1.db sqlite:///v2.db
+printf '%s\n' "$OUT" >views.sql
+expect_out 'DROP VIEW "a_top";' "the view over the view is dropped"
+run sqlite3 -bail v1.db ".read views.sql"
+expect_rc 0 "views over views survive a batch"
+run sqlite3 v1.db "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY rowid"
+[ "$(printf '%s' "$OUT" | tr '\n' ' ')" = "z_base a_top" ] && ok "recreated base first" || fail "view order: $OUT"
+
 run retort diff --help
 expect_rc 0 "--help"
 expect_out "FROM_URL TO_URL" "--help shows the synopsis"

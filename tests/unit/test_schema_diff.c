@@ -359,6 +359,34 @@ START_TEST(test_schema_diff__dropped_tables_go_before_keys)
 }
 END_TEST
 
+START_TEST(test_schema_diff__views_over_views_in_order)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	retort_view *v;
+	retort_diff *d;
+	char *text;
+
+	table(b, "t");
+	/* "a_top" sorts first but reads "b_mid", which reads t. */
+	v = retort_model_add_view(b, NULL, "a_top", "CREATE VIEW a_top AS SELECT * FROM b_mid");
+	retort__strvec_add(&v->depends, "b_mid");
+	v = retort_model_add_view(b, NULL, "b_mid", "CREATE VIEW b_mid AS SELECT * FROM t");
+	retort__strvec_add(&v->depends, "t");
+	d = diff(a, b, NULL);
+	text = ops_text(d);
+	ck_assert_msg(strcmp(text, "create_table t\ncreate_view b_mid\ncreate_view a_top\n") == 0, "create: %s", text);
+	free(text);
+	retort_diff_free(d);
+	d = diff(b, a, NULL);
+	text = ops_text(d);
+	ck_assert_msg(strcmp(text, "drop_view a_top\ndrop_view b_mid\ndrop_table t\n") == 0, "drop: %s", text);
+	free(text);
+	retort_diff_free(d);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
 RETORT_SUITE(schema_diff)
 
 Suite *suite_schema_diff(void)
@@ -374,6 +402,7 @@ Suite *suite_schema_diff(void)
 	tcase_add_test(order, test_schema_diff__views_over_changed_tables_are_recreated);
 	tcase_add_test(order, test_schema_diff__key_under_a_foreign_key_is_freed_first);
 	tcase_add_test(order, test_schema_diff__dropped_tables_go_before_keys);
+	tcase_add_test(order, test_schema_diff__views_over_views_in_order);
 	tcase_add_test(match, test_schema_diff__column_order_is_not_a_difference);
 	tcase_add_test(match, test_schema_diff__mixed_dialects_refused);
 	tcase_add_test(match, test_schema_diff__enum_values_are_added_in_place);

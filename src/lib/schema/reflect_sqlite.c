@@ -217,27 +217,43 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 	}
 }
 
-static void load_view(retort_model *m, const char *name, const char *sql)
+static void add_depend(retort_view *v, const char *name)
 {
-	retort_view *v = retort_model_add_view(m, NULL, name, sql);
-	retort_vec idents = RETORT_VEC_INIT;
+	for (size_t k = 0; k < v->depends.len; k++)
+		if (strcmp(v->depends.items[k], name) == 0)
+			return;
+	retort__strvec_add(&v->depends, name);
+}
 
-	/* Conservative dependencies: every identifier that names a table or view. */
-	retort__sqlparse_identifiers(&idents, sql);
-	for (size_t i = 0; i < idents.len; i++) {
-		const char *id = idents.items[i];
-		if (retort__strcasecmp(id, name) == 0)
-			continue;
-		for (size_t j = 0; j < m->tables.len; j++) {
-			retort_table *t = m->tables.items[j];
-			bool dup = false;
-			for (size_t k = 0; k < v->depends.len; k++)
-				dup = dup || strcmp(v->depends.items[k], t->name) == 0;
-			if (!dup && retort__strcasecmp(t->name, id) == 0)
-				retort__strvec_add(&v->depends, t->name);
+/*
+ * Conservative dependencies: every identifier of a view's text that names
+ * a table or another view (once all views are loaded, so the order of
+ * sqlite_schema does not matter).
+ */
+static void load_view_depends(retort_model *m)
+{
+	for (size_t n = 0; n < m->views.len; n++) {
+		retort_view *v = m->views.items[n];
+		retort_vec idents = RETORT_VEC_INIT;
+
+		retort__sqlparse_identifiers(&idents, v->definition);
+		for (size_t i = 0; i < idents.len; i++) {
+			const char *id = idents.items[i];
+			if (retort__strcasecmp(id, v->name) == 0)
+				continue;
+			for (size_t j = 0; j < m->tables.len; j++) {
+				retort_table *t = m->tables.items[j];
+				if (retort__strcasecmp(t->name, id) == 0)
+					add_depend(v, t->name);
+			}
+			for (size_t j = 0; j < m->views.len; j++) {
+				retort_view *w = m->views.items[j];
+				if (w != v && retort__strcasecmp(w->name, id) == 0)
+					add_depend(v, w->name);
+			}
 		}
+		retort_vec_dispose(&idents, true);
 	}
-	retort_vec_dispose(&idents, true);
 }
 
 int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_reflect_opts *opts)
@@ -277,8 +293,10 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 			retort__strvec_add(&lt->t->triggers, sql);
 		else if (strcmp(type, "view") == 0 && sql &&
 			retort__reflect_table_wanted(opts, NULL, CELL(objects, i, 1)))
-			load_view(m, CELL(objects, i, 1), sql);
+			retort_model_add_view(m, NULL, CELL(objects, i, 1), sql);
 	}
+
+	load_view_depends(m);
 
 	if ((error = retort__reflect_query(&r, m, db, q_columns)) < 0)
 		goto done;
