@@ -53,6 +53,13 @@ static json_t *diff_json(const retort_diff *d, const char *from, const char *to)
 	json_object_set_new(o, "dialect", json_string(d->to->dialect == RETORT_DIALECT_SQLITE ? "sqlite" : "postgresql"));
 	json_object_set_new(o, "equal", json_boolean(d->ops.len == 0));
 	json_object_set_new(o, "operations", ops);
+	{
+		/* The whole script too: per-operation SQL lacks the SQLite batch framing. */
+		retort_buf all = RETORT_BUF_INIT;
+		retort_diff_render(&all, d);
+		json_object_set_new(o, "sql", json_string(all.ptr));
+		retort_buf_dispose(&all);
+	}
 	json_object_set_new(o, "notes", notes);
 	free(from_masked);
 	free(to_masked);

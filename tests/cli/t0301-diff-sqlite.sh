@@ -52,6 +52,7 @@ expect_rc 1 "--json: exit 1"
 expect_out '"kind": "create_table"' "--json lists the operations"
 expect_out '"destructive": true' "--json marks destructive operations"
 expect_out '"equal": false' "--json says the schemas differ"
+expect_out '"sql": "-- note: possible rename' "--json carries the whole script"
 
 run retort diff sqlite:///a.db
 expect_rc 2 "one URL: usage error"
