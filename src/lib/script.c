@@ -115,7 +115,15 @@ void retort_script_free(retort_script *s)
 static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, bool ids)
 {
 	const char *q = value;
+	size_t n = 1;
 
+	/* size the list once: most have one item, and there are thousands of lists */
+	for (const char *c = value; *c; c++)
+		n += *c == ',';
+	if (*value && !out->cap) {
+		out->items = retort__malloc(n * sizeof(void *));
+		out->cap = n;
+	}
 	while (*q) {
 		const char *start = q, *end;
 		while (*q && *q != ',')
