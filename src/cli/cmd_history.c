@@ -1,21 +1,34 @@
 /*
- * cmd_history.c - `retort history [-r A:B] [-v]`: the graph newest first,
- * one "down -> rev (labels) (head) (branchpoint), message" line per
- * revision, or the verbose block per revision with -v.  -r takes a range
- * (START:END, START:, :END) in the identifier grammar; relative forms that
- * need the database are not available here (`current` is the place for
- * them).  The graph is read from headers only, so this is fast on large
- * histories.
+ * cmd_history.c - `retort history [-r A:B] [-v] [--indicate-current]`: the
+ * graph newest first, one "down -> rev (labels) (head) (branchpoint),
+ * message" line per revision, or the verbose block per revision with -v.
+ * -r takes a range (START:END, START:, :END) in the identifier grammar.
+ * --indicate-current reads the database's heads (creating nothing) and
+ * marks them "(current)"; relative range ends such as -1 need those heads,
+ * so they work only with it.  Without it the graph is read from headers
+ * alone, so this is fast on large histories.
  */
 #include <jansson.h>
+#include <string.h>
 
 #include "graph_cli.h"
+#include "migrate.h"
+
+static bool is_current(const retort_db_status *st, const retort_revision *rev)
+{
+	for (size_t i = 0; st && i < st->heads.len; i++)
+		if (strcmp(st->heads.items[i], rev->id) == 0)
+			return true;
+	return false;
+}
 
 int cmd_history(int argc, char **argv, cli_global *g)
 {
 	const char *range = NULL;
+	bool indicate_current = false;
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 'r', "rev-range", &range, "A:B", "only revisions between A and B (either may be empty)" },
+		{ CLI_OPT_FLAG, 'i', "indicate-current", &indicate_current, NULL, "mark the database's current revisions (connects to it)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "history", "[options]", "list revisions, newest first",
@@ -25,6 +38,7 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	retort_buf out = RETORT_BUF_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
+	retort_db_status *st = NULL;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
@@ -34,8 +48,14 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	}
 	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
 		goto done;
+	if (indicate_current && (rc = retort_migrate_status(&st, cfg, graph, false)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
 	if (range) {
-		if ((rc = retort_graph_range(&revs, graph, range, NULL, 0)) < 0) {
+		/* With the database at hand, relative forms (-1:, current:) work too. */
+		const char *const *cur = st ? (const char *const *)st->heads.items : NULL;
+		if ((rc = retort_graph_range(&revs, graph, range, cur, st ? st->heads.len : 0)) < 0) {
 			rc = cli_fail(rc);
 			goto done;
 		}
@@ -45,8 +65,12 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	}
 	if (g->json) {
 		json_t *a = json_array();
-		for (size_t i = 0; i < revs.len; i++)
-			json_array_append_new(a, graph_cli_json(revs.items[i]));
+		for (size_t i = 0; i < revs.len; i++) {
+			json_t *o = graph_cli_json(revs.items[i]);
+			if (st)
+				json_object_set_new(o, "current", json_boolean(is_current(st, revs.items[i])));
+			json_array_append_new(a, o);
+		}
 		rc = cli_json_print(a);
 		goto done;
 	}
@@ -55,13 +79,15 @@ int cmd_history(int argc, char **argv, cli_global *g)
 		if (g->verbosity > 0)
 			graph_cli_entry(&out, revs.items[i]);
 		else
-			graph_cli_line(&out, revs.items[i], GRAPH_CLI_PARENTS | GRAPH_CLI_TREE | GRAPH_CLI_DOC);
+			graph_cli_line(&out, revs.items[i], GRAPH_CLI_PARENTS | GRAPH_CLI_TREE | GRAPH_CLI_DOC |
+				(is_current(st, revs.items[i]) ? GRAPH_CLI_CURRENT : 0));
 	}
 	rc = graph_cli_print(&out);
 done:
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&revs, false);
 	retort_vec_dispose(&args, false);
+	retort_db_status_free(st);
 	retort_graph_free(graph);
 	retort_config_free(cfg);
 	return rc;

@@ -78,6 +78,8 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		if (retort_revision_is_merge_point(rev))
 			retort_buf_puts(out, " (mergepoint)");
 	}
+	if (parts & GRAPH_CLI_CURRENT)
+		retort_buf_puts(out, " (current)");
 	if (parts & GRAPH_CLI_DOC) {
 		retort_buf_put(out, ", ", 2);
 		retort_buf_puts(out, rev->script->message);

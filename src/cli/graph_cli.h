@@ -18,6 +18,7 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph);
 #define GRAPH_CLI_PARENTS 1   /* "down -> " prefix */
 #define GRAPH_CLI_TREE 2      /* (branchpoint) (mergepoint) */
 #define GRAPH_CLI_DOC 4       /* ", message" */
+#define GRAPH_CLI_CURRENT 8   /* " (current)": the database is at this revision */
 
 void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts);
 /* The verbose block: Rev, Parent/Merges, Also depends on, Branches into, Branch names, Path, message. */
