@@ -55,11 +55,8 @@ int cmd_edit(int argc, char **argv, cli_global *g)
 	const char *editor = getenv("VISUAL");
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	}
 	if (!editor || !*editor)
 		editor = getenv("EDITOR");
 	if (!editor || !*editor) {

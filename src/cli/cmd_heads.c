@@ -25,11 +25,8 @@ int cmd_heads(int argc, char **argv, cli_global *g)
 	retort_graph *graph = NULL;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	}
 	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
 		goto done;
 	if (resolve)

@@ -41,11 +41,8 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	retort_db_status *st = NULL;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 0, 0, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	}
 	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
 		goto done;
 	if (indicate_current && (rc = retort_migrate_status(&st, cfg, graph, false)) < 0) {

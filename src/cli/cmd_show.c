@@ -17,11 +17,8 @@ int cmd_show(int argc, char **argv, cli_global *g)
 	retort_graph *graph = NULL;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, &usage, g, &args)) != 0 ||
-	    (rc = cli_expect_args(&args, 1, 1, &usage)) != 0) {
-		rc = rc == CLI_PARSED_HELP ? 0 : rc;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	}
 	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
 		goto done;
 	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
