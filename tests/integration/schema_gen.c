@@ -47,7 +47,7 @@ typedef struct tabspec {
 typedef struct spec {
 	tabspec t[NT];
 	int enum_labels, seq, view;
-	bool aux;
+	bool aux, enum_comment, view_comment;
 } spec;
 
 typedef struct gen {
@@ -229,13 +229,14 @@ static void mutate(gen *g, spec *s)
 		case 11: t->pkmode = pick(g, 4); break;
 		case 12: t->comment = !t->comment; t->trigger = !t->trigger; break;
 		case 13:
+			s->enum_comment = !s->enum_comment;
 			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
 				s->enum_labels++;
 			else
 				s->enum_labels = s->enum_labels ? 0 : 2;
 			break;
 		case 14: s->seq = pick(g, 3); break;
-		case 15: s->view = pick(g, 3); break;
+		case 15: s->view = pick(g, 3); s->view_comment = chance(g, 50); break;
 		case 16: s->aux = !s->aux; t->auxfk = !t->auxfk; break;
 		case 17: if (c->on) c->renamed = !c->renamed; break;
 		}
@@ -252,6 +253,8 @@ static void random_spec(gen *g, spec *s)
 	s->seq = pick(g, 3);
 	s->view = pick(g, 3);
 	s->aux = chance(g, 30);
+	s->enum_comment = chance(g, 30);
+	s->view_comment = chance(g, 30);
 }
 
 /* --- building models ------------------------------------------------------ */
@@ -300,6 +303,8 @@ static void build(gen *g, const spec *s, retort_model *m)
 			static const char *const labels[] = { "a", "b", "c", "d" };
 			for (int i = 0; i < s->enum_labels; i++)
 				retort__strvec_add(&e->labels, labels[i]);
+			if (s->enum_comment)
+				e->comment = retort__strdup("how it feels");
 		}
 		if (s->seq) {
 			retort_sequence *q = retort_model_add_sequence(m, "public", "seq0");
@@ -431,6 +436,8 @@ static void build(gen *g, const spec *s, retort_model *m)
 			: retort__sprintf("CREATE VIEW \"v0\" AS SELECT %s FROM \"t0\"", cols);
 		v = retort_model_add_view(m, schema, "v0", def);
 		retort__strvec_add(&v->depends, pg ? "public.t0" : "t0");
+		if (pg && s->view_comment)
+			v->comment = retort__strdup("ids of t0");
 		free(def);
 	}
 	retort_model_sort(m);

@@ -81,11 +81,13 @@ START_TEST(test_schema_reflect__postgres_catalog)
 		"CREATE TABLE app.posts (id serial PRIMARY KEY, user_id bigint REFERENCES app.users ON DELETE CASCADE"
 		" DEFERRABLE INITIALLY DEFERRED, title text UNIQUE);"
 		"CREATE INDEX posts_lower_title ON app.posts (lower(title)) WHERE title IS NOT NULL;"
-		"CREATE VIEW app.titles AS SELECT title FROM app.posts;");
+		"CREATE VIEW app.titles AS SELECT title FROM app.posts;"
+		"COMMENT ON VIEW app.titles IS 'all titles';"
+		"COMMENT ON TYPE app.mood IS 'feelings';");
 	m = reflect(db, NULL);
 	text = dump(m);
 	EXPECT_LINE(text, "schema app\n");
-	EXPECT_LINE(text, "enum app.mood (sad, happy)\n");
+	EXPECT_LINE(text, "enum app.mood (sad, happy) COMMENT 'feelings'\n");
 	EXPECT_LINE(text, "extension citext\n");
 	EXPECT_LINE(text, "sequence app.counter bigint start 10 increment 5 ");
 	EXPECT_LINE(text, "sequence app.posts_id_seq integer start 1 increment 1 min 1 max 2147483647 cache 1 owned app.posts.id\n");
@@ -99,6 +101,7 @@ START_TEST(test_schema_reflect__postgres_catalog)
 	EXPECT_LINE(text, "  constraint u posts_title_key: UNIQUE (title)\n");
 	EXPECT_LINE(text, "  index posts_lower_title: CREATE INDEX posts_lower_title ON app.posts USING btree (lower(title)) WHERE (title IS NOT NULL)\n");
 	EXPECT_LINE(text, "view app.titles AS SELECT posts.title");
+	EXPECT_LINE(text, "FROM app.posts COMMENT 'all titles'\n");
 	ck_assert_msg(!strstr(text, "pg_catalog") && !strstr(text, "information_schema") && !strstr(text, "pg_toast"),
 		"system schemas reflected:\n%s", text);
 	/* The identity's own sequence is part of the column, not a sequence. */

@@ -81,11 +81,21 @@ void retort__diff_views(differ *df)
 		if (!pass)
 			retort_vec_reverse(&ordered);
 		for (size_t i = 0; i < ordered.len; i++) {
+			retort_view *v = ordered.items[i];
 			retort_op *op = retort__diff_emit(df, pass ? P_CREATE_VIEW : P_DROP_VIEW,
 				pass ? RETORT_OP_CREATE_VIEW : RETORT_OP_DROP_VIEW);
-			op->view = ordered.items[i];
+			op->view = v;
+			if (pass && v->comment)
+				retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
 		}
 		retort_vec_dispose(&ordered, false);
+	}
+	/* Views kept as they are whose comment alone changes. */
+	for (size_t i = 0; i < df->to->views.len; i++) {
+		retort_view *v = df->to->views.items[i];
+		retort_view *old = retort_model_view(df->from, v->schema, v->name);
+		if (old && !retort_vec_contains(&create, v) && !retort__streq(old->comment, v->comment))
+			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
 	}
 	retort_vec_dispose(&drop, false);
 	retort_vec_dispose(&create, false);
@@ -132,7 +142,10 @@ void retort__diff_enums(differ *df)
 	for (size_t i = 0; i < df->to->enums.len; i++) {
 		retort_enum *e = df->to->enums.items[i];
 		retort_enum *old = retort_model_enum(df->from, e->schema, e->name);
+		bool fresh = !old || !labels_extend(&old->labels, &e->labels); /* created or replaced */
 
+		if ((fresh && e->comment) || (!fresh && !retort__streq(old->comment, e->comment)))
+			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_TYPE)->enumtype = e;
 		if (!old) {
 			retort__diff_emit(df, P_CREATE_ENUM, RETORT_OP_CREATE_ENUM)->enumtype = e;
 			continue;
@@ -233,7 +246,7 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-		"create_extension", "drop_extension",
+		"create_extension", "drop_extension", "comment_view", "comment_type",
 	};
 	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }

@@ -92,7 +92,7 @@ typedef struct retort_view {
 	char *name;
 	char *definition;      /* the SELECT (PostgreSQL) or whole CREATE VIEW text (SQLite) */
 	retort_vec depends;    /* char *: "schema.table" / "table" names it reads */
-	char *comment;         /* not reflected yet: always NULL from a database */
+	char *comment;
 } retort_view;
 
 typedef struct retort_sequence {
@@ -108,7 +108,7 @@ typedef struct retort_enum {
 	char *schema;
 	char *name;
 	retort_vec labels;     /* char *, in sort order */
-	char *comment;         /* not reflected yet: always NULL from a database */
+	char *comment;
 } retort_enum;
 
 typedef struct retort_model {

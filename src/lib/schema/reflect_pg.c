@@ -84,8 +84,10 @@ static const char q_views[] =
 	"  JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid"
 	"  JOIN pg_catalog.pg_class rc ON rc.oid = dep.refobjid"
 	"  JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
-	"  WHERE r.ev_class = c.oid AND dep.refobjid <> c.oid)"
+	"  WHERE r.ev_class = c.oid AND dep.refobjid <> c.oid), vd.description"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" LEFT JOIN pg_catalog.pg_description vd ON vd.objoid = c.oid"
+	"  AND vd.classoid = 'pg_catalog.pg_class'::regclass AND vd.objsubid = 0"
 	" WHERE c.relkind = 'v' AND " NS_FILTER NOT_EXT("c.oid", "pg_catalog.pg_class") " ORDER BY 1, 2";
 
 static const char q_sequences[] =
@@ -108,8 +110,10 @@ static const char q_sequences[] =
 static const char q_enums[] =
 	"SELECT n.nspname, t.typname,"
 	" (SELECT string_agg(e.enumlabel, E'\\x1f' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
-	"  WHERE e.enumtypid = t.oid)"
+	"  WHERE e.enumtypid = t.oid), td.description"
 	" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+	" LEFT JOIN pg_catalog.pg_description td ON td.objoid = t.oid"
+	"  AND td.classoid = 'pg_catalog.pg_type'::regclass AND td.objsubid = 0"
 	" WHERE t.typtype = 'e' AND " NS_FILTER NOT_EXT("t.oid", "pg_catalog.pg_type") " ORDER BY 1, 2";
 
 #define CELL(r, i, j) retort_rows_get((r), (i), (j))
@@ -275,6 +279,7 @@ int retort__reflect_pg(retort_model **out, retort_db *db, const retort_reflect_o
 			continue;
 		body = view_body(CELL(r, i, 2));
 		v = retort_model_add_view(m, CELL(r, i, 0), CELL(r, i, 1), body);
+		v->comment = retort__strdup(CELL(r, i, 4));
 		free(body);
 		retort__split_names(&v->depends, CELL(r, i, 3));
 	}
@@ -309,6 +314,7 @@ int retort__reflect_pg(retort_model **out, retort_db *db, const retort_reflect_o
 		if (!retort__reflect_schema_wanted(opts, CELL(r, i, 0)))
 			continue;
 		e = retort_model_add_enum(m, CELL(r, i, 0), CELL(r, i, 1));
+		e->comment = retort__strdup(CELL(r, i, 3));
 		retort__split_names(&e->labels, CELL(r, i, 2));
 	}
 done:

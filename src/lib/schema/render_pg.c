@@ -360,6 +360,20 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		render_comment(out, t->comment);
 		retort_buf_puts(out, ";\n");
 		break;
+	case RETORT_OP_COMMENT_VIEW:
+		retort_buf_puts(out, "COMMENT ON VIEW ");
+		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
+		retort_buf_puts(out, " IS ");
+		render_comment(out, op->view->comment);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_COMMENT_TYPE:
+		retort_buf_puts(out, "COMMENT ON TYPE ");
+		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
+		retort_buf_puts(out, " IS ");
+		render_comment(out, op->enumtype->comment);
+		retort_buf_puts(out, ";\n");
+		break;
 	case RETORT_OP_COMMENT_COLUMN:
 		retort_buf_puts(out, "COMMENT ON COLUMN ");
 		table_name(out, t);
