@@ -159,7 +159,10 @@ json_t *graph_cli_json(const retort_revision *rev)
 	json_object_set_new(o, "is_merge_point", json_boolean(retort_revision_is_merge_point(rev)));
 	json_object_set_new(o, "transactional", json_boolean(s->transactional));
 	json_object_set_new(o, "has_downgrade", json_boolean(s->has_downgrade));
-	json_object_set_new(o, "checksum", json_string(s->checksum));
+	{
+		const char *sum = retort_script_checksum(s);
+		json_object_set_new(o, "checksum", sum ? json_string(sum) : json_null());
+	}
 	return o;
 }
 

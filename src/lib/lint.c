@@ -353,7 +353,7 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 			add(r, RETORT_LINT_ERROR, b->path, 0, b->revision,
 				"revision %s was deleted since the base: databases that applied it "
 				"would be stranded", b->revision);
-		else if (strcmp(b->checksum, c->checksum) != 0)
+		else if (strcmp(retort_script_checksum(b), retort_script_checksum(c)) != 0)
 			add(r, RETORT_LINT_ERROR, c->path, 0, c->revision,
 				"revision %s was edited since the base: databases that applied it "
 				"will not see the change (write a new revision instead)", c->revision);

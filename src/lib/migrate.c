@@ -327,7 +327,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
 	e.heads_before = &st->heads_before;
 	e.heads_after = &st->heads_after;
-	e.checksum = st->rev->script->checksum;
+	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
 	e.duration_ms = (int64_t)(ms + 0.5);
 	e.git_commit = r->git_commit;
 	if (r->defer)

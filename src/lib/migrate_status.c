@@ -167,7 +167,12 @@ static int verbose_status(retort_db_status *st, retort_db *db, const retort_conf
 	for (size_t i = 0; i < n; i++) {
 		retort_revision *rev = retort_graph_at(graph, i);
 		const char *sum = retort_map_get(&sums, rev->id);
-		if (applied[rev->topo] && sum && strcmp(sum, rev->script->checksum) != 0)
+		const char *now;
+		if (!applied[rev->topo] || !sum)
+			continue;
+		/* A file that can no longer be read has changed as far as we can tell. */
+		now = retort_script_checksum(rev->script);
+		if (!now || strcmp(sum, now) != 0)
 			retort_vec_push(&st->changed, rev);
 	}
 done:

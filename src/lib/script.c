@@ -493,7 +493,30 @@ static bool c_defines_downgrade(const char *text, size_t len)
 
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len)
 {
-	return retort__script_parse_take(out, retort__strdup(path), text, len);
+	int error = retort__script_parse_take(out, retort__strdup(path), text, len);
+
+	/* The path may not be a file (lint names git blobs "commit:path"). */
+	if (error == 0)
+		retort_script_sha256((*out)->checksum_, text, len);
+	return error;
+}
+
+const char *retort_script_checksum(const retort_script *script)
+{
+	/* A cache filled on first use: the script is logically unchanged. */
+	retort_script *s = (retort_script *)script;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (s->checksum_[0])
+		return s->checksum_;
+	if (retort__file_read(&text, &len, s->path) < 0) {
+		retort__error_prefix("cannot checksum revision '%s'", s->revision);
+		return NULL;
+	}
+	retort_script_sha256(s->checksum_, text, len);
+	free(text);
+	return s->checksum_;
 }
 
 int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len)
@@ -509,7 +532,6 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
 	s->path = path; /* freed with the script, also on error */
 	s->format = retort__ends_with(path, ".c") ? RETORT_SCRIPT_C : RETORT_SCRIPT_SQL;
 	s->transactional = true;
-	retort_script_sha256(s->checksum, text, len);
 
 	ls.arena = retort__malloc(len + 16);
 	s->arena_ = retort__malloc(p.cap); /* never reallocated: strings point into it */

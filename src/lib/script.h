@@ -38,7 +38,8 @@ typedef struct retort_script {
 	char *downgrade_sql;        /* NULL: no retort:downgrade section = irreversible */
 	unsigned downgrade_line;
 
-	char checksum[65];          /* hex SHA-256 of the whole file */
+	/* private: hex SHA-256 of the whole file, "" until retort_script_checksum() */
+	char checksum_[65];
 
 	/*
 	 * Whether a downgrade exists: for SQL, a retort:downgrade section; for
@@ -56,8 +57,21 @@ typedef struct retort_script {
  * class SCRIPT and start with "path:line: ".
  */
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len);
-/* The same, taking ownership of `path` (malloc'd) whatever the outcome. */
+/*
+ * The same, taking ownership of `path` (malloc'd) whatever the outcome,
+ * and leaving the checksum to be computed from the file when first asked
+ * for: loading a graph must not hash thousands of scripts that heads,
+ * history and current never compare.
+ */
 int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len);
+/*
+ * The script's hex SHA-256.  retort_script_parse() computes it from the
+ * text it was given; a script loaded from a version location is hashed by
+ * reading its file on the first call (cached after).  NULL, with the error
+ * set, when that file can no longer be read.  The string lives as long as
+ * the script.
+ */
+const char *retort_script_checksum(const retort_script *script);
 /* Read and parse a file. */
 int retort_script_load(retort_script **out, const char *path);
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "graph_fixture.h"
 #include "harness/suites.h"
@@ -65,7 +66,33 @@ START_TEST(test_script__sql_header)
 	ck_assert_uint_eq(s->downgrade_line, 14);
 	ck_assert(s->has_downgrade);
 	retort_script_sha256(sum, full_sql, strlen(full_sql));
-	ck_assert_str_eq(s->checksum, sum);
+	ck_assert_str_eq(retort_script_checksum(s), sum);
+	retort_script_free(s);
+}
+END_TEST
+
+START_TEST(test_script__checksum_is_lazy_for_loaded_files)
+{
+	static const char text[] = "-- lazy\n--\n-- Revision ID: abc\n-- Revises:\n\n-- retort:upgrade\nSELECT 1;\n";
+	char path[] = "/tmp/retort-script-XXXXXX", sum[65];
+	retort_script *s = NULL;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	ck_assert_int_eq(retort__script_parse_take(&s, retort__strdup(path), text, strlen(text)), 0);
+	ck_assert_str_eq(s->checksum_, ""); /* not hashed while loading */
+	retort_script_sha256(sum, text, strlen(text));
+	ck_assert_str_eq(retort_script_checksum(s), sum);
+	ck_assert_str_eq(s->checksum_, sum); /* cached */
+	retort_script_free(s);
+
+	/* A file that vanished after loading has no checksum, and says so. */
+	ck_assert_int_eq(retort__script_parse_take(&s, retort__strdup(path), text, strlen(text)), 0);
+	unlink(path);
+	ck_assert_ptr_null(retort_script_checksum(s));
+	ck_assert_ptr_nonnull(strstr(retort_error_last()->message, "cannot checksum revision 'abc'"));
 	retort_script_free(s);
 }
 END_TEST
@@ -237,6 +264,7 @@ Suite *suite_script(void)
 
 	tcase_add_test(parse, test_script__sql_header);
 	tcase_add_test(parse, test_script__keys_case_insensitive_and_defaults);
+	tcase_add_test(parse, test_script__checksum_is_lazy_for_loaded_files);
 	tcase_add_test(parse, test_script__no_message);
 	tcase_add_test(parse, test_script__errors);
 	tcase_add_test(parse, test_script__c_header);
