@@ -7,6 +7,7 @@
 
 #include "autogen_cli.h"
 #include "buf.h"
+#include "graph.h"
 
 json_t *autogen_cli_json(const retort_autogen *ag, const retort_diff *d)
 {
@@ -30,6 +31,37 @@ json_t *autogen_cli_json(const retort_autogen *ag, const retort_diff *d)
 		json_array_append_new(heads, json_string(ag->heads.items[i]));
 	return json_pack("{s:b, s:o, s:o, s:o}", "equal", d->ops.len == 0,
 		"heads", heads, "operations", ops, "notes", notes);
+}
+
+int autogen_cli_run(cli_global *g, autogen_cli_compare_fn compare, const void *payload,
+	const autogen_cli_words *words)
+{
+	retort_config *cfg = NULL;
+	retort_graph *graph = NULL;
+	retort_autogen *ag = NULL;
+	int rc;
+
+	if ((rc = cli_load_config(g, &cfg)) != 0)
+		goto done;
+	if ((rc = retort_graph_load(&graph, cfg)) < 0 || (rc = compare(&ag, cfg, graph, payload)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
+	if (g->json) {
+		cli_json_print(autogen_cli_json(ag, ag->up));
+	} else if (ag->up->ops.len == 0) {
+		cli_info(g, "%s\n", words->same);
+	} else {
+		autogen_cli_print(ag->up, words->up_header);
+		if (words->down_header)
+			autogen_cli_print(ag->down, words->down_header);
+	}
+	rc = ag->up->ops.len ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+done:
+	retort_autogen_free(ag);
+	retort_graph_free(graph);
+	retort_config_free(cfg);
+	return rc;
 }
 
 void autogen_cli_print(const retort_diff *d, const char *header)

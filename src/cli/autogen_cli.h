@@ -14,4 +14,22 @@ struct json_t *autogen_cli_json(const retort_autogen *ag, const retort_diff *d);
 /* The diff's SQL under a comment header, then its notes as comments. */
 void autogen_cli_print(const retort_diff *d, const char *header);
 
+/* What check and drift say; down_header NULL prints no way back. */
+typedef struct autogen_cli_words {
+	const char *same;        /* "No drift: ..." */
+	const char *up_header;   /* above the SQL of ag->up */
+	const char *down_header; /* above the SQL of ag->down, or NULL */
+} autogen_cli_words;
+
+typedef int (*autogen_cli_compare_fn)(retort_autogen **out, const retort_config *cfg,
+	const retort_graph *graph, const void *payload);
+
+/*
+ * Load config and graph, run `compare`, report the result (JSON, or the
+ * words above) and return the exit status: 0 same, 1 different, else the
+ * error's status.
+ */
+int autogen_cli_run(cli_global *g, autogen_cli_compare_fn compare, const void *payload,
+	const autogen_cli_words *words);
+
 #endif

@@ -4,11 +4,13 @@
  * (replayed to head in a scratch database, or the live database with
  * --from-db) differ from target_schema; exit 0 when they match.
  */
-#include <jansson.h>
-#include <stdio.h>
-
 #include "autogen_cli.h"
-#include "graph.h"
+
+static int compare(retort_autogen **out, const retort_config *cfg, const retort_graph *graph,
+	const void *payload)
+{
+	return retort_autogen_target(out, cfg, graph, payload);
+}
 
 int cmd_check(int argc, char **argv, cli_global *g)
 {
@@ -24,35 +26,18 @@ int cmd_check(int argc, char **argv, cli_global *g)
 		"Loads target_schema into a scratch database, replays the migrations to head\n"
 		"in another (or reads the live database with --from-db), and compares them.\n"
 		"Exit 0 when they match, 1 when a revision is needed (its SQL is printed)." };
+	const autogen_cli_words words = {
+		"No changes detected: the migrations match target_schema.",
+		"the migrations at head differ from target_schema; a revision needs:", NULL,
+	};
 	retort_autogen_opts aopts = { .renames = &renames };
 	retort_vec args = RETORT_VEC_INIT;
-	retort_config *cfg = NULL;
-	retort_graph *graph = NULL;
-	retort_autogen *ag = NULL;
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
-		goto done;
-	if ((rc = cli_load_config(g, &cfg)) != 0)
-		goto done;
-	aopts.from_db = from_db;
-	if ((rc = retort_graph_load(&graph, cfg)) < 0 ||
-	    (rc = retort_autogen_target(&ag, cfg, graph, &aopts)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) == CLI_CONTINUE) {
+		aopts.from_db = from_db;
+		rc = autogen_cli_run(g, compare, &aopts, &words);
 	}
-	if (g->json) {
-		cli_json_print(autogen_cli_json(ag, ag->up));
-	} else if (ag->up->ops.len == 0) {
-		cli_info(g, "No changes detected: the migrations match target_schema.\n");
-	} else {
-		autogen_cli_print(ag->up, "the migrations at head differ from target_schema; a revision needs:");
-	}
-	rc = ag->up->ops.len ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-done:
-	retort_autogen_free(ag);
-	retort_graph_free(graph);
-	retort_config_free(cfg);
 	retort_vec_dispose(&renames, false);
 	retort_vec_dispose(&args, false);
 	return rc;
