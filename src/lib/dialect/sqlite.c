@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -31,6 +35,7 @@ typedef struct sqlite_db {
 	void *wait_payload;
 	bool waited;             /* wait_cb already called since lock() */
 	struct timespec wait_start;
+	int lock_fd;             /* the run lock's file, -1 when not held */
 } sqlite_db;
 
 static int db_error(sqlite_db *db, const char *what)
@@ -80,6 +85,7 @@ static int sqlite_connect(retort_db **out, const retort_url *url)
 	*out = NULL;
 	db->name = retort__strdup(name);
 	db->busy_ms = DEFAULT_BUSY_MS;
+	db->lock_fd = -1;
 	rc = sqlite3_open_v2(name, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		retort__error_set(RETORT_ERROR_DATABASE, "cannot open SQLite database '%s': %s", name,
@@ -111,6 +117,8 @@ static void sqlite_disconnect(retort_db *base)
 
 	if (!db)
 		return;
+	if (db->lock_fd >= 0)
+		close(db->lock_fd); /* releases the run lock too */
 	sqlite3_close_v2(db->h);
 	free(db->name);
 	free(db);
@@ -318,12 +326,55 @@ static int sqlite_lock(retort_db *base, const char *key, int timeout_s,
 	retort_wait_cb wait_cb, void *payload)
 {
 	sqlite_db *db = (sqlite_db *)base;
+	struct timespec start;
+	char *path;
+	int fd;
 
-	(void)key; /* one database, one write lock: the key has nothing to select */
+	(void)key; /* one database, one run lock: the key has nothing to select */
 	db->busy_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
 	db->wait_cb = wait_cb;
 	db->wait_payload = payload;
 	db->waited = false;
+	if (base->url->memory || !base->url->path || db->lock_fd >= 0)
+		return 0; /* a memory database is private to this connection */
+
+	/*
+	 * BEGIN IMMEDIATE guards each transaction, but a `Transactional: no`
+	 * script runs between transactions, where a second runner could read
+	 * the same heads and run it again.  An flock on a file beside the
+	 * database holds the whole run, as PostgreSQL's advisory lock does.
+	 * It is a separate file because closing any descriptor of the database
+	 * file itself would drop SQLite's own POSIX locks.
+	 */
+	path = retort__sprintf("%s.retort-lock", base->url->path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		int rc = retort__error_os("cannot open the lock file '%s'", path);
+		free(path);
+		return rc;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int rc = retort__error_os("cannot lock '%s'", path);
+			close(fd);
+			free(path);
+			return rc;
+		}
+		if (wait_cb && !db->waited) {
+			db->waited = true;
+			wait_cb("another retort holds the run lock", payload);
+		}
+		if (elapsed_ms(&start) >= db->busy_ms) {
+			close(fd);
+			free(path);
+			return retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+				"timed out after %d s waiting for another retort on '%s'", timeout_s, db->name);
+		}
+		sqlite3_sleep(20);
+	}
+	free(path);
+	db->lock_fd = fd;
 	return 0;
 }
 
@@ -335,6 +386,12 @@ static int sqlite_unlock(retort_db *base, const char *key)
 	db->wait_cb = NULL;
 	db->wait_payload = NULL;
 	db->busy_ms = DEFAULT_BUSY_MS;
+	if (db->lock_fd >= 0) {
+		/* The file stays: removing it would race with a runner that just opened it. */
+		flock(db->lock_fd, LOCK_UN);
+		close(db->lock_fd);
+		db->lock_fd = -1;
+	}
 	return 0;
 }
 
