@@ -74,7 +74,5 @@ void autogen_cli_print(const retort_diff *d, const char *header)
 	fputs(sql.ptr, stdout);
 	if (sql.size && sql.ptr[sql.size - 1] != '\n')
 		putchar('\n');
-	for (size_t i = 0; i < d->notes.len; i++)
-		printf("-- note: %s\n", (const char *)d->notes.items[i]);
 	retort_buf_dispose(&sql);
 }

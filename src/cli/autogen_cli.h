@@ -11,7 +11,7 @@
 struct json_t;
 /* {"equal", "heads", "operations": [{kind, target, destructive, sql}], "notes"} */
 struct json_t *autogen_cli_json(const retort_autogen *ag, const retort_diff *d);
-/* The diff's SQL under a comment header, then its notes as comments. */
+/* The diff's SQL (its notes included) under a comment header. */
 void autogen_cli_print(const retort_diff *d, const char *header);
 
 /* What check and drift say; down_header NULL prints no way back. */

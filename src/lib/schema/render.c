@@ -39,15 +39,36 @@ void retort__srender_literal(retort_buf *out, retort_dialect_id id, const char *
 	retort_dialect_for(id)->quote_literal(out, value);
 }
 
+static void comment_v(retort_buf *out, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t from;
+
+	retort_buf_puts(out, "-- ");
+	retort_buf_puts(out, prefix);
+	from = out->size;
+	retort_buf_vprintf(out, fmt, ap);
+	for (size_t i = from; i < out->size; i++)
+		if (out->ptr[i] == '\n' || out->ptr[i] == '\r')
+			out->ptr[i] = ' ';
+	retort_buf_putc(out, '\n');
+}
+
+void retort__srender_comment(retort_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	comment_v(out, "", fmt, ap);
+	va_end(ap);
+}
+
 void retort__srender_destructive(retort_buf *out, const char *fmt, ...)
 {
 	va_list ap;
 
-	retort_buf_puts(out, "-- destructive: ");
 	va_start(ap, fmt);
-	retort_buf_vprintf(out, fmt, ap);
+	comment_v(out, "destructive: ", fmt, ap);
 	va_end(ap);
-	retort_buf_putc(out, '\n');
 }
 
 const char *retort__srender_fk_action(char action)
@@ -209,7 +230,7 @@ void retort_diff_render(retort_buf *out, const retort_diff *d)
 		return;
 	/* Advice (possible renames) travels with the script, so a revision shows it too. */
 	for (size_t i = 0; i < d->notes.len; i++)
-		retort_buf_printf(out, "-- note: %s\n", (const char *)d->notes.items[i]);
+		retort__srender_comment(out, "note: %s", (const char *)d->notes.items[i]);
 	sd->render_begin(out, d);
 	for (size_t i = 0; i < d->ops.len; i++)
 		sd->render_op(out, d, d->ops.items[i]);

@@ -72,8 +72,9 @@ static const char *referenced_with_action(const retort_diff *d, const retort_tab
  */
 static void render_fk_guard(retort_buf *out, const char *table, const char *child)
 {
-	retort_buf_printf(out, "-- \"%s\" references \"%s\" with an ON DELETE action that dropping it would fire:\n"
-		"-- stop unless foreign keys are off (they cannot be switched off inside a transaction)\n", child, table);
+	retort__srender_comment(out, "\"%s\" references \"%s\" with an ON DELETE action that dropping it would fire:",
+		child, table);
+	retort_buf_puts(out, "-- stop unless foreign keys are off (they cannot be switched off inside a transaction)\n");
 	retort_buf_puts(out, "CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT "
 		"\"foreign keys are on: run this batch outside a transaction (Transactional: no)\" CHECK (fk_off));\n"
 		"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
@@ -122,9 +123,12 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 				retort_buf_printf(&dropped, "%s\"%s\"", dropped.size ? ", " : "", c->name);
 		}
 	}
-	retort_buf_puts(out, "-- batch: rebuild ");
-	ident(out, t->name);
-	retort_buf_puts(out, " by move and copy (SQLite cannot ALTER this in place)\n");
+	{
+		retort_buf name = RETORT_BUF_INIT;
+		ident(&name, t->name);
+		retort__srender_comment(out, "batch: rebuild %s by move and copy (SQLite cannot ALTER this in place)", name.ptr);
+		retort_buf_dispose(&name);
+	}
 	if (dropped.size)
 		retort__srender_destructive(out, "drops column(s) %s of \"%s\" and their values", dropped.ptr, t->name);
 	if (child)

@@ -52,5 +52,11 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 bool retort__sql_is_literal(const char *expr);
 /* "-- destructive: <why>\n" */
 void retort__srender_destructive(retort_buf *out, const char *fmt, ...) RETORT_PRINTF(2, 3);
+/*
+ * "-- <text>\n" with every line break in the formatted text turned into a
+ * space: names are spliced into comments, and a name holding a newline
+ * must not end the comment and become SQL that runs.
+ */
+void retort__srender_comment(retort_buf *out, const char *fmt, ...) RETORT_PRINTF(2, 3);
 
 #endif
