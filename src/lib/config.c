@@ -158,6 +158,22 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
+/*
+ * An interpolation error.  The value is shown masked: it is often a URL,
+ * and its password has not been registered as a secret yet.
+ */
+static int bad_value(retort_buf *buf, const char *what, const char *name, const char *value)
+{
+	char *masked = retort_url_masked(value);
+	int rc = name
+		? retort__error_set(RETORT_ERROR_CONFIG, "%s '%s' in '%s'", what, name, masked)
+		: retort__error_set(RETORT_ERROR_CONFIG, "%s in '%s'", what, masked);
+
+	free(masked);
+	retort_buf_dispose(buf);
+	return rc;
+}
+
 int retort_config_interpolate(char **out, const char *value)
 {
 	retort_buf buf = RETORT_BUF_INIT;
@@ -179,7 +195,7 @@ int retort_config_interpolate(char **out, const char *value)
 		}
 		if (!(close = strchr(p + 2, '}'))) {
 			retort_buf_dispose(&buf);
-			return retort__error_set(RETORT_ERROR_CONFIG, "unterminated '${' in '%s'", value);
+			return bad_value(&buf, "unterminated '${'", NULL, value);
 		}
 		name_end = p + 2;
 		while (name_end < close && !(name_end[0] == ':' && name_end[1] == '-'))
@@ -188,16 +204,14 @@ int retort_config_interpolate(char **out, const char *value)
 			def = name_end + 2;
 		if (name_end == p + 2) {
 			retort_buf_dispose(&buf);
-			return retort__error_set(RETORT_ERROR_CONFIG, "empty variable name in '%s'", value);
+			return bad_value(&buf, "empty variable name", NULL, value);
 		}
 		name = retort__strndup(p + 2, (size_t)(name_end - p - 2));
 		for (const char *c = name; *c; c++) {
 			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 					(*c >= '0' && *c <= '9') || *c == '_')) {
-				int rc = retort__error_set(RETORT_ERROR_CONFIG,
-					"bad variable name '%s' in '%s'", name, value);
+				int rc = bad_value(&buf, "bad variable name", name, value);
 				free(name);
-				retort_buf_dispose(&buf);
 				return rc;
 			}
 		}

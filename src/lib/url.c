@@ -64,6 +64,14 @@ void retort_url_mask(retort_buf *out, const char *text)
 	for (size_t i = 0; i < alen; i++)
 		if (auth[i] == '@')
 			at = auth + i;
+	if (!at) {
+		/*
+		 * A password holding an unescaped '/', '?' or '#' ends the
+		 * authority early; mask from the first ':' to the last '@'
+		 * anyway: showing too little beats showing a password.
+		 */
+		at = strrchr(auth, '@');
+	}
 	if (at) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 	}

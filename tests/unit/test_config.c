@@ -182,6 +182,11 @@ START_TEST(test_config__interpolation)
 	ck_assert_int_eq(retort_config_interpolate(&out, "x ${RETORT_T_HOST"), RETORT_EUSAGE);
 	ck_assert_ptr_null(out);
 	ck_assert_ptr_nonnull(strstr(retort_error_last()->message, "unterminated '${'"));
+	/* The value is shown, but never with its password. */
+	ck_assert_int_eq(retort_config_interpolate(&out, "postgresql://u:Pw9secret@h/${DB"), RETORT_EUSAGE);
+	ck_assert_str_eq(retort_error_last()->message, "unterminated '${' in 'postgresql://u:***@h/${DB'");
+	ck_assert_int_eq(retort_config_interpolate(&out, "postgresql://u:Pw9secret@h/${D-B}"), RETORT_EUSAGE);
+	ck_assert_str_eq(retort_error_last()->message, "bad variable name 'D-B' in 'postgresql://u:***@h/${D-B}'");
 	ck_assert_int_eq(retort_config_interpolate(&out, "${}"), RETORT_EUSAGE);
 	ck_assert_int_eq(retort_config_interpolate(&out, "${A B}"), RETORT_EUSAGE);
 }

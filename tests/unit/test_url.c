@@ -104,6 +104,9 @@ START_TEST(test_url__mask_hides_passwords)
 		{ "postgresql://app@db/prod?password=hunter2&sslmode=require", "postgresql://app@db/prod?password=***&sslmode=require" },
 		{ "postgresql:///prod?sslmode=require&password=hunter2", "postgresql:///prod?sslmode=require&password=***" },
 		{ "postgresql://app@db/prod", "postgresql://app@db/prod" },
+		{ "postgresql://u:pa/ss@h/d", "postgresql://u:***@h/d" },
+		{ "postgresql://u:pa?ss@h/d", "postgresql://u:***@h/d" },
+		{ "postgresql://u:pa#ss@h/d", "postgresql://u:***@h/d" },
 		{ "sqlite:///app.db", "sqlite:///app.db" },
 		{ "not a url at all", "not a url at all" },
 	};
