@@ -227,6 +227,25 @@ static int check_owner(const char *object)
 	return 0;
 }
 
+/*
+ * The cache directory itself must be ours and closed to others: in a
+ * directory someone else can write, they could swap an object between the
+ * check above and dlopen.  lstat, so a symlink planted there is refused.
+ */
+static int check_cache_dir(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return retort__error_os("cannot stat cache directory '%s'", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"refusing to use cache directory '%s' for compiled revisions: it must be a "
+			"directory owned by this user and writable by no one else "
+			"(or set XDG_CACHE_HOME to a private directory)", dir);
+	return 0;
+}
+
 /* The cache key: everything that changes the object, not only the source. */
 static void cache_key(char out[65], const char *source, size_t len, const retort_cmigration_opts *opts)
 {
@@ -252,7 +271,7 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 		goto done;
 	if ((error = cache_dir(&dir, opts)) < 0)
 		goto done;
-	if ((error = retort__mkdir_p(dir, 0700)) < 0)
+	if ((error = retort__mkdir_p(dir, 0700)) < 0 || (error = check_cache_dir(dir)) < 0)
 		goto done;
 	cache_key(key, source, len, opts);
 	m = retort__calloc(1, sizeof(*m));
