@@ -208,6 +208,11 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	*out = NULL;
 	if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
 		goto done;
+	if (st->missing) {
+		error = retort__error_set(RETORT_ERROR_DATABASE,
+			"there is no database at '%s' to compare", st->url_masked);
+		goto done;
+	}
 	for (size_t i = 0; i < st->heads.len; i++)
 		retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 	if ((error = retort_scratch_create(&expected, cfg)) < 0 ||

@@ -76,6 +76,7 @@ typedef struct retort_unknown_head {
 typedef struct retort_db_status {
 	char *url_masked;
 	bool has_version_table;
+	bool missing;               /* a SQLite file that does not exist (read as empty, not created) */
 	retort_vec heads;           /* char *, sorted */
 	bool at_head;               /* heads == the graph's heads */
 	/* Filled by retort_migrate_status with verbose: */

@@ -128,11 +128,13 @@ void retort_scratch_free(retort_scratch *s)
 	if (!s)
 		return;
 	if (s->path) {
-		char *extra;
-		unlink(s->path);
-		extra = retort__sprintf("%s-journal", s->path);
-		unlink(extra);
-		free(extra);
+		/* The file, SQLite's side files, and the run lock a replay took. */
+		static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", ".retort-lock" };
+		for (size_t i = 0; i < RETORT_ARRAY_SIZE(suffixes); i++) {
+			char *extra = retort__sprintf("%s%s", s->path, suffixes[i]);
+			unlink(extra);
+			free(extra);
+		}
 	}
 	if (s->admin && s->dbname) {
 		/* Keep the caller's error: dropping is cleanup, not the story. */

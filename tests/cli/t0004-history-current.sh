@@ -16,8 +16,13 @@ export RETORT_URL="sqlite:///$T_DIR/app.db"
 run retort history --indicate-current
 expect_rc 0 "history -i on a database without a version table"
 expect_no_out "current" "nothing is current yet"
-[ ! -e app.db ] || [ "$(sqlite3 app.db "select count(*) from sqlite_master where name = 'retort_version'")" = 0 ] \
-	&& ok "history -i creates no version table" || fail "history -i created the version table"
+[ ! -e app.db ] && ok "history -i creates no database file" || fail "history -i created app.db"
+run retort current
+expect_rc 0 "current on a database file that does not exist"
+[ ! -e app.db ] && ok "current creates no database file" || fail "current created app.db"
+run retort drift
+expect_rc 1 "drift refuses a database that does not exist"
+expect_err "there is no database at" "drift says why"
 
 run retort upgrade b2
 run retort history --indicate-current
