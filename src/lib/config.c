@@ -333,7 +333,13 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 			: &cfg->exclude_tables, dup, NULL);
 		break;
 	case K_STRING: {
-		char **slot =
+		char **slot;
+		if (!*dup && (strcmp(name, "version_table") == 0 || strcmp(name, "history_table") == 0)) {
+			free(dup);
+			return fail(st, "'%s' is empty (%s)", name, strcmp(name, "history_table") == 0
+				? "write 'none' to keep no history" : "leave it out for the default");
+		}
+		slot =
 			strcmp(name, "url") == 0 ? &cfg->url :
 			strcmp(name, "version_table") == 0 ? &cfg->version_table :
 			strcmp(name, "version_table_schema") == 0 ? &cfg->version_table_schema :

@@ -235,6 +235,9 @@ START_TEST(test_config__errors_name_file_and_line)
 	snprintf(want, sizeof(want), "%s:3: key 'url' is set twice", ini);
 	load_fails("[retort]\nurl = sqlite://\nurl = sqlite://\nscript_location = m\n", want);
 
+	snprintf(want, sizeof(want), "%s:3: 'version_table' is empty", ini);
+	load_fails("[retort]\nscript_location = m\nversion_table =\n", want);
+
 	snprintf(want, sizeof(want), "%s:5: unknown key 'bogus' in section [other]", ini);
 	load_fails("[retort]\nscript_location = m\n\n[other]\nbogus = 1\n", want);
 
