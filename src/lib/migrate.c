@@ -408,6 +408,7 @@ static void report_dry(run *r, const retort_plan *plan)
 static int run_single(run *r, plan_fn plan_with, const char *target)
 {
 	retort_plan *plan = NULL;
+	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
 	int error;
 
 	r->defer = true;
@@ -416,17 +417,28 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
-	for (size_t i = 0; i < plan->nsteps; i++) {
-		if (!r->in_tx && (error = tx_begin(r)) < 0)
-			goto done;
+	for (i = 0; i < plan->nsteps; i++) {
+		if (!r->in_tx) {
+			kept = i;
+			if ((error = tx_begin(r)) < 0)
+				goto done;
+		}
 		if ((error = run_step(r, &plan->steps[i])) < 0)
 			goto done;
 	}
 	if (r->in_tx)
 		error = tx_commit(r);
 done:
-	if (error < 0)
+	if (error < 0) {
 		tx_rollback(r);
+		/* Progress lines were printed as steps ran; say which of them were undone. */
+		if (plan && i > kept && kept == 0)
+			retort__error_prefix("the whole run was rolled back, no revision was applied "
+				"(transaction_per_migration = false)");
+		else if (plan && i > kept)
+			retort__error_prefix("rolled back to %s: the revisions after it were not applied "
+				"(transaction_per_migration = false)", plan->steps[kept - 1].rev->id);
+	}
 	retort_plan_free(plan);
 	return error;
 }
