@@ -4,7 +4,6 @@
  * `head` means one revision again.  The merge itself is empty; add SQL if
  * the branches need reconciling.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +26,7 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	char *tmpl = NULL, *path = NULL;
+	char *tmpl = NULL;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
@@ -49,20 +48,9 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 	ro.branch_labels = (const char *const *)labels.items;
 	ro.nbranch_labels = labels.len;
 	ro.template_text = tmpl;
-	if ((rc = retort_revision_create(&path, cfg, graph, &ro)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
-	if (g->json) {
-		json_t *o = json_object();
-		json_object_set_new(o, "path", json_string(path));
-		rc = cli_json_print(o);
-	} else {
-		printf("%s\n", path);
-	}
+	rc = graph_cli_create(g, cfg, graph, &ro);
 done:
 	free(tmpl);
-	free(path);
 	retort_vec_dispose(&labels, false);
 	retort_vec_dispose(&args, false);
 	retort_graph_free(graph);

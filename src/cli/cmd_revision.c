@@ -8,7 +8,6 @@
  * finds between the migrations at head and target_schema (autogen.h).  The file is rendered from the migrations directory's template
  * (or the built-in one) and named by file_template.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +45,7 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	char *tmpl = NULL, *path = NULL;
+	char *tmpl = NULL;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
@@ -102,24 +101,13 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 	ro.ndepends_on = depends.len;
 	ro.version_path = version_path;
 	ro.template_text = tmpl;
-	if ((rc = retort_revision_create(&path, cfg, graph, &ro)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
-	if (g->json) {
-		json_t *o = json_object();
-		json_object_set_new(o, "path", json_string(path));
-		rc = cli_json_print(o);
-	} else {
-		printf("%s\n", path);
-	}
+	rc = graph_cli_create(g, cfg, graph, &ro);
 done:
 	retort_autogen_free(ag);
 	retort_buf_dispose(&up);
 	retort_buf_dispose(&down);
 	retort_vec_dispose(&renames, false);
 	free(tmpl);
-	free(path);
 	retort_vec_dispose(&heads, false);
 	retort_vec_dispose(&labels, false);
 	retort_vec_dispose(&depends, false);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "graph_cli.h"
+#include "revision_new.h"
 
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph)
 {
@@ -194,4 +195,23 @@ int graph_cli_print(const retort_buf *buf)
 		return CLI_EXIT_FAIL;
 	}
 	return 0;
+}
+
+int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph *graph,
+	const retort_revision_opts *ro)
+{
+	char *path = NULL;
+	int rc;
+
+	if ((rc = retort_revision_create(&path, cfg, graph, ro)) < 0)
+		return cli_fail(rc);
+	if (g->json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "path", json_string(path));
+		rc = cli_json_print(o);
+	} else {
+		printf("%s\n", path);
+	}
+	free(path);
+	return rc;
 }

@@ -35,6 +35,14 @@ struct json_t *graph_cli_json(const retort_revision *rev);
  */
 char *graph_cli_template(const retort_config *cfg, retort_script_format format);
 
+struct retort_revision_opts;
+/*
+ * Write a new revision (revision, merge) and print its path, or
+ * {"path": ...} with --json; returns the exit status.
+ */
+int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph *graph,
+	const struct retort_revision_opts *ro);
+
 /* Print the buffer to stdout; returns 0 or 1 on a write error. */
 int graph_cli_print(const retort_buf *buf);
 
