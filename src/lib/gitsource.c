@@ -1,12 +1,10 @@
 /*
  * gitsource.c - revision scripts at a git commit (see gitsource.h).
  */
-#include <dirent.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "common.h"
@@ -146,11 +144,6 @@ const char *retort_gitsource_workdir(const retort_gitsource *src)
 	return src->workdir;
 }
 
-static bool is_script_name(const char *name)
-{
-	return name[0] != '.' && (retort__ends_with(name, ".sql") || retort__ends_with(name, ".c"));
-}
-
 static int read_tree(retort_vec *out, retort_gitsource *src, git_tree *tree, const char *prefix, bool recursive)
 {
 	size_t n = git_tree_entrycount(tree);
@@ -169,7 +162,7 @@ static int read_tree(retort_vec *out, retort_gitsource *src, git_tree *tree, con
 			else
 				error = read_tree(out, src, sub, path, recursive);
 			git_tree_free(sub);
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && is_script_name(name)) {
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && retort_script_is_revision_file(name)) {
 			git_blob *blob = NULL;
 			retort_script *script = NULL;
 			char *label = retort__sprintf("%.12s:%s", src->base_id, path);
@@ -238,43 +231,5 @@ int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retor
 		free(rel);
 	}
 	git_tree_free(root);
-	return error;
-}
-
-static int read_dir(retort_vec *out, const char *dir, bool recursive)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	retort_vec names = RETORT_VEC_INIT;
-	int error = 0;
-
-	if (!d)
-		return 0; /* a location that does not exist holds no revisions */
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			retort_vec_push(&names, retort__strdup(de->d_name));
-	closedir(d);
-	for (size_t i = 0; i < names.len && !error; i++) {
-		char *path = retort__path_join(dir, names.items[i]);
-		retort_script *script = NULL;
-		if (retort__path_is_dir(path)) {
-			if (recursive && strcmp(names.items[i], "__pycache__") != 0)
-				error = read_dir(out, path, recursive);
-		} else if (is_script_name(names.items[i])) {
-			if ((error = retort_script_load(&script, path)) == 0)
-				retort_vec_push(out, script);
-		}
-		free(path);
-	}
-	retort_vec_dispose(&names, true);
-	return error;
-}
-
-int retort_gitsource_worktree_scripts(retort_vec *out, const retort_config *cfg)
-{
-	int error = 0;
-
-	for (size_t i = 0; i < cfg->version_locations.len && !error; i++)
-		error = read_dir(out, cfg->version_locations.items[i], cfg->recursive_version_locations);
 	return error;
 }

@@ -39,10 +39,4 @@ const char *retort_gitsource_workdir(const retort_gitsource *src);
  */
 int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg);
 
-/*
- * The same from the working tree (the files as they are now, committed or
- * not), so both sides are read the same way.  Paths are as on disk.
- */
-int retort_gitsource_worktree_scripts(retort_vec *out, const retort_config *cfg);
-
 #endif

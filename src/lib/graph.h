@@ -53,6 +53,13 @@ typedef struct retort_graph retort_graph;
  * sequential read's: the first broken file in path order is reported.
  */
 int retort_graph_load(retort_graph **out, const retort_config *cfg);
+/*
+ * The first half of that: every script of every version location, parsed
+ * (checksums lazy) and appended to `out` (retort_script *, owned by the
+ * caller), without linking them, for callers that judge a history that may
+ * not form a valid graph (lint).
+ */
+int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg);
 /* Build from already-parsed scripts (takes ownership of them and the vec's items). */
 int retort_graph_build(retort_graph **out, retort_vec *scripts);
 void retort_graph_free(retort_graph *graph);

@@ -353,7 +353,8 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 			add(r, RETORT_LINT_ERROR, b->path, 0, b->revision,
 				"revision %s was deleted since the base: databases that applied it "
 				"would be stranded", b->revision);
-		else if (strcmp(retort_script_checksum(b), retort_script_checksum(c)) != 0)
+		else if (!retort_script_checksum(c) /* unreadable now: cannot be the same */ ||
+				strcmp(retort_script_checksum(b), retort_script_checksum(c)) != 0)
 			add(r, RETORT_LINT_ERROR, c->path, 0, c->revision,
 				"revision %s was edited since the base: databases that applied it "
 				"will not see the change (write a new revision instead)", c->revision);
@@ -405,7 +406,7 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 	if ((error = retort_gitsource_open(&src, cfg)) < 0 ||
 	    (error = retort_gitsource_set_base(src, base_ref)) < 0 ||
 	    (error = retort_gitsource_scripts(&base, src, cfg)) < 0 ||
-	    (error = retort_gitsource_worktree_scripts(&current, cfg)) < 0)
+	    (error = retort_graph_load_scripts(&current, cfg)) < 0)
 		goto done;
 	r = retort__calloc(1, sizeof(*r));
 	r->base_name = retort__strdup(retort_gitsource_base_name(src));

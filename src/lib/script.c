@@ -582,3 +582,8 @@ int retort_script_load(retort_script **out, const char *path)
 	free(text);
 	return error;
 }
+
+bool retort_script_is_revision_file(const char *name)
+{
+	return name[0] != '.' && (retort__ends_with(name, ".sql") || retort__ends_with(name, ".c"));
+}

@@ -72,6 +72,8 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
  * the script.
  */
 const char *retort_script_checksum(const retort_script *script);
+/* Whether a directory entry is a revision script: *.sql or *.c, not hidden. */
+bool retort_script_is_revision_file(const char *name);
 /* Read and parse a file. */
 int retort_script_load(retort_script **out, const char *path);
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */

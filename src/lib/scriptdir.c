@@ -78,11 +78,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_revision_file(const char *name)
-{
-	return name[0] != '.' && (retort__ends_with(name, ".sql") || retort__ends_with(name, ".c"));
-}
-
 static int list_dir(loader *ld, const char *dir, bool recursive)
 {
 	retort_vec subdirs = RETORT_VEC_INIT;
@@ -108,7 +103,7 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 		}
 		if (is_dir && recursive) {
 			retort_vec_push(&subdirs, retort__path_join(dir, de->d_name));
-		} else if (!is_dir && is_revision_file(de->d_name)) {
+		} else if (!is_dir && retort_script_is_revision_file(de->d_name)) {
 			entry *e = retort__malloc(sizeof(*e));
 			e->path = join(dir, dlen, de->d_name);
 			e->name = e->path + dlen + 1;
@@ -211,13 +206,12 @@ static void parse_all(loader *ld)
 		pthread_join(threads[i], NULL);
 }
 
-int retort_graph_load(retort_graph **out, const retort_config *cfg)
+int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 {
 	loader ld;
 	retort_vec scripts = RETORT_VEC_INIT;
 	int error = 0;
 
-	*out = NULL;
 	memset(&ld, 0, sizeof(ld));
 	for (size_t i = 0; i < cfg->version_locations.len && !error; i++) {
 		const char *dir = cfg->version_locations.items[i];
@@ -256,5 +250,19 @@ int retort_graph_load(retort_graph **out, const retort_config *cfg)
 		retort_vec_dispose(&scripts, false);
 		return error;
 	}
+	for (size_t i = 0; i < scripts.len; i++)
+		retort_vec_push(out, scripts.items[i]);
+	retort_vec_dispose(&scripts, false);
+	return 0;
+}
+
+int retort_graph_load(retort_graph **out, const retort_config *cfg)
+{
+	retort_vec scripts = RETORT_VEC_INIT;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_graph_load_scripts(&scripts, cfg)) < 0)
+		return error;
 	return retort_graph_build(out, &scripts);
 }
