@@ -39,7 +39,13 @@ typedef struct retort_revision_opts {
 	const char *version_path;         /* NULL: the only location, or the parent's */
 	retort_script_format format;      /* RETORT_SCRIPT_SQL or RETORT_SCRIPT_C */
 	const char *template_text;        /* the script template (placeholders ${...}) */
-	const char *upgrades;             /* SQL bodies, NULL = empty */
+	/*
+	 * SQL bodies, NULL = empty.  When either is a script the schema
+	 * renderer guarded for foreign keys off (retort_schema_sql_needs_fk_off)
+	 * ${transactional} is "no", else "yes"; a template that fixes the value
+	 * gets its Transactional line set to no in that case.
+	 */
+	const char *upgrades;
 	const char *downgrades;
 	time_t now;                       /* 0 = time(NULL); for tests */
 	bool no_hook;                     /* skip post_write_hook */

@@ -63,6 +63,13 @@ static const char *referenced_with_action(const retort_diff *d, const retort_tab
 	return NULL;
 }
 
+/* The guard below; also what retort_schema_sql_needs_fk_off() looks for. */
+static const char fk_guard_sql[] =
+	"CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT "
+	"\"foreign keys are on: run this batch outside a transaction (Transactional: no)\" CHECK (fk_off));\n"
+	"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
+	"DROP TABLE \"_retort_guard\";\n";
+
 /*
  * Dropping a table makes SQLite delete its rows first, and with foreign
  * keys on that fires the referencing tables' ON DELETE CASCADE / SET NULL
@@ -75,10 +82,13 @@ static void render_fk_guard(retort_buf *out, const char *table, const char *chil
 	retort__srender_comment(out, "\"%s\" references \"%s\" with an ON DELETE action that dropping it would fire:",
 		child, table);
 	retort_buf_puts(out, "-- stop unless foreign keys are off (they cannot be switched off inside a transaction)\n");
-	retort_buf_puts(out, "CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT "
-		"\"foreign keys are on: run this batch outside a transaction (Transactional: no)\" CHECK (fk_off));\n"
-		"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
-		"DROP TABLE \"_retort_guard\";\n");
+	retort_buf_puts(out, fk_guard_sql);
+}
+
+bool retort_schema_sql_needs_fk_off(const char *sql)
+{
+	/* The guard is emitted whole and only by render_fk_guard: its text is the flag. */
+	return sql && strstr(sql, fk_guard_sql) != NULL;
 }
 
 static bool has_autoincrement(const retort_table *t)

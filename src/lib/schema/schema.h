@@ -132,6 +132,16 @@ void retort_op_target(retort_buf *out, const retort_op *op);
  * when the diff has no operations.
  */
 void retort_diff_render(retort_buf *out, const retort_diff *d);
+/*
+ * Whether a script rendered by retort_diff_render() only runs with foreign
+ * keys off: on SQLite, a table that another table references with an ON
+ * DELETE action is rebuilt or dropped, and the script stops (rather than
+ * let SQLite run that action and delete or null the referencing rows)
+ * unless foreign keys are off.  SQLite ignores PRAGMA foreign_keys inside
+ * a transaction, so such a script must run outside one (Transactional:
+ * no).  False for NULL and for any script the renderer did not guard.
+ */
+bool retort_schema_sql_needs_fk_off(const char *sql);
 /* The statements of one op alone (for --json). */
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op);
 
