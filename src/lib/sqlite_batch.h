@@ -6,9 +6,11 @@
  * The table's CREATE TABLE text is read from sqlite_master, edited, and the
  * table rebuilt: rows saved to a holding table, the table dropped and
  * created again from the edited text, rows copied back, its indexes and
- * triggers recreated, and PRAGMA foreign_key_check run.  Foreign keys are
- * deferred for the transaction (PRAGMA defer_foreign_keys) so references
- * into the table survive the rebuild.
+ * triggers recreated, and the foreign keys the rebuild can break checked:
+ * the table's own and those of the tables that reference it (a violation
+ * elsewhere in the database is not this operation's to report).  Foreign
+ * keys are deferred for the transaction (PRAGMA defer_foreign_keys) so
+ * references into the table survive the rebuild.
  *
  * The same rebuild serves add/drop column where native ALTER TABLE
  * refuses (see below).
