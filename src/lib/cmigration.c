@@ -69,15 +69,8 @@ static int include_dir(const char **out)
 
 static int cache_dir(char **out, const retort_cmigration_opts *opts)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (opts && opts->cache_dir)
-		*out = retort__strdup(opts->cache_dir);
-	else if (xdg && *xdg == '/')
-		*out = retort__path_join(xdg, "retort");
-	else if (home && *home)
-		*out = retort__sprintf("%s/.cache/retort", home);
-	else
+	*out = opts && opts->cache_dir ? retort__strdup(opts->cache_dir) : retort__cache_dir();
+	if (!*out)
 		return retort__error_set(RETORT_ERROR_CONFIG,
 			"no cache directory for compiled C revisions: set XDG_CACHE_HOME or HOME");
 	return 0;
@@ -234,11 +227,7 @@ static int check_owner(const char *object)
  */
 static int check_cache_dir(const char *dir)
 {
-	struct stat st;
-
-	if (lstat(dir, &st) < 0)
-		return retort__error_os("cannot stat cache directory '%s'", dir);
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if (!retort__dir_is_private(dir))
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"refusing to use cache directory '%s' for compiled revisions: it must be a "
 			"directory owned by this user and writable by no one else "

@@ -67,5 +67,13 @@ char *retort__path_join(const char *dir, const char *name);
 char *retort__path_dirname(const char *path);
 /* mkdir -p */
 int retort__mkdir_p(const char *path, unsigned mode);
+/* $XDG_CACHE_HOME/retort (when absolute), else ~/.cache/retort; NULL when neither is known. */
+char *retort__cache_dir(void);
+/*
+ * Whether `dir` is a directory itself (not a symlink), owned by this user
+ * and writable by no one else: what a cache must be before we trust what
+ * we read from it.
+ */
+bool retort__dir_is_private(const char *dir);
 
 #endif

@@ -263,6 +263,10 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 	unsigned line;
 
 	if (s->format == RETORT_SCRIPT_SQL) {
+		if (retort_script_read_sql(s) < 0) {
+			add(r, RETORT_LINT_ERROR, s->path, 0, s->revision, "%s", retort_error_last()->message);
+			return;
+		}
 		if ((line = retort_lint_find_destructive(s->upgrade_sql ? s->upgrade_sql : "", &what)))
 			add(r, RETORT_LINT_WARNING, s->path, s->upgrade_line + line - 1, s->revision,
 				"destructive statement in upgrade: %s", what);

@@ -295,13 +295,17 @@ static int run_script(run *r, const retort_step *st)
 {
 	const retort_script *s = st->rev->script;
 	bool up = st->direction == RETORT_UPGRADE;
-	const char *sql = up ? s->upgrade_sql : s->downgrade_sql;
-	unsigned line = up ? s->upgrade_line : s->downgrade_line;
-	unsigned err_line = 0;
+	const char *sql;
+	unsigned line, err_line = 0;
 	int error;
 
 	if (s->format == RETORT_SCRIPT_C)
 		return retort__migrate_run_c(r->db, r->cfg, s, up);
+	/* the history's checksum comes from these same bytes */
+	if ((error = retort_script_read_sql(s)) < 0)
+		return error;
+	sql = up ? s->upgrade_sql : s->downgrade_sql;
+	line = up ? s->upgrade_line : s->downgrade_line;
 	if (!sql)
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"%s: revision '%s' has no downgrade section", s->path, s->revision);

@@ -119,6 +119,8 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 			if ((error = retort__migrate_render_c(out, d, cfg, s, upgrade)) < 0)
 				goto done;
 		} else {
+			if ((error = retort_script_read_sql(s)) < 0)
+				goto done;
 			put_script(out, upgrade ? s->upgrade_sql : s->downgrade_sql);
 		}
 		if (!s->transactional) {

@@ -108,6 +108,7 @@ void retort_script_free(retort_script *s)
 	retort_vec_dispose(&s->branch_labels, false);
 	retort_vec_dispose(&s->depends_on, false);
 	free(s->arena_);
+	free(s->sql_arena_);
 	free(s);
 }
 
@@ -559,6 +560,8 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
 	else
 		s->has_downgrade = c_defines_downgrade(text, len);
 
+	s->sql_read_ = true;
+
 done:
 	free(ls.v);
 	free(ls.arena);
@@ -567,6 +570,69 @@ done:
 	else
 		*out = s;
 	return error;
+}
+
+static bool same_strings(const retort_vec *a, const retort_vec *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool same_opt_string(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether every header field, and so everything the graph used, is the same. */
+static bool same_header(const retort_script *a, const retort_script *b)
+{
+	return a->format == b->format && strcmp(a->revision, b->revision) == 0 &&
+		same_strings(&a->revises, &b->revises) && same_strings(&a->branch_labels, &b->branch_labels) &&
+		same_strings(&a->depends_on, &b->depends_on) && same_opt_string(a->message, b->message) &&
+		same_opt_string(a->create_date, b->create_date) && a->transactional == b->transactional &&
+		a->has_downgrade == b->has_downgrade && a->header_line == b->header_line;
+}
+
+int retort_script_read_sql(const retort_script *script)
+{
+	/* Filled on first use, like the checksum: the script is logically unchanged. */
+	retort_script *s = (retort_script *)script, *now = NULL;
+	char *text = NULL, sum[65];
+	size_t len = 0;
+	int error;
+
+	if (s->sql_read_)
+		return 0;
+	if ((error = retort__file_read(&text, &len, s->path)) < 0) {
+		retort__error_prefix("cannot read revision '%s'", s->revision);
+		return error;
+	}
+	retort_script_sha256(sum, text, len);
+	error = retort__script_parse_take(&now, retort__strdup(s->path), text, len);
+	free(text);
+	if (error < 0)
+		return error;
+	if (!same_header(s, now) || (s->checksum_[0] && strcmp(s->checksum_, sum) != 0)) {
+		retort_script_free(now);
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:%u: the file changed while retort was running; run the command again",
+			s->path, s->header_line ? s->header_line : 1);
+	}
+	/* The bodies point into the fresh parse's arena: keep that arena. */
+	s->upgrade_sql = now->upgrade_sql;
+	s->upgrade_line = now->upgrade_line;
+	s->downgrade_sql = now->downgrade_sql;
+	s->downgrade_line = now->downgrade_line;
+	s->sql_arena_ = now->arena_;
+	now->arena_ = NULL;
+	memcpy(s->checksum_, sum, sizeof(sum));
+	s->sql_read_ = true;
+	retort_script_free(now);
+	return 0;
 }
 
 int retort_script_load(retort_script **out, const char *path)

@@ -32,8 +32,12 @@ typedef struct retort_script {
 	bool transactional;         /* Transactional: yes (default) / no */
 	unsigned header_line;       /* line of "Revision ID:" */
 
-	/* SQL scripts: section bodies and the 1-based line each body starts on. */
-	char *upgrade_sql;          /* "" when the section is empty; never NULL for SQL */
+	/*
+	 * SQL scripts: section bodies and the 1-based line each body starts on.
+	 * A script whose header came from the header cache has no bodies until
+	 * retort_script_read_sql(); everything above is always there.
+	 */
+	char *upgrade_sql;          /* "" when the section is empty; never NULL once read */
 	unsigned upgrade_line;
 	char *downgrade_sql;        /* NULL: no retort:downgrade section = irreversible */
 	unsigned downgrade_line;
@@ -49,6 +53,8 @@ typedef struct retort_script {
 	bool has_downgrade;
 
 	char *arena_;               /* private: holds the strings above (not path) */
+	char *sql_arena_;           /* private: the bodies read later, if they were */
+	bool sql_read_;             /* private: the SQL bodies are present */
 } retort_script;
 
 /*
@@ -72,6 +78,16 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
  * the script.
  */
 const char *retort_script_checksum(const retort_script *script);
+/*
+ * Make the SQL bodies (upgrade_sql, downgrade_sql and their lines)
+ * available: a script built from the header cache reads its file now.  The
+ * checksum is taken from the same bytes, so the history records exactly
+ * what ran.  A file whose header no longer matches what the graph was
+ * built from is an error (it changed while retort was running), as is a
+ * checksum that differs from one already handed out.  No-op for C scripts
+ * beyond the checksum, and for scripts that have their bodies.
+ */
+int retort_script_read_sql(const retort_script *script);
 /* Whether a directory entry is a revision script: *.sql or *.c, not hidden. */
 bool retort_script_is_revision_file(const char *name);
 /* Read and parse a file. */

@@ -14,6 +14,11 @@
  * per CPU when the history is large; results land in per-file slots and
  * the first error in file order wins, so the outcome is the same as a
  * sequential load.
+ *
+ * Before reading a file, its stat is looked up in the location's header
+ * cache (scriptcache.h): a hit costs one system call and no parsing, and
+ * its SQL bodies are read only if a run needs them.  What was parsed is
+ * written back to the cache at the end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +33,7 @@
 
 #include "common.h"
 #include "graph_int.h"
+#include "scriptcache.h"
 
 /* Below this many files, threads cost more than they save. */
 #define PARALLEL_MIN_FILES 512
@@ -38,7 +44,10 @@ typedef struct entry {
 	char *path;
 	bool owned;         /* false once a script took the path */
 	const char *name;   /* inside path */
+	const char *rel;    /* inside path: relative to the version location */
+	size_t pos;         /* in the location's listing */
 	int dirfd;
+	retort_scriptcache *cache; /* the location's, or NULL */
 } entry;
 
 typedef struct slot {
@@ -46,11 +55,17 @@ typedef struct slot {
 	int error;
 	retort_error_class klass;
 	char *message;
+	struct stat st;     /* valid when stat_ok */
+	bool stat_ok;
+	bool hit;           /* the script came from the cache */
 } slot;
 
 typedef struct loader {
 	retort_vec entries;  /* entry * */
 	retort_vec dirs;     /* DIR * kept open while parsing */
+	retort_vec caches;   /* retort_scriptcache *, one per location that has one */
+	retort_scriptcache *cache; /* the location being listed */
+	size_t base_len;     /* of that location's path, trailing slashes trimmed */
 	slot *slots;
 	atomic_size_t next;
 } loader;
@@ -107,7 +122,9 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 			entry *e = retort__malloc(sizeof(*e));
 			e->path = join(dir, dlen, de->d_name);
 			e->name = e->path + dlen + 1;
+			e->rel = e->path + ld->base_len + 1;
 			e->dirfd = dirfd(d);
+			e->cache = ld->cache;
 			e->owned = true;
 			retort_vec_push(&ld->entries, e);
 		}
@@ -120,6 +137,32 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 		error = list_dir(ld, subdirs.items[i], true);
 	retort_vec_dispose(&subdirs, true);
 	return error;
+}
+
+/* List one version location and tell its header cache what is there. */
+static int list_location(loader *ld, const char *dir, bool recursive)
+{
+	size_t first = ld->entries.len, n;
+	const char **rels;
+	int error;
+
+	ld->base_len = strlen(dir);
+	while (ld->base_len > 1 && dir[ld->base_len - 1] == '/')
+		ld->base_len--;
+	if ((ld->cache = retort__scriptcache_open(dir)))
+		retort_vec_push(&ld->caches, ld->cache);
+	if ((error = list_dir(ld, dir, recursive)) < 0 || !ld->cache)
+		return error;
+	n = ld->entries.len - first;
+	rels = retort__calloc(n + 1, sizeof(*rels));
+	for (size_t i = 0; i < n; i++) {
+		entry *e = ld->entries.items[first + i];
+		e->pos = i;
+		rels[i] = e->rel;
+	}
+	retort__scriptcache_expect(ld->cache, rels, n);
+	free(rels);
+	return 0;
 }
 
 /* Read one file into `buf` (grown as needed): one openat, one read, one close. */
@@ -167,6 +210,12 @@ static void *parse_worker(void *arg)
 			entry *e = ld->entries.items[i];
 			slot *s = &ld->slots[i];
 			size_t len = 0;
+			if (e->cache && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
+				(s->script = retort__scriptcache_get(e->cache, e->pos, e->rel, &s->st, e->path))) {
+				s->hit = true;
+				e->owned = false;
+				continue;
+			}
 			if ((s->error = read_at(&buf, &cap, e, &len)) == 0) {
 				/* the script takes the path; the entry keeps a borrowed view */
 				s->error = retort__script_parse_take(&s->script, e->path, buf, len);
@@ -215,11 +264,12 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 	memset(&ld, 0, sizeof(ld));
 	for (size_t i = 0; i < cfg->version_locations.len && !error; i++) {
 		const char *dir = cfg->version_locations.items[i];
-		if (!retort__path_is_dir(dir))
+		if (!retort__path_is_dir(dir)) {
 			error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
 				"version location '%s' is not a directory", dir);
-		else
-			error = list_dir(&ld, dir, cfg->recursive_version_locations);
+			break;
+		}
+		error = list_location(&ld, dir, cfg->recursive_version_locations);
 	}
 	if (!error) {
 		ld.slots = retort__calloc(ld.entries.len + 1, sizeof(*ld.slots));
@@ -227,8 +277,11 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 		parse_all(&ld);
 		for (size_t i = 0; i < ld.entries.len; i++) {
 			slot *s = &ld.slots[i];
+			entry *e = ld.entries.items[i];
 			if (s->error < 0 && !error)
 				error = retort__error_code(s->error, s->klass, "%s", s->message);
+			if (s->error == 0 && s->stat_ok)
+				retort__scriptcache_keep(e->cache, e->pos, e->rel, &s->st, s->hit ? NULL : s->script);
 			if (s->error < 0 || error)
 				retort_script_free(s->script);
 			else
@@ -236,6 +289,9 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 			free(s->message);
 		}
 	}
+	for (size_t i = 0; i < ld.caches.len; i++)
+		retort__scriptcache_close(ld.caches.items[i]);
+	retort_vec_dispose(&ld.caches, false);
 	for (size_t i = 0; i < ld.dirs.len; i++)
 		closedir(ld.dirs.items[i]);
 	for (size_t i = 0; i < ld.entries.len; i++)

@@ -244,3 +244,22 @@ int retort__mkdir_p(const char *path, unsigned mode)
 	free(copy);
 	return error;
 }
+
+char *retort__cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return retort__path_join(xdg, "retort");
+	if (home && *home)
+		return retort__sprintf("%s/.cache/retort", home);
+	return NULL;
+}
+
+bool retort__dir_is_private(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+		!(st.st_mode & (S_IWGRP | S_IWOTH));
+}

@@ -78,7 +78,11 @@ void retort_vec_dispose(retort_vec *v, bool free_items)
 	v->len = v->cap = 0;
 }
 
-/* FNV-1a: short keys, no adversary worth a keyed hash here. */
+/*
+ * FNV-1a (short keys, no adversary worth a keyed hash here), then a
+ * finalizer: FNV's low bits, which pick the slot, are weak for keys that
+ * share a suffix ("..._step_123.sql"), and linear probing punishes that.
+ */
 static size_t hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -87,6 +91,9 @@ static size_t hash(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
 	return (size_t)h;
 }
 

@@ -21,12 +21,16 @@ t_cleanup() {
 	if [ -n "$T_PG_DIR" ]; then
 		sh "$RETORT_SRCDIR/tests/harness/pgserver.sh" stop "$T_PG_DIR"
 	fi
-	cd / && rm -rf "$T_DIR"
+	cd / && rm -rf "$T_DIR" "$T_DIR.cache"
 }
 trap t_cleanup EXIT
 
-# Never pick up a developer's environment.
-unset RETORT_CONFIG RETORT_URL NO_COLOR
+# Never pick up a developer's environment, nor write into their caches
+# (compiled C revisions, the header cache): a private one beside T_DIR,
+# so that T_DIR itself stays as the test made it.
+unset RETORT_CONFIG RETORT_URL NO_COLOR RETORT_GRAPH_CACHE
+mkdir -m 700 "$T_DIR.cache" || exit 1
+export XDG_CACHE_HOME="$T_DIR.cache"
 
 # run CMD...: run and capture stdout in $OUT, stderr in $ERR, status in $RC.
 run() {

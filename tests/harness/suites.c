@@ -1,8 +1,11 @@
 /*
  * suites.c - the registry behind RETORT_SUITE and a runner for it.
  */
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/suites.h"
 
@@ -47,9 +50,37 @@ static int wanted(const char *name)
 	return excluding;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path); /* best effort: a leftover temp dir is no failure */
+	return 0;
+}
+
+/*
+ * Tests load graphs and compile C revisions, which write caches under
+ * $XDG_CACHE_HOME: give them a private one, gone when the run ends, so a
+ * test run never reads or fills the caches of whoever runs it.
+ */
+static char *private_cache(void)
+{
+	char *dir = strdup("/tmp/retort-test-cache.XXXXXX");
+
+	if (!dir || !mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	setenv("XDG_CACHE_HOME", dir, 1);
+	unsetenv("RETORT_GRAPH_CACHE");
+	return dir;
+}
+
 int retort_test_run_all(void)
 {
 	SRunner *runner = NULL;
+	char *cache;
 	int failed;
 
 	for (int i = 0; i < nsuites; i++) {
@@ -62,8 +93,12 @@ int retort_test_run_all(void)
 	}
 	if (!runner)
 		return 0;
+	cache = private_cache();
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
+	if (cache)
+		nftw(cache, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(cache);
 	return failed == 0 ? 0 : 1;
 }

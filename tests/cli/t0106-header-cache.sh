@@ -1,0 +1,95 @@
+#!/bin/sh
+# t0106-header-cache.sh - the header cache as a user meets it: it is
+# written once files have settled, used silently, and never believed over
+# the files themselves: an edit, a new parent, a deleted file, a damaged
+# cache, a cache directory others can write, or RETORT_GRAPH_CACHE=0.
+. "$RETORT_SRCDIR/tests/cli/lib.sh"
+
+mkdir -p m/versions
+cat >retort.ini <<'INI'
+[retort]
+script_location = m
+url = sqlite:///app.db
+INI
+# rev ID PARENT MESSAGE UP DOWN
+rev() {
+	printf -- '-- %s\n--\n-- Revision ID: %s\n-- Revises: %s\n\n-- retort:upgrade\n%s\n\n-- retort:downgrade\n%s\n' \
+		"$3" "$1" "$2" "$4" "$5" >"m/versions/$1.sql"
+}
+rev aaa1 "" "make t1" "CREATE TABLE t1 (id INTEGER);" "DROP TABLE t1;"
+rev bbb2 aaa1 "make t2" "CREATE TABLE t2 (id INTEGER);" "DROP TABLE t2;"
+rev ccc3 bbb2 "make t3" "CREATE TABLE t3 (id INTEGER);" "DROP TABLE t3;"
+CACHE_DIR=$XDG_CACHE_HOME/retort/graph
+cache_file() { find "$CACHE_DIR" -type f 2>/dev/null | head -1; }
+
+run retort heads
+expect_rc 0 "heads with brand-new files"
+[ -z "$(cache_file)" ] && ok "files changed a moment ago are not cached yet" \
+	|| fail "a cache was written for files that have not settled"
+
+sleep 3 # file times tick coarsely: the cache waits until a change must move them
+run retort history
+expect_rc 0 "history once the files have settled"
+expect_out "^bbb2 -> ccc3 \(head\), make t3$" "history is right"
+C=$(cache_file)
+[ -n "$C" ] && ok "the cache is written under XDG_CACHE_HOME" || fail "no cache file in $CACHE_DIR"
+[ "$(stat -c %a "$C")" = 600 ] && ok "the cache file is private" || fail "cache mode $(stat -c %a "$C")"
+before=$(cksum <"$C")
+run retort history
+expect_out "^bbb2 -> ccc3 \(head\), make t3$" "history from the cache is the same"
+[ "$(cksum <"$C")" = "$before" ] && ok "an unchanged history does not rewrite the cache" \
+	|| fail "the cache was rewritten"
+
+# A run reads the SQL bodies, which the cache does not hold, from the files.
+run retort upgrade head
+expect_rc 0 "upgrade with every header from the cache"
+run sqlite3 app.db "SELECT name FROM sqlite_master WHERE name LIKE 't_' ORDER BY name"
+[ "$OUT" = "$(printf 't1\nt2\nt3')" ] && ok "the SQL of each revision ran" || fail "tables: $OUT"
+run sqlite3 app.db "SELECT checksum FROM retort_history WHERE revision = 'bbb2'"
+[ "$OUT" = "$(sha256sum m/versions/bbb2.sql | cut -d' ' -f1)" ] \
+	&& ok "the history's checksum is that of the file" || fail "checksum $OUT"
+
+# An edit in place (same inode) that keeps the size is still seen.
+ino=$(stat -c %i m/versions/ccc3.sql)
+sed 's/make t3/MAKE T3/' m/versions/ccc3.sql >edited && cat edited >m/versions/ccc3.sql
+[ "$(stat -c %i m/versions/ccc3.sql)" = "$ino" ] || fail "the edit was not in place"
+run retort history
+expect_out "^bbb2 -> ccc3 \(head\), MAKE T3$" "an edit of the same size is seen at once"
+
+# A new parent changes the graph, whatever the cache says.
+sed -i 's/^-- Revises: bbb2$/-- Revises: aaa1/' m/versions/ccc3.sql
+run retort heads
+expect_rc 0 "heads after a header edit"
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ] && ok "the edited parent makes two heads" || fail "heads: $OUT"
+sed -i 's/^-- Revises: aaa1$/-- Revises: bbb2/' m/versions/ccc3.sql
+
+# A deleted file is gone from the graph.
+mv m/versions/ccc3.sql ccc3.sql.away
+run retort heads
+expect_out "^bbb2 \(head\)$" "a deleted revision is not read from the cache"
+mv ccc3.sql.away m/versions/ccc3.sql
+
+# A damaged cache is ignored and replaced.
+sleep 3
+run retort heads
+printf 'not a cache at all' >"$C"
+run retort history
+expect_rc 0 "history with a damaged cache"
+expect_out "^bbb2 -> ccc3 \(head\), MAKE T3$" "a damaged cache changes nothing"
+head -c 19 "$C" | grep -q '^retort-header-cache' && ok "the damaged cache is rewritten" \
+	|| fail "the cache was not rewritten"
+
+# A cache directory others can write is not trusted: neither read nor written.
+rm -f "$C"
+chmod 777 "$CACHE_DIR"
+run retort history
+expect_rc 0 "history beside an open cache directory"
+[ -z "$(cache_file)" ] && ok "nothing is cached in a directory others can write" || fail "cached anyway"
+chmod 700 "$CACHE_DIR"
+
+# Turned off.
+RETORT_GRAPH_CACHE=0 run retort history
+expect_rc 0 "history with RETORT_GRAPH_CACHE=0"
+[ -z "$(cache_file)" ] && ok "RETORT_GRAPH_CACHE=0 writes no cache" || fail "cached anyway"
+
+done_testing

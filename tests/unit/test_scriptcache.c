@@ -1,0 +1,331 @@
+/*
+ * test_scriptcache.c - the header cache's file format and what a script
+ * built from it can and cannot do (scriptcache.c, retort_script_read_sql).
+ * The loader's use of it (hits, misses, rewrites) is tested end to end by
+ * tests/cli/t0106-header-cache.sh.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "common.h"
+#include "graph_fixture.h"
+#include "harness/suites.h"
+#include "scriptcache.h"
+
+static const char full_sql[] =
+	"-- create users table\n"
+	"--\n"
+	"-- Revision ID: 4f2a9c1d7b3e\n"
+	"-- Revises: 1c9d0e8a6f21, 99aa\n"
+	"-- Create Date: 2026-11-21 09:14:02+00:00\n"
+	"-- Branch Labels: auth\n"
+	"-- Depends On: 77ff, net\n"
+	"-- Transactional: no\n"
+	"\n"
+	"-- retort:upgrade\n"
+	"CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+	"\n"
+	"-- retort:downgrade\n"
+	"DROP TABLE users;\n";
+
+static const char base_sql[] =
+	"-- first\n"
+	"-- Revision ID: 1c9d0e8a6f21\n"
+	"-- Revises:\n"
+	"-- retort:upgrade\n"
+	"CREATE TABLE a (x INTEGER);\n";
+
+static retort_script *parse(const char *path, const char *text)
+{
+	retort_script *s = NULL;
+
+	ck_assert_msg(retort_script_parse(&s, path, text, strlen(text)) == 0, "%s", fixture_errmsg());
+	return s;
+}
+
+static void assert_strs(const retort_vec *v, const char *want)
+{
+	char *got = fixture_strs(v);
+
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+static struct stat fake_stat(unsigned n)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = 8 + n;
+	st.st_ino = 1000 + n;
+	st.st_size = 300 + n;
+	st.st_mtim.tv_sec = 1700000000 + n;
+	st.st_mtim.tv_nsec = 123456789;
+	st.st_ctim.tv_sec = 1700000000 + n;
+	st.st_ctim.tv_nsec = 987654321;
+	return st;
+}
+
+/* An image holding full_sql as "a/4f2a.sql" (stat 1) and base_sql as "1c9d.sql" (stat 2). */
+static void two_entry_image(retort_buf *img)
+{
+	retort_script *a = parse("v/a/4f2a.sql", full_sql), *b = parse("v/1c9d.sql", base_sql);
+	struct stat sa = fake_stat(1), sb = fake_stat(2);
+
+	retort__scriptcache_encode_header(img, 2);
+	retort__scriptcache_encode(img, "a/4f2a.sql", &sa, a);
+	retort__scriptcache_encode(img, "1c9d.sql", &sb, b);
+	retort_script_free(a);
+	retort_script_free(b);
+}
+
+START_TEST(test_scriptcache__round_trip)
+{
+	retort_buf img = RETORT_BUF_INIT;
+	retort_scriptcache *c;
+	struct stat st = fake_stat(1);
+	retort_script *s;
+
+	two_entry_image(&img);
+	c = retort__scriptcache_decode(img.ptr, img.size);
+	ck_assert_uint_eq(retort__scriptcache_count(c), 2);
+
+	s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, retort__strdup("v/a/4f2a.sql"));
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->path, "v/a/4f2a.sql");
+	ck_assert_int_eq(s->format, RETORT_SCRIPT_SQL);
+	ck_assert_str_eq(s->revision, "4f2a9c1d7b3e");
+	ck_assert_str_eq(s->message, "create users table");
+	assert_strs(&s->revises, "1c9d0e8a6f21 99aa");
+	assert_strs(&s->branch_labels, "auth");
+	assert_strs(&s->depends_on, "77ff net");
+	ck_assert_str_eq(s->create_date, "2026-11-21 09:14:02+00:00");
+	ck_assert(!s->transactional);
+	ck_assert(s->has_downgrade);
+	ck_assert_uint_eq(s->header_line, 3);
+	/* the bodies are not in the cache: a run reads them */
+	ck_assert_ptr_null(s->upgrade_sql);
+	ck_assert_ptr_null(s->downgrade_sql);
+	retort_script_free(s);
+
+	st = fake_stat(2);
+	s = retort__scriptcache_get(c, 1, "1c9d.sql", &st, retort__strdup("v/1c9d.sql"));
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->revises.len, 0);
+	ck_assert_ptr_null(s->create_date);
+	ck_assert(s->transactional);
+	ck_assert(!s->has_downgrade);
+	retort_script_free(s);
+
+	retort__scriptcache_close(c);
+	retort_buf_dispose(&img);
+}
+END_TEST
+
+/* Any difference in the file's identity or times is a miss. */
+START_TEST(test_scriptcache__stat_must_match)
+{
+	retort_buf img = RETORT_BUF_INIT;
+	retort_scriptcache *c;
+	struct stat st;
+
+	two_entry_image(&img);
+	c = retort__scriptcache_decode(img.ptr, img.size);
+	for (int field = 0; field < 7; field++) {
+		char *path = retort__strdup("v/a/4f2a.sql");
+		st = fake_stat(1);
+		switch (field) {
+		case 0: st.st_dev++; break;
+		case 1: st.st_ino++; break;
+		case 2: st.st_size++; break;
+		case 3: st.st_mtim.tv_sec++; break;
+		case 4: st.st_mtim.tv_nsec++; break;
+		case 5: st.st_ctim.tv_sec++; break;
+		default: st.st_ctim.tv_nsec++; break;
+		}
+		ck_assert_msg(retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, path) == NULL,
+			"field %d changed, yet a hit", field);
+		free(path); /* a miss leaves the path to the caller */
+	}
+	/* a path it does not hold */
+	st = fake_stat(1);
+	ck_assert_ptr_null(retort__scriptcache_get(c, 0, "b/4f2a.sql", &st, NULL));
+	retort__scriptcache_close(c);
+	retort_buf_dispose(&img);
+}
+END_TEST
+
+/*
+ * A damaged image is never trusted beyond what decodes: cut at every
+ * length, and with every byte flipped, decoding must stay in bounds (the
+ * sanitizer build checks that) and yield no more entries than were written.
+ */
+START_TEST(test_scriptcache__damaged_images)
+{
+	retort_buf img = RETORT_BUF_INIT;
+
+	two_entry_image(&img);
+	for (size_t len = 0; len < img.size; len++) {
+		char *cut = retort__malloc(len + 1);
+		memcpy(cut, img.ptr, len);
+		retort_scriptcache *c = retort__scriptcache_decode(cut, len);
+		ck_assert_msg(retort__scriptcache_count(c) < 2, "cut at %zu still has both entries", len);
+		retort__scriptcache_close(c);
+		free(cut);
+	}
+	for (size_t i = 0; i < img.size; i++) {
+		struct stat st = fake_stat(1);
+		char *path = retort__strdup("v/a/4f2a.sql");
+		retort_script *s;
+		img.ptr[i] ^= 0x5a;
+		retort_scriptcache *c = retort__scriptcache_decode(img.ptr, img.size);
+		ck_assert_uint_le(retort__scriptcache_count(c), 2);
+		/* whatever still decodes is whole: every string is there */
+		if ((s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, path))) {
+			ck_assert_ptr_nonnull(s->revision);
+			ck_assert_ptr_nonnull(s->message);
+			for (size_t k = 0; k < s->revises.len; k++)
+				ck_assert_ptr_nonnull(s->revises.items[k]);
+			retort_script_free(s);
+		} else {
+			free(path);
+		}
+		retort__scriptcache_close(c);
+		img.ptr[i] ^= 0x5a;
+	}
+	retort_buf_dispose(&img);
+}
+END_TEST
+
+/* A cache made by another version of retort is not read. */
+START_TEST(test_scriptcache__other_version_ignored)
+{
+	retort_buf img = RETORT_BUF_INIT;
+	char *v;
+	retort_scriptcache *c;
+
+	two_entry_image(&img);
+	v = memmem(img.ptr, img.size, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
+	ck_assert_ptr_nonnull(v);
+	v[0] ^= 1;
+	c = retort__scriptcache_decode(img.ptr, img.size);
+	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
+	retort__scriptcache_close(c);
+	retort_buf_dispose(&img);
+}
+END_TEST
+
+/* Write `text` to dir/name; return the path (caller frees). */
+static char *write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = retort__path_join(dir, name);
+
+	ck_assert_int_eq(retort__file_write(path, text, strlen(text)), 0);
+	return path;
+}
+
+/* The script a cache built from the file as it is now would give. */
+static retort_script *cached_copy(const char *path)
+{
+	retort_script *parsed = NULL, *s;
+	retort_buf img = RETORT_BUF_INIT;
+	retort_scriptcache *c;
+	struct stat st;
+
+	ck_assert_int_eq(retort_script_load(&parsed, path), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	retort__scriptcache_encode_header(&img, 1);
+	retort__scriptcache_encode(&img, "x.sql", &st, parsed);
+	c = retort__scriptcache_decode(img.ptr, img.size);
+	s = retort__scriptcache_get(c, 0, "x.sql", &st, retort__strdup(path));
+	ck_assert_ptr_nonnull(s);
+	retort__scriptcache_close(c);
+	retort_buf_dispose(&img);
+	retort_script_free(parsed);
+	return s;
+}
+
+START_TEST(test_scriptcache__read_sql_from_the_file)
+{
+	char dir[] = "/tmp/retort-scriptcache.XXXXXX", sum[65];
+	char *path;
+	retort_script *s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "x.sql", full_sql);
+	s = cached_copy(path);
+	ck_assert_int_eq(retort_script_read_sql(s), 0);
+	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
+	ck_assert_uint_eq(s->upgrade_line, 11);
+	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE users;");
+	ck_assert_uint_eq(s->downgrade_line, 14);
+	/* the checksum is that of the bytes the bodies came from */
+	retort_script_sha256(sum, full_sql, strlen(full_sql));
+	ck_assert_str_eq(retort_script_checksum(s), sum);
+	ck_assert_int_eq(retort_script_read_sql(s), 0); /* a second call keeps them */
+	retort_script_free(s);
+
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A file whose header changed after the graph was built from the cache is refused. */
+START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
+{
+	char dir[] = "/tmp/retort-scriptcache.XXXXXX";
+	char *path, *edited = retort__strdup(full_sql);
+	retort_script *s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "x.sql", full_sql);
+	s = cached_copy(path);
+	memcpy(strstr(edited, "99aa"), "88bb", 4);
+	free(write_file(dir, "x.sql", edited));
+	ck_assert_int_lt(retort_script_read_sql(s), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "changed while retort was running") &&
+		strstr(fixture_errmsg(), "x.sql:3:"), "%s", fixture_errmsg());
+	ck_assert_ptr_null(s->upgrade_sql);
+	retort_script_free(s);
+
+	/* a changed body with the same header is fine, but not after a checksum was handed out */
+	s = cached_copy(path);
+	ck_assert_ptr_nonnull(retort_script_checksum(s));
+	{
+		char *body = retort__strdup(edited);
+		memcpy(strstr(body, "DROP"), "drop", 4);
+		free(write_file(dir, "x.sql", body));
+		free(body);
+	}
+	ck_assert_int_lt(retort_script_read_sql(s), 0);
+	retort_script_free(s);
+
+	unlink(path);
+	free(path);
+	free(edited);
+	rmdir(dir);
+}
+END_TEST
+
+RETORT_SUITE(scriptcache)
+Suite *suite_scriptcache(void)
+{
+	Suite *s = suite_create("scriptcache");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_scriptcache__round_trip);
+	tcase_add_test(tc, test_scriptcache__stat_must_match);
+	tcase_add_test(tc, test_scriptcache__damaged_images);
+	tcase_add_test(tc, test_scriptcache__other_version_ignored);
+	tcase_add_test(tc, test_scriptcache__read_sql_from_the_file);
+	tcase_add_test(tc, test_scriptcache__read_sql_refuses_a_changed_header);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
