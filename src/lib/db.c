@@ -196,15 +196,15 @@ int retort_db_rollback(retort_db *db)
 	return db->dialect->rollback(db);
 }
 
-int retort_db_lock(retort_db *db, const char *key, int timeout_s,
+int retort_db_lock(retort_db *db, const char *schema, const char *table, int timeout_s,
 	retort_wait_cb wait_cb, void *payload)
 {
-	return db->dialect->lock(db, key, timeout_s, wait_cb, payload);
+	return db->dialect->lock(db, schema, table, timeout_s, wait_cb, payload);
 }
 
-int retort_db_unlock(retort_db *db, const char *key)
+int retort_db_unlock(retort_db *db)
 {
-	return db->dialect->unlock(db, key);
+	return db->dialect->unlock(db);
 }
 
 void retort_db_quote_ident(const retort_db *db, retort_buf *out, const char *ident)

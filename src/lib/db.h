@@ -91,14 +91,18 @@ struct retort_dialect {
 	bool transactional_ddl;      /* both true; kept for future dialects */
 
 	/*
-	 * The migration lock, held for a whole run.  PostgreSQL: a session
-	 * advisory lock keyed on `key`; SQLite: nothing beyond BEGIN IMMEDIATE
-	 * plus the busy timeout set here.  Waits up to timeout_s seconds,
-	 * calling wait_cb once if it has to wait; RETORT_ELOCKED on timeout.
+	 * The migration lock of version table `table` (in `schema`, or the
+	 * connection's default schema when NULL), held for a whole run.
+	 * PostgreSQL: a session advisory lock on the table's resolved name, so
+	 * configs that name the same table differently still exclude each
+	 * other; SQLite: an flock beside the database file, plus the busy
+	 * timeout set here.  Waits up to timeout_s seconds, calling wait_cb
+	 * once if it has to wait; RETORT_ELOCKED on timeout.  unlock releases
+	 * what lock took; an error when nothing was held.
 	 */
-	int (*lock)(retort_db *db, const char *key, int timeout_s,
+	int (*lock)(retort_db *db, const char *schema, const char *table, int timeout_s,
 		retort_wait_cb wait_cb, void *payload);
-	int (*unlock)(retort_db *db, const char *key);
+	int (*unlock)(retort_db *db);
 
 	/* Append `ident` quoted as needed (always safe to render). */
 	void (*quote_ident)(retort_buf *out, const char *ident);
@@ -133,9 +137,9 @@ int retort_db_query(retort_rows **out, retort_db *db, const char *sql,
 int retort_db_begin(retort_db *db);
 int retort_db_commit(retort_db *db);
 int retort_db_rollback(retort_db *db);
-int retort_db_lock(retort_db *db, const char *key, int timeout_s,
+int retort_db_lock(retort_db *db, const char *schema, const char *table, int timeout_s,
 	retort_wait_cb wait_cb, void *payload);
-int retort_db_unlock(retort_db *db, const char *key);
+int retort_db_unlock(retort_db *db);
 void retort_db_quote_ident(const retort_db *db, retort_buf *out, const char *ident);
 
 #endif

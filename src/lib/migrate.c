@@ -89,7 +89,6 @@ typedef struct run {
 	const retort_graph *graph;
 	const retort_migrate_opts *opts;
 	retort_db *db;
-	char *lock_key;
 	bool locked;
 	bool in_tx;
 	bool per_migration;
@@ -211,7 +210,6 @@ static void wait_forward(const char *what, void *payload)
 static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	const retort_migrate_opts *opts)
 {
-	retort_buf key = RETORT_BUF_INIT;
 	int error;
 
 	memset(r, 0, sizeof(*r));
@@ -221,10 +219,9 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	r->per_migration = cfg->transaction_per_migration;
 	if ((error = retort__migrate_connect(&r->db, cfg)) < 0)
 		return error;
-	/* The lock is keyed on the version table: one run per table at a time. */
-	retort__version_table_name(&key, r->db->dialect, cfg);
-	r->lock_key = retort_buf_detach(&key);
-	if ((error = retort_db_lock(r->db, r->lock_key, cfg->lock_timeout, wait_forward, r)) < 0)
+	/* The lock is the version table's: one run per table at a time. */
+	if ((error = retort_db_lock(r->db, cfg->version_table_schema, cfg->version_table,
+			cfg->lock_timeout, wait_forward, r)) < 0)
 		return error;
 	r->locked = true;
 	r->git_commit = retort__git_head_commit(cfg->script_location);
@@ -235,9 +232,8 @@ static void run_close(run *r)
 {
 	tx_rollback(r);
 	if (r->locked)
-		retort_db_unlock(r->db, r->lock_key);
+		retort_db_unlock(r->db);
 	retort_db_free(r->db);
-	free(r->lock_key);
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);

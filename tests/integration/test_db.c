@@ -490,23 +490,34 @@ static void lock_case(retort_db *db, const char *url)
 	int rc;
 
 	waits = 0;
-	ck_assert_int_eq(retort_db_lock(db, "retort_version", 5, on_wait, NULL), 0);
+	ck_assert_int_eq(retort_db_lock(db, NULL, "retort_version", 5, on_wait, NULL), 0);
 	ck_assert_int_eq(waits, 0);
 	if (is_pg(db)) {
-		/* The advisory lock itself is contended. */
+		/* The advisory lock itself is contended... */
 		t0 = now_s();
-		rc = retort_db_lock(other, "retort_version", 1, on_wait, NULL);
+		rc = retort_db_lock(other, NULL, "retort_version", 1, on_wait, NULL);
 		ck_assert_msg(rc == RETORT_ELOCKED, "[pg] second lock: rc %d (%s)", rc, errmsg());
 		ck_assert_msg(now_s() - t0 >= 0.9, "[pg] gave up after %.2fs, want ~1s", now_s() - t0);
 		ck_assert_int_eq(waits, 1);
-		ck_assert_msg(strstr(errmsg(), "retort_version") != NULL, "message: %s", errmsg());
-		/* Another key is independent. */
-		ck_assert_int_eq(retort_db_lock(other, "other_table", 0, NULL, NULL), 0);
-		ck_assert_int_eq(retort_db_unlock(other, "other_table"), 0);
-		ck_assert_int_eq(retort_db_unlock(db, "retort_version"), 0);
-		ck_assert_int_eq(retort_db_lock(other, "retort_version", 1, on_wait, NULL), 0);
-		ck_assert_int_eq(retort_db_unlock(other, "retort_version"), 0);
-		ck_assert_int_lt(retort_db_unlock(other, "retort_version"), 0);
+		ck_assert_msg(strstr(errmsg(), "public.retort_version") != NULL, "message: %s", errmsg());
+		/* ...also when the same table is named with its schema... */
+		rc = retort_db_lock(other, "public", "retort_version", 0, NULL, NULL);
+		ck_assert_msg(rc == RETORT_ELOCKED, "[pg] lock by qualified name: rc %d (%s)", rc, errmsg());
+		/*
+		 * The same name in another schema is another table; and the held
+		 * lock was resolved when taken, so db's search path changing now
+		 * does not stop the unlock below from releasing it.
+		 */
+		ck_assert_int_eq(retort_db_exec_script(db, "CREATE SCHEMA lk; SET search_path = lk", NULL), 0);
+		ck_assert_int_eq(retort_db_lock(other, "lk", "retort_version", 0, NULL, NULL), 0);
+		ck_assert_int_eq(retort_db_unlock(other), 0);
+		/* Another table is independent. */
+		ck_assert_int_eq(retort_db_lock(other, NULL, "other_table", 0, NULL, NULL), 0);
+		ck_assert_int_eq(retort_db_unlock(other), 0);
+		ck_assert_int_eq(retort_db_unlock(db), 0);
+		ck_assert_int_eq(retort_db_lock(other, NULL, "retort_version", 1, on_wait, NULL), 0);
+		ck_assert_int_eq(retort_db_unlock(other), 0);
+		ck_assert_int_lt(retort_db_unlock(other), 0);
 	} else {
 		/*
 		 * SQLite: the run lock (an flock beside the database file) is
@@ -514,7 +525,7 @@ static void lock_case(retort_db *db, const char *url)
 		 * Transactional: no script that runs between transactions...
 		 */
 		t0 = now_s();
-		rc = retort_db_lock(other, "retort_version", 1, on_wait, NULL);
+		rc = retort_db_lock(other, NULL, "retort_version", 1, on_wait, NULL);
 		ck_assert_msg(rc == RETORT_ELOCKED, "[sqlite] second lock: rc %d (%s)", rc, errmsg());
 		ck_assert_msg(now_s() - t0 >= 0.9, "[sqlite] gave up after %.2fs, want ~1s", now_s() - t0);
 		ck_assert_int_eq(waits, 1);
@@ -525,12 +536,12 @@ static void lock_case(retort_db *db, const char *url)
 		ck_assert_msg(rc == RETORT_ELOCKED, "[sqlite] second BEGIN IMMEDIATE: rc %d (%s)", rc, errmsg());
 		ck_assert_msg(now_s() - t0 >= 0.9, "[sqlite] gave up after %.2fs, want ~1s", now_s() - t0);
 		ck_assert_int_eq(retort_db_commit(db), 0);
-		ck_assert_int_eq(retort_db_unlock(db, "retort_version"), 0);
+		ck_assert_int_eq(retort_db_unlock(db), 0);
 		/* Released: the other connection gets both now. */
-		ck_assert_int_eq(retort_db_lock(other, "retort_version", 1, NULL, NULL), 0);
+		ck_assert_int_eq(retort_db_lock(other, NULL, "retort_version", 1, NULL, NULL), 0);
 		ck_assert_int_eq(retort_db_begin(other), 0);
 		ck_assert_int_eq(retort_db_commit(other), 0);
-		ck_assert_int_eq(retort_db_unlock(other, "retort_version"), 0);
+		ck_assert_int_eq(retort_db_unlock(other), 0);
 	}
 	retort_db_free(other);
 }

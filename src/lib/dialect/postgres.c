@@ -33,6 +33,7 @@ typedef struct pg_db {
 	retort_db base;
 	PGconn *conn;
 	char version[64];
+	char *lock_key;  /* the advisory lock's resolved name while held */
 } pg_db;
 
 /* libpq messages end with a newline (sometimes several lines); keep them on one line. */
@@ -177,6 +178,7 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	return 0;
 fail:
 	PQfinish(db->conn);
+	free(db->lock_key);
 	free(db);
 	return RETORT_ERROR;
 }
@@ -620,20 +622,55 @@ static int try_lock(bool *got, pg_db *db, const char *key)
 	return 0;
 }
 
-static int pg_lock(retort_db *base, const char *key, int timeout_s,
+/*
+ * The lock is keyed on the table's name as the server resolves it, so a
+ * config that says version_table_schema = public and one that leaves it
+ * to the search path lock the same key for the same table.  Resolved once,
+ * at lock time: a migration may change search_path before unlock.
+ */
+static int lock_name(char **out, pg_db *db, const char *schema, const char *table)
+{
+	retort_rows *rows = NULL;
+	const char *params[] = { schema, table };
+	int error;
+
+	*out = NULL;
+	error = pg_query(&rows, &db->base,
+		"SELECT pg_catalog.quote_ident(coalesce($1, pg_catalog.current_schema(), '')) || '.' || "
+		"pg_catalog.quote_ident($2)", 2, params);
+	if (error < 0)
+		return error;
+	if (rows->nrows == 1 && retort_rows_get(rows, 0, 0))
+		*out = retort__strdup(retort_rows_get(rows, 0, 0));
+	else
+		error = retort__error_set(RETORT_ERROR_DATABASE, "cannot name the migration lock of '%s'", table);
+	retort_rows_free(rows);
+	return error;
+}
+
+static int pg_lock(retort_db *base, const char *schema, const char *table, int timeout_s,
 	retort_wait_cb wait_cb, void *payload)
 {
 	pg_db *db = (pg_db *)base;
 	struct timespec start, now, nap = { 0, LOCK_POLL_MS * 1000000L };
+	char *key = NULL;
 	bool got;
 	int error;
 
+	if (db->lock_key)
+		return retort__error_set(RETORT_ERROR_INTERNAL, "the migration lock '%s' is already held", db->lock_key);
+	if ((error = lock_name(&key, db, schema, table)) < 0)
+		return error;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (bool waited = false;; ) {
-		if ((error = try_lock(&got, db, key)) < 0)
+		if ((error = try_lock(&got, db, key)) < 0) {
+			free(key);
 			return error;
-		if (got)
+		}
+		if (got) {
+			db->lock_key = key;
 			return 0;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 >= timeout_s)
 			break;
@@ -643,23 +680,28 @@ static int pg_lock(retort_db *base, const char *key, int timeout_s,
 		}
 		nanosleep(&nap, NULL);
 	}
-	return retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
-		"timed out after %d s waiting for the migration lock '%s' (another retort is migrating this database)",
+	error = retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+		"timed out after %d s waiting for the migration lock on %s (another retort is migrating this database)",
 		timeout_s, key);
+	free(key);
+	return error;
 }
 
-static int pg_unlock(retort_db *base, const char *key)
+static int pg_unlock(retort_db *base)
 {
+	pg_db *db = (pg_db *)base;
 	retort_rows *rows = NULL;
-	const char *params[] = { key };
+	const char *params[] = { db->lock_key };
 	int error;
 
+	if (!db->lock_key)
+		return retort__error_set(RETORT_ERROR_DATABASE, "no migration lock is held");
 	error = pg_query(&rows, base, "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext($1))", 1, params);
-	if (error < 0)
-		return error;
-	if (rows->nrows != 1 || !retort_rows_get(rows, 0, 0) || strcmp(retort_rows_get(rows, 0, 0), "t"))
-		error = retort__error_set(RETORT_ERROR_DATABASE, "migration lock '%s' was not held", key);
+	if (error == 0 && (rows->nrows != 1 || !retort_rows_get(rows, 0, 0) || strcmp(retort_rows_get(rows, 0, 0), "t")))
+		error = retort__error_set(RETORT_ERROR_DATABASE, "migration lock on %s was not held", db->lock_key);
 	retort_rows_free(rows);
+	free(db->lock_key);
+	db->lock_key = NULL;
 	return error;
 }
 

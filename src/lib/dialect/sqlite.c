@@ -322,7 +322,7 @@ static int sqlite_rollback(retort_db *base)
 	return simple(db, "ROLLBACK");
 }
 
-static int sqlite_lock(retort_db *base, const char *key, int timeout_s,
+static int sqlite_lock(retort_db *base, const char *schema, const char *table, int timeout_s,
 	retort_wait_cb wait_cb, void *payload)
 {
 	sqlite_db *db = (sqlite_db *)base;
@@ -330,7 +330,9 @@ static int sqlite_lock(retort_db *base, const char *key, int timeout_s,
 	char *path;
 	int fd;
 
-	(void)key; /* one database, one run lock: the key has nothing to select */
+	/* one database file, one run lock, whichever table keeps the versions */
+	(void)schema;
+	(void)table;
 	db->busy_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
 	db->wait_cb = wait_cb;
 	db->wait_payload = payload;
@@ -378,11 +380,10 @@ static int sqlite_lock(retort_db *base, const char *key, int timeout_s,
 	return 0;
 }
 
-static int sqlite_unlock(retort_db *base, const char *key)
+static int sqlite_unlock(retort_db *base)
 {
 	sqlite_db *db = (sqlite_db *)base;
 
-	(void)key;
 	db->wait_cb = NULL;
 	db->wait_payload = NULL;
 	db->busy_ms = DEFAULT_BUSY_MS;
