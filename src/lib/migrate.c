@@ -44,6 +44,25 @@ int retort__migrate_connect(retort_db **out, const retort_config *cfg)
 	return error;
 }
 
+int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
+{
+	retort_url *url = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_config_db_url(&url, cfg)) < 0)
+		return error;
+	*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory && !retort__path_exists(url->path);
+	if (*missing) {
+		retort_url_free(url);
+		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
+			return error;
+	}
+	error = retort_db_open(out, url);
+	retort_url_free(url);
+	return error;
+}
+
 /*
  * "-1", "+2", "REV+1", "LABEL@-1": targets that mean something only
  * against the heads they were resolved from.
@@ -217,6 +236,11 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	r->graph = graph;
 	r->opts = opts;
 	r->per_migration = cfg->transaction_per_migration;
+	if (opts && opts->dry_run) {
+		/* A dry run only reads: it creates no database file and takes no lock. */
+		bool missing;
+		return retort__migrate_connect_existing(&r->db, &missing, cfg);
+	}
 	if ((error = retort__migrate_connect(&r->db, cfg)) < 0)
 		return error;
 	/* The lock is the version table's: one run per table at a time. */

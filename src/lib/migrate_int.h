@@ -24,6 +24,14 @@ int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
 int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_script *script, bool upgrade);
 
+/*
+ * Connect for reading only.  Opening a SQLite file that does not exist
+ * creates it, and reading must create nothing: a missing file is read as
+ * the empty database it would be, through a private in-memory one
+ * (*missing tells).
+ */
+int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg);
+
 /* Look `revision` up in the history table (provenance of an unknown head). */
 int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
 	const retort_config *cfg, const char *revision);

@@ -182,29 +182,6 @@ done:
 	return error;
 }
 
-/*
- * Reading must create nothing, and opening a SQLite file that does not
- * exist creates it: read a missing file as the empty database it would
- * be, through a private in-memory one.
- */
-static int connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	retort_url *url = NULL;
-	int error;
-
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
-		return error;
-	*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory && !retort__path_exists(url->path);
-	if (*missing) {
-		retort_url_free(url);
-		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
-			return error;
-	}
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
-
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose)
 {
@@ -214,7 +191,7 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 
 	*out = NULL;
 	st->url_masked = retort_url_masked(cfg->url ? cfg->url : "");
-	if ((error = connect_existing(&db, &st->missing, cfg)) < 0)
+	if ((error = retort__migrate_connect_existing(&db, &st->missing, cfg)) < 0)
 		goto done;
 	if ((error = retort_version_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
 		goto done;

@@ -29,11 +29,15 @@ expect_out '^0$' "current created nothing"
 run retort current --check-heads
 expect_rc 1 "--check-heads fails at base"
 
+rm -f app.db app.db.retort-lock # the sqlite3 shell above created an empty file
 run retort upgrade --dry-run
 expect_rc 0 "dry run"
 expect_out '^Would run upgrade  -> aaa1, make aaa1$' "dry run lists the first revision"
-run sqlite3 app.db "SELECT count(*) FROM sqlite_master"
-expect_out '^0$' "dry run changed nothing"
+[ ! -e app.db ] && [ ! -e app.db.retort-lock ] && ok "a dry run creates no database and no lock file" \
+	|| fail "a dry run created $(ls app.db*)"
+run retort downgrade base --dry-run
+expect_rc 0 "a dry-run downgrade of a missing database"
+[ ! -e app.db ] && ok "it creates nothing either" || fail "created app.db"
 
 run retort upgrade
 expect_rc 0 "upgrade (default head)"
