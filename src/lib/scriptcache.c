@@ -3,7 +3,8 @@
  * scriptcache.h for what it promises).
  *
  * File image: a fixed header (magic, a byte-order probe, the format
- * version, retort's version, the entry count), then one entry per file:
+ * version, retort's version, the location's real path, the entry count),
+ * then one entry per file:
  *
  *   u32 length of the rest of the entry
  *   u64 dev, ino, size; i64 mtime s/ns, ctime s/ns
@@ -34,7 +35,7 @@
 #include "scriptcache.h"
 
 /* Bump whenever script.c parses a header differently, or the layout changes. */
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define MAGIC "retort-header-cache\n"
 #define BYTE_ORDER_PROBE 0x01020304u
 
@@ -58,6 +59,7 @@ typedef struct centry {
 
 struct retort_scriptcache {
 	char *file;             /* where it is written; NULL: decoded for a test */
+	char *location;         /* the version location's real path */
 	char *image;            /* the file as read */
 	size_t image_len;
 	centry *entries;        /* in the order they were kept: the listing's */
@@ -87,13 +89,15 @@ static void put_strings(retort_buf *b, const retort_vec *v)
 		retort_buf_put(b, v->items[i], strlen(v->items[i]) + 1);
 }
 
-void retort__scriptcache_encode_header(retort_buf *out, size_t nentries)
+void retort__scriptcache_encode_header(retort_buf *out, const char *location, size_t nentries)
 {
 	retort_buf_put(out, MAGIC, sizeof(MAGIC) - 1);
 	put_u32(out, BYTE_ORDER_PROBE);
 	put_u32(out, FORMAT_VERSION);
 	put_u32(out, (uint32_t)sizeof(PACKAGE_VERSION));
 	retort_buf_put(out, PACKAGE_VERSION, sizeof(PACKAGE_VERSION));
+	put_u32(out, (uint32_t)strlen(location));
+	retort_buf_put(out, location, strlen(location));
 	put_u64(out, (uint64_t)nentries);
 }
 
@@ -231,6 +235,7 @@ static void decode_image(retort_scriptcache *c)
 {
 	reader r = { c->image, c->image + c->image_len, true };
 	char magic[sizeof(MAGIC) - 1], version[sizeof(PACKAGE_VERSION)];
+	size_t loc_len = strlen(c->location);
 	uint64_t n;
 
 	get(&r, magic, sizeof(magic));
@@ -238,10 +243,14 @@ static void decode_image(retort_scriptcache *c)
 		get_u32(&r) != FORMAT_VERSION || get_u32(&r) != sizeof(PACKAGE_VERSION))
 		return;
 	get(&r, version, sizeof(version));
+	/* the file is named by a hash of the location: the path itself must match */
+	if (!r.ok || memcmp(version, PACKAGE_VERSION, sizeof(version)) != 0 || get_u32(&r) != loc_len ||
+		(size_t)(r.end - r.p) < loc_len || memcmp(r.p, c->location, loc_len) != 0)
+		return;
+	r.p += loc_len;
 	n = get_u64(&r);
 	/* each entry takes more than 64 bytes: a larger count is damage */
-	if (!r.ok || memcmp(version, PACKAGE_VERSION, sizeof(version)) != 0 ||
-		n > (uint64_t)(r.end - r.p) / 64)
+	if (!r.ok || n > (uint64_t)(r.end - r.p) / 64)
 		return;
 	c->entries = retort__calloc((size_t)n + 1, sizeof(*c->entries));
 	for (size_t i = 0; i < (size_t)n; i++) {
@@ -270,10 +279,11 @@ void retort__scriptcache_expect(retort_scriptcache *c, const char *const *relpat
 		index_by_path(c);
 }
 
-retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len)
+retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len, const char *location)
 {
 	retort_scriptcache *c = cache_new();
 
+	c->location = retort__strdup(location);
 	c->image = retort__malloc(len + 1);
 	memcpy(c->image, image, len);
 	c->image_len = len;
@@ -386,19 +396,23 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
 
 /* --- the file --- */
 
-/* The cache file of version location `dir`: one per real directory. */
-static char *cache_file(const char *dir, const char *graph_dir)
+/*
+ * The cache file of a location, named by a 64-bit FNV-1a hash of its real
+ * path (a cryptographic hash would cost more than the rest of a cached
+ * load: OpenSSL's first use is slow).  A collision only means two
+ * locations take turns; the header holds the path, so neither misreads.
+ */
+static char *cache_file(const char *real, const char *graph_dir)
 {
-	char *real = realpath(dir, NULL), *out;
-	char key[65];
+	uint64_t h = 1469598103934665603ULL;
+	char name[17];
 
-	if (!real)
-		return NULL;
-	retort_script_sha256(key, real, strlen(real));
-	free(real);
-	key[32] = '\0';
-	out = retort__path_join(graph_dir, key);
-	return out;
+	for (const char *p = real; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)h);
+	return retort__path_join(graph_dir, name);
 }
 
 static bool cache_enabled(void)
@@ -436,7 +450,7 @@ static char *read_private(const char *path, size_t *len)
 retort_scriptcache *retort__scriptcache_open(const char *dir)
 {
 	retort_scriptcache *c;
-	char *root, *graph_dir, *file;
+	char *root, *graph_dir, *file, *real;
 	bool usable;
 
 	if (!cache_enabled() || !(root = retort__cache_dir()))
@@ -450,13 +464,17 @@ retort_scriptcache *retort__scriptcache_open(const char *dir)
 		retort__mkdir_p(graph_dir, 0700) < 0)
 		retort_error_clear(); /* no cache, then */
 	usable = retort__dir_is_private(root) && retort__dir_is_private(graph_dir);
-	file = usable ? cache_file(dir, graph_dir) : NULL;
+	real = usable ? realpath(dir, NULL) : NULL;
+	file = real ? cache_file(real, graph_dir) : NULL;
 	free(root);
 	free(graph_dir);
-	if (!file)
+	if (!file) {
+		free(real);
 		return NULL;
+	}
 	c = cache_new();
 	c->file = file;
+	c->location = real;
 	if ((c->image = read_private(file, &c->image_len)))
 		decode_image(c);
 	/* indexed by retort__scriptcache_expect(), once the listing is known */
@@ -494,7 +512,7 @@ void retort__scriptcache_close(retort_scriptcache *c)
 	/* Rewrite only when an entry was parsed afresh, dropped or moved. */
 	if (c->file && (c->changed || c->nout != c->nentries)) {
 		retort_buf img = RETORT_BUF_INIT;
-		retort__scriptcache_encode_header(&img, c->nout);
+		retort__scriptcache_encode_header(&img, c->location, c->nout);
 		retort_buf_put(&img, c->out.ptr, c->out.size);
 		/* a cache that cannot be written is simply not there next time */
 		write_private(c->file, img.ptr, img.size);
@@ -505,5 +523,6 @@ void retort__scriptcache_close(retort_scriptcache *c)
 	free(c->entries);
 	free(c->image);
 	free(c->file);
+	free(c->location);
 	free(c);
 }

@@ -70,16 +70,17 @@ void retort__scriptcache_close(retort_scriptcache *c);
 
 /*
  * The cache's file format, for tests: encode one entry onto `out`, and
- * decode a whole file image into a cache that only answers gets.  Decoding
- * never fails: a damaged image gives an empty cache.
+ * decode a whole file image of `location` into a cache that only answers
+ * gets.  Decoding never fails: a damaged image, or one of another
+ * location, gives an empty cache.
  */
 struct retort_buf;
 void retort__scriptcache_encode(struct retort_buf *out, const char *relpath,
 	const struct stat *st, const retort_script *script);
-retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len);
+retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len, const char *location);
 /* How many entries a cache holds. */
 size_t retort__scriptcache_count(const retort_scriptcache *c);
-/* The header that starts every image (put before encoded entries). */
-void retort__scriptcache_encode_header(struct retort_buf *out, size_t nentries);
+/* The header that starts every image of `location` (put before encoded entries). */
+void retort__scriptcache_encode_header(struct retort_buf *out, const char *location, size_t nentries);
 
 #endif

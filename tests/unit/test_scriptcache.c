@@ -77,7 +77,7 @@ static void two_entry_image(retort_buf *img)
 	retort_script *a = parse("v/a/4f2a.sql", full_sql), *b = parse("v/1c9d.sql", base_sql);
 	struct stat sa = fake_stat(1), sb = fake_stat(2);
 
-	retort__scriptcache_encode_header(img, 2);
+	retort__scriptcache_encode_header(img, "/v", 2);
 	retort__scriptcache_encode(img, "a/4f2a.sql", &sa, a);
 	retort__scriptcache_encode(img, "1c9d.sql", &sb, b);
 	retort_script_free(a);
@@ -92,7 +92,7 @@ START_TEST(test_scriptcache__round_trip)
 	retort_script *s;
 
 	two_entry_image(&img);
-	c = retort__scriptcache_decode(img.ptr, img.size);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	ck_assert_uint_eq(retort__scriptcache_count(c), 2);
 
 	s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, retort__strdup("v/a/4f2a.sql"));
@@ -135,7 +135,7 @@ START_TEST(test_scriptcache__stat_must_match)
 	struct stat st;
 
 	two_entry_image(&img);
-	c = retort__scriptcache_decode(img.ptr, img.size);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	for (int field = 0; field < 7; field++) {
 		char *path = retort__strdup("v/a/4f2a.sql");
 		st = fake_stat(1);
@@ -173,7 +173,7 @@ START_TEST(test_scriptcache__damaged_images)
 	for (size_t len = 0; len < img.size; len++) {
 		char *cut = retort__malloc(len + 1);
 		memcpy(cut, img.ptr, len);
-		retort_scriptcache *c = retort__scriptcache_decode(cut, len);
+		retort_scriptcache *c = retort__scriptcache_decode(cut, len, "/v");
 		ck_assert_msg(retort__scriptcache_count(c) < 2, "cut at %zu still has both entries", len);
 		retort__scriptcache_close(c);
 		free(cut);
@@ -183,7 +183,7 @@ START_TEST(test_scriptcache__damaged_images)
 		char *path = retort__strdup("v/a/4f2a.sql");
 		retort_script *s;
 		img.ptr[i] ^= 0x5a;
-		retort_scriptcache *c = retort__scriptcache_decode(img.ptr, img.size);
+		retort_scriptcache *c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 		ck_assert_uint_le(retort__scriptcache_count(c), 2);
 		/* whatever still decodes is whole: every string is there */
 		if ((s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, path))) {
@@ -202,7 +202,7 @@ START_TEST(test_scriptcache__damaged_images)
 }
 END_TEST
 
-/* A cache made by another version of retort is not read. */
+/* A cache made by another version of retort, or for another location, is not read. */
 START_TEST(test_scriptcache__other_version_ignored)
 {
 	retort_buf img = RETORT_BUF_INIT;
@@ -210,10 +210,13 @@ START_TEST(test_scriptcache__other_version_ignored)
 	retort_scriptcache *c;
 
 	two_entry_image(&img);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/w");
+	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
+	retort__scriptcache_close(c);
 	v = memmem(img.ptr, img.size, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
 	ck_assert_ptr_nonnull(v);
 	v[0] ^= 1;
-	c = retort__scriptcache_decode(img.ptr, img.size);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
 	retort__scriptcache_close(c);
 	retort_buf_dispose(&img);
@@ -239,9 +242,9 @@ static retort_script *cached_copy(const char *path)
 
 	ck_assert_int_eq(retort_script_load(&parsed, path), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
-	retort__scriptcache_encode_header(&img, 1);
+	retort__scriptcache_encode_header(&img, "/v", 1);
 	retort__scriptcache_encode(&img, "x.sql", &st, parsed);
-	c = retort__scriptcache_decode(img.ptr, img.size);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	s = retort__scriptcache_get(c, 0, "x.sql", &st, retort__strdup(path));
 	ck_assert_ptr_nonnull(s);
 	retort__scriptcache_close(c);
