@@ -524,6 +524,7 @@ int retort_graph_build(retort_graph **out, retort_vec *scripts)
 	}
 	retort_vec_dispose(scripts, false);
 
+	retort_map_reserve(&g->by_id, n);
 	for (size_t i = 0; i < n && !error; i++) {
 		retort_revision *r = g->revs.items[i];
 		retort_revision *prev = retort_map_set(&g->by_id, r->id, r);

@@ -119,6 +119,23 @@ static void rehash(retort_map *m)
 		*find_slot(m, m->keys[i]) = i + 1;
 }
 
+void retort_map_reserve(retort_map *m, size_t n)
+{
+	size_t want = 16;
+
+	while (want < n * 2 + 2)
+		want *= 2;
+	if (want > m->nslots) {
+		m->nslots = want / 2; /* rehash() doubles it */
+		rehash(m);
+	}
+	if (n > m->cap) {
+		m->cap = n;
+		m->keys = retort__realloc(m->keys, m->cap * sizeof(char *));
+		m->vals = retort__realloc(m->vals, m->cap * sizeof(void *));
+	}
+}
+
 void *retort_map_set(retort_map *m, const char *key, void *val)
 {
 	size_t *slot;

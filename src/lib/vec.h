@@ -42,6 +42,8 @@ typedef struct retort_map {
 
 #define RETORT_MAP_INIT { NULL, 0, NULL, NULL, 0, 0 }
 
+/* Make room for `n` entries in all, so that filling it never rehashes. */
+void retort_map_reserve(retort_map *m, size_t n);
 /* Insert or replace; returns the previous value or NULL. */
 void *retort_map_set(retort_map *m, const char *key, void *val);
 void *retort_map_get(const retort_map *m, const char *key);

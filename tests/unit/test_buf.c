@@ -80,6 +80,33 @@ START_TEST(test_vec__map_keeps_insertion_order)
 }
 END_TEST
 
+/* A reserved map takes its entries without growing, and still finds them all. */
+START_TEST(test_vec__map_reserve)
+{
+	retort_map m = RETORT_MAP_INIT;
+	size_t *slots;
+	char key[16];
+
+	ck_assert_ptr_null(retort_map_set(&m, "early", (void *)1));
+	retort_map_reserve(&m, 3000);
+	slots = m.slots;
+	ck_assert_int_eq((int)(intptr_t)retort_map_get(&m, "early"), 1);
+	for (int i = 0; i < 2999; i++) {
+		snprintf(key, sizeof(key), "r%d", i);
+		retort_map_set(&m, key, (void *)(intptr_t)(i + 2));
+	}
+	ck_assert_ptr_eq(m.slots, slots);
+	ck_assert_uint_eq(m.len, 3000);
+	for (int i = 0; i < 2999; i++) {
+		snprintf(key, sizeof(key), "r%d", i);
+		ck_assert_int_eq((int)(intptr_t)retort_map_get(&m, key), i + 2);
+	}
+	retort_map_reserve(&m, 10); /* never shrinks */
+	ck_assert_ptr_eq(m.slots, slots);
+	retort_map_dispose(&m, false);
+}
+END_TEST
+
 START_TEST(test_vec__insert_remove_reverse)
 {
 	retort_vec v = RETORT_VEC_INIT;
@@ -113,6 +140,7 @@ Suite *suite_buf(void)
 	tcase_add_test(tc, test_buf__doubles_quotes);
 	tcase_add_test(tc, test_buf__detach_hands_over_ownership);
 	tcase_add_test(tv, test_vec__map_keeps_insertion_order);
+	tcase_add_test(tv, test_vec__map_reserve);
 	tcase_add_test(tv, test_vec__insert_remove_reverse);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tv);
