@@ -71,8 +71,18 @@ struct retort_scriptcache {
 	 */
 	retort_map by_path;
 	bool by_position;       /* the listing matches entries[] one to one */
-	retort_buf out;         /* the next image's entries, in the order kept */
-	size_t nout;
+	/*
+	 * The next image's entries, in the order kept: an entry carried over
+	 * (from entries[]) or one encoded afresh into `fresh`.  Only assembled
+	 * when the image changes, which is rare: copying it every time would
+	 * cost more than the lookups.
+	 */
+	struct kept {
+		const centry *e;    /* carried over, or NULL */
+		size_t off, len;    /* in fresh, when e is NULL */
+	} *out;
+	size_t nout, out_cap;
+	retort_buf fresh;
 	bool changed;           /* the next image differs from this one */
 };
 
@@ -174,12 +184,14 @@ static size_t strings_wanted(const centry *e)
 /* Whether `s` (`len` bytes) is exactly `n` non-empty-where-needed NUL-terminated strings. */
 static bool strings_valid(const centry *e)
 {
+	const char *p = e->strings, *end = e->strings + e->strings_len;
 	size_t count = 0;
 
-	if (e->strings_len == 0 || e->strings[e->strings_len - 1] != '\0')
+	if (e->strings_len == 0 || end[-1] != '\0')
 		return false;
-	for (uint32_t i = 0; i < e->strings_len; i++)
-		count += e->strings[i] == '\0';
+	/* memchr, not a byte loop: this runs over every string of the cache */
+	for (; p < end; p++, count++)
+		p = memchr(p, '\0', (size_t)(end - p));
 	/* relpath and revision may not be empty */
 	return count == strings_wanted(e) && e->strings[0] != '\0' &&
 		e->strings[strlen(e->strings) + 1] != '\0';
@@ -226,7 +238,7 @@ static retort_scriptcache *cache_new(void)
 {
 	retort_scriptcache *c = retort__calloc(1, sizeof(*c));
 
-	retort_buf_init(&c->out);
+	retort_buf_init(&c->fresh);
 	return c;
 }
 
@@ -324,6 +336,14 @@ static centry *find(const retort_scriptcache *c, size_t pos, const char *relpath
 	return retort_map_get(&c->by_path, relpath);
 }
 
+bool retort__scriptcache_has(const retort_scriptcache *c, size_t pos, const char *relpath,
+	const struct stat *st)
+{
+	const centry *e = find(c, pos, relpath);
+
+	return e && same_file(e, st);
+}
+
 retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, const char *relpath,
 	const struct stat *st, char *path)
 {
@@ -370,10 +390,23 @@ static bool settled(const struct stat *st)
 		st->st_ctim.tv_sec + SETTLE_SECONDS < now.tv_sec;
 }
 
+static void push_kept(retort_scriptcache *c, const centry *e, size_t off, size_t len)
+{
+	if (c->nout == c->out_cap) {
+		c->out_cap = c->out_cap ? c->out_cap * 2 : (c->nentries ? c->nentries : 64);
+		c->out = retort__realloc(c->out, c->out_cap * sizeof(*c->out));
+	}
+	c->out[c->nout].e = e;
+	c->out[c->nout].off = off;
+	c->out[c->nout].len = len;
+	c->nout++;
+}
+
 void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *relpath,
 	const struct stat *st, const retort_script *script)
 {
 	const centry *e;
+	size_t off;
 
 	if (!c)
 		return;
@@ -382,15 +415,14 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
 		if (!(e = find(c, pos, relpath)))
 			return;
 		c->changed |= c->nout >= c->nentries || e != &c->entries[c->nout];
-		put_u32(&c->out, e->raw_len);
-		retort_buf_put(&c->out, e->raw, e->raw_len);
-		c->nout++;
+		push_kept(c, e, 0, 0);
 		return;
 	}
 	if (!settled(st))
 		return;
-	retort__scriptcache_encode(&c->out, relpath, st, script);
-	c->nout++;
+	off = c->fresh.size;
+	retort__scriptcache_encode(&c->fresh, relpath, st, script);
+	push_kept(c, NULL, off, c->fresh.size - off);
 	c->changed = true;
 }
 
@@ -513,13 +545,22 @@ void retort__scriptcache_close(retort_scriptcache *c)
 	if (c->file && (c->changed || c->nout != c->nentries)) {
 		retort_buf img = RETORT_BUF_INIT;
 		retort__scriptcache_encode_header(&img, c->location, c->nout);
-		retort_buf_put(&img, c->out.ptr, c->out.size);
+		for (size_t i = 0; i < c->nout; i++) {
+			const struct kept *k = &c->out[i];
+			if (k->e) {
+				put_u32(&img, k->e->raw_len);
+				retort_buf_put(&img, k->e->raw, k->e->raw_len);
+			} else {
+				retort_buf_put(&img, c->fresh.ptr + k->off, k->len);
+			}
+		}
 		/* a cache that cannot be written is simply not there next time */
 		write_private(c->file, img.ptr, img.size);
 		retort_buf_dispose(&img);
 	}
 	retort_map_dispose(&c->by_path, false);
-	retort_buf_dispose(&c->out);
+	retort_buf_dispose(&c->fresh);
+	free(c->out);
 	free(c->entries);
 	free(c->image);
 	free(c->file);

@@ -52,6 +52,9 @@ void retort__scriptcache_expect(retort_scriptcache *c, const char *const *relpat
  */
 retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, const char *relpath,
 	const struct stat *st, char *path);
+/* Whether that get would hit; allocates nothing. */
+bool retort__scriptcache_has(const retort_scriptcache *c, size_t pos, const char *relpath,
+	const struct stat *st);
 
 /*
  * Keep the `pos`-th file in the cache written by retort__scriptcache_close(),

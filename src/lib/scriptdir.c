@@ -210,12 +210,15 @@ static void *parse_worker(void *arg)
 			entry *e = ld->entries.items[i];
 			slot *s = &ld->slots[i];
 			size_t len = 0;
+			/*
+			 * A hit is only noted here; the main thread builds its
+			 * script, because allocating in a second thread grows a
+			 * second malloc arena a page at a time, which costs more
+			 * than the copying it would share.
+			 */
 			if (e->cache && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
-				(s->script = retort__scriptcache_get(e->cache, e->pos, e->rel, &s->st, e->path))) {
-				s->hit = true;
-				e->owned = false;
+				(s->hit = retort__scriptcache_has(e->cache, e->pos, e->rel, &s->st)))
 				continue;
-			}
 			if ((s->error = read_at(&buf, &cap, e, &len)) == 0) {
 				/* the script takes the path; the entry keeps a borrowed view */
 				s->error = retort__script_parse_take(&s->script, e->path, buf, len);
@@ -278,6 +281,10 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 		for (size_t i = 0; i < ld.entries.len; i++) {
 			slot *s = &ld.slots[i];
 			entry *e = ld.entries.items[i];
+			if (s->hit) {
+				s->script = retort__scriptcache_get(e->cache, e->pos, e->rel, &s->st, e->path);
+				e->owned = false;
+			}
 			if (s->error < 0 && !error)
 				error = retort__error_code(s->error, s->klass, "%s", s->message);
 			if (s->error == 0 && s->stat_ok)
