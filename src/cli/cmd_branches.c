@@ -51,7 +51,7 @@ int cmd_branches(int argc, char **argv, cli_global *g)
 done:
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&args, false);
-	retort_graph_free(graph);
+	graph_cli_done(graph);
 	retort_config_free(cfg);
 	return rc;
 }

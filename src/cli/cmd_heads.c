@@ -53,7 +53,7 @@ done:
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&heads, false);
 	retort_vec_dispose(&args, false);
-	retort_graph_free(graph);
+	graph_cli_done(graph);
 	retort_config_free(cfg);
 	return rc;
 }

@@ -85,7 +85,7 @@ done:
 	retort_vec_dispose(&revs, false);
 	retort_vec_dispose(&args, false);
 	retort_db_status_free(st);
-	retort_graph_free(graph);
+	graph_cli_done(graph);
 	retort_config_free(cfg);
 	return rc;
 }

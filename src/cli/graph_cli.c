@@ -14,6 +14,19 @@
 #include "graph_cli.h"
 #include "revision_new.h"
 
+/* The last graph handed to graph_cli_done(): reachable until exit. */
+static retort_graph *finished_graph;
+
+void graph_cli_done(retort_graph *graph)
+{
+#ifdef RETORT_FREE_AT_EXIT
+	retort_graph_free(graph);
+#else
+	retort_graph_free(finished_graph); /* a second graph in one process: rare, and small */
+	finished_graph = graph;
+#endif
+}
+
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph)
 {
 	int rc;

@@ -13,6 +13,14 @@
 
 /* Load config and graph; prints the error and returns the exit status on failure. */
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph);
+/*
+ * A command is done with its graph (NULL is fine).  The process ends next,
+ * so the graph is left to the kernel: freeing a 10,000-revision graph
+ * block by block takes ~6 ms, a sixth of `retort heads`.  It stays
+ * reachable, so no leak is reported; builds for leak checkers
+ * (RETORT_FREE_AT_EXIT) free it, and the library's tests free graphs.
+ */
+void graph_cli_done(retort_graph *graph);
 
 /* Which parts of the one-line form to show. */
 #define GRAPH_CLI_PARENTS 1   /* "down -> " prefix */

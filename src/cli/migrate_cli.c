@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph_cli.h"
 #include "migrate_cli.h"
 
 static void on_progress(const retort_migrate_event *ev, void *payload)
@@ -47,7 +48,7 @@ int cli_run_open(cli_run *r, cli_global *g, bool need_graph)
 
 void cli_run_close(cli_run *r)
 {
-	retort_graph_free(r->graph);
+	graph_cli_done(r->graph);
 	retort_config_free(r->cfg);
 }
 
