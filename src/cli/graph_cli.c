@@ -14,14 +14,14 @@
 #include "graph_cli.h"
 #include "revision_new.h"
 
-/* The last graph handed to graph_cli_done(): reachable until exit. */
-static retort_graph *finished_graph;
-
 void graph_cli_done(retort_graph *graph)
 {
 #ifdef RETORT_FREE_AT_EXIT
 	retort_graph_free(graph);
 #else
+	/* The last graph handed over: reachable until exit. */
+	static retort_graph *finished_graph;
+
 	retort_graph_free(finished_graph); /* a second graph in one process: rare, and small */
 	finished_graph = graph;
 #endif
