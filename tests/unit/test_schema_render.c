@@ -135,15 +135,53 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 		");\n"
 		"INSERT INTO \"_retort_new_items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"items\";\n"
 		"DROP TABLE \"items\";\n"
-		"PRAGMA legacy_alter_table = ON;\n"
-		"ALTER TABLE \"_retort_new_items\" RENAME TO \"items\";\n"
-		"PRAGMA legacy_alter_table = OFF;\n"
+		"CREATE TABLE \"items\" (\n"
+		"\t\"id\" INTEGER,\n"
+		"\t\"name\" TEXT NOT NULL,\n"
+		"\tPRIMARY KEY (\"id\"),\n"
+		"\tCHECK (length(name) > 0)\n"
+		");\n"
+		"INSERT INTO \"items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"_retort_new_items\";\n"
+		"DROP TABLE \"_retort_new_items\";\n"
 		"CREATE INDEX \"items_name\" ON \"items\" (\"name\");\n"
 		"-- PRAGMA foreign_key_check: fail when a foreign key is broken\n"
 		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check;\n"
 		"DROP TABLE \"_retort_fk_check\";\n"
 		"PRAGMA foreign_keys = ON;\n");
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+/*
+ * The rows pass through a holding table that has no foreign keys (dropping
+ * the old table must not cascade into it) and land in a table created
+ * under the old name, not renamed into it.
+ */
+START_TEST(test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	retort_constraint *fk;
+	const char *hold, *final;
+	char *sql;
+
+	lite_table(a, false);
+	retort_table_add_column(lite_table(b, true), "up", "INTEGER");
+	fk = retort_table_add_constraint(retort_model_table(b, NULL, "items"), RETORT_CON_FOREIGN, NULL);
+	retort__strvec_add(&fk->columns, "up");
+	fk->ref_table = retort__strdup("items");
+	fk->on_delete = RETORT_FK_CASCADE;
+	fk->on_update = RETORT_FK_NO_ACTION;
+	sql = render(a, b);
+	hold = strstr(sql, "CREATE TABLE \"_retort_new_items\"");
+	final = strstr(sql, "CREATE TABLE \"items\"");
+	ck_assert_msg(hold && final && hold < final, "no holding table before the new one:\n%s", sql);
+	ck_assert_msg(strstr(hold, "FOREIGN KEY") > final, "the holding table has a foreign key:\n%s", sql);
+	ck_assert_msg(strstr(final, "FOREIGN KEY (\"up\") REFERENCES \"items\" ON DELETE CASCADE"),
+		"the new table lost its foreign key:\n%s", sql);
+	ck_assert_msg(!strstr(sql, "RENAME"), "a table is renamed:\n%s", sql);
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
@@ -167,7 +205,7 @@ START_TEST(test_schema_render__sqlite_add_column_in_place)
 	free(c->default_expr);
 	c->default_expr = retort__strdup("abs(-1)");
 	sql = render(a, b);
-	ck_assert_msg(strstr(sql, "\"qty\" INTEGER NOT NULL DEFAULT (abs(-1))") && strstr(sql, "RENAME TO \"items\""),
+	ck_assert_msg(strstr(sql, "\"qty\" INTEGER NOT NULL DEFAULT (abs(-1))") && strstr(sql, "INSERT INTO \"items\" (\"id\", \"name\", \"qty\") SELECT"),
 		"non-constant default:\n%s", sql);
 	free(sql);
 	retort_model_free(a);
@@ -237,6 +275,7 @@ Suite *suite_schema_render(void)
 	tcase_add_test(pg, test_schema_render__pg_identity_and_quoting);
 	tcase_add_test(pg, test_schema_render__pg_enum_to_enum_goes_through_text);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_keeps_rows);
+	tcase_add_test(lite, test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys);
 	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
 	tcase_add_test(parse, test_schema_render__sqlparse_table);
 	tcase_add_test(parse, test_schema_render__sqlparse_index);

@@ -3,12 +3,13 @@
  * batch, and the SQLite entry of the schema-dialect table.
  *
  * SQLite's ALTER TABLE can add a column (with a constant default, no key),
- * rename one, and little else; for anything more a table is rebuilt the way
- * SQLite's documentation describes: create the new shape under a temporary
- * name, copy the rows with INSERT ... SELECT, drop the old table, rename the
- * new one, and recreate its indexes and triggers.  Rows survive.  Foreign
- * keys are switched off around the script (effective only outside a
- * transaction, as SQLite ignores the pragma inside one) and deferred for
+ * rename one, and little else; for anything more a table is rebuilt by move
+ * and copy: the rows are copied into a holding table of the new shape, the
+ * old table is dropped and created again in the new shape, the rows are
+ * copied back, and its indexes and triggers are recreated (render_rebuild
+ * says why not SQLite's documented rename of the new table).  Rows survive.
+ * Foreign keys are switched off around the script (effective only outside
+ * a transaction, as SQLite ignores the pragma inside one) and deferred for
  * the rest, and the script ends by failing when any foreign key is broken.
  */
 #include <stdlib.h>
@@ -100,27 +101,65 @@ static bool has_autoincrement(const retort_table *t)
 }
 
 /*
- * AUTOINCREMENT promises never to reuse a rowid: carry the old table's
- * high-water mark in sqlite_sequence over to the new one (the copy alone
- * would restart it at the largest rowid still present).
+ * AUTOINCREMENT promises never to reuse a rowid: carry the high-water mark
+ * in sqlite_sequence from the table the rows are copied out of to the one
+ * they are copied into (the copy alone would restart it at the largest
+ * rowid still present).
  */
-static void render_keep_sequence(retort_buf *out, const char *tmp, const char *old)
+static void render_keep_sequence(retort_buf *out, const char *into, const char *from)
 {
 	retort_buf_puts(out, "DELETE FROM \"sqlite_sequence\" WHERE \"name\" = ");
-	retort__srender_literal(out, LITE, tmp);
+	retort__srender_literal(out, LITE, into);
 	retort_buf_puts(out, ";\nINSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") SELECT ");
-	retort__srender_literal(out, LITE, tmp);
+	retort__srender_literal(out, LITE, into);
 	retort_buf_puts(out, ", \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = ");
-	retort__srender_literal(out, LITE, old);
+	retort__srender_literal(out, LITE, from);
 	retort_buf_puts(out, ";\n");
 }
 
+/* INSERT INTO into (to_cols) SELECT from_cols FROM from; */
+static void render_copy(retort_buf *out, const char *into, const retort_vec *to_cols, const char *from,
+	const retort_vec *from_cols)
+{
+	retort_buf_puts(out, "INSERT INTO ");
+	ident(out, into);
+	retort_buf_puts(out, " (");
+	for (size_t i = 0; i < to_cols->len; i++) {
+		if (i)
+			retort_buf_puts(out, ", ");
+		ident(out, to_cols->items[i]);
+	}
+	retort_buf_puts(out, ") SELECT ");
+	for (size_t i = 0; i < from_cols->len; i++) {
+		if (i)
+			retort_buf_puts(out, ", ");
+		ident(out, from_cols->items[i]);
+	}
+	retort_buf_puts(out, " FROM ");
+	ident(out, from);
+	retort_buf_puts(out, ";\n");
+}
+
+/*
+ * The rows move in two hops.  First into a holding table of the new shape,
+ * which converts and validates them (types, NOT NULL, CHECK, keys) while
+ * the old table still stands; then, once the old table is dropped, into
+ * the new table created under the old name.  Copying into that name rather
+ * than renaming the holding table matters when foreign keys are on (a
+ * revision inside a transaction): dropping the old table counts each row
+ * that references it as a deferred violation, only rows inserted into a
+ * table of that name count them back, and after a rename the commit would
+ * fail.  The holding table has no foreign keys, so dropping the old table
+ * can neither fire an ON DELETE action into it nor count its rows.
+ */
 static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const char *child = referenced_with_action(d, op->old_table);
 	const retort_table *t = op->table, *old = op->old_table;
+	bool keep_sequence = has_autoincrement(t) && has_autoincrement(old);
 	char *tmp = retort__sprintf(NEW_PREFIX "%s", t->name);
 	retort_buf dropped = RETORT_BUF_INIT;
+	retort_vec fks = RETORT_VEC_INIT, held = RETORT_VEC_INIT;
 
 	for (size_t i = 0; i < old->columns.len; i++) {
 		retort_column *c = old->columns.items[i];
@@ -133,6 +172,13 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 				retort_buf_printf(&dropped, "%s\"%s\"", dropped.size ? ", " : "", c->name);
 		}
 	}
+	for (size_t i = 0; i < t->constraints.len; i++)
+		if (((retort_constraint *)t->constraints.items[i])->kind == RETORT_CON_FOREIGN)
+			retort_vec_push(&fks, t->constraints.items[i]);
+	/* The second hop takes added columns too, with the defaults the first one computed. */
+	for (size_t i = 0; i < t->columns.len; i++)
+		if (!((retort_column *)t->columns.items[i])->generated)
+			retort_vec_push(&held, ((retort_column *)t->columns.items[i])->name);
 	{
 		retort_buf name = RETORT_BUF_INIT;
 		ident(&name, t->name);
@@ -143,42 +189,26 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 		retort__srender_destructive(out, "drops column(s) %s of \"%s\" and their values", dropped.ptr, t->name);
 	if (child)
 		render_fk_guard(out, old->name, child);
-	retort__srender_create_table(out, LITE, t, tmp, NULL);
-	retort_buf_puts(out, "INSERT INTO ");
-	ident(out, tmp);
-	retort_buf_puts(out, " (");
-	for (size_t i = 0; i < op->copy_to.len; i++) {
-		if (i)
-			retort_buf_puts(out, ", ");
-		ident(out, op->copy_to.items[i]);
-	}
-	retort_buf_puts(out, ") SELECT ");
-	for (size_t i = 0; i < op->copy_from.len; i++) {
-		if (i)
-			retort_buf_puts(out, ", ");
-		ident(out, op->copy_from.items[i]);
-	}
-	retort_buf_puts(out, " FROM ");
-	ident(out, old->name);
-	retort_buf_puts(out, ";\n");
-	if (has_autoincrement(t) && has_autoincrement(old))
+	retort__srender_create_table(out, LITE, t, tmp, &fks);
+	render_copy(out, tmp, &op->copy_to, old->name, &op->copy_from);
+	if (keep_sequence)
 		render_keep_sequence(out, tmp, old->name);
 	retort_buf_puts(out, "DROP TABLE ");
 	ident(out, old->name);
-	/*
-	 * Legacy mode for the rename only: otherwise SQLite re-checks every
-	 * trigger and view and fails on those that name the table, which at
-	 * that moment does not exist.
-	 */
-	retort_buf_puts(out, ";\nPRAGMA legacy_alter_table = ON;\nALTER TABLE ");
+	retort_buf_puts(out, ";\n");
+	retort__srender_create_table(out, LITE, t, NULL, NULL);
+	render_copy(out, t->name, &held, tmp, &held);
+	if (keep_sequence)
+		render_keep_sequence(out, t->name, tmp);
+	retort_buf_puts(out, "DROP TABLE ");
 	ident(out, tmp);
-	retort_buf_puts(out, " RENAME TO ");
-	ident(out, t->name);
-	retort_buf_puts(out, ";\nPRAGMA legacy_alter_table = OFF;\n");
+	retort_buf_puts(out, ";\n");
 	for (size_t i = 0; i < t->indexes.len; i++)
 		render_create_index(out, t, t->indexes.items[i]);
 	for (size_t i = 0; i < t->triggers.len; i++)
 		retort_buf_printf(out, "%s;\n", (const char *)t->triggers.items[i]);
+	retort_vec_dispose(&fks, false);
+	retort_vec_dispose(&held, false);
 	retort_buf_dispose(&dropped);
 	free(tmp);
 }
