@@ -165,14 +165,19 @@ static int list_location(loader *ld, const char *dir, bool recursive)
 	return 0;
 }
 
-/* Read one file into `buf` (grown as needed): one openat, one read, one close. */
-static int read_at(char **buf, size_t *cap, const entry *e, size_t *len)
+/*
+ * Read one file into `buf` (grown as needed): one openat, one read, one
+ * close; with `s`, also an fstat into s->st for the header cache.
+ */
+static int read_at(char **buf, size_t *cap, const entry *e, size_t *len, slot *s)
 {
 	size_t n = 0;
 	int fd = openat(e->dirfd, e->name, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return retort__error_os("cannot open '%s'", e->path);
+	if (s)
+		s->stat_ok = fstat(fd, &s->st) == 0;
 	for (;;) {
 		ssize_t r;
 		if (n == *cap) {
@@ -216,10 +221,12 @@ static void *parse_worker(void *arg)
 			 * second malloc arena a page at a time, which costs more
 			 * than the copying it would share.
 			 */
-			if (e->cache && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
+			bool warm = e->cache && retort__scriptcache_count(e->cache) > 0;
+			if (warm && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
 				(s->hit = retort__scriptcache_has(e->cache, e->pos, e->rel, &s->st)))
 				continue;
-			if ((s->error = read_at(&buf, &cap, e, &len)) == 0) {
+			/* an empty cache cannot hit: take the stat from the open file, no second lookup */
+			if ((s->error = read_at(&buf, &cap, e, &len, e->cache && !warm ? s : NULL)) == 0) {
 				/* the script takes the path; the entry keeps a borrowed view */
 				s->error = retort__script_parse_take(&s->script, e->path, buf, len);
 				e->owned = false;
