@@ -144,9 +144,10 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 		"INSERT INTO \"items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"_retort_new_items\";\n"
 		"DROP TABLE \"_retort_new_items\";\n"
 		"CREATE INDEX \"items_name\" ON \"items\" (\"name\");\n"
-		"-- PRAGMA foreign_key_check: fail when a foreign key is broken\n"
+		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
 		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
-		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check;\n"
+		"-- \"items\" was rebuilt: all its foreign keys\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('items');\n"
 		"DROP TABLE \"_retort_fk_check\";\n"
 		"PRAGMA foreign_keys = ON;\n");
 	free(sql);
@@ -182,6 +183,90 @@ START_TEST(test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys)
 	ck_assert_msg(strstr(final, "FOREIGN KEY (\"up\") REFERENCES \"items\" ON DELETE CASCADE"),
 		"the new table lost its foreign key:\n%s", sql);
 	ck_assert_msg(!strstr(sql, "RENAME"), "a table is renamed:\n%s", sql);
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+/* A table `name` (id, r) whose r references `ref` (none when NULL). */
+static retort_table *fk_table(retort_model *m, const char *name, const char *ref)
+{
+	retort_table *t = retort_model_add_table(m, NULL, name);
+	retort_constraint *c;
+
+	retort_table_add_column(t, "id", "INTEGER");
+	retort_table_add_column(t, "r", "INTEGER");
+	retort__strvec_add(&retort_table_add_constraint(t, RETORT_CON_PRIMARY, NULL)->columns, "id");
+	if (ref) {
+		c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, NULL);
+		retort__strvec_add(&c->columns, "r");
+		c->ref_table = retort__strdup(ref);
+		c->on_delete = c->on_update = RETORT_FK_NO_ACTION;
+	}
+	return t;
+}
+
+/*
+ * The check at the end covers what the script can break and nothing else,
+ * in the diff's order (drops before rebuilds): a rebuilt table's own keys; the rows of tables left at the end that point
+ * at a rebuilt or dropped table, against that table only (matched without
+ * case, as SQLite does); not a table rebuilt too (checked whole), dropped
+ * too, or unrelated.  Names are literals there and stay on one comment line.
+ */
+START_TEST(test_schema_render__sqlite_fk_check_scope)
+{
+	static const char *const names[] = { "p'a\nr", "kid", "rekid", "other", "u", "gone", "gone_kid", "stay" };
+	static const char *const refs_a[] = { NULL, "P'A\nR", "p'a\nr", "u", NULL, NULL, "gone", "gone" };
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	char *sql;
+	const char *check;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		fk_table(a, names[i], refs_a[i]);
+		if (strcmp(names[i], "gone") != 0 && strcmp(names[i], "gone_kid") != 0)
+			fk_table(b, names[i], refs_a[i]);
+	}
+	retort_table_column(retort_model_table(b, NULL, "p'a\nr"), "r")->notnull = true;
+	retort_table_column(retort_model_table(b, NULL, "rekid"), "r")->notnull = true;
+	sql = render(a, b);
+	check = strstr(sql, "-- foreign key check");
+	ck_assert_msg(check != NULL, "no check:\n%s", sql);
+	ck_assert_str_eq(check,
+		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"-- \"stay\" references \"gone\": only its rows that point there\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('stay') "
+		"WHERE \"parent\" = 'gone' COLLATE NOCASE;\n"
+		"-- \"p'a r\" was rebuilt: all its foreign keys\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('p''a\nr');\n"
+		"-- \"kid\" references \"p'a r\": only its rows that point there\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('kid') "
+		"WHERE \"parent\" = 'p''a\nr' COLLATE NOCASE;\n"
+		"-- \"rekid\" was rebuilt: all its foreign keys\n"
+		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('rekid');\n"
+		"DROP TABLE \"_retort_fk_check\";\n"
+		"PRAGMA foreign_keys = ON;\n");
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+/* Dropping tables nobody left references: nothing to check, foreign keys back on. */
+START_TEST(test_schema_render__sqlite_fk_check_nothing_left)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	char *sql;
+
+	fk_table(a, "gone", NULL);
+	fk_table(a, "gone_kid", "gone");
+	fk_table(a, "u", NULL);
+	fk_table(b, "u", NULL);
+	sql = render(a, b);
+	ck_assert_msg(strstr(sql, "DROP TABLE \"gone\";\n"
+		"-- no table left references a dropped one: no foreign key to check\n"
+		"PRAGMA foreign_keys = ON;\n") && !strstr(sql, "_retort_fk_check"), "drops only:\n%s", sql);
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
@@ -276,6 +361,8 @@ Suite *suite_schema_render(void)
 	tcase_add_test(pg, test_schema_render__pg_enum_to_enum_goes_through_text);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_keeps_rows);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys);
+	tcase_add_test(lite, test_schema_render__sqlite_fk_check_scope);
+	tcase_add_test(lite, test_schema_render__sqlite_fk_check_nothing_left);
 	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
 	tcase_add_test(parse, test_schema_render__sqlparse_table);
 	tcase_add_test(parse, test_schema_render__sqlparse_index);

@@ -10,7 +10,10 @@
  * says why not SQLite's documented rename of the new table).  Rows survive.
  * Foreign keys are switched off around the script (effective only outside
  * a transaction, as SQLite ignores the pragma inside one) and deferred for
- * the rest, and the script ends by failing when any foreign key is broken.
+ * the rest, and the script ends by failing when a foreign key it can have
+ * broken is broken: those of the rebuilt tables, and those of other tables
+ * that point at a rebuilt or dropped one.  A violation elsewhere predates
+ * the script and is left alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -332,16 +335,125 @@ static void lite_render_begin(retort_buf *out, const retort_diff *d)
 		"PRAGMA defer_foreign_keys = ON;\n");
 }
 
+/* `name` as a quoted identifier, for a comment (caller frees). */
+static char *quoted(const char *name)
+{
+	retort_buf q = RETORT_BUF_INIT;
+
+	ident(&q, name);
+	return retort_buf_detach(&q);
+}
+
+/* Is the table named `name` rebuilt by one of the diff's batches? */
+static bool rebuilt(const retort_diff *d, const char *name)
+{
+	for (size_t i = 0; i < d->ops.len; i++) {
+		const retort_op *op = d->ops.items[i];
+		if (op->kind == RETORT_OP_REBUILD_TABLE && retort__strcasecmp(op->table->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Has `t` a foreign key to the table named `parent` (SQLite names match without case)? */
+static bool references(const retort_table *t, const char *parent)
+{
+	for (size_t i = 0; i < t->constraints.len; i++) {
+		const retort_constraint *c = t->constraints.items[i];
+		if (c->kind == RETORT_CON_FOREIGN && retort__strcasecmp(c->ref_table, parent) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One count into the check table, whose CHECK fails the statement (and so
+ * names its line) when it is not zero: the violations in `table`, or only
+ * those against `parent` when it is given.  The names are values of the
+ * table-valued pragma, hence literals; "parent" is spelled as the foreign
+ * key wrote it, so it is compared without case, as SQLite matches names.
+ */
+static void render_count(retort_buf *out, const char *table, const char *parent)
+{
+	retort_buf_puts(out, "INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check(");
+	retort__srender_literal(out, LITE, table);
+	retort_buf_putc(out, ')');
+	if (parent) {
+		retort_buf_puts(out, " WHERE \"parent\" = ");
+		retort__srender_literal(out, LITE, parent);
+		retort_buf_puts(out, " COLLATE NOCASE");
+	}
+	retort_buf_puts(out, ";\n");
+}
+
+/* A rebuilt table was created anew: every one of its foreign keys is checked. */
+static void render_own_check(retort_buf *out, const char *table)
+{
+	char *q = quoted(table);
+
+	retort__srender_comment(out, "%s was rebuilt: all its foreign keys", q);
+	render_count(out, table, NULL);
+	free(q);
+}
+
+/*
+ * The tables left at the end whose foreign keys point at `parent` (rebuilt
+ * or dropped): their rows that reference it must still find it.  Their
+ * other references are not this script's business.  A table dropped too is
+ * not in `to`; one rebuilt too has its own check of every key.
+ */
+static void render_child_checks(retort_buf *out, const retort_diff *d, const char *parent)
+{
+	for (size_t i = 0; i < d->to->tables.len; i++) {
+		const retort_table *t = d->to->tables.items[i];
+		char *qt, *qp;
+
+		if (!references(t, parent) || retort__strcasecmp(t->name, parent) == 0 || rebuilt(d, t->name))
+			continue;
+		qt = quoted(t->name);
+		qp = quoted(parent);
+		retort__srender_comment(out, "%s references %s: only its rows that point there", qt, qp);
+		render_count(out, t->name, parent);
+		free(qt);
+		free(qp);
+	}
+}
+
+/* The checks, in the diff's order: each rebuilt table, then who references it; who referenced a dropped one. */
+static void render_fk_checks(retort_buf *out, const retort_diff *d)
+{
+	for (size_t i = 0; i < d->ops.len; i++) {
+		const retort_op *op = d->ops.items[i];
+		if (op->kind == RETORT_OP_REBUILD_TABLE)
+			render_own_check(out, op->table->name);
+		if (op->kind == RETORT_OP_REBUILD_TABLE || op->kind == RETORT_OP_DROP_TABLE)
+			render_child_checks(out, d, op->table->name);
+	}
+}
+
+/*
+ * Fail when the script broke a foreign key, and only then: a violation the
+ * database already had elsewhere predates it and is left alone (the same
+ * scope as the C revisions' batch, sqlite_batch.c).
+ */
 static void lite_render_end(retort_buf *out, const retort_diff *d)
 {
+	retort_buf checks = RETORT_BUF_INIT;
+
 	if (!needs_fk_guard(d))
 		return;
-	retort_buf_puts(out,
-		"-- PRAGMA foreign_key_check: fail when a foreign key is broken\n"
-		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
-		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check;\n"
-		"DROP TABLE \"_retort_fk_check\";\n"
-		"PRAGMA foreign_keys = ON;\n");
+	render_fk_checks(&checks, d);
+	if (checks.size) {
+		retort_buf_puts(out,
+			"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
+			"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n");
+		retort_buf_put(out, checks.ptr, checks.size);
+		retort_buf_puts(out, "DROP TABLE \"_retort_fk_check\";\n");
+	} else {
+		retort_buf_puts(out, "-- no table left references a dropped one: no foreign key to check\n");
+	}
+	retort_buf_puts(out, "PRAGMA foreign_keys = ON;\n");
+	retort_buf_dispose(&checks);
 }
 
 const retort__sdialect retort__sdialect_sqlite = {

@@ -128,8 +128,11 @@ void retort_op_target(retort_buf *out, const retort_op *op);
  * The whole script for a diff, in the `to` model's dialect: the notes first
  * as "-- note: ..." lines, statements ending with ";\n", destructive ones
  * preceded by a "-- destructive: ..." line,
- * SQLite batches are wrapped in the foreign-key handling they need.  Empty
- * when the diff has no operations.
+ * SQLite batches are wrapped in the foreign-key handling they need, ending
+ * with a check of the foreign keys the script can have broken (those of
+ * rebuilt tables, and references to rebuilt or dropped ones) that fails
+ * the script; violations elsewhere are left alone.  Empty when the diff
+ * has no operations.
  */
 void retort_diff_render(retort_buf *out, const retort_diff *d);
 /*
