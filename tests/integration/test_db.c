@@ -244,6 +244,29 @@ static void rollback_case(retort_db *db, const char *url)
 	expect_scalar(db, "SELECT count(*) FROM kept", "0");
 	/* Rollback without a transaction is harmless. */
 	ck_assert_int_eq(retort_db_rollback(db), 0);
+
+	/*
+	 * PostgreSQL sends BEGIN with the transaction's first statement: an
+	 * empty transaction, one that starts with a query, one whose first
+	 * statement fails, and a nested BEGIN must all behave as if it had
+	 * been sent at once.
+	 */
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	ck_assert_int_eq(retort_db_commit(db), 0);
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM kept", "0");
+	exec_ok(db, "INSERT INTO kept VALUES (2)");
+	ck_assert_int_eq(retort_db_rollback(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM kept", "0");
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	ck_assert_int_lt(retort_db_exec(db, "INSERT INTO nope VALUES (1); INSERT INTO kept VALUES (3)"), 0);
+	ck_assert_int_eq(retort_db_rollback(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM kept", "0");
+	ck_assert_int_eq(retort_db_begin(db), 0);
+	ck_assert_msg(retort_db_begin(db) < 0, "[%s] BEGIN inside a transaction was accepted", db->dialect->name);
+	exec_ok(db, "INSERT INTO kept VALUES (4)");
+	ck_assert_int_eq(retort_db_commit(db), 0);
+	expect_scalar(db, "SELECT count(*) FROM kept", "1");
 }
 
 START_TEST(test_db__transaction_rollback)

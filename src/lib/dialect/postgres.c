@@ -34,7 +34,25 @@ typedef struct pg_db {
 	PGconn *conn;
 	char version[64];
 	char *lock_key;  /* the advisory lock's resolved name while held */
+	/*
+	 * BEGIN was asked for and not sent yet: it goes out with the first
+	 * statement of the transaction, in the same round trip (one fewer per
+	 * revision in a per-migration run).  A transaction with no statement
+	 * at all never reaches the server.
+	 */
+	bool begin_pending;
 } pg_db;
+
+static int simple(pg_db *db, const char *sql);
+
+/* Send a pending BEGIN on its own, before something that cannot carry it. */
+static int flush_begin(pg_db *db)
+{
+	if (!db->begin_pending)
+		return 0;
+	db->begin_pending = false;
+	return simple(db, "BEGIN");
+}
 
 /* libpq messages end with a newline (sometimes several lines); keep them on one line. */
 static void put_clean(retort_buf *out, const char *msg)
@@ -208,9 +226,14 @@ static bool result_ok(PGresult *res)
 /* One statement (not NUL-terminated in the script, so copied). */
 static int exec_one(pg_db *db, const char *stmt, size_t len)
 {
-	char *text = retort__strndup(stmt, len);
-	PGresult *res = PQexec(db->conn, text);
-	int error = 0;
+	char *text;
+	PGresult *res;
+	int error;
+
+	if ((error = flush_begin(db)) < 0)
+		return error;
+	text = retort__strndup(stmt, len);
+	res = PQexec(db->conn, text);
 
 	if (PQresultStatus(res) == PGRES_COPY_IN || PQresultStatus(res) == PGRES_COPY_OUT) {
 		/* Leave the COPY state so the connection stays usable. */
@@ -476,6 +499,14 @@ static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
 		free(pl);
 		return each_statement(sql, err_line, exec_cb, db);
 	}
+	if (db->begin_pending) {
+		/* the transaction's BEGIN leads the first chunk */
+		db->begin_pending = false;
+		pl->items[0].text = retort__strdup("BEGIN");
+		pl->items[0].len = 5;
+		pl->items[0].line = 0;
+		pl->n = 1;
+	}
 	/* A failing chunk stops the walk; its failing statement, not the last one queued, has the line. */
 	error = each_statement(sql, err_line, pipeline_cb, pl);
 	if (!error && pl->n)
@@ -498,7 +529,7 @@ static int pg_exec_script(retort_db *base, const char *sql, unsigned *err_line)
 #ifdef LIBPQ_HAS_PIPELINING
 	pg_db *db = (pg_db *)base;
 
-	if (PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
+	if (db->begin_pending || PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
 		return exec_pipelined(db, sql, err_line);
 #endif
 	return each_statement(sql, err_line, exec_cb, base);
@@ -529,13 +560,15 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 	pg_db *db = (pg_db *)base;
 	PGresult *res;
 	retort_rows *rows;
-	int ncols, nrows, r, c;
+	int ncols, nrows, r, c, error;
 
 	if (out)
 		*out = NULL;
+	if ((error = flush_begin(db)) < 0)
+		return error;
 	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
 	if (!result_ok(res)) {
-		int error = result_error(res, db, sql, strlen(sql));
+		error = result_error(res, db, sql, strlen(sql));
 		PQclear(res);
 		return error;
 	}
@@ -578,15 +611,25 @@ static int simple(pg_db *db, const char *sql)
 
 static int pg_begin(retort_db *base)
 {
-	return simple((pg_db *)base, "BEGIN");
+	pg_db *db = (pg_db *)base;
+
+	if (db->begin_pending || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return retort__error_set(RETORT_ERROR_INTERNAL, "BEGIN inside a transaction");
+	db->begin_pending = true;
+	return 0;
 }
 
 static int pg_commit(retort_db *base)
 {
 	pg_db *db = (pg_db *)base;
-	PGresult *res = PQexec(db->conn, "COMMIT");
+	PGresult *res;
 	int error = 0;
 
+	if (db->begin_pending) { /* nothing ran: nothing to commit */
+		db->begin_pending = false;
+		return 0;
+	}
+	res = PQexec(db->conn, "COMMIT");
 	/* COMMIT of an aborted transaction "succeeds" as a ROLLBACK: that is a failure for us. */
 	if (!result_ok(res)) {
 		error = result_error(res, db, NULL, 0);
@@ -602,6 +645,7 @@ static int pg_rollback(retort_db *base)
 {
 	pg_db *db = (pg_db *)base;
 
+	db->begin_pending = false;
 	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return 0;
 	return simple(db, "ROLLBACK");
