@@ -149,15 +149,66 @@ static int run_capture(retort_vec *argv, retort_buf *output)
 }
 
 /* Compile `path` into `object` through a temporary file in the same directory. */
-static int compile(const char *path, const char *object, const retort_cmigration_opts *opts)
+/*
+ * A private copy of the source bytes the cache key was computed from, for
+ * the compiler: compiling `path` itself would read the file a second time,
+ * and an edit in between would put other code under this key.  A #line
+ * directive keeps the compiler's messages naming the revision file.
+ */
+static int source_copy(char **out, const char *object, const char *path, const char *source, size_t len)
+{
+	retort_buf text = RETORT_BUF_INIT;
+	char *tmp = retort__sprintf("%s.XXXXXX.c", object);
+	int fd, error = 0;
+	size_t off = 0;
+
+	*out = NULL;
+	retort_buf_puts(&text, "#line 1 \"");
+	for (const char *p = path; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			retort_buf_putc(&text, '\\');
+		retort_buf_putc(&text, *p == '\n' ? ' ' : *p);
+	}
+	retort_buf_puts(&text, "\"\n");
+	retort_buf_put(&text, source, len);
+	if ((fd = mkstemps(tmp, 2)) < 0) {
+		error = retort__error_os("cannot create '%s'", tmp);
+		goto done;
+	}
+	while (off < text.size) {
+		ssize_t n = write(fd, text.ptr + off, text.size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = retort__error_os("cannot write '%s'", tmp);
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0 && !error)
+		error = retort__error_os("cannot write '%s'", tmp);
+	if (error < 0) {
+		unlink(tmp);
+	} else {
+		*out = tmp;
+		tmp = NULL;
+	}
+done:
+	free(tmp);
+	retort_buf_dispose(&text);
+	return error;
+}
+
+static int compile(const char *path, const char *source, size_t len, const char *object,
+	const retort_cmigration_opts *opts)
 {
 	retort_vec argv = RETORT_VEC_INIT;
 	retort_buf output = RETORT_BUF_INIT;
-	char *tmp = retort__sprintf("%s.XXXXXX", object);
+	char *tmp = retort__sprintf("%s.XXXXXX", object), *src = NULL, *srcdir = retort__path_dirname(path);
 	const char *inc = NULL, *cc = compiler(opts);
 	int fd, status, error;
 
-	if ((error = include_dir(&inc)) < 0)
+	if ((error = include_dir(&inc)) < 0 || (error = source_copy(&src, object, path, source, len)) < 0)
 		goto done;
 	if ((fd = mkstemp(tmp)) < 0) {
 		error = retort__error_os("cannot create '%s'", tmp);
@@ -168,9 +219,12 @@ static int compile(const char *path, const char *object, const retort_cmigration
 	retort_vec_push(&argv, retort__strdup("-shared"));
 	retort_vec_push(&argv, retort__strdup("-fPIC"));
 	retort_vec_push(&argv, retort__sprintf("-I%s", inc));
+	/* #include "x.h" beside the revision still works from the copy */
+	retort_vec_push(&argv, retort__strdup("-iquote"));
+	retort_vec_push(&argv, retort__strdup(srcdir));
 	retort_vec_push(&argv, retort__strdup("-o"));
 	retort_vec_push(&argv, retort__strdup(tmp));
-	retort_vec_push(&argv, retort__strdup(path));
+	retort_vec_push(&argv, retort__strdup(src));
 	/* After the source, so a -lfoo in cflags links (linkers read left to right). */
 	split_flags(&argv, opts ? opts->cflags : NULL);
 	status = run_capture(&argv, &output);
@@ -198,6 +252,10 @@ static int compile(const char *path, const char *object, const retort_cmigration
 	}
 	error = 0;
 done:
+	if (src)
+		unlink(src);
+	free(src);
+	free(srcdir);
 	retort_vec_dispose(&argv, true);
 	retort_buf_dispose(&output);
 	free(tmp);
@@ -258,9 +316,18 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 	*out = NULL;
 	if ((error = retort__file_read(&source, &len, path)) < 0)
 		goto done;
+	if (opts && opts->expect_sha256) {
+		char sum[65];
+		retort_script_sha256(sum, source, len);
+		if (strcmp(sum, opts->expect_sha256) != 0) {
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s: the file changed while retort was running; run the command again", path);
+			goto done;
+		}
+	}
 	if ((error = cache_dir(&dir, opts)) < 0)
 		goto done;
-	if ((error = retort__mkdir_p(dir, 0700)) < 0 || (error = check_cache_dir(dir)) < 0)
+	if ((error = retort__mkdir_p_own(dir, 0700)) < 0 || (error = check_cache_dir(dir)) < 0)
 		goto done;
 	cache_key(key, source, len, opts);
 	m = retort__calloc(1, sizeof(*m));
@@ -270,7 +337,7 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 		m->object = retort__path_join(dir, name);
 		free(name);
 	}
-	if (!retort__path_exists(m->object) && (error = compile(path, m->object, opts)) < 0)
+	if (!retort__path_exists(m->object) && (error = compile(path, source, len, m->object, opts)) < 0)
 		goto done;
 	if ((error = check_owner(m->object)) < 0)
 		goto done;

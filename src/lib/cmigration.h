@@ -47,6 +47,12 @@ typedef struct retort_cmigration_opts {
 	const char *cc;        /* compiler; NULL: $CC, then "cc" (retort_config.cc is ready to use) */
 	const char *cflags;    /* extra flags, split on whitespace (no shell quoting); NULL = none */
 	const char *cache_dir; /* where .so files live; NULL: $XDG_CACHE_HOME/retort, else ~/.cache/retort */
+	/*
+	 * The hex SHA-256 the source must have (what the run recorded when it
+	 * read the script), or NULL.  The object is compiled from the bytes
+	 * checked, never from a second read of the file.
+	 */
+	const char *expect_sha256;
 } retort_cmigration_opts;
 
 /* A compiled and loaded revision. */

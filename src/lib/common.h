@@ -67,6 +67,11 @@ char *retort__path_join(const char *dir, const char *name);
 char *retort__path_dirname(const char *path);
 /* mkdir -p */
 int retort__mkdir_p(const char *path, unsigned mode);
+/*
+ * mkdir -p, but only below a directory that is ours or sticky (like /tmp):
+ * `sudo retort` must not leave root-owned directories in a user's home.
+ */
+int retort__mkdir_p_own(const char *path, unsigned mode);
 /* $XDG_CACHE_HOME/retort (when absolute), else ~/.cache/retort; NULL when neither is known. */
 char *retort__cache_dir(void);
 /*

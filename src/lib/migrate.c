@@ -321,7 +321,7 @@ static int run_script(run *r, const retort_step *st)
 
 	if (s->format == RETORT_SCRIPT_C)
 		return retort__migrate_run_c(r->db, r->cfg, s, up);
-	/* the history's checksum comes from these same bytes */
+	/* read when the run was planned; the history's checksum comes from the same bytes */
 	if ((error = retort_script_read_sql(s)) < 0)
 		return error;
 	sql = up ? s->upgrade_sql : s->downgrade_sql;
@@ -412,14 +412,31 @@ static int run_step(run *r, const retort_step *st)
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
+/*
+ * Read every script the plan will run before the first one runs: the
+ * SQL that will execute and its checksum come from this one read, and a
+ * file whose header is not what the graph was built from stops the run
+ * while nothing has changed yet.
+ */
+int retort__migrate_read_scripts(const retort_plan *plan)
+{
+	int error;
+
+	for (size_t i = 0; i < plan->nsteps; i++)
+		if ((error = retort_script_read_sql(plan->steps[i].rev->script)) < 0)
+			return error;
+	return 0;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
 	int error;
 
 	*out = NULL;
-	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0)
+	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
+	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
 		return error;
-	return plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target);
+	return retort__migrate_read_scripts(*out);
 }
 
 static void report_dry(run *r, const retort_plan *plan)

@@ -8,19 +8,29 @@
 #include "cmigration.h"
 #include "migrate_int.h"
 
-static void c_opts(retort_cmigration_opts *o, const retort_config *cfg)
+/*
+ * The script was read when the run was planned (its header checked, its
+ * checksum taken): the code compiled and run must be those same bytes.
+ */
+static int c_opts(retort_cmigration_opts *o, const retort_config *cfg, const retort_script *script)
 {
+	int error = retort_script_read_sql(script);
+
 	o->cc = cfg->cc;
 	o->cflags = cfg->cflags;
 	o->cache_dir = NULL;
+	o->expect_sha256 = error < 0 ? NULL : retort_script_checksum(script);
+	return error < 0 ? error : o->expect_sha256 ? 0 : RETORT_ERROR;
 }
 
 int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
 	const retort_script *script, bool upgrade)
 {
 	retort_cmigration_opts o;
+	int error;
 
-	c_opts(&o, cfg);
+	if ((error = c_opts(&o, cfg, script)) < 0)
+		return error;
 	return retort_cmigration_run(db, script->path, upgrade, &o);
 }
 
@@ -28,7 +38,9 @@ int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_script *script, bool upgrade)
 {
 	retort_cmigration_opts o;
+	int error;
 
-	c_opts(&o, cfg);
+	if ((error = c_opts(&o, cfg, script)) < 0)
+		return error;
 	return retort_cmigration_render(out, d, script->path, upgrade, &o);
 }

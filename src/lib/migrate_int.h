@@ -32,6 +32,14 @@ int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
  */
 int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg);
 
+/*
+ * Read every script of `plan` for running (retort_script_read_sql): what
+ * runs, and the checksum recorded, come from that read; a changed header
+ * fails here, before anything runs.
+ */
+struct retort_plan;
+int retort__migrate_read_scripts(const struct retort_plan *plan);
+
 /* Look `revision` up in the history table (provenance of an unknown head). */
 int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
 	const retort_config *cfg, const char *revision);

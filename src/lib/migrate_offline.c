@@ -94,7 +94,8 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 	}
 	if ((error = start_heads(&heads, graph, from)) < 0)
 		goto done;
-	if ((error = plan_with(&plan, graph, (const char *const *)heads.items, heads.len, to)) < 0)
+	if ((error = plan_with(&plan, graph, (const char *const *)heads.items, heads.len, to)) < 0 ||
+	    (error = retort__migrate_read_scripts(plan)) < 0)
 		goto done;
 	if (upgrade && heads.len == 0)
 		retort_version_render_create(out, d, cfg, false);
@@ -119,8 +120,6 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 			if ((error = retort__migrate_render_c(out, d, cfg, s, upgrade)) < 0)
 				goto done;
 		} else {
-			if ((error = retort_script_read_sql(s)) < 0)
-				goto done;
 			put_script(out, upgrade ? s->upgrade_sql : s->downgrade_sql);
 		}
 		if (!s->transactional) {

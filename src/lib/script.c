@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "common.h"
 #include "script.h"
+#include "scriptcache.h"
 
 /* A line of the header with the comment decoration removed. */
 typedef struct hline {
@@ -496,9 +497,11 @@ int retort_script_parse(retort_script **out, const char *path, const char *text,
 {
 	int error = retort__script_parse_take(out, retort__strdup(path), text, len);
 
-	/* The path may not be a file (lint names git blobs "commit:path"). */
-	if (error == 0)
+	/* The path may not be a file (lint names git blobs "commit:path"): these bytes are the script. */
+	if (error == 0) {
 		retort_script_sha256((*out)->checksum_, text, len);
+		(*out)->sql_read_ = true;
+	}
 	return error;
 }
 
@@ -560,7 +563,6 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
 	else
 		s->has_downgrade = c_defines_downgrade(text, len);
 
-	s->sql_read_ = true;
 
 done:
 	free(ls.v);
@@ -616,6 +618,19 @@ int retort_script_read_sql(const retort_script *script)
 	free(text);
 	if (error < 0)
 		return error;
+	if (s->cached_ && !same_header(s, now)) {
+		/*
+		 * The cache vouched for a header the file does not have: nothing
+		 * it says can be trusted now.  Drop all of it; the next load
+		 * parses every file.
+		 */
+		retort_script_free(now);
+		retort__scriptcache_discard_all();
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s:%u: the header differs from the one the revision graph was built from "
+			"(the header cache was out of date, and has been removed); run the command again",
+			s->path, s->header_line ? s->header_line : 1);
+	}
 	if (!same_header(s, now) || (s->checksum_[0] && strcmp(s->checksum_, sum) != 0)) {
 		retort_script_free(now);
 		return retort__error_set(RETORT_ERROR_SCRIPT,

@@ -34,8 +34,10 @@ typedef struct retort_script {
 
 	/*
 	 * SQL scripts: section bodies and the 1-based line each body starts on.
-	 * A script whose header came from the header cache has no bodies until
-	 * retort_script_read_sql(); everything above is always there.
+	 * A script loaded from a version location has no bodies until
+	 * retort_script_read_sql() (those from the header cache have none at
+	 * all; a fresh parse's are not trusted to be what the file holds when
+	 * it runs); everything above is always there.
 	 */
 	char *upgrade_sql;          /* "" when the section is empty; never NULL once read */
 	unsigned upgrade_line;
@@ -55,6 +57,7 @@ typedef struct retort_script {
 	char *arena_;               /* private: holds the strings above (not path) */
 	char *sql_arena_;           /* private: the bodies read later, if they were */
 	bool sql_read_;             /* private: the SQL bodies are present */
+	bool cached_;               /* private: the header came from the header cache */
 } retort_script;
 
 /*
@@ -65,9 +68,11 @@ typedef struct retort_script {
 int retort_script_parse(retort_script **out, const char *path, const char *text, size_t len);
 /*
  * The same, taking ownership of `path` (malloc'd) whatever the outcome,
- * and leaving the checksum to be computed from the file when first asked
- * for: loading a graph must not hash thousands of scripts that heads,
- * history and current never compare.
+ * for a file in a version location: the checksum is left to be computed
+ * from the file when first asked for (loading a graph must not hash
+ * thousands of scripts that heads, history and current never compare),
+ * and the SQL bodies to retort_script_read_sql(), which reads the file
+ * again when the script is about to run.
  */
 int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len);
 /*
@@ -79,13 +84,14 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
  */
 const char *retort_script_checksum(const retort_script *script);
 /*
- * Make the SQL bodies (upgrade_sql, downgrade_sql and their lines)
- * available: a script built from the header cache reads its file now.  The
- * checksum is taken from the same bytes, so the history records exactly
- * what ran.  A file whose header no longer matches what the graph was
- * built from is an error (it changed while retort was running), as is a
- * checksum that differs from one already handed out.  No-op for C scripts
- * beyond the checksum, and for scripts that have their bodies.
+ * Read a version location's script for running it: the SQL bodies
+ * (upgrade_sql, downgrade_sql and their lines) and the checksum, both
+ * from one read of the file, so the history records exactly what ran.  A
+ * file whose header no longer matches what the graph was built from is an
+ * error (it changed while retort was running, or the header cache was
+ * wrong, in which case the cache is dropped), as is a checksum that
+ * differs from one already handed out.  C scripts get the header check and
+ * the checksum.  Once read, later calls do nothing.
  */
 int retort_script_read_sql(const retort_script *script);
 /* Whether a directory entry is a revision script: *.sql or *.c, not hidden. */

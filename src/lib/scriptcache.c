@@ -21,6 +21,7 @@
  * cannot make it read out of bounds; an entry that does not decode ends
  * the image (what came before is still used).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -59,6 +61,7 @@ typedef struct centry {
 
 struct retort_scriptcache {
 	char *file;             /* where it is written; NULL: decoded for a test */
+	time_t load_start;      /* before any file of this load was looked at */
 	char *location;         /* the version location's real path */
 	char *image;            /* the file as read */
 	size_t image_len;
@@ -361,6 +364,7 @@ retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, 
 	s->header_line = e->header_line;
 	s->upgrade_line = e->upgrade_line;
 	s->downgrade_line = e->downgrade_line;
+	s->cached_ = true;
 	s->arena_ = retort__malloc(e->strings_len);
 	memcpy(s->arena_, e->strings, e->strings_len);
 	p = s->arena_;
@@ -380,14 +384,23 @@ retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, 
 }
 
 /* Whether the file's times are old enough that a later change must move them. */
-static bool settled(const struct stat *st)
+/*
+ * Whether the file's last change is old enough that a change after this
+ * load looked at it must move its ctime.  Measured against the start of
+ * the load, not now: a slow load must not make a file read in the tick of
+ * its last write look settled.  ctime only: every write moves it and no
+ * one can set it back (mtime can be, and a tarball's may lie in the future).
+ */
+static bool settled(const retort_scriptcache *c, const struct stat *st)
 {
-	struct timespec now;
+	return c->load_start > 0 && st->st_ctim.tv_sec + SETTLE_SECONDS < c->load_start;
+}
 
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
-		return false;
-	return st->st_mtim.tv_sec + SETTLE_SECONDS < now.tv_sec &&
-		st->st_ctim.tv_sec + SETTLE_SECONDS < now.tv_sec;
+/* Whether the cache can hold the script: its list counts are 16-bit. */
+static bool fits(const retort_script *s)
+{
+	return s->revises.len <= UINT16_MAX && s->branch_labels.len <= UINT16_MAX &&
+		s->depends_on.len <= UINT16_MAX;
 }
 
 static void push_kept(retort_scriptcache *c, const centry *e, size_t off, size_t len)
@@ -418,7 +431,7 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
 		push_kept(c, e, 0, 0);
 		return;
 	}
-	if (!settled(st))
+	if (!settled(c, st) || !fits(script))
 		return;
 	off = c->fresh.size;
 	retort__scriptcache_encode(&c->fresh, relpath, st, script);
@@ -459,7 +472,8 @@ static char *read_private(const char *path, size_t *len)
 {
 	char *text = NULL;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO put in its place must not hang us (it is then refused) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0)
 		return NULL;
@@ -479,6 +493,55 @@ static char *read_private(const char *path, size_t *len)
 	return text;
 }
 
+/*
+ * Network and user-space filesystems may answer stat from a client-side
+ * cache for a while after another machine changed the file (NFS: up to
+ * acregmax, 60 s), and their times come from another clock: a stat alone
+ * cannot vouch for such a file, so no cache there.
+ */
+static bool local_fs(const char *dir)
+{
+	static const unsigned long remote[] = {
+		0x6969,     /* NFS */
+		0x517B,     /* SMB */
+		0xFF534D42, /* CIFS */
+		0xFE534D42, /* SMB2 */
+		0x65735546, /* FUSE */
+		0x01021997, /* 9P */
+		0x00C36400, /* Ceph */
+		0x5346414F, /* AFS */
+		0x47504653, /* GPFS */
+		0x0BD00BD0, /* Lustre */
+	};
+	struct statfs fs;
+
+	if (statfs(dir, &fs) < 0)
+		return false;
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if ((unsigned long)fs.f_type == remote[i])
+			return false;
+	return true;
+}
+
+void retort__scriptcache_discard_all(void)
+{
+	char *root = retort__cache_dir(), *graph_dir;
+	DIR *d;
+	struct dirent *de;
+
+	if (!root)
+		return;
+	graph_dir = retort__path_join(root, "graph");
+	if (retort__dir_is_private(graph_dir) && (d = opendir(graph_dir))) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	free(graph_dir);
+	free(root);
+}
+
 retort_scriptcache *retort__scriptcache_open(const char *dir)
 {
 	retort_scriptcache *c;
@@ -493,9 +556,9 @@ retort_scriptcache *retort__scriptcache_open(const char *dir)
 	 * planted; and nothing is created inside a directory that is not.
 	 */
 	if (!retort__dir_is_private(graph_dir) && (!retort__path_exists(root) || retort__dir_is_private(root)) &&
-		retort__mkdir_p(graph_dir, 0700) < 0)
+		retort__mkdir_p_own(graph_dir, 0700) < 0)
 		retort_error_clear(); /* no cache, then */
-	usable = retort__dir_is_private(root) && retort__dir_is_private(graph_dir);
+	usable = retort__dir_is_private(root) && retort__dir_is_private(graph_dir) && local_fs(dir);
 	real = usable ? realpath(dir, NULL) : NULL;
 	file = real ? cache_file(real, graph_dir) : NULL;
 	free(root);
@@ -507,6 +570,7 @@ retort_scriptcache *retort__scriptcache_open(const char *dir)
 	c = cache_new();
 	c->file = file;
 	c->location = real;
+	c->load_start = time(NULL);
 	if ((c->image = read_private(file, &c->image_len)))
 		decode_image(c);
 	/* indexed by retort__scriptcache_expect(), once the listing is known */
@@ -537,12 +601,12 @@ static void write_private(const char *path, const char *data, size_t len)
 	free(tmp);
 }
 
-void retort__scriptcache_close(retort_scriptcache *c)
+void retort__scriptcache_close(retort_scriptcache *c, bool discard)
 {
 	if (!c)
 		return;
 	/* Rewrite only when an entry was parsed afresh, dropped or moved. */
-	if (c->file && (c->changed || c->nout != c->nentries)) {
+	if (!discard && c->file && (c->changed || c->nout != c->nentries)) {
 		retort_buf img = RETORT_BUF_INIT;
 		retort__scriptcache_encode_header(&img, c->location, c->nout);
 		for (size_t i = 0; i < c->nout; i++) {

@@ -67,9 +67,16 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
 
 /*
  * Write the cache back if what was kept differs from what was read, and
- * free it.  NULL is fine.
+ * free it; with `discard`, write nothing (a load that failed has not seen
+ * every file).  NULL is fine.
  */
-void retort__scriptcache_close(retort_scriptcache *c);
+void retort__scriptcache_close(retort_scriptcache *c, bool discard);
+
+/*
+ * Remove every cache file: a header was found to disagree with its file,
+ * so no entry can be trusted.  Best effort, silent.
+ */
+void retort__scriptcache_discard_all(void);
 
 /*
  * The cache's file format, for tests: encode one entry onto `out`, and

@@ -225,8 +225,12 @@ static void *parse_worker(void *arg)
 			if (warm && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
 				(s->hit = retort__scriptcache_has(e->cache, e->pos, e->rel, &s->st)))
 				continue;
-			/* an empty cache cannot hit: take the stat from the open file, no second lookup */
-			if ((s->error = read_at(&buf, &cap, e, &len, e->cache && !warm ? s : NULL)) == 0) {
+			/*
+			 * A miss records the stat of the descriptor it read, never
+			 * the one looked up by name above: the name may point at
+			 * another file by now (a symlink retargeted).
+			 */
+			if ((s->error = read_at(&buf, &cap, e, &len, e->cache ? s : NULL)) == 0) {
 				/* the script takes the path; the entry keeps a borrowed view */
 				s->error = retort__script_parse_take(&s->script, e->path, buf, len);
 				e->owned = false;
@@ -303,8 +307,9 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 			free(s->message);
 		}
 	}
+	/* a failed load has not seen every file: leave the caches as they were */
 	for (size_t i = 0; i < ld.caches.len; i++)
-		retort__scriptcache_close(ld.caches.items[i]);
+		retort__scriptcache_close(ld.caches.items[i], error < 0);
 	retort_vec_dispose(&ld.caches, false);
 	for (size_t i = 0; i < ld.dirs.len; i++)
 		closedir(ld.dirs.items[i]);

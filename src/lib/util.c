@@ -263,3 +263,36 @@ bool retort__dir_is_private(const char *dir)
 	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
 		!(st.st_mode & (S_IWGRP | S_IWOTH));
 }
+
+int retort__mkdir_p_own(const char *path, unsigned mode)
+{
+	char *base = retort__strdup(path);
+	struct stat st;
+	int error;
+
+	/* The nearest directory that exists decides. */
+	while (stat(base, &st) < 0) {
+		char *slash = strrchr(base, '/');
+		if (!slash)
+			strcpy(base, "."); /* fits: path is not empty, or stat would not have failed */
+		else if (slash == base)
+			base[1] = '\0';
+		else
+			*slash = '\0';
+		if ((!slash || slash == base) && stat(base, &st) < 0) {
+			error = retort__error_os("cannot stat '%s'", base);
+			free(base);
+			return error;
+		}
+		if (!slash || slash == base)
+			break;
+	}
+	if (st.st_uid != geteuid() && !(st.st_mode & S_ISVTX)) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"not creating '%s': '%s' belongs to another user (set XDG_CACHE_HOME)", path, base);
+		free(base);
+		return error;
+	}
+	free(base);
+	return retort__mkdir_p(path, mode);
+}

@@ -79,6 +79,15 @@ expect_out "^bbb2 -> ccc3 \(head\), MAKE T3$" "a damaged cache changes nothing"
 head -c 19 "$C" | grep -q '^retort-header-cache' && ok "the damaged cache is rewritten" \
 	|| fail "the cache was not rewritten"
 
+# A load that fails (a broken file) leaves the cache as it was.
+before=$(cksum <"$C")
+printf -- '-- broken\n-- Revision ID: ddd4\n-- Revises: ccc3\n-- Bogus: x\n\n-- retort:upgrade\nSELECT 1;\n' >m/versions/ddd4.sql
+run retort heads
+expect_rc 1 "heads with a broken revision file"
+expect_err "ddd4.sql:4: unknown header key" "the broken file is named with its line"
+[ "$(cksum <"$C")" = "$before" ] && ok "a failed load does not rewrite the cache" || fail "the cache was rewritten"
+rm m/versions/ddd4.sql
+
 # A cache directory others can write is not trusted: neither read nor written.
 rm -f "$C"
 chmod 777 "$CACHE_DIR"
@@ -87,8 +96,18 @@ expect_rc 0 "history beside an open cache directory"
 [ -z "$(cache_file)" ] && ok "nothing is cached in a directory others can write" || fail "cached anyway"
 chmod 700 "$CACHE_DIR"
 
+# As root with a HOME that belongs to someone else (sudo keeping HOME):
+# nothing is created there, so the user's own cache stays theirs.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir other-home && chown nobody other-home
+	run env HOME="$T_DIR/other-home" XDG_CACHE_HOME= "$RETORT" history
+	expect_rc 0 "history with another user's HOME"
+	[ -z "$(ls -A other-home)" ] && ok "nothing created in another user's HOME" \
+		|| fail "created $(ls -A other-home) in another user's HOME"
+fi
+
 # Turned off.
-RETORT_GRAPH_CACHE=0 run retort history
+run env RETORT_GRAPH_CACHE=0 "$RETORT" history
 expect_rc 0 "history with RETORT_GRAPH_CACHE=0"
 [ -z "$(cache_file)" ] && ok "RETORT_GRAPH_CACHE=0 writes no cache" || fail "cached anyway"
 

@@ -122,7 +122,7 @@ START_TEST(test_scriptcache__round_trip)
 	ck_assert(!s->has_downgrade);
 	retort_script_free(s);
 
-	retort__scriptcache_close(c);
+	retort__scriptcache_close(c, false);
 	retort_buf_dispose(&img);
 }
 END_TEST
@@ -155,7 +155,7 @@ START_TEST(test_scriptcache__stat_must_match)
 	/* a path it does not hold */
 	st = fake_stat(1);
 	ck_assert_ptr_null(retort__scriptcache_get(c, 0, "b/4f2a.sql", &st, NULL));
-	retort__scriptcache_close(c);
+	retort__scriptcache_close(c, false);
 	retort_buf_dispose(&img);
 }
 END_TEST
@@ -175,7 +175,7 @@ START_TEST(test_scriptcache__damaged_images)
 		memcpy(cut, img.ptr, len);
 		retort_scriptcache *c = retort__scriptcache_decode(cut, len, "/v");
 		ck_assert_msg(retort__scriptcache_count(c) < 2, "cut at %zu still has both entries", len);
-		retort__scriptcache_close(c);
+		retort__scriptcache_close(c, false);
 		free(cut);
 	}
 	for (size_t i = 0; i < img.size; i++) {
@@ -195,7 +195,7 @@ START_TEST(test_scriptcache__damaged_images)
 		} else {
 			free(path);
 		}
-		retort__scriptcache_close(c);
+		retort__scriptcache_close(c, false);
 		img.ptr[i] ^= 0x5a;
 	}
 	retort_buf_dispose(&img);
@@ -212,13 +212,13 @@ START_TEST(test_scriptcache__other_version_ignored)
 	two_entry_image(&img);
 	c = retort__scriptcache_decode(img.ptr, img.size, "/w");
 	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
-	retort__scriptcache_close(c);
+	retort__scriptcache_close(c, false);
 	v = memmem(img.ptr, img.size, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
 	ck_assert_ptr_nonnull(v);
 	v[0] ^= 1;
 	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
-	retort__scriptcache_close(c);
+	retort__scriptcache_close(c, false);
 	retort_buf_dispose(&img);
 }
 END_TEST
@@ -247,7 +247,7 @@ static retort_script *cached_copy(const char *path)
 	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
 	s = retort__scriptcache_get(c, 0, "x.sql", &st, retort__strdup(path));
 	ck_assert_ptr_nonnull(s);
-	retort__scriptcache_close(c);
+	retort__scriptcache_close(c, false);
 	retort_buf_dispose(&img);
 	retort_script_free(parsed);
 	return s;
@@ -279,11 +279,27 @@ START_TEST(test_scriptcache__read_sql_from_the_file)
 }
 END_TEST
 
-/* A file whose header changed after the graph was built from the cache is refused. */
+/* A cache file in the (test-private) cache directory, to see it dropped. */
+static char *plant_cache_file(void)
+{
+	char *root = retort__cache_dir(), *graph = retort__path_join(root, "graph");
+	char *file = retort__path_join(graph, "0123456789abcdef");
+
+	ck_assert_int_eq(retort__mkdir_p(graph, 0700), 0);
+	ck_assert_int_eq(retort__file_write(file, "x", 1), 0);
+	free(root);
+	free(graph);
+	return file;
+}
+
+/*
+ * A header the cache vouched for that the file does not have: refused,
+ * and the whole cache dropped, since nothing it says can be trusted.
+ */
 START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
 {
 	char dir[] = "/tmp/retort-scriptcache.XXXXXX";
-	char *path, *edited = retort__strdup(full_sql);
+	char *path, *edited = retort__strdup(full_sql), *planted;
 	retort_script *s;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -291,10 +307,13 @@ START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
 	s = cached_copy(path);
 	memcpy(strstr(edited, "99aa"), "88bb", 4);
 	free(write_file(dir, "x.sql", edited));
+	planted = plant_cache_file();
 	ck_assert_int_lt(retort_script_read_sql(s), 0);
-	ck_assert_msg(strstr(fixture_errmsg(), "changed while retort was running") &&
+	ck_assert_msg(strstr(fixture_errmsg(), "header cache was out of date") &&
 		strstr(fixture_errmsg(), "x.sql:3:"), "%s", fixture_errmsg());
 	ck_assert_ptr_null(s->upgrade_sql);
+	ck_assert_msg(!retort__path_exists(planted), "the cache was not dropped");
+	free(planted);
 	retort_script_free(s);
 
 	/* a changed body with the same header is fine, but not after a checksum was handed out */
@@ -316,6 +335,58 @@ START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
 }
 END_TEST
 
+/* The loader's own parse, not the cache's. */
+static retort_script *loaded(const char *path)
+{
+	retort_script *s = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(retort__file_read(&text, &len, path), 0);
+	ck_assert_int_eq(retort__script_parse_take(&s, retort__strdup(path), text, len), 0);
+	free(text);
+	return s;
+}
+
+/*
+ * A script parsed when the graph was loaded runs what the file holds when
+ * the run reads it, and the checksum is of those bytes: never the SQL of
+ * one version with the checksum of another.
+ */
+START_TEST(test_scriptcache__read_sql_rereads_a_loaded_script)
+{
+	char dir[] = "/tmp/retort-scriptcache.XXXXXX", sum[65];
+	char *path, *body = retort__strdup(full_sql), *header = retort__strdup(full_sql);
+	retort_script *s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "x.sql", full_sql);
+	s = loaded(path);
+	memcpy(strstr(body, "DROP TABLE users"), "DROP TABLE other", 16);
+	free(write_file(dir, "x.sql", body));
+	ck_assert_int_eq(retort_script_read_sql(s), 0);
+	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE other;");
+	retort_script_sha256(sum, body, strlen(body));
+	ck_assert_str_eq(retort_script_checksum(s), sum);
+	retort_script_free(s);
+
+	/* its header changed: refused with the plain message (no cache involved) */
+	free(write_file(dir, "x.sql", full_sql));
+	s = loaded(path);
+	memcpy(strstr(header, "99aa"), "88bb", 4);
+	free(write_file(dir, "x.sql", header));
+	ck_assert_int_lt(retort_script_read_sql(s), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "changed while retort was running"), "%s", fixture_errmsg());
+	retort_script_free(s);
+
+	unlink(path);
+	free(path);
+	free(body);
+	free(header);
+	rmdir(dir);
+}
+END_TEST
+
 RETORT_SUITE(scriptcache)
 Suite *suite_scriptcache(void)
 {
@@ -328,6 +399,7 @@ Suite *suite_scriptcache(void)
 	tcase_add_test(tc, test_scriptcache__other_version_ignored);
 	tcase_add_test(tc, test_scriptcache__read_sql_from_the_file);
 	tcase_add_test(tc, test_scriptcache__read_sql_refuses_a_changed_header);
+	tcase_add_test(tc, test_scriptcache__read_sql_rereads_a_loaded_script);
 	suite_add_tcase(s, tc);
 	return s;
 }
