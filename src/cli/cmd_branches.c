@@ -24,7 +24,7 @@ int cmd_branches(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
 		goto done;
 	if (g->json)
 		a = json_array();

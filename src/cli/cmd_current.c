@@ -109,7 +109,7 @@ int cmd_current(int argc, char **argv, cli_global *g)
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
 	verbose = g->verbosity > 0;
-	if ((rc = cli_run_open(&r, g, true)) != 0)
+	if ((rc = cli_run_open(&r, g, GRAPH_CLI_REPORT)) != 0)
 		goto done;
 	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
 		rc = cli_fail(rc);

@@ -64,7 +64,7 @@ int cmd_edit(int argc, char **argv, cli_global *g)
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
 		goto done;
 	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
 		rc = cli_fail(rc);

@@ -21,7 +21,7 @@ int cmd_ensure_version(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = cli_run_open(&r, g, false)) != 0)
+	if ((rc = cli_run_open(&r, g, GRAPH_CLI_NONE)) != 0)
 		goto done;
 	if (sql) {
 		if ((rc = retort_migrate_render_ensure_version(&out, r.cfg)) < 0)

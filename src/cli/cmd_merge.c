@@ -31,7 +31,7 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	memset(&ro, 0, sizeof(ro));
 	/* a merge is plain SQL whatever default_format says: it usually has no body */

@@ -50,7 +50,7 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph)) != 0)
+	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	memset(&ro, 0, sizeof(ro));
 	if (!format)

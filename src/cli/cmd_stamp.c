@@ -24,7 +24,7 @@ int cmd_stamp(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = cli_run_open(&r, g, true)) != 0)
+	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	if (sql) {
 		if ((rc = retort_migrate_render_stamp(&out, r.cfg, r.graph,

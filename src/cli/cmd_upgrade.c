@@ -32,7 +32,7 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = cli_run_open(&r, g, true)) != 0)
+	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	r.opts.dry_run = dry;
 	if (sql) {

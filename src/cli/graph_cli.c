@@ -27,14 +27,23 @@ void graph_cli_done(retort_graph *graph)
 #endif
 }
 
-int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph)
+int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mode mode)
+{
+	/*
+	 * The header cache makes reading a big history cheap, but what a run
+	 * plans from, or a new revision's parents, must come from the files.
+	 */
+	return mode == GRAPH_CLI_REPORT ? retort_graph_load_cached(graph, cfg) : retort_graph_load(graph, cfg);
+}
+
+int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, graph_cli_mode mode)
 {
 	int rc;
 
 	*graph = NULL;
 	if ((rc = cli_load_config(g, cfg)) != 0)
 		return rc;
-	if ((rc = retort_graph_load(graph, *cfg)) < 0) {
+	if ((rc = graph_cli_load(graph, *cfg, mode)) < 0) {
 		rc = cli_fail(rc);
 		retort_config_free(*cfg);
 		*cfg = NULL;

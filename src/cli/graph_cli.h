@@ -11,8 +11,17 @@
 #include "cli.h"
 #include "graph.h"
 
+/* How a command reads the graph. */
+typedef enum graph_cli_mode {
+	GRAPH_CLI_NONE,     /* no graph */
+	GRAPH_CLI_REPORT,   /* only reports on it: through the header cache */
+	GRAPH_CLI_ACT,      /* changes a database or writes revisions: every file read */
+} graph_cli_mode;
+
 /* Load config and graph; prints the error and returns the exit status on failure. */
-int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph);
+int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, graph_cli_mode mode);
+/* Load the graph of `cfg` the way `mode` says (not GRAPH_CLI_NONE). */
+int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mode mode);
 /*
  * A command is done with its graph (NULL is fine).  The process ends next,
  * so the graph is left to the kernel: freeing a 10,000-revision graph

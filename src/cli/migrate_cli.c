@@ -31,14 +31,14 @@ static void on_wait(const char *what, void *payload)
 	fprintf(stderr, "retort: waiting for another retort on %s\n", what);
 }
 
-int cli_run_open(cli_run *r, cli_global *g, bool need_graph)
+int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode)
 {
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = cli_load_config(g, &r->cfg)) != 0)
 		return rc;
-	if (need_graph && (rc = retort_graph_load(&r->graph, r->cfg)) < 0)
+	if (mode != GRAPH_CLI_NONE && (rc = graph_cli_load(&r->graph, r->cfg, mode)) < 0)
 		return cli_fail(rc);
 	r->opts.progress = on_progress;
 	r->opts.progress_payload = g;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "graph.h"
+#include "graph_cli.h"
 #include "migrate.h"
 
 typedef struct cli_run {
@@ -18,11 +19,11 @@ typedef struct cli_run {
 } cli_run;
 
 /*
- * Load the configuration and (with need_graph) the revision graph; wire the
+ * Load the configuration and the revision graph as `mode` says; wire the
  * progress and wait printers to `g`.  On failure prints the error and
  * returns the exit status; 0 on success.
  */
-int cli_run_open(cli_run *r, cli_global *g, bool need_graph);
+int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode);
 void cli_run_close(cli_run *r);
 
 /* Write an offline SQL rendering to stdout. */

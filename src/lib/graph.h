@@ -51,8 +51,16 @@ typedef struct retort_graph retort_graph;
  * histories are read by one short-lived thread per usable CPU (joined
  * before this returns); the result and any error are the same as a
  * sequential read's: the first broken file in path order is reported.
+ * Every file is read and parsed: what a run plans from never depends on
+ * the header cache.
  */
 int retort_graph_load(retort_graph **out, const retort_config *cfg);
+/*
+ * The same through the header cache (scriptcache.h): one stat per
+ * unchanged file instead of a read and a parse.  For commands that only
+ * report (heads, history, current, ...); SQL bodies are read on demand.
+ */
+int retort_graph_load_cached(retort_graph **out, const retort_config *cfg);
 /*
  * The first half of that: every script of every version location, parsed
  * (checksums lazy) and appended to `out` (retort_script *, owned by the

@@ -15,10 +15,11 @@
  * the first error in file order wins, so the outcome is the same as a
  * sequential load.
  *
- * Before reading a file, its stat is looked up in the location's header
- * cache (scriptcache.h): a hit costs one system call and no parsing, and
- * its SQL bodies are read only if a run needs them.  What was parsed is
- * written back to the cache at the end.
+ * With the header cache (retort_graph_load_cached, for commands that only
+ * report), a file's stat is looked up in the location's cache first
+ * (scriptcache.h): a hit costs one system call and no parsing.  What was
+ * parsed is written back to the cache at the end.  Commands that change a
+ * database, or write revisions, read every file (retort_graph_load).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -65,6 +66,7 @@ typedef struct loader {
 	retort_vec dirs;     /* DIR * kept open while parsing */
 	retort_vec caches;   /* retort_scriptcache *, one per location that has one */
 	retort_scriptcache *cache; /* the location being listed */
+	bool use_cache;      /* read and write the header cache */
 	size_t base_len;     /* of that location's path, trailing slashes trimmed */
 	slot *slots;
 	atomic_size_t next;
@@ -149,7 +151,8 @@ static int list_location(loader *ld, const char *dir, bool recursive)
 	ld->base_len = strlen(dir);
 	while (ld->base_len > 1 && dir[ld->base_len - 1] == '/')
 		ld->base_len--;
-	if ((ld->cache = retort__scriptcache_open(dir)))
+	ld->cache = ld->use_cache ? retort__scriptcache_open(dir) : NULL;
+	if (ld->cache)
 		retort_vec_push(&ld->caches, ld->cache);
 	if ((error = list_dir(ld, dir, recursive)) < 0 || !ld->cache)
 		return error;
@@ -269,13 +272,14 @@ static void parse_all(loader *ld)
 		pthread_join(threads[i], NULL);
 }
 
-int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
+static int load_scripts(retort_vec *out, const retort_config *cfg, bool use_cache)
 {
 	loader ld;
 	retort_vec scripts = RETORT_VEC_INIT;
 	int error = 0;
 
 	memset(&ld, 0, sizeof(ld));
+	ld.use_cache = use_cache;
 	for (size_t i = 0; i < cfg->version_locations.len && !error; i++) {
 		const char *dir = cfg->version_locations.items[i];
 		if (!retort__path_is_dir(dir)) {
@@ -331,13 +335,28 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 	return 0;
 }
 
-int retort_graph_load(retort_graph **out, const retort_config *cfg)
+int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
+{
+	return load_scripts(out, cfg, false);
+}
+
+static int load(retort_graph **out, const retort_config *cfg, bool use_cache)
 {
 	retort_vec scripts = RETORT_VEC_INIT;
 	int error;
 
 	*out = NULL;
-	if ((error = retort_graph_load_scripts(&scripts, cfg)) < 0)
+	if ((error = load_scripts(&scripts, cfg, use_cache)) < 0)
 		return error;
 	return retort_graph_build(out, &scripts);
+}
+
+int retort_graph_load(retort_graph **out, const retort_config *cfg)
+{
+	return load(out, cfg, false);
+}
+
+int retort_graph_load_cached(retort_graph **out, const retort_config *cfg)
+{
+	return load(out, cfg, true);
 }

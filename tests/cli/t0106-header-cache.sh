@@ -40,9 +40,10 @@ expect_out "^bbb2 -> ccc3 \(head\), make t3$" "history from the cache is the sam
 [ "$(cksum <"$C")" = "$before" ] && ok "an unchanged history does not rewrite the cache" \
 	|| fail "the cache was rewritten"
 
-# A run reads the SQL bodies, which the cache does not hold, from the files.
+# A run plans from the files themselves, not the cache, and records the
+# checksum of the bytes it ran.
 run retort upgrade head
-expect_rc 0 "upgrade with every header from the cache"
+expect_rc 0 "upgrade head beside a filled cache"
 run sqlite3 app.db "SELECT name FROM sqlite_master WHERE name LIKE 't_' ORDER BY name"
 [ "$OUT" = "$(printf 't1\nt2\nt3')" ] && ok "the SQL of each revision ran" || fail "tables: $OUT"
 run sqlite3 app.db "SELECT checksum FROM retort_history WHERE revision = 'bbb2'"
@@ -105,6 +106,31 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	[ -z "$(ls -A other-home)" ] && ok "nothing created in another user's HOME" \
 		|| fail "created $(ls -A other-home) in another user's HOME"
 fi
+
+# What changes a database, or writes a revision, never trusts the cache.
+# Forge a stale entry: ccc3's cached parent rewritten from bbb2 to aaa1,
+# its file's identity and times left as recorded.
+sleep 3
+run retort heads
+C=$(cache_file)
+python3 - "$C" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+at = data.index(b'ccc3.sql\0ccc3\0')
+parent = data.index(b'bbb2\0', at)
+open(sys.argv[1], 'wb').write(data[:parent] + b'aaa1' + data[parent + 4:])
+PY
+run retort heads
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ] && ok "the forged entry is what a report sees (the forgery took)" \
+	|| fail "the forged cache was not used: $OUT"
+run retort downgrade ccc3:base --sql
+expect_rc 0 "offline downgrade beside the forged cache"
+expect_out "Running downgrade ccc3 -> bbb2" "a run plans from the files: ccc3 still revises bbb2"
+run retort revision -m next
+expect_rc 0 "revision beside the forged cache"
+grep -q '^-- Revises: ccc3$' m/versions/*next*.sql && ok "a new revision's parent comes from the files" \
+	|| fail "new revision: $(grep Revises m/versions/*next*.sql)"
+rm -f m/versions/*next*.sql "$C"
 
 # Turned off.
 run env RETORT_GRAPH_CACHE=0 "$RETORT" history
