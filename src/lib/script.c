@@ -52,6 +52,8 @@ static char *keep(parser *p, const char *str, size_t n)
 	return out;
 }
 
+const char retort__script_parser_built[] = __DATE__ " " __TIME__;
+
 enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",

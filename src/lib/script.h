@@ -98,6 +98,13 @@ int retort_script_read_sql(const retort_script *script);
 bool retort_script_is_revision_file(const char *name);
 /* Read and parse a file. */
 int retort_script_load(retort_script **out, const char *path);
+/*
+ * When this parser was compiled ("Nov 21 2026 08:30:00"; reproducible
+ * builds fix it with SOURCE_DATE_EPOCH): the header cache trusts only
+ * entries written by the same parser.
+ */
+extern const char retort__script_parser_built[];
+
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);
 /* Whether `id` may be a revision id (no whitespace, ',', '@', '+', '-', ':'; 1-32 chars). */

@@ -36,8 +36,14 @@
 #include "common.h"
 #include "scriptcache.h"
 
-/* Bump whenever script.c parses a header differently, or the layout changes. */
-#define FORMAT_VERSION 2u
+/* Bump whenever the layout changes. */
+#define FORMAT_VERSION 3u
+/*
+ * Besides the format, the header names the parser that wrote the entries:
+ * retort's version and when script.c was compiled, so a rebuilt parser
+ * never trusts an older one's results, even if nobody remembered to bump
+ * FORMAT_VERSION.
+ */
 #define MAGIC "retort-header-cache\n"
 #define BYTE_ORDER_PROBE 0x01020304u
 
@@ -96,6 +102,13 @@ static void put_u32(retort_buf *b, uint32_t v) { retort_buf_put(b, &v, sizeof(v)
 static void put_u64(retort_buf *b, uint64_t v) { retort_buf_put(b, &v, sizeof(v)); }
 static void put_i64(retort_buf *b, int64_t v) { retort_buf_put(b, &v, sizeof(v)); }
 
+/* A length-prefixed string (the header's). */
+static void put_str(retort_buf *b, const char *s)
+{
+	put_u32(b, (uint32_t)strlen(s));
+	retort_buf_put(b, s, strlen(s));
+}
+
 static void put_strings(retort_buf *b, const retort_vec *v)
 {
 	for (size_t i = 0; i < v->len; i++)
@@ -107,10 +120,9 @@ void retort__scriptcache_encode_header(retort_buf *out, const char *location, si
 	retort_buf_put(out, MAGIC, sizeof(MAGIC) - 1);
 	put_u32(out, BYTE_ORDER_PROBE);
 	put_u32(out, FORMAT_VERSION);
-	put_u32(out, (uint32_t)sizeof(PACKAGE_VERSION));
-	retort_buf_put(out, PACKAGE_VERSION, sizeof(PACKAGE_VERSION));
-	put_u32(out, (uint32_t)strlen(location));
-	retort_buf_put(out, location, strlen(location));
+	put_str(out, PACKAGE_VERSION);
+	put_str(out, retort__script_parser_built);
+	put_str(out, location);
 	put_u64(out, (uint64_t)nentries);
 }
 
@@ -177,6 +189,19 @@ static uint64_t get_u64(reader *r) { uint64_t v; get(r, &v, sizeof(v)); return v
 static int64_t get_i64(reader *r) { int64_t v; get(r, &v, sizeof(v)); return v; }
 static uint16_t get_u16(reader *r) { uint16_t v; get(r, &v, sizeof(v)); return v; }
 static uint8_t get_u8(reader *r) { uint8_t v; get(r, &v, sizeof(v)); return v; }
+
+/* Whether the next length-prefixed string is `want`; consumes it either way. */
+static bool get_str_is(reader *r, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (get_u32(r) != n || !r->ok || (size_t)(r->end - r->p) < n || memcmp(r->p, want, n) != 0) {
+		r->ok = false;
+		return false;
+	}
+	r->p += n;
+	return true;
+}
 
 /* How many NUL-terminated strings the entry must hold. */
 static size_t strings_wanted(const centry *e)
@@ -249,20 +274,16 @@ static retort_scriptcache *cache_new(void)
 static void decode_image(retort_scriptcache *c)
 {
 	reader r = { c->image, c->image + c->image_len, true };
-	char magic[sizeof(MAGIC) - 1], version[sizeof(PACKAGE_VERSION)];
-	size_t loc_len = strlen(c->location);
+	char magic[sizeof(MAGIC) - 1];
 	uint64_t n;
 
 	get(&r, magic, sizeof(magic));
 	if (!r.ok || memcmp(magic, MAGIC, sizeof(magic)) != 0 || get_u32(&r) != BYTE_ORDER_PROBE ||
-		get_u32(&r) != FORMAT_VERSION || get_u32(&r) != sizeof(PACKAGE_VERSION))
+		get_u32(&r) != FORMAT_VERSION || !get_str_is(&r, PACKAGE_VERSION) ||
+		!get_str_is(&r, retort__script_parser_built) ||
+		/* the file is named by a hash of the location: the path itself must match */
+		!get_str_is(&r, c->location))
 		return;
-	get(&r, version, sizeof(version));
-	/* the file is named by a hash of the location: the path itself must match */
-	if (!r.ok || memcmp(version, PACKAGE_VERSION, sizeof(version)) != 0 || get_u32(&r) != loc_len ||
-		(size_t)(r.end - r.p) < loc_len || memcmp(r.p, c->location, loc_len) != 0)
-		return;
-	r.p += loc_len;
 	n = get_u64(&r);
 	/* each entry takes more than 64 bytes: a larger count is damage */
 	if (!r.ok || n > (uint64_t)(r.end - r.p) / 64)
@@ -601,6 +622,41 @@ static void write_private(const char *path, const char *data, size_t len)
 	free(tmp);
 }
 
+/* Unused for this long, a location's cache goes (a deploy layout of releases/N makes many). */
+#define PRUNE_DAYS 30
+/* A temporary file this old was left by a run that died while writing. */
+#define PRUNE_TMP_SECONDS 3600
+
+/*
+ * Remove what no run will read again from the directory `file` is in:
+ * caches of locations not used for PRUNE_DAYS (by access or change time),
+ * and temporary files of writes that never finished.  Only when a cache
+ * is written anyway, which is rare.
+ */
+static void prune(const char *file)
+{
+	char *dir = retort__path_dirname(file);
+	time_t now = time(NULL);
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(dir))) {
+		while ((de = readdir(d))) {
+			bool tmp = strchr(de->d_name, '.') != NULL;
+			time_t used;
+			if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+				!S_ISREG(st.st_mode))
+				continue;
+			used = st.st_atime > st.st_mtime ? st.st_atime : st.st_mtime;
+			if (now - used > (tmp ? PRUNE_TMP_SECONDS : (time_t)PRUNE_DAYS * 86400))
+				unlinkat(dirfd(d), de->d_name, 0);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
 void retort__scriptcache_close(retort_scriptcache *c, bool discard)
 {
 	if (!c)
@@ -620,6 +676,7 @@ void retort__scriptcache_close(retort_scriptcache *c, bool discard)
 		}
 		/* a cache that cannot be written is simply not there next time */
 		write_private(c->file, img.ptr, img.size);
+		prune(c->file);
 		retort_buf_dispose(&img);
 	}
 	retort_map_dispose(&c->by_path, false);

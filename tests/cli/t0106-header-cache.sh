@@ -89,6 +89,19 @@ expect_err "ddd4.sql:4: unknown header key" "the broken file is named with its l
 [ "$(cksum <"$C")" = "$before" ] && ok "a failed load does not rewrite the cache" || fail "the cache was rewritten"
 rm m/versions/ddd4.sql
 
+# Writing a cache prunes: other locations' caches unused for 30 days, and
+# temporary files of writes that died.  A cache in use stays.
+touch -d '40 days ago' "$CACHE_DIR/00000000000000aa"
+touch -d '2 hours ago' "$CACHE_DIR/00000000000000bb.x1Y2z3"
+touch "$CACHE_DIR/00000000000000cc"
+rm -f "$C"
+run retort history
+[ ! -e "$CACHE_DIR/00000000000000aa" ] && [ ! -e "$CACHE_DIR/00000000000000bb.x1Y2z3" ] \
+	&& ok "old caches and stray temporary files are pruned" || fail "not pruned: $(ls "$CACHE_DIR")"
+[ -e "$CACHE_DIR/00000000000000cc" ] && ok "a cache in use is kept" || fail "pruned a fresh cache"
+rm -f "$CACHE_DIR/00000000000000cc"
+C=$(cache_file)
+
 # A cache directory others can write is not trusted: neither read nor written.
 rm -f "$C"
 chmod 777 "$CACHE_DIR"
