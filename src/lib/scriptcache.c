@@ -2,9 +2,10 @@
  * scriptcache.c - the header cache of a version location (see
  * scriptcache.h for what it promises).
  *
- * File image: a fixed header (magic, a byte-order probe, the format
- * version, retort's version, the location's real path, the entry count),
- * then one entry per file:
+ * File image: a header (magic, a byte-order probe, the format version,
+ * then as length-prefixed strings retort's version, when the header parser
+ * was compiled, and the location's real path; then the entry count), then
+ * one entry per file:
  *
  *   u32 length of the rest of the entry
  *   u64 dev, ino, size; i64 mtime s/ns, ctime s/ns
@@ -36,18 +37,17 @@
 #include "common.h"
 #include "scriptcache.h"
 
-/* Bump whenever the layout changes. */
-#define FORMAT_VERSION 3u
 /*
- * Besides the format, the header names the parser that wrote the entries:
- * retort's version and when script.c was compiled, so a rebuilt parser
- * never trusts an older one's results, even if nobody remembered to bump
- * FORMAT_VERSION.
+ * Bump whenever the layout changes.  Besides the format, the header names
+ * the parser that wrote the entries (retort's version and when script.c
+ * was compiled), so a rebuilt parser never trusts an older one's results
+ * even if nobody remembered to bump this.
  */
+#define FORMAT_VERSION 3u
 #define MAGIC "retort-header-cache\n"
 #define BYTE_ORDER_PROBE 0x01020304u
 
-/* An entry is recorded only once its file's times are this many seconds old. */
+/* An entry is recorded only once its file's ctime is this many seconds older than the load. */
 #define SETTLE_SECONDS 2
 
 enum { F_TRANSACTIONAL = 1, F_HAS_DOWNGRADE = 2, F_CREATE_DATE = 4 };

@@ -12,12 +12,16 @@
  *
  * An entry is used only when the file's device, inode, size, mtime and
  * ctime all match what was recorded, and an entry is recorded only for a
- * file whose times are a few seconds old: file times have a coarse clock,
- * so a file rewritten within the same tick as it was read could otherwise
- * look unchanged (the same precaution git takes for its index).
+ * file whose ctime is a few seconds older than the load that read it: file
+ * times have a coarse clock, so a file rewritten within the same tick as it
+ * was read could otherwise look unchanged (the same precaution git takes
+ * for its index).  Not used on network or FUSE filesystems, whose stat may
+ * be served from a client cache.
  *
- * Scripts built from the cache have their header fields but not their SQL
- * bodies; retort_script_read_sql() reads those when a run needs them.
+ * Only commands that report use it (retort_graph_load_cached); what runs
+ * migrations or writes revisions reads every file.  Scripts built from the
+ * cache have their header fields but not their SQL bodies;
+ * retort_script_read_sql() reads those.
  */
 #ifndef RETORT_SCRIPTCACHE_H
 #define RETORT_SCRIPTCACHE_H
