@@ -148,7 +148,6 @@ static int run_capture(retort_vec *argv, retort_buf *output)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Compile `path` into `object` through a temporary file in the same directory. */
 /*
  * A private copy of the source bytes the cache key was computed from, for
  * the compiler: compiling `path` itself would read the file a second time,
@@ -160,7 +159,6 @@ static int source_copy(char **out, const char *object, const char *path, const c
 	retort_buf text = RETORT_BUF_INIT;
 	char *tmp = retort__sprintf("%s.XXXXXX.c", object);
 	int fd, error = 0;
-	size_t off = 0;
 
 	*out = NULL;
 	retort_buf_puts(&text, "#line 1 \"");
@@ -175,16 +173,8 @@ static int source_copy(char **out, const char *object, const char *path, const c
 		error = retort__error_os("cannot create '%s'", tmp);
 		goto done;
 	}
-	while (off < text.size) {
-		ssize_t n = write(fd, text.ptr + off, text.size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error = retort__error_os("cannot write '%s'", tmp);
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (!retort__write_all(fd, text.ptr, text.size))
+		error = retort__error_os("cannot write '%s'", tmp);
 	if (close(fd) < 0 && !error)
 		error = retort__error_os("cannot write '%s'", tmp);
 	if (error < 0) {
@@ -199,6 +189,10 @@ done:
 	return error;
 }
 
+/*
+ * Compile the revision read from `path` (its bytes, `source`) into
+ * `object`, through temporary files in the same directory.
+ */
 static int compile(const char *path, const char *source, size_t len, const char *object,
 	const retort_cmigration_opts *opts)
 {

@@ -57,8 +57,12 @@ char *retort__trim(char *s);
 
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int retort__file_read(char **out, size_t *len_out, const char *path);
-/* Write a file atomically enough for our needs (temp + rename). */
+/* Write a file atomically enough for our needs (temp + rename), mode as the umask says. */
 int retort__file_write(const char *path, const char *data, size_t len);
+/* The same with the file's mode given (0600 for a private file); the temp file is ".retort-tmp-*". */
+int retort__file_write_mode(const char *path, const char *data, size_t len, unsigned mode);
+/* write() all of `data`, through EINTR and short writes; false (errno set) on failure. */
+bool retort__write_all(int fd, const void *data, size_t len);
 bool retort__path_exists(const char *path);
 bool retort__path_is_dir(const char *path);
 /* "dir/name", or name alone when it is absolute.  Caller frees. */
@@ -67,6 +71,18 @@ char *retort__path_join(const char *dir, const char *name);
 char *retort__path_dirname(const char *path);
 /* mkdir -p */
 int retort__mkdir_p(const char *path, unsigned mode);
+
+/* 64-bit FNV-1a of a string: cheap, stable, not for adversarial input. */
+static inline uint64_t retort__fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
 /*
  * mkdir -p, but only below a directory that is ours or sticky (like /tmp):
  * `sudo retort` must not leave root-owned directories in a user's home.

@@ -31,7 +31,8 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-int retort__migrate_connect(retort_db **out, const retort_config *cfg)
+/* Connect to the configured database; with `missing`, for reading only (see migrate_int.h). */
+static int open_db(retort_db **out, bool *missing, const retort_config *cfg)
 {
 	retort_url *url = NULL;
 	int error;
@@ -39,21 +40,8 @@ int retort__migrate_connect(retort_db **out, const retort_config *cfg)
 	*out = NULL;
 	if ((error = retort_config_db_url(&url, cfg)) < 0)
 		return error;
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
-
-int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	retort_url *url = NULL;
-	int error;
-
-	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
-		return error;
-	*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory && !retort__path_exists(url->path);
-	if (*missing) {
+	if (missing && (*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory &&
+			!retort__path_exists(url->path))) {
 		retort_url_free(url);
 		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
 			return error;
@@ -61,6 +49,16 @@ int retort__migrate_connect_existing(retort_db **out, bool *missing, const retor
 	error = retort_db_open(out, url);
 	retort_url_free(url);
 	return error;
+}
+
+int retort__migrate_connect(retort_db **out, const retort_config *cfg)
+{
+	return open_db(out, NULL, cfg);
+}
+
+int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
+{
+	return open_db(out, missing, cfg);
 }
 
 /*

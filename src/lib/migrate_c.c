@@ -14,13 +14,11 @@
  */
 static int c_opts(retort_cmigration_opts *o, const retort_config *cfg, const retort_script *script)
 {
-	int error = retort_script_read_sql(script);
-
 	o->cc = cfg->cc;
 	o->cflags = cfg->cflags;
 	o->cache_dir = NULL;
-	o->expect_sha256 = error < 0 ? NULL : retort_script_checksum(script);
-	return error < 0 ? error : o->expect_sha256 ? 0 : RETORT_ERROR;
+	o->expect_sha256 = retort_script_checksum(script); /* NULL, error set: unreadable */
+	return o->expect_sha256 ? 0 : RETORT_ERROR;
 }
 
 int retort__migrate_run_c(retort_db *db, const retort_config *cfg,

@@ -311,23 +311,17 @@ static int pick_dir(char **out, const retort_config *cfg, const retort_vec *pare
 
 static int write_new(const char *path, const char *text)
 {
-	size_t len = strlen(text), off = 0;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
 	if (fd < 0 && errno == EEXIST)
 		return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_OS, "refusing to overwrite '%s'", path);
 	if (fd < 0)
 		return retort__error_os("cannot create '%s'", path);
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			unlink(path);
-			return retort__error_os("cannot write '%s'", path);
-		}
-		off += (size_t)n;
+	if (!retort__write_all(fd, text, strlen(text))) {
+		int error = retort__error_os("cannot write '%s'", path);
+		close(fd);
+		unlink(path);
+		return error;
 	}
 	if (close(fd) < 0) {
 		unlink(path);

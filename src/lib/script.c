@@ -565,7 +565,6 @@ int retort__script_parse_take(retort_script **out, char *path, const char *text,
 	else
 		s->has_downgrade = c_defines_downgrade(text, len);
 
-
 done:
 	free(ls.v);
 	free(ls.arena);
@@ -607,6 +606,7 @@ int retort_script_read_sql(const retort_script *script)
 	retort_script *s = (retort_script *)script, *now = NULL;
 	char *text = NULL, sum[65];
 	size_t len = 0;
+	bool same;
 	int error;
 
 	if (s->sql_read_)
@@ -620,7 +620,8 @@ int retort_script_read_sql(const retort_script *script)
 	free(text);
 	if (error < 0)
 		return error;
-	if (s->cached_ && !same_header(s, now)) {
+	same = same_header(s, now);
+	if (s->cached_ && !same) {
 		/*
 		 * The cache vouched for a header the file does not have: nothing
 		 * it says can be trusted now.  Drop all of it; the next load
@@ -633,7 +634,7 @@ int retort_script_read_sql(const retort_script *script)
 			"(the header cache was out of date, and has been removed); run the command again",
 			s->path, s->header_line ? s->header_line : 1);
 	}
-	if (!same_header(s, now) || (s->checksum_[0] && strcmp(s->checksum_, sum) != 0)) {
+	if (!same || (s->checksum_[0] && strcmp(s->checksum_, sum) != 0)) {
 		retort_script_free(now);
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"%s:%u: the file changed while retort was running; run the command again",

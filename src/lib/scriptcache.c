@@ -62,7 +62,6 @@ typedef struct centry {
 	uint16_t nrevises, nlabels, ndepends;
 	const char *strings;    /* relpath first */
 	uint32_t strings_len;
-	bool kept;              /* retort__scriptcache_keep() said it is still wanted */
 } centry;
 
 struct retort_scriptcache {
@@ -258,7 +257,6 @@ static bool decode_entry(reader *r, centry *e)
 	if (!in.ok || (size_t)(in.end - in.p) != e->strings_len)
 		return false;
 	e->strings = in.p;
-	e->kept = false;
 	return (e->format == RETORT_SCRIPT_SQL || e->format == RETORT_SCRIPT_C) && strings_valid(e);
 }
 
@@ -404,7 +402,6 @@ retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, 
 	return s;
 }
 
-/* Whether the file's times are old enough that a later change must move them. */
 /*
  * Whether the file's last change is old enough that a change after this
  * load looked at it must move its ctime.  Measured against the start of
@@ -470,14 +467,9 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
  */
 static char *cache_file(const char *real, const char *graph_dir)
 {
-	uint64_t h = 1469598103934665603ULL;
 	char name[17];
 
-	for (const char *p = real; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	snprintf(name, sizeof(name), "%016llx", (unsigned long long)h);
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)retort__fnv1a(real));
 	return retort__path_join(graph_dir, name);
 }
 
@@ -598,30 +590,6 @@ retort_scriptcache *retort__scriptcache_open(const char *dir)
 	return c;
 }
 
-/* Replace `path` with `data`: a private temporary file renamed over it. */
-static void write_private(const char *path, const char *data, size_t len)
-{
-	char *tmp = retort__sprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp); /* mode 0600 */
-	size_t off = 0;
-
-	if (fd < 0) {
-		free(tmp);
-		return;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	if (close(fd) < 0 || off < len || rename(tmp, path) < 0)
-		unlink(tmp);
-	free(tmp);
-}
-
 /* Unused for this long, a location's cache goes (a deploy layout of releases/N makes many). */
 #define PRUNE_DAYS 30
 /* A temporary file this old was left by a run that died while writing. */
@@ -643,10 +611,10 @@ static void prune(const char *file)
 
 	if ((d = opendir(dir))) {
 		while ((de = readdir(d))) {
-			bool tmp = strchr(de->d_name, '.') != NULL;
+			bool tmp = retort__starts_with(de->d_name, ".retort-tmp-");
 			time_t used;
-			if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				!S_ISREG(st.st_mode))
+			if ((de->d_name[0] == '.' && !tmp) ||
+				fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 				continue;
 			used = st.st_atime > st.st_mtime ? st.st_atime : st.st_mtime;
 			if (now - used > (tmp ? PRUNE_TMP_SECONDS : (time_t)PRUNE_DAYS * 86400))
@@ -675,7 +643,8 @@ void retort__scriptcache_close(retort_scriptcache *c, bool discard)
 			}
 		}
 		/* a cache that cannot be written is simply not there next time */
-		write_private(c->file, img.ptr, img.size);
+		if (retort__file_write_mode(c->file, img.ptr, img.size, 0600) < 0)
+			retort_error_clear();
 		prune(c->file);
 		retort_buf_dispose(&img);
 	}

@@ -145,35 +145,51 @@ int retort__file_read(char **out, size_t *len_out, const char *path)
 	return 0;
 }
 
+bool retort__write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
 int retort__file_write(const char *path, const char *data, size_t len)
+{
+	/* mkstemp creates 0600; a revision file should get the usual umask mode. */
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return retort__file_write_mode(path, data, len, 0666 & ~mask);
+}
+
+int retort__file_write_mode(const char *path, const char *data, size_t len, unsigned mode)
 {
 	char *dir = retort__path_dirname(path);
 	char *tmp = retort__sprintf("%s/.retort-tmp-XXXXXX", dir);
 	int fd, error = 0;
-	size_t off = 0;
 
 	if ((fd = mkstemp(tmp)) < 0) {
 		error = retort__error_os("cannot create a file in '%s'", dir);
 		goto done;
 	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error = retort__error_os("cannot write '%s'", path);
-			close(fd);
-			unlink(tmp);
-			goto done;
-		}
-		off += (size_t)n;
+	if (!retort__write_all(fd, data, len)) {
+		error = retort__error_os("cannot write '%s'", path);
+		close(fd);
+		unlink(tmp);
+		goto done;
 	}
-	/* mkstemp creates 0600; a revision file should get the usual umask mode. */
-	{
-		mode_t mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
+	fchmod(fd, (mode_t)mode);
 	if (close(fd) < 0 || rename(tmp, path) < 0) {
 		error = retort__error_os("cannot write '%s'", path);
 		unlink(tmp);
@@ -266,26 +282,26 @@ bool retort__dir_is_private(const char *dir)
 
 int retort__mkdir_p_own(const char *path, unsigned mode)
 {
-	char *base = retort__strdup(path);
+	char *base = retort__malloc(strlen(path) + 2); /* room for "." */
 	struct stat st;
 	int error;
 
-	/* The nearest directory that exists decides. */
+	strcpy(base, path);
+
+	/* The nearest directory that exists decides ("/" or "." at the latest). */
 	while (stat(base, &st) < 0) {
 		char *slash = strrchr(base, '/');
-		if (!slash)
-			strcpy(base, "."); /* fits: path is not empty, or stat would not have failed */
-		else if (slash == base)
-			base[1] = '\0';
-		else
-			*slash = '\0';
-		if ((!slash || slash == base) && stat(base, &st) < 0) {
+		if (strcmp(base, ".") == 0 || strcmp(base, "/") == 0) {
 			error = retort__error_os("cannot stat '%s'", base);
 			free(base);
 			return error;
 		}
-		if (!slash || slash == base)
-			break;
+		if (!slash)
+			strcpy(base, ".");
+		else if (slash == base)
+			base[1] = '\0';
+		else
+			*slash = '\0';
 	}
 	if (st.st_uid != geteuid() && !(st.st_mode & S_ISVTX)) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,

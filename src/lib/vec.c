@@ -85,12 +85,8 @@ void retort_vec_dispose(retort_vec *v, bool free_items)
  */
 static size_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = retort__fnv1a(s);
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ULL;
 	h ^= h >> 32;

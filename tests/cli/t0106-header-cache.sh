@@ -92,11 +92,11 @@ rm m/versions/ddd4.sql
 # Writing a cache prunes: other locations' caches unused for 30 days, and
 # temporary files of writes that died.  A cache in use stays.
 touch -d '40 days ago' "$CACHE_DIR/00000000000000aa"
-touch -d '2 hours ago' "$CACHE_DIR/00000000000000bb.x1Y2z3"
+touch -d '2 hours ago' "$CACHE_DIR/.retort-tmp-x1Y2z3"
 touch "$CACHE_DIR/00000000000000cc"
 rm -f "$C"
 run retort history
-[ ! -e "$CACHE_DIR/00000000000000aa" ] && [ ! -e "$CACHE_DIR/00000000000000bb.x1Y2z3" ] \
+[ ! -e "$CACHE_DIR/00000000000000aa" ] && [ ! -e "$CACHE_DIR/.retort-tmp-x1Y2z3" ] \
 	&& ok "old caches and stray temporary files are pruned" || fail "not pruned: $(ls "$CACHE_DIR")"
 [ -e "$CACHE_DIR/00000000000000cc" ] && ok "a cache in use is kept" || fail "pruned a fresh cache"
 rm -f "$CACHE_DIR/00000000000000cc"

@@ -20,6 +20,27 @@
 #include "graph.h"
 #include "script.h"
 
+/*
+ * A SQL revision that uses every header key (the parser's and the header
+ * cache's tests share it): the header is on lines 1-8, the upgrade body on
+ * line 11, the downgrade body on line 14.
+ */
+#define FIXTURE_FULL_SQL \
+	"-- create users table\n" \
+	"--\n" \
+	"-- Revision ID: 4f2a9c1d7b3e\n" \
+	"-- Revises: 1c9d0e8a6f21, 99aa\n" \
+	"-- Create Date: 2026-11-21 09:14:02+00:00\n" \
+	"-- Branch Labels: auth\n" \
+	"-- Depends On: 77ff, net\n" \
+	"-- Transactional: no\n" \
+	"\n" \
+	"-- retort:upgrade\n" \
+	"CREATE TABLE users (id INTEGER PRIMARY KEY);\n" \
+	"\n" \
+	"-- retort:downgrade\n" \
+	"DROP TABLE users;\n"
+
 static inline int fixture_graph(retort_graph **out, const char *spec)
 {
 	char *copy = retort__strdup(spec), *save = NULL;

@@ -17,21 +17,7 @@
 #include "harness/suites.h"
 #include "scriptcache.h"
 
-static const char full_sql[] =
-	"-- create users table\n"
-	"--\n"
-	"-- Revision ID: 4f2a9c1d7b3e\n"
-	"-- Revises: 1c9d0e8a6f21, 99aa\n"
-	"-- Create Date: 2026-11-21 09:14:02+00:00\n"
-	"-- Branch Labels: auth\n"
-	"-- Depends On: 77ff, net\n"
-	"-- Transactional: no\n"
-	"\n"
-	"-- retort:upgrade\n"
-	"CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
-	"\n"
-	"-- retort:downgrade\n"
-	"DROP TABLE users;\n";
+static const char full_sql[] = FIXTURE_FULL_SQL;
 
 static const char base_sql[] =
 	"-- first\n"

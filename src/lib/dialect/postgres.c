@@ -196,7 +196,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	return 0;
 fail:
 	PQfinish(db->conn);
-	free(db->lock_key);
 	free(db);
 	return RETORT_ERROR;
 }
