@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "autogen_cli.h"
-#include "buf.h"
-#include "graph.h"
+#include "base/buf.h"
+#include "graph/graph.h"
 
 json_t *autogen_cli_json(const retort_autogen *ag, const retort_diff *d)
 {

@@ -5,7 +5,7 @@
 #ifndef RETORT_AUTOGEN_CLI_H
 #define RETORT_AUTOGEN_CLI_H
 
-#include "autogen.h"
+#include "autogen/autogen.h"
 #include "cli.h"
 
 struct json_t;

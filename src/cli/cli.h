@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "common.h"
-#include "config.h"
-#include "vec.h"
+#include "base/common.h"
+#include "config/config.h"
+#include "base/vec.h"
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1

@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "schema/schema.h"
-#include "url.h"
+#include "config/url.h"
 
 static int reflect_url(retort_model **out, const retort_url *url)
 {

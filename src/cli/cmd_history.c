@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "graph_cli.h"
-#include "migrate.h"
+#include "run/migrate.h"
 
 static bool is_current(const retort_db_status *st, const retort_revision *rev)
 {

@@ -13,9 +13,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "cli.h"
-#include "common.h"
+#include "base/common.h"
 
 static bool dir_is_empty(const char *path)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "lint.h"
+#include "git/lint.h"
 
 static json_t *report_json(const retort_lint_report *r)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "graph_cli.h"
-#include "revision_new.h"
+#include "graph/revision_new.h"
 
 int cmd_merge(int argc, char **argv, cli_global *g)
 {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autogen.h"
+#include "autogen/autogen.h"
 #include "graph_cli.h"
-#include "revision_new.h"
+#include "graph/revision_new.h"
 
 int cmd_revision(int argc, char **argv, cli_global *g)
 {
@@ -85,6 +85,12 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 			cli_warning("no changes detected: the revision is empty");
 		ro.upgrades = up.ptr;
 		ro.downgrades = down.ptr;
+		/*
+		 * Bodies that rebuild or drop a SQLite table with foreign keys off
+		 * stop inside a transaction; the header says so for them.
+		 */
+		ro.non_transactional = retort_schema_sql_needs_fk_off(up.ptr) ||
+			retort_schema_sql_needs_fk_off(down.ptr);
 	}
 	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
 		rc = CLI_EXIT_FAIL;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "graph_cli.h"
-#include "revision_new.h"
+#include "graph/revision_new.h"
 
 void graph_cli_done(retort_graph *graph)
 {

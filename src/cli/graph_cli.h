@@ -7,9 +7,9 @@
 #ifndef RETORT_GRAPH_CLI_H
 #define RETORT_GRAPH_CLI_H
 
-#include "buf.h"
+#include "base/buf.h"
 #include "cli.h"
-#include "graph.h"
+#include "graph/graph.h"
 
 /* How a command reads the graph. */
 typedef enum graph_cli_mode {

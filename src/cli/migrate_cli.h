@@ -8,9 +8,9 @@
 #define RETORT_MIGRATE_CLI_H
 
 #include "cli.h"
-#include "graph.h"
+#include "graph/graph.h"
 #include "graph_cli.h"
-#include "migrate.h"
+#include "run/migrate.h"
 
 typedef struct cli_run {
 	retort_config *cfg;

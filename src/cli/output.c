@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "common.h"
+#include "base/common.h"
 
 void cli_error(const char *fmt, ...)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "config.h"
+#include "base/common.h"
+#include "config/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

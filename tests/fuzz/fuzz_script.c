@@ -3,8 +3,8 @@
  *
  * Build and run (clang):
  *   clang -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib \
- *     tests/fuzz/fuzz_script.c src/lib/script.c src/lib/util.c src/lib/buf.c \
- *     src/lib/vec.c src/lib/error.c src/lib/url.c -lcrypto -o fuzz_script
+ *     tests/fuzz/fuzz_script.c src/lib/graph/script.c src/lib/base/util.c src/lib/base/buf.c \
+ *     src/lib/base/vec.c src/lib/base/error.c src/lib/config/url.c -lcrypto -o fuzz_script
  *   ./fuzz_script tests/fuzz/script-corpus
  * The first input byte picks the format (odd: C, even: SQL).  The unit
  * suite runs a deterministic mutation loop over the same parser on every
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "script.h"
+#include "graph/script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "ctx.h"
-#include "db.h"
+#include "base/common.h"
+#include "run/ctx.h"
+#include "dialect/db.h"
 #include "dialect/dialect.h"
-#include "sqlite_batch.h"
+#include "run/sqlite_batch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

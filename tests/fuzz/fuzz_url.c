@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "url.h"
+#include "base/common.h"
+#include "config/url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,11 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmigration.h"
-#include "db.h"
+#include "run/cmigration.h"
+#include "dialect/db.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "url.h"
+#include "config/url.h"
 
 static char *workdir;
 

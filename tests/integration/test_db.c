@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
+#include "dialect/db.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "url.h"
+#include "config/url.h"
 
 typedef void (*db_case)(retort_db *db, const char *url);
 

@@ -11,12 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "graph.h"
+#include "dialect/db.h"
+#include "graph/graph.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "migrate.h"
-#include "version.h"
+#include "run/migrate.h"
+#include "run/version.h"
 
 typedef struct env {
 	int dialect;          /* 0 SQLite, 1 PostgreSQL */

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "graph.h"
-#include "script.h"
+#include "base/buf.h"
+#include "graph/graph.h"
+#include "graph/script.h"
 
 /*
  * A SQL revision that uses every header key (the parser's and the header

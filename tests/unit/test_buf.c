@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "harness/suites.h"
-#include "vec.h"
+#include "base/vec.h"
 
 START_TEST(test_buf__starts_empty_and_never_null)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "config.h"
+#include "base/common.h"
+#include "config/config.h"
 #include "harness/suites.h"
 
 static char dir[PATH_MAX];

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "common.h"
+#include "base/buf.h"
+#include "base/common.h"
 #include "harness/suites.h"
-#include "lint.h"
-#include "script.h"
+#include "git/lint.h"
+#include "graph/script.h"
 
 static retort_script *make(const char *id, const char *revises, const char *up, const char *down)
 {

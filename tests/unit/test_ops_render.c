@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
+#include "run/ctx.h"
 #include "harness/suites.h"
-#include "ops_render.h"
-#include "sqlite_batch.h"
+#include "run/ops_render.h"
+#include "run/sqlite_batch.h"
 
 static const retort_dialect *sq(void) { return retort_dialect_for(RETORT_DIALECT_SQLITE); }
 static const retort_dialect *pg(void) { return retort_dialect_for(RETORT_DIALECT_POSTGRES); }

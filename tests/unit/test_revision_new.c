@@ -6,7 +6,7 @@
 
 #include "graph_fixture.h"
 #include "harness/suites.h"
-#include "revision_new.h"
+#include "graph/revision_new.h"
 
 static void expect_name(const char *tmpl, int trunc, const char *msg, retort_script_format f, const char *want)
 {

@@ -6,7 +6,7 @@
 
 #include "graph_fixture.h"
 #include "harness/suites.h"
-#include "script.h"
+#include "graph/script.h"
 
 static const char full_sql[] = FIXTURE_FULL_SQL;
 

@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "common.h"
+#include "base/buf.h"
+#include "base/common.h"
 #include "graph_fixture.h"
 #include "harness/suites.h"
-#include "scriptcache.h"
+#include "graph/scriptcache.h"
 
 static const char full_sql[] = FIXTURE_FULL_SQL;
 

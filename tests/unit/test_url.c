@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "common.h"
+#include "base/buf.h"
+#include "base/common.h"
 #include "harness/suites.h"
-#include "url.h"
+#include "config/url.h"
 
 START_TEST(test_url__sqlite_forms)
 {

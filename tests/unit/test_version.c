@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "dialect/db.h"
 #include "harness/suites.h"
-#include "version.h"
+#include "run/version.h"
 
 static retort_config cfg_with(const char *table, const char *schema, const char *history)
 {

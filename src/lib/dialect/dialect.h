@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db.h"
+#include "dialect/db.h"
 
 extern const retort_dialect retort__dialect_sqlite;
 extern const retort_dialect retort__dialect_postgres;

@@ -23,7 +23,7 @@
 #include <libpq-fe.h>
 #include <pg_query.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "dialect/dialect.h"
 
 /* How often a contended advisory lock is retried. */

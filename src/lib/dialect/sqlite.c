@@ -19,7 +19,7 @@
 
 #include <sqlite3.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "dialect/dialect.h"
 
 /* Without an explicit lock timeout, waiting for another writer is bounded by this. */

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "schema/diff_int.h"
 
 static retort_op *op_new(retort_op_kind kind)

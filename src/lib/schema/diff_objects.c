@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "schema/diff_int.h"
 
 /* --- views: recreated when they or anything they read changes ----------------- */

@@ -20,9 +20,9 @@
 
 #include <stdbool.h>
 
-#include "buf.h"
-#include "url.h"
-#include "vec.h"
+#include "base/buf.h"
+#include "config/url.h"
+#include "base/vec.h"
 
 typedef struct retort_column {
 	char *name;

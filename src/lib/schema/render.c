@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "schema/sdialect.h"
 
 const retort__sdialect *retort__sdialect_for(retort_dialect_id id)

@@ -15,7 +15,7 @@
 #ifndef RETORT_SCHEMA_H
 #define RETORT_SCHEMA_H
 
-#include "db.h"
+#include "dialect/db.h"
 #include "schema/model.h"
 
 /* --- reflection -------------------------------------------------------- */

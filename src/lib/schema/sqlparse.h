@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "vec.h"
+#include "base/vec.h"
 
 typedef struct retort__lite_coldef {
 	char *name;

@@ -1,0 +1,244 @@
+/*
+ * autogen.c - materialize, reflect and diff two states of a schema (see
+ * autogen.h).
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autogen/autogen.h"
+#include "base/buf.h"
+#include "base/common.h"
+#include "run/migrate.h"
+#include "autogen/scratch.h"
+#include "config/url.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int run_sql_file(retort_db *db, const char *path)
+{
+	char *text = NULL;
+	unsigned line = 0;
+	int error;
+
+	if ((error = retort__file_read(&text, NULL, path)) < 0) {
+		retort__error_prefix("target_schema");
+		return error;
+	}
+	if ((error = retort_db_exec_script(db, text, &line)) < 0)
+		retort__error_prefix("%s:%u", path, line ? line : 1);
+	free(text);
+	return error;
+}
+
+int retort_autogen_load_target(retort_db *db, const retort_config *cfg)
+{
+	int error = 0;
+
+	if (cfg->target_schema.len == 0)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"%s: section [%s] has no 'target_schema': name the SQL file(s) that declare "
+			"the schema you want", cfg->path, cfg->section);
+	for (size_t i = 0; i < cfg->target_schema.len && !error; i++) {
+		const char *path = cfg->target_schema.items[i];
+		if (retort__path_is_dir(path)) {
+			retort_vec files = RETORT_VEC_INIT;
+			DIR *d = opendir(path);
+			struct dirent *e;
+			if (!d)
+				return retort__error_os("cannot read target_schema directory '%s'", path);
+			while ((e = readdir(d)) != NULL)
+				if (e->d_name[0] != '.' && retort__ends_with(e->d_name, ".sql"))
+					retort_vec_push(&files, retort__path_join(path, e->d_name));
+			closedir(d);
+			retort_vec_sort(&files, cmp_str);
+			for (size_t j = 0; j < files.len && !error; j++)
+				error = run_sql_file(db, files.items[j]);
+			retort_vec_dispose(&files, true);
+		} else if (!retort__path_exists(path)) {
+			error = retort__error_set(RETORT_ERROR_CONFIG, "target_schema '%s' does not exist", path);
+		} else {
+			error = run_sql_file(db, path);
+		}
+	}
+	return error;
+}
+
+static int open_url(retort_db **out, const char *text)
+{
+	retort_url *url = NULL;
+	int error;
+
+	if ((error = retort_url_parse(&url, text)) < 0)
+		return error;
+	error = retort_db_open(out, url);
+	retort_url_free(url);
+	return error;
+}
+
+static int reflect(retort_model **out, retort_db *db, const retort_config *cfg)
+{
+	retort_reflect_opts opts = {
+		.include_schemas = &cfg->include_schemas,
+		.exclude_tables = &cfg->exclude_tables,
+		.version_table = cfg->version_table,
+		.history_table = cfg->history_table ? cfg->history_table : "retort_history",
+	};
+	return retort_schema_reflect(out, db, &opts);
+}
+
+static int reflect_url(retort_model **out, const char *url, const retort_config *cfg)
+{
+	retort_db *db = NULL;
+	int error;
+
+	if ((error = open_url(&db, url)) < 0)
+		return error;
+	error = reflect(out, db, cfg);
+	retort_db_free(db);
+	return error;
+}
+
+/* Replay the migrations into `url` up to each of `targets` in turn. */
+static int replay(const retort_config *cfg, const retort_graph *graph, const char *url,
+	const retort_vec *targets)
+{
+	retort_config copy = *cfg;
+	int error = 0;
+
+	/* A shallow copy pointed elsewhere: the replay keeps no history. */
+	copy.url = (char *)url;
+	copy.url_origin = "the scratch database";
+	copy.history_table = NULL;
+	for (size_t i = 0; i < targets->len && !error; i++)
+		error = retort_migrate_upgrade(&copy, graph, targets->items[i], NULL);
+	if (error < 0)
+		retort__error_prefix("replaying the migrations in a scratch database");
+	return error;
+}
+
+static int finish(retort_autogen *ag, const retort_autogen_opts *opts)
+{
+	retort_diff_opts up = { opts ? opts->renames : NULL }, down = { NULL };
+	retort_vec inverted = RETORT_VEC_INIT;
+	int error;
+
+	if ((error = retort_schema_diff(&ag->up, ag->from, ag->to, &up)) < 0)
+		return error;
+	if (up.renames) {
+		retort_schema_renames_invert(&inverted, up.renames);
+		down.renames = &inverted;
+	}
+	error = retort_schema_diff(&ag->down, ag->to, ag->from, &down);
+	retort_vec_dispose(&inverted, true);
+	return error;
+}
+
+static void push_heads(retort_vec *out, const retort_vec *revs)
+{
+	for (size_t i = 0; i < revs->len; i++)
+		retort_vec_push(out, retort__strdup(((retort_revision *)revs->items[i])->id));
+}
+
+int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
+	const retort_graph *graph, const retort_autogen_opts *opts)
+{
+	retort_autogen *ag = retort__calloc(1, sizeof(*ag));
+	retort_scratch *target = NULL, *current = NULL;
+	retort_db *db = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_scratch_create(&target, cfg)) < 0 ||
+	    (error = open_url(&db, retort_scratch_url(target))) < 0 ||
+	    (error = retort_autogen_load_target(db, cfg)) < 0 ||
+	    (error = reflect(&ag->to, db, cfg)) < 0)
+		goto done;
+	retort_db_free(db);
+	db = NULL;
+
+	if (opts && opts->from_db) {
+		retort_db_status *st = NULL;
+		if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+			goto done;
+		if (!st->at_head) {
+			error = retort__error_set(RETORT_ERROR_DATABASE,
+				"the database at '%s' is not at head: run 'retort upgrade head' first, "
+				"or compare against the migrations without --from-db", st->url_masked);
+			retort_db_status_free(st);
+			goto done;
+		}
+		for (size_t i = 0; i < st->heads.len; i++)
+			retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
+		retort_db_status_free(st);
+		error = reflect_url(&ag->from, cfg->url, cfg);
+	} else {
+		retort_vec head_ids = RETORT_VEC_INIT;
+		push_heads(&ag->heads, retort_graph_heads(graph));
+		for (size_t i = 0; i < ag->heads.len; i++)
+			retort_vec_push(&head_ids, ag->heads.items[i]);
+		if ((error = retort_scratch_create(&current, cfg)) == 0 &&
+		    (error = replay(cfg, graph, retort_scratch_url(current), &head_ids)) == 0)
+			error = reflect_url(&ag->from, retort_scratch_url(current), cfg);
+		retort_vec_dispose(&head_ids, false);
+	}
+	if (error == 0)
+		error = finish(ag, opts);
+done:
+	retort_db_free(db);
+	retort_scratch_free(target);
+	retort_scratch_free(current);
+	if (error < 0)
+		retort_autogen_free(ag);
+	else
+		*out = ag;
+	return error;
+}
+
+int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const retort_graph *graph)
+{
+	retort_autogen *ag = retort__calloc(1, sizeof(*ag));
+	retort_db_status *st = NULL;
+	retort_scratch *expected = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+		goto done;
+	if (st->missing) {
+		error = retort__error_set(RETORT_ERROR_DATABASE,
+			"there is no database at '%s' to compare", st->url_masked);
+		goto done;
+	}
+	for (size_t i = 0; i < st->heads.len; i++)
+		retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
+	if ((error = retort_scratch_create(&expected, cfg)) < 0 ||
+	    (error = replay(cfg, graph, retort_scratch_url(expected), &ag->heads)) < 0 ||
+	    (error = reflect_url(&ag->from, retort_scratch_url(expected), cfg)) < 0 ||
+	    (error = reflect_url(&ag->to, cfg->url, cfg)) < 0)
+		goto done;
+	error = finish(ag, NULL);
+done:
+	retort_db_status_free(st);
+	retort_scratch_free(expected);
+	if (error < 0)
+		retort_autogen_free(ag);
+	else
+		*out = ag;
+	return error;
+}
+
+void retort_autogen_free(retort_autogen *ag)
+{
+	if (!ag)
+		return;
+	retort_diff_free(ag->up);
+	retort_diff_free(ag->down);
+	retort_model_free(ag->from);
+	retort_model_free(ag->to);
+	retort_vec_dispose(&ag->heads, true);
+	free(ag);
+}

@@ -1,0 +1,314 @@
+/*
+ * util.c - allocation that cannot fail quietly, ASCII string helpers and
+ * small file-system helpers shared by every module.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/common.h"
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "retort: fatal: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *retort__malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *retort__calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *retort__realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *retort__strdup(const char *s)
+{
+	return s ? retort__strndup(s, strlen(s)) : NULL;
+}
+
+char *retort__strndup(const char *s, size_t n)
+{
+	char *p = retort__malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *retort__sprintf(const char *fmt, ...)
+{
+	retort_buf buf = RETORT_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	retort_buf_vprintf(&buf, fmt, ap);
+	va_end(ap);
+	return retort_buf_detach(&buf);
+}
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+int retort__strcasecmp(const char *a, const char *b)
+{
+	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+		a++, b++;
+	return lower((unsigned char)*a) - lower((unsigned char)*b);
+}
+
+bool retort__starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool retort__ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char *retort__trim(char *s)
+{
+	char *start = s, *end;
+
+	while (is_space(*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && is_space(end[-1]))
+		end--;
+	memmove(s, start, (size_t)(end - start));
+	s[end - start] = '\0';
+	return s;
+}
+
+int retort__file_read(char **out, size_t *len_out, const char *path)
+{
+	retort_buf buf = RETORT_BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return retort__error_os("cannot open '%s'", path);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			retort_buf_dispose(&buf);
+			close(fd);
+			return retort__error_os("cannot read '%s'", path);
+		}
+		retort_buf_put(&buf, chunk, (size_t)n);
+	}
+	close(fd);
+	if (len_out)
+		*len_out = buf.size;
+	if (buf.asize == 0)
+		retort_buf_grow(&buf, 1); /* hand out an owned string, never the shared empty one */
+	*out = retort_buf_detach(&buf);
+	return 0;
+}
+
+bool retort__write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+int retort__file_write(const char *path, const char *data, size_t len)
+{
+	/* mkstemp creates 0600; a revision file should get the usual umask mode. */
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return retort__file_write_mode(path, data, len, 0666 & ~mask);
+}
+
+int retort__file_write_mode(const char *path, const char *data, size_t len, unsigned mode)
+{
+	char *dir = retort__path_dirname(path);
+	char *tmp = retort__sprintf("%s/.retort-tmp-XXXXXX", dir);
+	int fd, error = 0;
+
+	if ((fd = mkstemp(tmp)) < 0) {
+		error = retort__error_os("cannot create a file in '%s'", dir);
+		goto done;
+	}
+	if (!retort__write_all(fd, data, len)) {
+		error = retort__error_os("cannot write '%s'", path);
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	fchmod(fd, (mode_t)mode);
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		error = retort__error_os("cannot write '%s'", path);
+		unlink(tmp);
+	}
+done:
+	free(tmp);
+	free(dir);
+	return error;
+}
+
+bool retort__path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+bool retort__path_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *retort__path_join(const char *dir, const char *name)
+{
+	size_t n;
+
+	if (name[0] == '/' || !dir || !dir[0])
+		return retort__strdup(name);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strcmp(name, ".") == 0)
+		return retort__strndup(dir, n);
+	return retort__sprintf("%.*s/%s", (int)n, dir, name);
+}
+
+char *retort__path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return retort__strdup(".");
+	if (slash == path)
+		return retort__strdup("/");
+	return retort__strndup(path, (size_t)(slash - path));
+}
+
+int retort__mkdir_p(const char *path, unsigned mode)
+{
+	char *copy = retort__strdup(path);
+	int error = 0;
+
+	for (char *p = copy + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(copy, (mode_t)mode) < 0 && errno != EEXIST) {
+				error = retort__error_os("cannot create directory '%s'", copy);
+				break;
+			}
+			*p = saved;
+			if (!saved)
+				break;
+		}
+	}
+	free(copy);
+	return error;
+}
+
+char *retort__cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return retort__path_join(xdg, "retort");
+	if (home && *home)
+		return retort__sprintf("%s/.cache/retort", home);
+	return NULL;
+}
+
+bool retort__dir_is_private(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+		!(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+int retort__mkdir_p_own(const char *path, unsigned mode)
+{
+	char *base = retort__malloc(strlen(path) + 2); /* room for "." */
+	struct stat st;
+	int error;
+
+	strcpy(base, path);
+
+	/* The nearest directory that exists decides ("/" or "." at the latest). */
+	while (stat(base, &st) < 0) {
+		char *slash = strrchr(base, '/');
+		if (strcmp(base, ".") == 0 || strcmp(base, "/") == 0) {
+			error = retort__error_os("cannot stat '%s'", base);
+			free(base);
+			return error;
+		}
+		if (!slash)
+			strcpy(base, ".");
+		else if (slash == base)
+			base[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (st.st_uid != geteuid() && !(st.st_mode & S_ISVTX)) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"not creating '%s': '%s' belongs to another user (set XDG_CACHE_HOME)", path, base);
+		free(base);
+		return error;
+	}
+	free(base);
+	return retort__mkdir_p(path, mode);
+}

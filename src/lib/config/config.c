@@ -1,0 +1,548 @@
+/*
+ * config.c - retort.ini (see config.h).
+ *
+ * inih does the tokenizing; we feed it through our own line reader so that
+ * every problem, ours or inih's, is reported with the line it is on, and so
+ * that lines longer than inih's buffer are refused instead of silently
+ * split.  Every section's keys are validated: a typo in a second database's
+ * section is as dangerous as one in [retort].
+ */
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/common.h"
+#include "config/config.h"
+#include "config/url.h"
+
+/* inih's compiled-in line buffer (INI_MAX_LINE in the packaged library). */
+#define INI_LINE_MAX 200
+
+enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT };
+
+static const struct key_def {
+	const char *name;
+	enum key_kind kind;
+} keys[] = {
+	{ "script_location", K_PATH },
+	{ "url", K_STRING },
+	{ "version_table", K_STRING },
+	{ "version_table_schema", K_STRING },
+	{ "history_table", K_STRING },
+	{ "version_locations", K_PATH_LIST },
+	{ "recursive_version_locations", K_BOOL },
+	{ "file_template", K_STRING },
+	{ "truncate_slug_length", K_INT },
+	{ "default_format", K_FORMAT },
+	{ "transaction_per_migration", K_BOOL },
+	{ "target_schema", K_PATH_LIST },
+	{ "dev_url", K_STRING },
+	{ "include_schemas", K_LIST },
+	{ "exclude_tables", K_LIST },
+	{ "lock_timeout", K_INT },
+	{ "cc", K_STRING },
+	{ "cflags", K_STRING },
+	{ "post_write_hook", K_STRING },
+};
+
+typedef struct parse_state {
+	FILE *file;
+	const char *path;
+	const char *want;         /* the section we load */
+	unsigned line;            /* line the reader handed out last */
+	bool line_continues;      /* current line starts with whitespace */
+	bool line_too_long;
+	unsigned want_line;       /* line of [want], 0 = not seen */
+	unsigned error_line;      /* first error we reported, 0 = none */
+	retort_buf error;
+	retort_map values;        /* key -> char * (interpolated) for `want` */
+	retort_map value_lines;   /* key -> (void *)(uintptr_t)line */
+} parse_state;
+
+static char *reader(char *str, int num, void *stream)
+{
+	parse_state *st = stream;
+	int c, n = 0;
+	bool first = true;
+
+	st->line_too_long = false;
+	while ((c = fgetc(st->file)) != EOF) {
+		if (first) {
+			st->line_continues = (c == ' ' || c == '\t');
+			first = false;
+		}
+		if (n < num - 1)
+			str[n++] = (char)c;
+		else if (c != '\n' && c != '\r')
+			st->line_too_long = true;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0 && c == EOF)
+		return NULL;
+	str[n] = '\0';
+	st->line++;
+	/* Track section headers ourselves: inih does not tell the handler. */
+	{
+		const char *p = str;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			const char *end = strchr(p, ']');
+			if (end && (size_t)(end - p - 1) == strlen(st->want) &&
+					strncmp(p + 1, st->want, strlen(st->want)) == 0 && !st->want_line)
+				st->want_line = st->line;
+		}
+	}
+	return str;
+}
+
+static int fail(parse_state *st, const char *fmt, ...) RETORT_PRINTF(2, 3);
+static int fail(parse_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->error_line)
+		return 0;
+	st->error_line = st->line;
+	retort_buf_printf(&st->error, "%s:%u: ", st->path, st->line);
+	va_start(ap, fmt);
+	retort_buf_vprintf(&st->error, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static const struct key_def *find_key(const char *name)
+{
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(keys); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	parse_state *st = user;
+	const struct key_def *key;
+	char *expanded = NULL, *prev;
+
+	if (st->line_too_long)
+		return fail(st, "line longer than %d characters", INI_LINE_MAX - 1);
+	if (!(key = find_key(name)))
+		return fail(st, "unknown key '%s' in section [%s]", name, section);
+	if (retort_config_interpolate(&expanded, value) < 0)
+		return fail(st, "%s", retort_error_last()->message);
+	if (strcmp(section, st->want) != 0) {
+		free(expanded);
+		return 1;
+	}
+	prev = retort_map_get(&st->values, name);
+	if (prev && st->line_continues) {
+		/* An indented continuation line extends the value. */
+		char *joined = retort__sprintf("%s %s", prev, expanded);
+		free(expanded);
+		free(prev);
+		retort_map_set(&st->values, name, joined);
+		return 1;
+	}
+	if (prev) {
+		free(expanded);
+		return fail(st, "key '%s' is set twice in section [%s]", name, section);
+	}
+	retort_map_set(&st->values, name, expanded);
+	retort_map_set(&st->value_lines, name, (void *)(uintptr_t)st->line);
+	return 1;
+}
+
+/*
+ * An interpolation error.  The value is shown masked: it is often a URL,
+ * and its password has not been registered as a secret yet.
+ */
+static int bad_value(retort_buf *buf, const char *what, const char *name, const char *value)
+{
+	char *masked = retort_url_masked(value);
+	int rc = name
+		? retort__error_set(RETORT_ERROR_CONFIG, "%s '%s' in '%s'", what, name, masked)
+		: retort__error_set(RETORT_ERROR_CONFIG, "%s in '%s'", what, masked);
+
+	free(masked);
+	retort_buf_dispose(buf);
+	return rc;
+}
+
+int retort_config_interpolate(char **out, const char *value)
+{
+	retort_buf buf = RETORT_BUF_INIT;
+	const char *p = value;
+
+	*out = NULL;
+	while (*p) {
+		const char *close, *name_end, *def = NULL;
+		char *name, *env;
+
+		if (p[0] != '$' || (p[1] != '{' && p[1] != '$')) {
+			retort_buf_putc(&buf, *p++);
+			continue;
+		}
+		if (p[1] == '$') {
+			retort_buf_putc(&buf, '$');
+			p += 2;
+			continue;
+		}
+		if (!(close = strchr(p + 2, '}'))) {
+			retort_buf_dispose(&buf);
+			return bad_value(&buf, "unterminated '${'", NULL, value);
+		}
+		name_end = p + 2;
+		while (name_end < close && !(name_end[0] == ':' && name_end[1] == '-'))
+			name_end++;
+		if (name_end < close)
+			def = name_end + 2;
+		if (name_end == p + 2) {
+			retort_buf_dispose(&buf);
+			return bad_value(&buf, "empty variable name", NULL, value);
+		}
+		name = retort__strndup(p + 2, (size_t)(name_end - p - 2));
+		for (const char *c = name; *c; c++) {
+			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+					(*c >= '0' && *c <= '9') || *c == '_')) {
+				int rc = bad_value(&buf, "bad variable name", name, value);
+				free(name);
+				return rc;
+			}
+		}
+		env = getenv(name);
+		if (env && (*env || !def))
+			retort_buf_puts(&buf, env);
+		else if (def)
+			retort_buf_put(&buf, def, (size_t)(close - def));
+		/* An unset variable without a default expands to nothing, like sh. */
+		free(name);
+		p = close + 1;
+	}
+	*out = retort_buf_detach(&buf);
+	return 0;
+}
+
+static void split_list(retort_vec *out, const char *value, const char *dir)
+{
+	const char *p = value;
+
+	while (*p) {
+		size_t n;
+		char *item;
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (!n)
+			break;
+		item = retort__strndup(p, n);
+		if (dir) {
+			char *abs = retort__path_join(dir, item);
+			free(item);
+			item = abs;
+		}
+		retort_vec_push(out, item);
+		p += n;
+	}
+}
+
+static int parse_bool(bool *out, const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (retort__strcasecmp(v, yes[i]) == 0) { *out = true; return 0; }
+		if (retort__strcasecmp(v, no[i]) == 0) { *out = false; return 0; }
+	}
+	return -1;
+}
+
+static char *absolute_dir(const char *path)
+{
+	char *dir = retort__path_dirname(path);
+	char resolved[PATH_MAX];
+
+	if (realpath(dir, resolved)) {
+		free(dir);
+		return retort__strdup(resolved);
+	}
+	return dir;
+}
+
+/* Apply one validated value to the struct; st->line points at its line. */
+static int apply(retort_config *cfg, parse_state *st, const char *name, const char *v)
+{
+	const struct key_def *key = find_key(name);
+	char *dup = retort__strdup(v);
+	int n;
+
+	retort__trim(dup);
+	switch (key->kind) {
+	case K_BOOL: {
+		bool b;
+		if (parse_bool(&b, dup) < 0) {
+			free(dup);
+			return fail(st, "'%s' must be true or false, not '%s'", name, v);
+		}
+		if (strcmp(name, "recursive_version_locations") == 0)
+			cfg->recursive_version_locations = b;
+		else
+			cfg->transaction_per_migration = b;
+		break;
+	}
+	case K_INT: {
+		char *end;
+		long l = strtol(dup, &end, 10);
+		if (!*dup || *end || l < 0 || l > INT_MAX) {
+			free(dup);
+			return fail(st, "'%s' must be a whole number, not '%s'", name, v);
+		}
+		n = (int)l;
+		if (strcmp(name, "lock_timeout") == 0)
+			cfg->lock_timeout = n;
+		else
+			cfg->truncate_slug_length = n;
+		break;
+	}
+	case K_FORMAT:
+		if (strcmp(dup, "sql") != 0 && strcmp(dup, "c") != 0) {
+			free(dup);
+			return fail(st, "'default_format' must be sql or c, not '%s'", v);
+		}
+		free(cfg->default_format);
+		cfg->default_format = dup;
+		return 1;
+	case K_PATH:
+		if (!*dup) {
+			free(dup);
+			return fail(st, "'%s' is empty", name);
+		}
+		cfg->script_location = retort__path_join(cfg->dir, dup);
+		break;
+	case K_PATH_LIST:
+		split_list(strcmp(name, "target_schema") == 0 ? &cfg->target_schema
+			: &cfg->version_locations, dup, cfg->dir);
+		break;
+	case K_LIST:
+		split_list(strcmp(name, "include_schemas") == 0 ? &cfg->include_schemas
+			: &cfg->exclude_tables, dup, NULL);
+		break;
+	case K_STRING: {
+		char **slot;
+		if (!*dup && (strcmp(name, "version_table") == 0 || strcmp(name, "history_table") == 0)) {
+			free(dup);
+			return fail(st, "'%s' is empty (%s)", name, strcmp(name, "history_table") == 0
+				? "write 'none' to keep no history" : "leave it out for the default");
+		}
+		slot =
+			strcmp(name, "url") == 0 ? &cfg->url :
+			strcmp(name, "version_table") == 0 ? &cfg->version_table :
+			strcmp(name, "version_table_schema") == 0 ? &cfg->version_table_schema :
+			strcmp(name, "history_table") == 0 ? &cfg->history_table :
+			strcmp(name, "file_template") == 0 ? &cfg->file_template :
+			strcmp(name, "dev_url") == 0 ? &cfg->dev_url :
+			strcmp(name, "cc") == 0 ? &cfg->cc :
+			strcmp(name, "cflags") == 0 ? &cfg->cflags : &cfg->post_write_hook;
+		free(*slot);
+		*slot = dup;
+		return 1;
+	}
+	}
+	free(dup);
+	return 1;
+}
+
+static void set_defaults(retort_config *cfg)
+{
+	const char *cc = getenv("CC");
+
+	cfg->version_table = retort__strdup("retort_version");
+	cfg->history_table = retort__strdup("retort_history");
+	cfg->file_template = retort__strdup("%(rev)s_%(slug)s");
+	cfg->truncate_slug_length = 40;
+	cfg->default_format = retort__strdup("sql");
+	cfg->transaction_per_migration = true;
+	cfg->lock_timeout = 60;
+	cfg->cc = retort__strdup(cc && *cc ? cc : "cc");
+	cfg->cflags = retort__strdup("");
+}
+
+static int parse_xargs(retort_config *cfg, const retort_config_opts *opts)
+{
+	for (size_t i = 0; i < opts->nxargs; i++) {
+		const char *eq = strchr(opts->xargs[i], '=');
+		char *key;
+		if (!eq || eq == opts->xargs[i])
+			return retort__error_set(RETORT_ERROR_USAGE,
+				"malformed -x '%s': expected KEY=VALUE", opts->xargs[i]);
+		key = retort__strndup(opts->xargs[i], (size_t)(eq - opts->xargs[i]));
+		free(retort_map_set(&cfg->xargs, key, retort__strdup(eq + 1)));
+		free(key);
+	}
+	return 0;
+}
+
+int retort_config_load(retort_config **out, const retort_config_opts *opts)
+{
+	static const retort_config_opts no_opts;
+	parse_state st;
+	retort_config *cfg = NULL;
+	const char *path, *env_url;
+	int rc, error = 0;
+
+	*out = NULL;
+	if (!opts)
+		opts = &no_opts;
+	path = opts->path;
+	if (!path || !*path)
+		path = getenv("RETORT_CONFIG");
+	if (!path || !*path)
+		path = "retort.ini";
+
+	memset(&st, 0, sizeof(st));
+	retort_buf_init(&st.error);
+	st.path = path;
+	st.want = opts->section && *opts->section ? opts->section : "retort";
+	if (!(st.file = fopen(path, "r"))) {
+		if (!retort__path_exists(path))
+			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
+				"cannot find config '%s' (create one with 'retort init DIR', or pass -c FILE)", path);
+		return retort__error_code(RETORT_ERROR, RETORT_ERROR_CONFIG,
+			"cannot read config '%s'", path);
+	}
+	rc = ini_parse_stream(reader, &st, handler, &st);
+	fclose(st.file);
+	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
+		retort_buf_clear(&st.error);
+		if (rc > 0)
+			retort_buf_printf(&st.error, "%s:%d: malformed line: expected 'key = value' or '[section]'", path, rc);
+		else
+			retort_buf_printf(&st.error, "%s: cannot parse", path);
+	}
+	if (st.error.size) {
+		error = retort__error_set(RETORT_ERROR_CONFIG, "%s", st.error.ptr);
+		goto done;
+	}
+	if (!st.want_line) {
+		error = retort__error_set(RETORT_ERROR_CONFIG, "%s: no section [%s]", path, st.want);
+		goto done;
+	}
+
+	cfg = retort__calloc(1, sizeof(*cfg));
+	cfg->path = retort__strdup(path);
+	cfg->dir = absolute_dir(path);
+	cfg->section = retort__strdup(st.want);
+	set_defaults(cfg);
+	st.error_line = 0;
+	for (size_t i = 0; i < st.values.len; i++) {
+		st.line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, st.values.keys[i]);
+		apply(cfg, &st, st.values.keys[i], st.values.vals[i]);
+		if (st.error.size) {
+			error = retort__error_set(RETORT_ERROR_CONFIG, "%s", st.error.ptr);
+			goto done;
+		}
+	}
+	if (!cfg->script_location) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"%s:%u: section [%s] has no 'script_location'", path, st.want_line, st.want);
+		goto done;
+	}
+	if (cfg->history_table && retort__strcasecmp(cfg->history_table, "none") == 0) {
+		free(cfg->history_table);
+		cfg->history_table = NULL;
+	}
+	if (cfg->version_table_schema && !*cfg->version_table_schema) {
+		free(cfg->version_table_schema);
+		cfg->version_table_schema = NULL;
+	}
+	if (cfg->post_write_hook && !*cfg->post_write_hook) {
+		free(cfg->post_write_hook);
+		cfg->post_write_hook = NULL;
+	}
+	if (cfg->version_locations.len == 0)
+		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
+
+	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
+	env_url = getenv("RETORT_URL");
+	if (opts->url && *opts->url) {
+		free(cfg->url);
+		cfg->url = retort__strdup(opts->url);
+		cfg->url_origin = "--url";
+		cfg->url_line = 0;
+	} else if (env_url && *env_url) {
+		free(cfg->url);
+		cfg->url = retort__strdup(env_url);
+		cfg->url_origin = "RETORT_URL";
+		cfg->url_line = 0;
+	}
+	if (cfg->url && !*cfg->url) {
+		free(cfg->url);
+		cfg->url = NULL;
+	}
+	if (cfg->url) {
+		/* Refuse a malformed URL now, with its line, not at first use. */
+		retort_url *url;
+		if ((error = retort_config_db_url(&url, cfg)) < 0)
+			goto done;
+		retort_url_free(url);
+	}
+	if ((error = parse_xargs(cfg, opts)) < 0)
+		goto done;
+	*out = cfg;
+	cfg = NULL;
+done:
+	retort_config_free(cfg);
+	retort_map_dispose(&st.values, true);
+	retort_map_dispose(&st.value_lines, false);
+	retort_buf_dispose(&st.error);
+	return error;
+}
+
+int retort_config_db_url(retort_url **out, const retort_config *cfg)
+{
+	int error;
+
+	*out = NULL;
+	if (!cfg->url)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"%s: section [%s] has no 'url' (set it, pass --url or set RETORT_URL)",
+			cfg->path, cfg->section);
+	if ((error = retort_url_parse(out, cfg->url)) < 0) {
+		if (cfg->url_origin)
+			retort__error_prefix("%s", cfg->url_origin);
+		else
+			retort__error_prefix("%s:%u", cfg->path, cfg->url_line);
+	}
+	return error;
+}
+
+void retort_config_free(retort_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg->section);
+	free(cfg->script_location);
+	free(cfg->url);
+	free(cfg->version_table);
+	free(cfg->version_table_schema);
+	free(cfg->history_table);
+	retort_vec_dispose(&cfg->version_locations, true);
+	free(cfg->file_template);
+	free(cfg->default_format);
+	retort_vec_dispose(&cfg->target_schema, true);
+	free(cfg->dev_url);
+	retort_vec_dispose(&cfg->include_schemas, true);
+	retort_vec_dispose(&cfg->exclude_tables, true);
+	free(cfg->cc);
+	free(cfg->cflags);
+	free(cfg->post_write_hook);
+	retort_map_dispose(&cfg->xargs, true);
+	free(cfg);
+}

@@ -1,0 +1,213 @@
+/*
+ * db.c - the dialect-independent half of db.h: choosing the dialect for a
+ * URL, owning the connection's copy of its URL, and the thin wrappers that
+ * dispatch through the dialect table.  It also holds the lexical helpers
+ * both dialects share (dialect/dialect.h).
+ *
+ * No SQL is written here and no database library is included: anything
+ * that depends on the database lives in dialect/sqlite.c or
+ * dialect/postgres.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/common.h"
+#include "dialect/db.h"
+#include "dialect/dialect.h"
+
+const retort_dialect *retort_dialect_for(retort_dialect_id id)
+{
+	switch (id) {
+	case RETORT_DIALECT_SQLITE:
+		return &retort__dialect_sqlite;
+	case RETORT_DIALECT_POSTGRES:
+		return &retort__dialect_postgres;
+	}
+	return NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? retort__strdup(s) : NULL;
+}
+
+/* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
+static retort_url *url_copy(const retort_url *src)
+{
+	retort_url *u = retort__calloc(1, sizeof(*u));
+
+	u->dialect = src->dialect;
+	u->raw = dup_or_null(src->raw);
+	u->memory = src->memory;
+	u->path = dup_or_null(src->path);
+	u->conninfo = dup_or_null(src->conninfo);
+	u->user = dup_or_null(src->user);
+	u->password = dup_or_null(src->password);
+	u->host = dup_or_null(src->host);
+	u->port = dup_or_null(src->port);
+	u->dbname = dup_or_null(src->dbname);
+	return u;
+}
+
+int retort_db_open(retort_db **out, const retort_url *url)
+{
+	const retort_dialect *dialect;
+	retort_db *db = NULL;
+	int error;
+
+	*out = NULL;
+	if (!url || !(dialect = retort_dialect_for(url->dialect)))
+		return retort__error_set(RETORT_ERROR_INTERNAL, "no dialect for this database URL");
+	if ((error = dialect->connect(&db, url)) < 0)
+		return error;
+	db->dialect = dialect;
+	db->url = url_copy(url);
+	*out = db;
+	return 0;
+}
+
+void retort_db_free(retort_db *db)
+{
+	retort_url *url;
+
+	if (!db)
+		return;
+	url = db->url;
+	db->dialect->disconnect(db);
+	retort_url_free(url);
+}
+
+void retort_rows_free(retort_rows *rows)
+{
+	size_t i;
+
+	if (!rows)
+		return;
+	for (i = 0; i < rows->ncols; i++)
+		free(rows->colnames[i]);
+	for (i = 0; i < rows->nrows * rows->ncols; i++)
+		free(rows->cells[i]);
+	free(rows->colnames);
+	free(rows->cells);
+	free(rows);
+}
+
+retort_rows *retort__rows_new(size_t ncols, char **colnames)
+{
+	retort_rows *rows = retort__calloc(1, sizeof(*rows));
+
+	rows->ncols = ncols;
+	rows->colnames = colnames;
+	return rows;
+}
+
+/* Appends one row; `cells` (ncols entries) is copied by pointer, the array itself is not kept. */
+void retort__rows_add(retort_rows *rows, char **cells)
+{
+	size_t n = rows->nrows * rows->ncols;
+
+	/* Grow by doubling the row capacity; capacity is implied by powers of two. */
+	if (rows->ncols && (rows->nrows & (rows->nrows - 1)) == 0) {
+		size_t cap = rows->nrows ? rows->nrows * 2 : 1;
+		rows->cells = retort__realloc(rows->cells, cap * rows->ncols * sizeof(char *));
+	}
+	if (rows->ncols)
+		memcpy(rows->cells + n, cells, rows->ncols * sizeof(char *));
+	rows->nrows++;
+}
+
+unsigned retort__count_newlines(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	for (; p < end; p++)
+		if (*p == '\n')
+			n++;
+	return n;
+}
+
+const char *retort__sql_skip_blank(const char *p, const char *end,
+	bool nested_comments, unsigned *line)
+{
+	while (p < end) {
+		if (*p == '\n') {
+			(*line)++;
+			p++;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
+			p++;
+		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			int depth = 1;
+			p += 2;
+			while (p < end && depth > 0) {
+				if (*p == '*' && p + 1 < end && p[1] == '/') {
+					depth--;
+					p += 2;
+				} else if (nested_comments && *p == '/' && p + 1 < end && p[1] == '*') {
+					depth++;
+					p += 2;
+				} else {
+					if (*p == '\n')
+						(*line)++;
+					p++;
+				}
+			}
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+int retort_db_exec_script(retort_db *db, const char *sql, unsigned *err_line)
+{
+	if (err_line)
+		*err_line = 0;
+	return db->dialect->exec_script(db, sql, err_line);
+}
+
+int retort_db_exec(retort_db *db, const char *sql)
+{
+	return db->dialect->exec_script(db, sql, NULL);
+}
+
+int retort_db_query(retort_rows **out, retort_db *db, const char *sql,
+	size_t nparams, const char *const *params)
+{
+	if (out)
+		*out = NULL;
+	return db->dialect->query(out, db, sql, nparams, params);
+}
+
+int retort_db_begin(retort_db *db)
+{
+	return db->dialect->begin(db);
+}
+
+int retort_db_commit(retort_db *db)
+{
+	return db->dialect->commit(db);
+}
+
+int retort_db_rollback(retort_db *db)
+{
+	return db->dialect->rollback(db);
+}
+
+int retort_db_lock(retort_db *db, const char *schema, const char *table, int timeout_s,
+	retort_wait_cb wait_cb, void *payload)
+{
+	return db->dialect->lock(db, schema, table, timeout_s, wait_cb, payload);
+}
+
+int retort_db_unlock(retort_db *db)
+{
+	return db->dialect->unlock(db);
+}
+
+void retort_db_quote_ident(const retort_db *db, retort_buf *out, const char *ident)
+{
+	db->dialect->quote_ident(out, ident);
+}

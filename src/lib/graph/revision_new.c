@@ -1,0 +1,497 @@
+/*
+ * revision_new.c - create a revision file (`retort revision`, `retort
+ * merge`).
+ *
+ * Parent rules follow Alembic: with no --head the single head is the
+ * parent (several heads are an error that suggests merge); a parent that
+ * is not a head needs --splice, so a branch is never started by accident;
+ * "base" starts a new root.  The rendered file is parsed back before we
+ * report success, so a broken template can never leave a revision the
+ * graph would reject.  The hook runs with fork+execvp, never a shell.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/common.h"
+#include "graph/graph_int.h"
+#include "graph/revision_new.h"
+
+static int random_id(char out[13])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char bytes[6];
+	ssize_t n = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return retort__error_os("cannot open '/dev/urandom'");
+	while (n < (ssize_t)sizeof(bytes)) {
+		ssize_t r = read(fd, bytes + n, sizeof(bytes) - (size_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			return retort__error_os("cannot read '/dev/urandom'");
+		}
+		n += r;
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		out[2 * i] = hex[bytes[i] >> 4];
+		out[2 * i + 1] = hex[bytes[i] & 15];
+	}
+	out[12] = '\0';
+	return 0;
+}
+
+static bool is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Words of the message joined by '_', lowercased, cut at a word boundary. */
+static char *slugify(const char *message, int limit)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = message ? message : "";
+
+	while (*p) {
+		if (!is_word(*p)) {
+			p++;
+			continue;
+		}
+		if (b.size)
+			retort_buf_putc(&b, '_');
+		while (is_word(*p)) {
+			char c = *p++;
+			retort_buf_putc(&b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+		}
+	}
+	if (limit > 0 && b.size > (size_t)limit) {
+		char *cut;
+		retort_buf_truncate(&b, (size_t)limit);
+		if ((cut = strrchr(b.ptr, '_')) != NULL)
+			retort_buf_truncate(&b, (size_t)(cut - b.ptr));
+		retort_buf_putc(&b, '_');
+	}
+	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
+}
+
+int retort_revision_filename(char **out, const char *tmpl, int truncate_slug_length,
+	const char *rev_id, const char *message, const struct tm *utc, retort_script_format format)
+{
+	static const struct { const char *token; int field; } nums[] = {
+		{ "%(year)d", 0 }, { "%(month).2d", 1 }, { "%(day).2d", 2 },
+		{ "%(hour).2d", 3 }, { "%(minute).2d", 4 }, { "%(second).2d", 5 },
+	};
+	retort_buf b = RETORT_BUF_INIT;
+	char *slug = slugify(message, truncate_slug_length);
+	int values[6] = { utc->tm_year + 1900, utc->tm_mon + 1, utc->tm_mday,
+		utc->tm_hour, utc->tm_min, utc->tm_sec };
+	const char *p = tmpl ? tmpl : "%(rev)s_%(slug)s";
+	int error = 0;
+
+	*out = NULL;
+	while (*p && !error) {
+		size_t i;
+		if (p[0] != '%') {
+			retort_buf_putc(&b, *p++);
+			continue;
+		}
+		if (retort__starts_with(p, "%%")) {
+			retort_buf_putc(&b, '%');
+			p += 2;
+			continue;
+		}
+		if (retort__starts_with(p, "%(rev)s")) {
+			retort_buf_puts(&b, rev_id);
+			p += 7;
+			continue;
+		}
+		if (retort__starts_with(p, "%(slug)s")) {
+			retort_buf_puts(&b, slug);
+			p += 8;
+			continue;
+		}
+		for (i = 0; i < RETORT_ARRAY_SIZE(nums); i++)
+			if (retort__starts_with(p, nums[i].token))
+				break;
+		if (i == RETORT_ARRAY_SIZE(nums)) {
+			error = retort__error_set(RETORT_ERROR_CONFIG,
+				"file_template '%s': unknown token at '%s'", tmpl, p);
+			break;
+		}
+		retort_buf_printf(&b, i ? "%02d" : "%d", values[nums[i].field]);
+		p += strlen(nums[i].token);
+	}
+	if (!error && (strchr(b.ptr, '/') || !b.size))
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"file_template '%s' gives the file name '%s'", tmpl, b.ptr);
+	retort_buf_puts(&b, format == RETORT_SCRIPT_C ? ".c" : ".sql");
+	free(slug);
+	if (error)
+		retort_buf_dispose(&b);
+	else
+		*out = retort_buf_detach(&b);
+	return error;
+}
+
+char *retort_revision_render(const char *tmpl, const char *const *vars)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *end;
+		size_t i;
+		if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+			retort_buf_putc(&b, *p++);
+			continue;
+		}
+		for (i = 0; vars[i]; i += 2)
+			if (strlen(vars[i]) == (size_t)(end - p - 2) && !memcmp(vars[i], p + 2, (size_t)(end - p - 2)))
+				break;
+		if (!vars[i]) {
+			retort_buf_putc(&b, *p++); /* not ours: leave it for the reader */
+			continue;
+		}
+		retort_buf_puts(&b, vars[i + 1]);
+		p = end + 1;
+	}
+	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
+}
+
+int retort_revision_run_hook(const char *hook, const char *path)
+{
+	retort_vec argv = RETORT_VEC_INIT;
+	char *copy = retort__strdup(hook), *save = NULL;
+	int status = 0, error = 0;
+	pid_t pid;
+
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		retort_buf arg = RETORT_BUF_INIT;
+		for (const char *q = w; *q;) {
+			if (retort__starts_with(q, "{file}")) {
+				retort_buf_puts(&arg, path);
+				q += 6;
+			} else {
+				retort_buf_putc(&arg, *q++);
+			}
+		}
+		retort_buf_grow(&arg, 1);
+		retort_vec_push(&argv, retort_buf_detach(&arg));
+	}
+	if (!argv.len)
+		goto done;
+	retort_vec_push(&argv, NULL);
+	if ((pid = fork()) < 0) {
+		error = retort__error_os("cannot run post_write_hook '%s'", hook);
+		goto done;
+	}
+	if (pid == 0) {
+		execvp(argv.items[0], (char *const *)argv.items);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			error = retort__error_os("cannot wait for post_write_hook '%s'", hook);
+			goto done;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		error = retort__error_set(RETORT_ERROR_OS, "post_write_hook '%s' failed (%s %d) on '%s'",
+			hook, WIFEXITED(status) ? "exit status" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), path);
+done:
+	if (argv.len && !argv.items[argv.len - 1])
+		argv.len--;
+	retort_vec_dispose(&argv, true);
+	free(copy);
+	return error;
+}
+
+/* Resolve the parents (heads/merge rules); appends borrowed revisions. */
+static int pick_parents(retort_vec *out, const retort_graph *graph, const retort_revision_opts *o)
+{
+	static const char *const dflt[] = { "head" };
+	const char *const *heads = o->nheads ? o->heads : dflt;
+	size_t n = o->nheads ? o->nheads : 1;
+	retort_vec got = RETORT_VEC_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < n && !error; i++) {
+		got.len = 0;
+		error = retort_graph_resolve(&got, graph, heads[i], NULL, 0);
+		if (error == RETORT_EAMBIGUOUS && !strcmp(heads[i], "head") && !o->merge)
+			retort__error_prefix("cannot choose a parent for the new revision; "
+				"use --head (e.g. LABEL@head or base) or 'retort merge'");
+		for (size_t j = 0; j < got.len && !error; j++) {
+			retort_revision *r = got.items[j];
+			if (!o->splice && !retort_revision_is_head(r)) {
+				error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+					"revision '%s' is not a head (it has %zu child revision%s); use --splice "
+					"to start a branch from it", r->id, r->children.len,
+					r->children.len == 1 ? "" : "s");
+			} else if (!retort_vec_contains(out, r)) {
+				retort_vec_push(out, r);
+			}
+		}
+	}
+	if (!error && o->merge && out->len < 2)
+		error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+			"a merge needs at least two revisions, got %zu", out->len);
+	retort_vec_dispose(&got, false);
+	return error;
+}
+
+/* Depends On as written in the file: labels stay labels, the rest become full ids. */
+static int dependencies(retort_buf *out, const retort_graph *graph, const retort_revision_opts *o)
+{
+	retort_vec got = RETORT_VEC_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < o->ndepends_on && !error; i++) {
+		const char *d = o->depends_on[i];
+		got.len = 0;
+		if ((error = retort_graph_resolve(&got, graph, d, NULL, 0)) < 0)
+			break;
+		if (out->size)
+			retort_buf_puts(out, ", ");
+		if (retort_map_get(&graph->by_label, d))
+			retort_buf_puts(out, d); /* a label follows the branch as it grows */
+		else
+			for (size_t j = 0; j < got.len; j++)
+				retort_buf_printf(out, "%s%s", j ? ", " : "", ((retort_revision *)got.items[j])->id);
+	}
+	retort_vec_dispose(&got, false);
+	return error;
+}
+
+/* --version-path must be one of the configured locations; else the parent's, or the first. */
+static int pick_dir(char **out, const retort_config *cfg, const retort_vec *parents, const char *want)
+{
+	*out = NULL;
+	if (want) {
+		char *abs_want = realpath(want, NULL);
+		for (size_t i = 0; abs_want && i < cfg->version_locations.len; i++) {
+			char *loc = realpath(cfg->version_locations.items[i], NULL);
+			bool same = loc && !strcmp(loc, abs_want);
+			free(loc);
+			if (same) {
+				*out = abs_want;
+				return 0;
+			}
+		}
+		free(abs_want);
+		return retort__error_set(RETORT_ERROR_USAGE,
+			"--version-path '%s' is not one of the version locations", want);
+	}
+	if (!cfg->version_locations.len)
+		return retort__error_set(RETORT_ERROR_CONFIG, "no version locations are configured");
+	if (cfg->version_locations.len > 1 && parents->len) {
+		*out = retort__path_dirname(((retort_revision *)parents->items[0])->script->path);
+		return 0;
+	}
+	if (cfg->version_locations.len > 1)
+		return retort__error_set(RETORT_ERROR_USAGE,
+			"several version locations are configured; choose one with --version-path");
+	*out = retort__strdup(cfg->version_locations.items[0]);
+	return 0;
+}
+
+static int write_new(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	if (fd < 0 && errno == EEXIST)
+		return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_OS, "refusing to overwrite '%s'", path);
+	if (fd < 0)
+		return retort__error_os("cannot create '%s'", path);
+	if (!retort__write_all(fd, text, strlen(text))) {
+		int error = retort__error_os("cannot write '%s'", path);
+		close(fd);
+		unlink(path);
+		return error;
+	}
+	if (close(fd) < 0) {
+		unlink(path);
+		return retort__error_os("cannot write '%s'", path);
+	}
+	return 0;
+}
+
+static int check_labels(const retort_graph *graph, const retort_revision_opts *o)
+{
+	for (size_t i = 0; i < o->nbranch_labels; i++) {
+		const char *l = o->branch_labels[i];
+		if (!*l || strpbrk(l, "@:+, \t"))
+			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s'", l);
+		if (retort_graph_get(graph, l) || retort_map_get(&graph->by_label, l))
+			return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
+				"branch label '%s' is already a revision id or label", l);
+	}
+	return 0;
+}
+
+/* Does `line` (up to its end) read "Transactional:" once comment decoration is skipped? */
+static const char *transactional_value(const char *line)
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (retort__starts_with(p, "--"))
+		p += 2;
+	else if (retort__starts_with(p, "/*"))
+		p += 2;
+	else if (*p == '*')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncasecmp(p, "transactional", 13) != 0)
+		return NULL;
+	for (p += 13; *p == ' ' || *p == '\t'; p++)
+		;
+	return *p == ':' ? p + 1 : NULL;
+}
+
+/*
+ * The template with its "Transactional:" header line saying "no".  For
+ * templates that fix the value instead of using ${transactional}, as those
+ * copied into a project by an older `retort init` do.  Without such a line
+ * the copy is unchanged, and the parse-back check reports it.
+ */
+static char *template_not_transactional(const char *tmpl)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	for (const char *line = tmpl; *line;) {
+		const char *end = strchr(line, '\n'), *value = transactional_value(line);
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (value) {
+			retort_buf_put(&b, line, (size_t)(value - line));
+			retort_buf_puts(&b, " no");
+			retort_buf_puts(&b, line + len);
+			break;
+		}
+		retort_buf_put(&b, line, len);
+		if (!end)
+			break;
+		retort_buf_putc(&b, '\n');
+		line = end + 1;
+	}
+	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
+}
+
+int retort_revision_create(char **out, const retort_config *cfg, const retort_graph *graph,
+	const retort_revision_opts *o)
+{
+	retort_vec parents = RETORT_VEC_INIT;
+	retort_buf down = RETORT_BUF_INIT, deps = RETORT_BUF_INIT, labels = RETORT_BUF_INIT;
+	char id[33], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
+	time_t now = o->now ? o->now : time(NULL);
+	retort_script *check = NULL;
+	struct tm utc;
+	bool transactional = !o->non_transactional;
+	char *own_template = NULL;
+	int error;
+
+	*out = NULL;
+	if (o->rev_id) {
+		if (!retort_script_id_valid(o->rev_id)) {
+			error = retort__error_set(RETORT_ERROR_USAGE,
+				"invalid revision id '%s' (1-32 characters, none of ',@+-:' or spaces)", o->rev_id);
+			goto done;
+		}
+		snprintf(id, sizeof(id), "%s", o->rev_id);
+	} else {
+		do {
+			if ((error = random_id(id)) < 0)
+				goto done;
+		} while (retort_graph_get(graph, id));
+	}
+	if (retort_graph_get(graph, id)) {
+		error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
+			"revision id '%s' already exists (%s)", id, retort_graph_get(graph, id)->script->path);
+		goto done;
+	}
+	if ((error = check_labels(graph, o)) < 0 || (error = pick_parents(&parents, graph, o)) < 0 ||
+		(error = dependencies(&deps, graph, o)) < 0 ||
+		(error = pick_dir(&dir, cfg, &parents, o->version_path)) < 0)
+		goto done;
+
+	for (size_t i = 0; i < parents.len; i++)
+		retort_buf_printf(&down, "%s%s", i ? ", " : "", ((retort_revision *)parents.items[i])->id);
+	for (size_t i = 0; i < o->nbranch_labels; i++)
+		retort_buf_printf(&labels, "%s%s", i ? ", " : "", o->branch_labels[i]);
+	gmtime_r(&now, &utc);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S+00:00", &utc);
+	/* one line: the message is a header comment line */
+	message = retort__strdup(o->message ? o->message : "");
+	for (char *c = message; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	if (!transactional && !strstr(o->template_text, "${transactional}"))
+		own_template = template_not_transactional(o->template_text);
+	{
+		const char *vars[] = {
+			"message", message, "rev_id", id, "down_revision", down.ptr,
+			"create_date", date, "branch_labels", labels.ptr, "depends_on", deps.ptr,
+			"transactional", transactional ? "yes" : "no",
+			"upgrades", o->upgrades ? o->upgrades : "",
+			"downgrades", o->downgrades ? o->downgrades : "", NULL,
+		};
+		text = retort_revision_render(own_template ? own_template : o->template_text, vars);
+	}
+	if ((error = retort_revision_filename(&name, cfg->file_template, cfg->truncate_slug_length,
+			id, message, &utc, o->format)) < 0)
+		goto done;
+	path = retort__path_join(dir, name);
+	if ((error = retort_script_parse(&check, path, text, strlen(text))) < 0) {
+		retort__error_prefix("the script template does not give a valid revision");
+		goto done;
+	}
+	if (strcmp(check->revision, id)) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"the script template does not use ${rev_id} as its Revision ID");
+		goto done;
+	}
+	if (check->transactional && !transactional) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"this revision rebuilds or drops a SQLite table with foreign keys off, which only works "
+			"outside a transaction, but the script template has no 'Transactional:' header line to "
+			"say so; add 'Transactional: ${transactional}' to it");
+		goto done;
+	}
+	if ((error = write_new(path, text)) < 0)
+		goto done;
+	if (cfg->post_write_hook && !o->no_hook &&
+		(error = retort_revision_run_hook(cfg->post_write_hook, path)) < 0)
+		goto done; /* the file stays: the user may want to look at what the hook disliked */
+	*out = path;
+	path = NULL;
+done:
+	retort_script_free(check);
+	retort_vec_dispose(&parents, false);
+	retort_buf_dispose(&down);
+	retort_buf_dispose(&deps);
+	retort_buf_dispose(&labels);
+	free(dir);
+	free(name);
+	free(path);
+	free(text);
+	free(message);
+	free(own_template);
+	return error;
+}

@@ -1,0 +1,450 @@
+/*
+ * cmigration.c - compiling, caching and loading C revisions, and calling
+ * them with a context (see cmigration.h for the contract).
+ *
+ * The compiler runs with fork+execvp and an argument vector: nothing from
+ * the configuration or the file name ever passes through a shell.  Objects
+ * land in the cache under a name derived from everything that affects the
+ * build, through a mkstemp() file renamed into place, so two retorts
+ * compiling the same revision at once both end up loading a complete file.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run/cmigration.h"
+#include "base/common.h"
+#include "run/ctx.h"
+#include "graph/script.h"
+#include "base/vec.h"
+
+typedef int (*entry_fn)(retort_ctx *ctx);
+
+struct retort_cmigration {
+	char *path;
+	char *object;
+	void *handle;
+	entry_fn upgrade;
+	entry_fn downgrade;
+};
+
+#ifndef RETORT_INSTALL_INCLUDEDIR
+#define RETORT_INSTALL_INCLUDEDIR "/usr/local/include"
+#endif
+
+/* Where <retort/migration.h> is: $RETORT_INCLUDE_DIR, installed, or this source tree. */
+static int include_dir(const char **out)
+{
+	static const char *const candidates[] = {
+		RETORT_INSTALL_INCLUDEDIR,
+#ifdef RETORT_SOURCE_INCLUDEDIR
+		RETORT_SOURCE_INCLUDEDIR,
+#endif
+	};
+	const char *env = getenv("RETORT_INCLUDE_DIR");
+
+	if (env && *env) {
+		*out = env;
+		return 0;
+	}
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(candidates); i++) {
+		char *h = retort__path_join(candidates[i], "retort/migration.h");
+		bool ok = retort__path_exists(h);
+		free(h);
+		if (ok) {
+			*out = candidates[i];
+			return 0;
+		}
+	}
+	return retort__error_set(RETORT_ERROR_CONFIG,
+		"cannot find <retort/migration.h> (looked in '%s'); set RETORT_INCLUDE_DIR",
+		RETORT_INSTALL_INCLUDEDIR);
+}
+
+static int cache_dir(char **out, const retort_cmigration_opts *opts)
+{
+	*out = opts && opts->cache_dir ? retort__strdup(opts->cache_dir) : retort__cache_dir();
+	if (!*out)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"no cache directory for compiled C revisions: set XDG_CACHE_HOME or HOME");
+	return 0;
+}
+
+static const char *compiler(const retort_cmigration_opts *opts)
+{
+	const char *cc = opts && opts->cc && *opts->cc ? opts->cc : getenv("CC");
+
+	return cc && *cc ? cc : "cc";
+}
+
+/* Split `flags` on ASCII whitespace into `argv` (strings owned by the vec). */
+static void split_flags(retort_vec *argv, const char *flags)
+{
+	const char *p = flags;
+
+	while (p && *p) {
+		size_t n;
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		n = strcspn(p, " \t\n");
+		if (n)
+			retort_vec_push(argv, retort__strndup(p, n));
+		p += n;
+	}
+}
+
+/* Run argv, collecting stdout and stderr into `output`; returns the exit status or -1. */
+static int run_capture(retort_vec *argv, retort_buf *output)
+{
+	int fds[2], status = 0;
+	pid_t pid;
+	char chunk[4096];
+	ssize_t n;
+
+	if (pipe(fds) < 0)
+		return retort__error_os("cannot create a pipe"), -1;
+	retort_vec_push(argv, NULL);
+	pid = fork();
+	if (pid < 0) {
+		retort__error_os("cannot fork");
+		close(fds[0]);
+		close(fds[1]);
+		retort_vec_pop(argv);
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv->items[0], (char *const *)argv->items);
+		fprintf(stderr, "cannot run '%s': %s\n", (char *)argv->items[0], strerror(errno));
+		_exit(127);
+	}
+	retort_vec_pop(argv);
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		retort_buf_put(output, chunk, (size_t)n);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return retort__error_os("cannot wait for the compiler"), -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A private copy of the source bytes the cache key was computed from, for
+ * the compiler: compiling `path` itself would read the file a second time,
+ * and an edit in between would put other code under this key.  A #line
+ * directive keeps the compiler's messages naming the revision file.
+ */
+static int source_copy(char **out, const char *object, const char *path, const char *source, size_t len)
+{
+	retort_buf text = RETORT_BUF_INIT;
+	char *tmp = retort__sprintf("%s.XXXXXX.c", object);
+	int fd, error = 0;
+
+	*out = NULL;
+	retort_buf_puts(&text, "#line 1 \"");
+	for (const char *p = path; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			retort_buf_putc(&text, '\\');
+		retort_buf_putc(&text, *p == '\n' ? ' ' : *p);
+	}
+	retort_buf_puts(&text, "\"\n");
+	retort_buf_put(&text, source, len);
+	if ((fd = mkstemps(tmp, 2)) < 0) {
+		error = retort__error_os("cannot create '%s'", tmp);
+		goto done;
+	}
+	if (!retort__write_all(fd, text.ptr, text.size))
+		error = retort__error_os("cannot write '%s'", tmp);
+	if (close(fd) < 0 && !error)
+		error = retort__error_os("cannot write '%s'", tmp);
+	if (error < 0) {
+		unlink(tmp);
+	} else {
+		*out = tmp;
+		tmp = NULL;
+	}
+done:
+	free(tmp);
+	retort_buf_dispose(&text);
+	return error;
+}
+
+/*
+ * Compile the revision read from `path` (its bytes, `source`) into
+ * `object`, through temporary files in the same directory.
+ */
+static int compile(const char *path, const char *source, size_t len, const char *object,
+	const retort_cmigration_opts *opts)
+{
+	retort_vec argv = RETORT_VEC_INIT;
+	retort_buf output = RETORT_BUF_INIT;
+	char *tmp = retort__sprintf("%s.XXXXXX", object), *src = NULL, *srcdir = retort__path_dirname(path);
+	const char *inc = NULL, *cc = compiler(opts);
+	int fd, status, error;
+
+	if ((error = include_dir(&inc)) < 0 || (error = source_copy(&src, object, path, source, len)) < 0)
+		goto done;
+	if ((fd = mkstemp(tmp)) < 0) {
+		error = retort__error_os("cannot create '%s'", tmp);
+		goto done;
+	}
+	close(fd);
+	retort_vec_push(&argv, retort__strdup(cc));
+	retort_vec_push(&argv, retort__strdup("-shared"));
+	retort_vec_push(&argv, retort__strdup("-fPIC"));
+	retort_vec_push(&argv, retort__sprintf("-I%s", inc));
+	/* #include "x.h" beside the revision still works from the copy */
+	retort_vec_push(&argv, retort__strdup("-iquote"));
+	retort_vec_push(&argv, retort__strdup(srcdir));
+	retort_vec_push(&argv, retort__strdup("-o"));
+	retort_vec_push(&argv, retort__strdup(tmp));
+	retort_vec_push(&argv, retort__strdup(src));
+	/* After the source, so a -lfoo in cflags links (linkers read left to right). */
+	split_flags(&argv, opts ? opts->cflags : NULL);
+	status = run_capture(&argv, &output);
+	retort_buf_rtrim(&output);
+	if (status != 0) {
+		unlink(tmp);
+		if (status < 0 && !output.size) {
+			error = RETORT_ERROR; /* run_capture set the error */
+			goto done;
+		}
+		error = retort__error_set(RETORT_ERROR_SCRIPT, "cannot compile '%s' with '%s' (exit status %d):\n%s",
+			path, cc, status, output.size ? output.ptr : "(no output)");
+		goto done;
+	}
+	/* The linker creates the file under the umask; ours alone, so check_owner() accepts it. */
+	if (chmod(tmp, 0700) < 0) {
+		error = retort__error_os("cannot chmod '%s'", tmp);
+		unlink(tmp);
+		goto done;
+	}
+	if (rename(tmp, object) < 0) {
+		error = retort__error_os("cannot move '%s' to '%s'", tmp, object);
+		unlink(tmp);
+		goto done;
+	}
+	error = 0;
+done:
+	if (src)
+		unlink(src);
+	free(src);
+	free(srcdir);
+	retort_vec_dispose(&argv, true);
+	retort_buf_dispose(&output);
+	free(tmp);
+	return error;
+}
+
+/*
+ * dlopen runs code: refuse an object someone else could have planted in a
+ * shared cache directory (owned by another user, or writable by others).
+ */
+static int check_owner(const char *object)
+{
+	struct stat st;
+
+	if (stat(object, &st) < 0)
+		return retort__error_os("cannot stat '%s'", object);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"refusing to load '%s': not owned by this user or writable by others", object);
+	return 0;
+}
+
+/*
+ * The cache directory itself must be ours and closed to others: in a
+ * directory someone else can write, they could swap an object between the
+ * check above and dlopen.  lstat, so a symlink planted there is refused.
+ */
+static int check_cache_dir(const char *dir)
+{
+	if (!retort__dir_is_private(dir))
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"refusing to use cache directory '%s' for compiled revisions: it must be a "
+			"directory owned by this user and writable by no one else "
+			"(or set XDG_CACHE_HOME to a private directory)", dir);
+	return 0;
+}
+
+/* The cache key: everything that changes the object, not only the source. */
+static void cache_key(char out[65], const char *source, size_t len, const retort_cmigration_opts *opts)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	retort_buf_printf(&b, "retort-c-revision abi=%d\ncc=%s\ncflags=%s\n", RETORT_MIGRATION_ABI,
+		compiler(opts), opts && opts->cflags ? opts->cflags : "");
+	retort_buf_put(&b, source, len);
+	retort_script_sha256(out, b.ptr, b.size);
+	retort_buf_dispose(&b);
+}
+
+int retort_cmigration_load(retort_cmigration **out, const char *path, const retort_cmigration_opts *opts)
+{
+	retort_cmigration *m = NULL;
+	char *source = NULL, *dir = NULL, key[65];
+	size_t len;
+	const unsigned *abi;
+	int error;
+
+	*out = NULL;
+	if ((error = retort__file_read(&source, &len, path)) < 0)
+		goto done;
+	if (opts && opts->expect_sha256) {
+		char sum[65];
+		retort_script_sha256(sum, source, len);
+		if (strcmp(sum, opts->expect_sha256) != 0) {
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s: the file changed while retort was running; run the command again", path);
+			goto done;
+		}
+	}
+	if ((error = cache_dir(&dir, opts)) < 0)
+		goto done;
+	if ((error = retort__mkdir_p_own(dir, 0700)) < 0 || (error = check_cache_dir(dir)) < 0)
+		goto done;
+	cache_key(key, source, len, opts);
+	m = retort__calloc(1, sizeof(*m));
+	m->path = retort__strdup(path);
+	{
+		char *name = retort__sprintf("%s.so", key);
+		m->object = retort__path_join(dir, name);
+		free(name);
+	}
+	if (!retort__path_exists(m->object) && (error = compile(path, source, len, m->object, opts)) < 0)
+		goto done;
+	if ((error = check_owner(m->object)) < 0)
+		goto done;
+	/* RTLD_LOCAL: two revisions both defining upgrade() must not see each other's. */
+	if (!(m->handle = dlopen(m->object, RTLD_NOW | RTLD_LOCAL))) {
+		error = retort__error_set(RETORT_ERROR_SCRIPT, "cannot load '%s' (compiled from '%s'): %s",
+			m->object, path, dlerror());
+		goto done;
+	}
+	abi = dlsym(m->handle, "retort_migration_abi");
+	if (abi && *abi != RETORT_MIGRATION_ABI) {
+		error = retort__error_set(RETORT_ERROR_SCRIPT,
+			"'%s' was built against migration ABI %u, this retort provides %d", path, *abi, RETORT_MIGRATION_ABI);
+		goto done;
+	}
+	*(void **)&m->upgrade = dlsym(m->handle, "upgrade");
+	*(void **)&m->downgrade = dlsym(m->handle, "downgrade");
+	if (!m->upgrade) {
+		error = retort__error_set(RETORT_ERROR_SCRIPT,
+			"'%s' does not define int upgrade(retort_ctx *ctx)", path);
+		goto done;
+	}
+	*out = m;
+	m = NULL;
+done:
+	retort_cmigration_free(m);
+	free(source);
+	free(dir);
+	return error;
+}
+
+void retort_cmigration_free(retort_cmigration *m)
+{
+	if (!m)
+		return;
+	if (m->handle)
+		dlclose(m->handle);
+	free(m->path);
+	free(m->object);
+	free(m);
+}
+
+const char *retort_cmigration_object(const retort_cmigration *m)
+{
+	return m->object;
+}
+
+/* Call the entry point and turn its result and the context's memory of failures into one status. */
+static int call(retort_cmigration *m, retort__ctx *ctx, bool up)
+{
+	entry_fn fn = up ? m->upgrade : m->downgrade;
+	int rc;
+
+	if (!fn)
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"'%s' does not define int downgrade(retort_ctx *ctx)", m->path);
+	rc = fn(retort__ctx_public(ctx));
+	if (retort__ctx_failed(ctx)) {
+		/* The first failure is the cause; later ones are usually its consequences. */
+		int line = retort__ctx_error_line(ctx);
+		if (retort__ctx_refused(ctx))
+			return line > 0
+				? retort__error_set(RETORT_ERROR_SCRIPT, "%s (line %d)", retort__ctx_error(ctx), line)
+				: retort__error_set(RETORT_ERROR_SCRIPT, "%s", retort__ctx_error(ctx));
+		if (line > 0)
+			return retort__error_set(RETORT_ERROR_DATABASE, "%s:%d: %s() failed: %s", m->path, line,
+				up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
+		return retort__error_set(RETORT_ERROR_DATABASE, "%s: %s() failed: %s", m->path,
+			up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
+	}
+	if (rc < 0)
+		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() returned %d", m->path,
+			up ? "upgrade" : "downgrade", rc);
+	return 0;
+}
+
+int retort_cmigration_call(retort_cmigration *m, retort_db *db, bool upgrade)
+{
+	retort__ctx *ctx = retort__ctx_live(db, m->path);
+	int error = call(m, ctx, upgrade);
+
+	retort__ctx_free(ctx);
+	return error;
+}
+
+int retort_cmigration_record(retort_cmigration *m, retort_buf *out, const retort_dialect *d, bool upgrade)
+{
+	retort__ctx *ctx = retort__ctx_recording(d, out, m->path);
+	int error = call(m, ctx, upgrade);
+
+	retort__ctx_free(ctx);
+	return error;
+}
+
+int retort_cmigration_run(retort_db *db, const char *path, bool upgrade, const retort_cmigration_opts *opts)
+{
+	retort_cmigration *m = NULL;
+	int error;
+
+	if ((error = retort_cmigration_load(&m, path, opts)) == 0)
+		error = retort_cmigration_call(m, db, upgrade);
+	retort_cmigration_free(m);
+	return error;
+}
+
+int retort_cmigration_render(retort_buf *out, const retort_dialect *d, const char *path,
+	bool upgrade, const retort_cmigration_opts *opts)
+{
+	retort_cmigration *m = NULL;
+	int error;
+
+	if ((error = retort_cmigration_load(&m, path, opts)) == 0)
+		error = retort_cmigration_record(m, out, d, upgrade);
+	retort_cmigration_free(m);
+	return error;
+}

@@ -1,0 +1,507 @@
+/*
+ * ctx.c - live and recording contexts for C revisions (see ctx.h).
+ *
+ * Every operation is rendered once (ops_render.c) and then either run on
+ * the connection or appended to the output, so offline SQL is exactly what
+ * a live run would execute.  The exceptions are queries, which need a
+ * database, and SQLite table rebuilds, which read the live schema; both
+ * fail in a recording context with a message naming the revision.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/common.h"
+#include "run/ctx.h"
+#include "run/sqlite_batch.h"
+#include "base/vec.h"
+
+struct retort__ctx {
+	retort_ctx pub;             /* first: the revision sees only this */
+	const retort_dialect *d;
+	retort_db *db;              /* live; NULL when recording */
+	retort_buf *out;            /* recording; NULL when live */
+	char *label;
+	retort_vec strings;         /* char *: what quote_ident handed out */
+	char *error;                /* first failure, NULL when none */
+	char *last;                 /* last failure */
+	int line;                   /* revision line of the call in progress, 0 = unknown */
+	int error_line;             /* line of the first failure */
+	bool refused;               /* the first failure was an offline refusal */
+};
+
+static retort__ctx *priv(retort_ctx *pub)
+{
+	return (retort__ctx *)pub;
+}
+
+/* Record a failure whose message is already the thread's last error. */
+static int fail(retort__ctx *c, int error)
+{
+	const retort_error *e = retort_error_last();
+	const char *msg = e ? e->message : "unknown error";
+
+	free(c->last);
+	c->last = retort__strdup(msg);
+	if (!c->error) {
+		c->error = retort__strdup(msg);
+		c->error_line = c->line;
+	}
+	return error < 0 ? error : RETORT_ERROR;
+}
+
+/*
+ * The message stands on its own ("revision 'X': ... not available in
+ * offline mode"), so the runner reports it as is, with the line.
+ */
+static int offline_refusal(retort__ctx *c, const char *what)
+{
+	int error = retort__error_set(RETORT_ERROR_SCRIPT,
+		"revision '%s': %s not available in offline mode", c->label, what);
+
+	if (!c->error)
+		c->refused = true;
+	return fail(c, error);
+}
+
+/* Run or record one rendered statement. */
+static int emit(retort__ctx *c, const char *sql)
+{
+	int error;
+
+	if (!sql)
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL", c->label));
+	if (c->out) {
+		size_t start = c->out->size;
+		const char *last_line;
+		retort_buf_puts(c->out, sql);
+		retort_buf_rtrim(c->out);
+		if (c->out->size > start && c->out->ptr[c->out->size - 1] == ';') {
+			retort_buf_putc(c->out, '\n');
+			return 0;
+		}
+		/* A trailing -- comment would swallow the ';': end the line first. */
+		last_line = strrchr(c->out->ptr + start, '\n');
+		if (strstr(last_line ? last_line : c->out->ptr + start, "--"))
+			retort_buf_putc(c->out, '\n');
+		retort_buf_puts(c->out, ";\n");
+		return 0;
+	}
+	if ((error = retort_db_exec(c->db, sql)) < 0)
+		return fail(c, error);
+	return 0;
+}
+
+/* The common shape of every portable operation: render, then emit. */
+static int emit_rendered(retort__ctx *c, retort_buf *sql, int error)
+{
+	if (error >= 0)
+		error = emit(c, sql->ptr);
+	else
+		fail(c, error);
+	retort_buf_dispose(sql);
+	return error;
+}
+
+static int op_exec(retort_ctx *pub, const char *sql)
+{
+	return emit(priv(pub), sql);
+}
+
+static bool is_word_char(char c)
+{
+	return c == '_' || c == '$' || (unsigned char)c >= 0x80 || (c >= '0' && c <= '9') ||
+		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Outside quotes and comments, $k becomes params[k-1] as a literal.  Knows
+ * '...', "...", -- and block comments, and for PostgreSQL E'...' and
+ * dollar quoting, so a "$1" inside a function body is left alone.
+ */
+void retort__ctx_inline_params(retort_buf *out, const retort_dialect *d, const char *sql,
+	size_t nparams, const char *const *params)
+{
+	const char *p = sql;
+
+	bool pg = d->id == RETORT_DIALECT_POSTGRES;
+
+	while (*p) {
+		if (pg && (*p == 'E' || *p == 'e') && p[1] == '\'' && (p == sql || !is_word_char(p[-1]))) {
+			/* E'...': backslash escapes, so \' does not end the string. */
+			const char *e = p + 2;
+			while (*e) {
+				if (*e == '\\' && e[1]) {
+					e += 2;
+				} else if (*e == '\'') {
+					if (e[1] != '\'')
+						break;
+					e += 2;
+				} else {
+					e++;
+				}
+			}
+			if (*e)
+				e++;
+			retort_buf_put(out, p, (size_t)(e - p));
+			p = e;
+		} else if (pg && *p == '$' && (p[1] == '$' || (is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9')))
+			&& (p == sql || !is_word_char(p[-1]))) {
+			/* $tag$ ... $tag$: copied whole when the tag closes; otherwise just the '$'. */
+			const char *t = p + 1, *e;
+			while (is_word_char(*t) && *t != '$')
+				t++;
+			if (*t == '$') {
+				char *tag = retort__strndup(p, (size_t)(t + 1 - p));
+				e = strstr(t + 1, tag);
+				e = e ? e + strlen(tag) : p + strlen(p);
+				free(tag);
+				retort_buf_put(out, p, (size_t)(e - p));
+				p = e;
+			} else {
+				retort_buf_putc(out, *p++);
+			}
+		} else if (*p == '\'' || *p == '"') {
+			/* Copy a quoted string or identifier whole (doubled quotes stay inside). */
+			char qc = *p;
+			const char *e = p + 1;
+			while (*e && !(*e == qc && e[1] != qc))
+				e += (*e == qc) ? 2 : 1;
+			if (*e)
+				e++;
+			retort_buf_put(out, p, (size_t)(e - p));
+			p = e;
+		} else if (p[0] == '-' && p[1] == '-') {
+			const char *e = strchr(p, '\n');
+			e = e ? e : p + strlen(p);
+			retort_buf_put(out, p, (size_t)(e - p));
+			p = e;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			e = e ? e + 2 : p + strlen(p);
+			retort_buf_put(out, p, (size_t)(e - p));
+			p = e;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9' && (p == sql || !is_word_char(p[-1]))) {
+			char *end;
+			unsigned long k = strtoul(p + 1, &end, 10);
+			if (k >= 1 && k <= nparams)
+				d->quote_literal(out, params[k - 1]);
+			else
+				retort_buf_put(out, p, (size_t)(end - p)); /* left for the database to reject */
+			p = end;
+		} else {
+			retort_buf_putc(out, *p++);
+		}
+	}
+}
+
+static int op_exec_params(retort_ctx *pub, const char *sql, size_t nparams, const char *const *params)
+{
+	retort__ctx *c = priv(pub);
+	int error;
+
+	if (!sql || (nparams && !params))
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL or parameters", c->label));
+	if (c->out) {
+		retort_buf text = RETORT_BUF_INIT;
+		retort__ctx_inline_params(&text, c->d, sql, nparams, params);
+		error = emit(c, text.ptr);
+		retort_buf_dispose(&text);
+		return error;
+	}
+	if ((error = retort_db_query(NULL, c->db, sql, nparams, params)) < 0)
+		return fail(c, error);
+	return 0;
+}
+
+static int op_query(retort_ctx *pub, const char *sql, size_t nparams, const char *const *params,
+	retort_row_fn fn, void *payload)
+{
+	retort__ctx *c = priv(pub);
+	retort_rows *rows = NULL;
+	int error, rc = 0;
+
+	if (c->out)
+		return offline_refusal(c, "queries are");
+	if (!sql || (nparams && !params))
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL or parameters", c->label));
+	if ((error = retort_db_query(&rows, c->db, sql, nparams, params)) < 0)
+		return fail(c, error);
+	for (size_t r = 0; r < rows->nrows && fn; r++) {
+		const char *const *values = (const char *const *)&rows->cells[r * rows->ncols];
+		if ((rc = fn(payload, rows->ncols, values, (const char *const *)rows->colnames)) != 0)
+			break;
+	}
+	retort_rows_free(rows);
+	return rc;
+}
+
+static const char *op_dialect_name(retort_ctx *pub)
+{
+	return priv(pub)->d->name;
+}
+
+static int op_is_offline(retort_ctx *pub)
+{
+	return priv(pub)->out != NULL;
+}
+
+static const char *op_quote_ident(retort_ctx *pub, const char *ident)
+{
+	retort__ctx *c = priv(pub);
+	retort_buf b = RETORT_BUF_INIT;
+	char *s;
+
+	c->d->quote_ident(&b, ident ? ident : "");
+	s = retort_buf_detach(&b);
+	retort_vec_push(&c->strings, s);
+	return s;
+}
+
+static const char *op_last_error(retort_ctx *pub)
+{
+	retort__ctx *c = priv(pub);
+
+	return c->last ? c->last : "";
+}
+
+static int op_create_table(retort_ctx *pub, const char *table, const retort_column *columns)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_create_table(&sql, priv(pub)->d, table, columns);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+static int op_drop_table(retort_ctx *pub, const char *table)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_drop_table(&sql, priv(pub)->d, table);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+static int op_rename_table(retort_ctx *pub, const char *table, const char *new_name)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_rename_table(&sql, priv(pub)->d, table, new_name);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+/*
+ * SQLite: the native ALTER first; when SQLite refuses (a UNIQUE or PRIMARY
+ * KEY column, a non-constant default, an indexed column to drop...), the
+ * table is rebuilt.  A refused ALTER leaves the transaction intact.
+ */
+static int native_or_rebuild(retort__ctx *c, retort_buf *sql, int error,
+	int (*rebuild)(retort_db *db, const char *table, const void *arg), const char *table, const void *arg)
+{
+	if (error < 0 || c->out || c->d->id != RETORT_DIALECT_SQLITE)
+		return emit_rendered(c, sql, error);
+	error = retort_db_exec(c->db, sql->ptr);
+	retort_buf_dispose(sql);
+	if (error < 0 && (error = rebuild(c->db, table, arg)) < 0)
+		return fail(c, error);
+	return 0;
+}
+
+static int rebuild_add_column(retort_db *db, const char *table, const void *arg)
+{
+	return retort__sqlite_add_column(db, table, arg);
+}
+
+static int rebuild_drop_column(retort_db *db, const char *table, const void *arg)
+{
+	return retort__sqlite_drop_column(db, table, arg);
+}
+
+static int op_add_column(retort_ctx *pub, const char *table, const retort_column *column)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_add_column(&sql, priv(pub)->d, table, column);
+
+	return native_or_rebuild(priv(pub), &sql, error, rebuild_add_column, table, column);
+}
+
+static int op_drop_column(retort_ctx *pub, const char *table, const char *column)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_drop_column(&sql, priv(pub)->d, table, column);
+
+	return native_or_rebuild(priv(pub), &sql, error, rebuild_drop_column, table, column);
+}
+
+static int op_rename_column(retort_ctx *pub, const char *table, const char *column, const char *new_name)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_rename_column(&sql, priv(pub)->d, table, column, new_name);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+static bool needs_rebuild(retort__ctx *c)
+{
+	return c->d->id == RETORT_DIALECT_SQLITE;
+}
+
+static int op_alter_column(retort_ctx *pub, const char *table, const char *column, const retort_alter *alter)
+{
+	retort__ctx *c = priv(pub);
+	retort_buf sql = RETORT_BUF_INIT;
+	int error;
+
+	if (!alter)
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "alter_column '%s': no change given", column));
+	if (needs_rebuild(c)) {
+		if (c->out)
+			return offline_refusal(c, "alter_column on SQLite rebuilds the table from the live schema and is");
+		if ((error = retort__sqlite_alter_column(c->db, table, column, alter)) < 0)
+			return fail(c, error);
+		return 0;
+	}
+	error = retort__render_alter_column(&sql, c->d, table, column, alter);
+	return emit_rendered(c, &sql, error);
+}
+
+static int op_create_index(retort_ctx *pub, const char *name, const char *table,
+	const char *const *columns, int unique, const char *where_sql)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_create_index(&sql, priv(pub)->d, name, table, columns, unique, where_sql);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+static int op_drop_index(retort_ctx *pub, const char *name)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__render_drop_index(&sql, priv(pub)->d, name);
+
+	return emit_rendered(priv(pub), &sql, error);
+}
+
+static int op_add_constraint(retort_ctx *pub, const char *table, const retort_constraint *constraint)
+{
+	retort__ctx *c = priv(pub);
+	retort_buf sql = RETORT_BUF_INIT;
+	int error;
+
+	if (!constraint)
+		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "add_constraint on '%s': no constraint given", table));
+	if (needs_rebuild(c)) {
+		if (c->out)
+			return offline_refusal(c, "add_constraint on SQLite rebuilds the table from the live schema and is");
+		if ((error = retort__sqlite_add_constraint(c->db, table, constraint)) < 0)
+			return fail(c, error);
+		return 0;
+	}
+	error = retort__render_add_constraint(&sql, c->d, table, constraint);
+	return emit_rendered(c, &sql, error);
+}
+
+static int op_drop_constraint(retort_ctx *pub, const char *table, const char *name)
+{
+	retort__ctx *c = priv(pub);
+	retort_buf sql = RETORT_BUF_INIT;
+	int error;
+
+	if (needs_rebuild(c)) {
+		if (c->out)
+			return offline_refusal(c, "drop_constraint on SQLite rebuilds the table from the live schema and is");
+		if ((error = retort__sqlite_drop_constraint(c->db, table, name)) < 0)
+			return fail(c, error);
+		return 0;
+	}
+	error = retort__render_drop_constraint(&sql, c->d, table, name);
+	return emit_rendered(c, &sql, error);
+}
+
+static void op_at_line(retort_ctx *pub, int line)
+{
+	priv(pub)->line = line;
+}
+
+static const retort_ctx_ops ops = {
+	.abi = RETORT_MIGRATION_ABI,
+	.exec = op_exec,
+	.exec_params = op_exec_params,
+	.query = op_query,
+	.dialect_name = op_dialect_name,
+	.is_offline = op_is_offline,
+	.quote_ident = op_quote_ident,
+	.last_error = op_last_error,
+	.create_table = op_create_table,
+	.drop_table = op_drop_table,
+	.rename_table = op_rename_table,
+	.add_column = op_add_column,
+	.drop_column = op_drop_column,
+	.rename_column = op_rename_column,
+	.alter_column = op_alter_column,
+	.create_index = op_create_index,
+	.drop_index = op_drop_index,
+	.add_constraint = op_add_constraint,
+	.drop_constraint = op_drop_constraint,
+	.at_line = op_at_line,
+};
+
+static retort__ctx *ctx_new(const retort_dialect *d, const char *label)
+{
+	retort__ctx *c = retort__calloc(1, sizeof(*c));
+
+	c->pub.ops = &ops;
+	c->d = d;
+	c->label = retort__strdup(label ? label : "(unnamed)");
+	return c;
+}
+
+retort__ctx *retort__ctx_live(retort_db *db, const char *label)
+{
+	retort__ctx *c = ctx_new(db->dialect, label);
+
+	c->db = db;
+	return c;
+}
+
+retort__ctx *retort__ctx_recording(const retort_dialect *d, retort_buf *out, const char *label)
+{
+	retort__ctx *c = ctx_new(d, label);
+
+	c->out = out;
+	return c;
+}
+
+void retort__ctx_free(retort__ctx *c)
+{
+	if (!c)
+		return;
+	retort_vec_dispose(&c->strings, true);
+	free(c->label);
+	free(c->error);
+	free(c->last);
+	free(c);
+}
+
+retort_ctx *retort__ctx_public(retort__ctx *c)
+{
+	return &c->pub;
+}
+
+bool retort__ctx_failed(const retort__ctx *c)
+{
+	return c->error != NULL;
+}
+
+const char *retort__ctx_error(const retort__ctx *c)
+{
+	return c->error;
+}
+
+int retort__ctx_error_line(const retort__ctx *c)
+{
+	return c->error_line;
+}
+
+bool retort__ctx_refused(const retort__ctx *c)
+{
+	return c->refused;
+}

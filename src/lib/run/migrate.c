@@ -1,0 +1,672 @@
+/*
+ * migrate.c - online upgrade, downgrade, stamp and ensure-version: the
+ * lock, the transactions, and the order of statements within them.
+ *
+ * The shape of a run: connect, take the dialect's migration lock, create
+ * the version table if missing, read the heads inside the lock, plan, then
+ * for each step run the script and move the version table in the same
+ * transaction.  PostgreSQL's advisory lock serializes whole runs.  SQLite
+ * has no session lock: each step's BEGIN IMMEDIATE takes the write lock,
+ * the heads are re-read under it, and when another process moved them the
+ * rest of the run is re-planned from what is really there.  Either way no
+ * revision runs twice.
+ *
+ * Offline rendering lives in migrate_offline.c; `current` and the
+ * explanation of heads no script defines in migrate_status.c; C revisions
+ * in migrate_c.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "git/gitsource.h"
+#include "run/migrate.h"
+#include "run/migrate_int.h"
+#include "run/version.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Connect to the configured database; with `missing`, for reading only (see migrate_int.h). */
+static int open_db(retort_db **out, bool *missing, const retort_config *cfg)
+{
+	retort_url *url = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_config_db_url(&url, cfg)) < 0)
+		return error;
+	if (missing && (*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory &&
+			!retort__path_exists(url->path))) {
+		retort_url_free(url);
+		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
+			return error;
+	}
+	error = retort_db_open(out, url);
+	retort_url_free(url);
+	return error;
+}
+
+int retort__migrate_connect(retort_db **out, const retort_config *cfg)
+{
+	return open_db(out, NULL, cfg);
+}
+
+int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
+{
+	return open_db(out, missing, cfg);
+}
+
+/*
+ * "-1", "+2", "REV+1", "LABEL@-1": targets that mean something only
+ * against the heads they were resolved from.
+ */
+static bool is_relative(const char *target)
+{
+	const char *p = NULL;
+
+	for (const char *s = target; *s; s++)
+		if (*s == '+' || *s == '-')
+			p = s;
+	if (!p || !p[1])
+		return false;
+	for (p++; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+char *retort__migrate_step_side(const retort_step *step, bool from)
+{
+	const retort_revision *rev = step->rev;
+	bool up = step->direction == RETORT_UPGRADE;
+	retort_buf b = RETORT_BUF_INIT;
+
+	/* Upgrade: parents -> rev.  Downgrade: rev -> parents. */
+	if (from == up) {
+		for (size_t i = 0; i < rev->parents.len; i++) {
+			if (i)
+				retort_buf_puts(&b, ", ");
+			retort_buf_puts(&b, ((retort_revision *)rev->parents.items[i])->id);
+		}
+	} else {
+		retort_buf_puts(&b, rev->id);
+	}
+	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
+}
+
+/* --- one run ----------------------------------------------------------- */
+
+typedef struct run {
+	const retort_config *cfg;
+	const retort_graph *graph;
+	const retort_migrate_opts *opts;
+	retort_db *db;
+	bool locked;
+	bool in_tx;
+	bool per_migration;
+	char *git_commit;
+	retort_vec heads;         /* char *, the version table as of the last step */
+	/*
+	 * One-transaction runs defer the version update and the history rows
+	 * to the end of the transaction: nobody can see the intermediate
+	 * states, and one UPDATE plus a few multi-row INSERTs replace two
+	 * statements per revision.  db_heads is what the table really holds.
+	 */
+	bool defer;
+	retort_vec db_heads;
+	retort_history_entry *rows;
+	char (*whens)[96];
+	size_t nrows, caprows;
+} run;
+
+static void heads_release(retort_vec *heads)
+{
+	for (size_t i = 0; i < heads->len; i++)
+		free(heads->items[i]);
+	retort_vec_clear(heads);
+}
+
+/* Replace `heads` (owned strings) with copies of `ids`; ids may not alias heads. */
+static void heads_set(retort_vec *heads, const retort_vec *ids)
+{
+	heads_release(heads);
+	for (size_t i = 0; i < ids->len; i++)
+		retort_vec_push(heads, retort__strdup(ids->items[i]));
+}
+
+static bool same_ids(const retort_vec *a, const retort_vec *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	return true;
+}
+
+static int tx_begin(run *r)
+{
+	int error = retort_db_begin(r->db);
+
+	r->in_tx = error == 0;
+	return error;
+}
+
+static int flush_deferred(run *r)
+{
+	int error;
+
+	if (!r->defer)
+		return 0;
+	if (!same_ids(&r->db_heads, &r->heads) &&
+	    (error = retort_version_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
+		return error;
+	/* whens may have moved with realloc: point at them only now */
+	for (size_t i = 0; i < r->nrows; i++)
+		r->rows[i].applied_at = r->whens[i];
+	if ((error = retort_history_append(r->db, r->cfg, r->rows, r->nrows)) < 0)
+		return error;
+	heads_set(&r->db_heads, &r->heads);
+	r->nrows = 0;
+	return 0;
+}
+
+static void defer_row(run *r, const retort_history_entry *e)
+{
+	if (r->nrows == r->caprows) {
+		r->caprows = r->caprows ? r->caprows * 2 : 64;
+		r->rows = retort__realloc(r->rows, r->caprows * sizeof(*r->rows));
+		r->whens = retort__realloc(r->whens, r->caprows * sizeof(*r->whens));
+	}
+	r->rows[r->nrows] = *e;
+	retort__history_now(r->whens[r->nrows]);
+	r->nrows++;
+}
+
+static int tx_commit(run *r)
+{
+	int error;
+
+	if (r->in_tx && (error = flush_deferred(r)) < 0)
+		return error;
+	r->in_tx = false;
+	return retort_db_commit(r->db);
+}
+
+static void tx_rollback(run *r)
+{
+	if (r->in_tx) {
+		/* Keep the error that made us roll back, not the rollback's own. */
+		char *saved = retort_error_last() ? retort__strdup(retort_error_last()->message) : NULL;
+		int klass = retort_error_last() ? (int)retort_error_last()->klass : RETORT_ERROR_INTERNAL;
+
+		r->in_tx = false;
+		retort_db_rollback(r->db);
+		if (saved)
+			retort__error_set((retort_error_class)klass, "%s", saved);
+		free(saved);
+	}
+}
+
+static void wait_forward(const char *what, void *payload)
+{
+	run *r = payload;
+	char *masked = retort_url_masked(r->cfg->url);
+
+	(void)what;
+	if (r->opts && r->opts->on_wait)
+		r->opts->on_wait(masked, r->opts->wait_payload);
+	free(masked);
+}
+
+static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
+	const retort_migrate_opts *opts)
+{
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->graph = graph;
+	r->opts = opts;
+	r->per_migration = cfg->transaction_per_migration;
+	if (opts && opts->dry_run) {
+		/* A dry run only reads: it creates no database file and takes no lock. */
+		bool missing;
+		return retort__migrate_connect_existing(&r->db, &missing, cfg);
+	}
+	if ((error = retort__migrate_connect(&r->db, cfg)) < 0)
+		return error;
+	/* The lock is the version table's: one run per table at a time. */
+	if ((error = retort_db_lock(r->db, cfg->version_table_schema, cfg->version_table,
+			cfg->lock_timeout, wait_forward, r)) < 0)
+		return error;
+	r->locked = true;
+	r->git_commit = retort__git_head_commit(cfg->script_location);
+	return 0;
+}
+
+static void run_close(run *r)
+{
+	tx_rollback(r);
+	if (r->locked)
+		retort_db_unlock(r->db);
+	retort_db_free(r->db);
+	free(r->git_commit);
+	heads_release(&r->heads);
+	retort_vec_dispose(&r->heads, false);
+	heads_release(&r->db_heads);
+	retort_vec_dispose(&r->db_heads, false);
+	free(r->rows);
+	free(r->whens);
+}
+
+/*
+ * Re-read the version table into r->heads (inside the current transaction;
+ * the table exists: every run creates it first).
+ */
+static int read_heads(run *r)
+{
+	int error;
+
+	heads_release(&r->heads);
+	if ((error = retort__version_read_existing(&r->heads, r->db, r->cfg)) < 0)
+		return error;
+	heads_set(&r->db_heads, &r->heads);
+	return 0;
+}
+
+/* Prefix the current error with file:line of the failing statement. */
+static void locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
+{
+	if (err_line > 0)
+		retort__error_prefix("%s:%u", s->path, section_line + err_line - 1);
+	else
+		retort__error_prefix("%s", s->path);
+}
+
+typedef struct split_exec {
+	retort_db *db;
+	unsigned line;            /* of the failing statement */
+} split_exec;
+
+static int exec_one(const char *sql, size_t len, unsigned line, void *payload)
+{
+	split_exec *se = payload;
+	char *stmt = retort__strndup(sql, len);
+	int error = retort_db_exec(se->db, stmt);
+
+	free(stmt);
+	if (error < 0) {
+		se->line = line;
+		return error;
+	}
+	return 0;
+}
+
+/* Run the step's script (not the version update). */
+static int run_script(run *r, const retort_step *st)
+{
+	const retort_script *s = st->rev->script;
+	bool up = st->direction == RETORT_UPGRADE;
+	const char *sql;
+	unsigned line, err_line = 0;
+	int error;
+
+	if (s->format == RETORT_SCRIPT_C)
+		return retort__migrate_run_c(r->db, r->cfg, s, up);
+	/* read when the run was planned; the history's checksum comes from the same bytes */
+	if ((error = retort_script_read_sql(s)) < 0)
+		return error;
+	sql = up ? s->upgrade_sql : s->downgrade_sql;
+	line = up ? s->upgrade_line : s->downgrade_line;
+	if (!sql)
+		return retort__error_set(RETORT_ERROR_SCRIPT,
+			"%s: revision '%s' has no downgrade section", s->path, s->revision);
+	if (s->transactional) {
+		if ((error = retort_db_exec_script(r->db, sql, &err_line)) < 0)
+			locate_error(s, line, err_line);
+		return error;
+	}
+	{
+		split_exec se = { r->db, 0 };
+		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
+			locate_error(s, line, se.line);
+	}
+	return error;
+}
+
+static int record_step(run *r, const retort_step *st, double ms)
+{
+	retort_history_entry e = { 0 };
+	int error;
+
+	e.revision = st->rev->id;
+	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	e.heads_before = &st->heads_before;
+	e.heads_after = &st->heads_after;
+	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
+	e.duration_ms = (int64_t)(ms + 0.5);
+	e.git_commit = r->git_commit;
+	if (r->defer)
+		defer_row(r, &e);
+	else if ((error = retort_version_apply_logged(r->db, r->cfg, &st->heads_before,
+			&st->heads_after, &e)) < 0)
+		return error;
+	heads_set(&r->heads, &st->heads_after);
+	return 0;
+}
+
+static void report(run *r, const retort_step *st, double ms)
+{
+	retort_migrate_event ev;
+	char *from, *to;
+
+	if (!r->opts || !r->opts->progress)
+		return;
+	from = retort__migrate_step_side(st, true);
+	to = retort__migrate_step_side(st, false);
+	ev.verb = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	ev.rev = st->rev;
+	ev.from = from;
+	ev.to = to;
+	ev.message = st->rev->script->message ? st->rev->script->message : "";
+	ev.ms = ms;
+	ev.dry_run = r->opts->dry_run;
+	r->opts->progress(&ev, r->opts->progress_payload);
+	free(from);
+	free(to);
+}
+
+/* One step: script + version update, in a transaction unless non-transactional. */
+static int run_step(run *r, const retort_step *st)
+{
+	bool tx = st->rev->script->transactional;
+	double t0 = now_ms(), ms;
+	int error;
+
+	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
+		return error;
+	if ((error = run_script(r, st)) < 0)
+		return error;
+	if (!tx) {
+		/* The statements are in; the version update gets its own transaction. */
+		if ((error = tx_begin(r)) < 0)
+			return error;
+	}
+	ms = now_ms() - t0;
+	if ((error = record_step(r, st, ms)) < 0)
+		return error;
+	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
+		return error;
+	report(r, st, ms);
+	return 0;
+}
+
+typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
+	const char *const *current, size_t ncurrent, const char *target);
+
+/*
+ * Read every script the plan will run before the first one runs: the
+ * SQL that will execute and its checksum come from this one read, and a
+ * file whose header is not what the graph was built from stops the run
+ * while nothing has changed yet.
+ */
+int retort__migrate_read_scripts(const retort_plan *plan)
+{
+	int error;
+
+	for (size_t i = 0; i < plan->nsteps; i++)
+		if ((error = retort_script_read_sql(plan->steps[i].rev->script)) < 0)
+			return error;
+	return 0;
+}
+
+static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
+{
+	int error;
+
+	*out = NULL;
+	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
+	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
+		return error;
+	return retort__migrate_read_scripts(*out);
+}
+
+static void report_dry(run *r, const retort_plan *plan)
+{
+	for (size_t i = 0; i < plan->nsteps; i++)
+		report(r, &plan->steps[i], 0);
+}
+
+/* Whole run in one transaction (transaction_per_migration = false). */
+static int run_single(run *r, plan_fn plan_with, const char *target)
+{
+	retort_plan *plan = NULL;
+	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
+	int error;
+
+	r->defer = true;
+	if ((error = tx_begin(r)) < 0 ||
+	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = read_heads(r)) < 0 ||
+	    (error = make_plan(&plan, r, plan_with, target)) < 0)
+		goto done;
+	for (i = 0; i < plan->nsteps; i++) {
+		if (!r->in_tx) {
+			kept = i;
+			if ((error = tx_begin(r)) < 0)
+				goto done;
+		}
+		if ((error = run_step(r, &plan->steps[i])) < 0)
+			goto done;
+	}
+	if (r->in_tx)
+		error = tx_commit(r);
+done:
+	if (error < 0) {
+		tx_rollback(r);
+		/* Progress lines were printed as steps ran; say which of them were undone. */
+		if (plan && i > kept && kept == 0)
+			retort__error_prefix("the whole run was rolled back, no revision was applied "
+				"(transaction_per_migration = false)");
+		else if (plan && i > kept)
+			retort__error_prefix("rolled back to %s: the revisions after it were not applied "
+				"(transaction_per_migration = false)", plan->steps[kept - 1].rev->id);
+	}
+	retort_plan_free(plan);
+	return error;
+}
+
+/*
+ * One transaction per step.  When the dialect has no session lock (SQLite),
+ * each BEGIN IMMEDIATE re-reads the heads and re-plans if they moved.
+ */
+static int run_per_migration(run *r, plan_fn plan_with, const char *target)
+{
+	bool recheck = r->db->dialect->id == RETORT_DIALECT_SQLITE;
+	retort_plan *plan = NULL;
+	size_t i = 0;
+	int error;
+
+	if ((error = tx_begin(r)) < 0 ||
+	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = read_heads(r)) < 0 ||
+	    (error = make_plan(&plan, r, plan_with, target)) < 0 ||
+	    (error = tx_commit(r)) < 0)
+		goto done;
+	while (i < plan->nsteps) {
+		const retort_step *st = &plan->steps[i];
+		bool tx = st->rev->script->transactional;
+
+		if (tx || recheck) {
+			if ((error = tx_begin(r)) < 0)
+				goto done;
+		}
+		if (recheck) {
+			if ((error = read_heads(r)) < 0)
+				goto done;
+			if (!same_ids(&r->heads, &st->heads_before)) {
+				/*
+				 * Someone else moved the database: plan again from
+				 * where it is.  A relative target would now name
+				 * something else, so that run stops instead.
+				 */
+				if (is_relative(target)) {
+					error = retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
+						"another retort changed the database while this one waited; "
+						"'%s' is relative, so nothing more was run: check 'retort current' and run again",
+						target);
+					goto done;
+				}
+				retort_plan_free(plan);
+				plan = NULL;
+				if ((error = make_plan(&plan, r, plan_with, target)) < 0)
+					goto done;
+				i = 0;
+				if ((error = tx_commit(r)) < 0)
+					goto done;
+				continue;
+			}
+			if (!tx && (error = tx_commit(r)) < 0)
+				goto done;
+		}
+		if ((error = run_step(r, st)) < 0)
+			goto done;
+		if (r->in_tx && (error = tx_commit(r)) < 0)
+			goto done;
+		i++;
+	}
+done:
+	if (error < 0)
+		tx_rollback(r);
+	retort_plan_free(plan);
+	return error;
+}
+
+static int dry_run(run *r, plan_fn plan_with, const char *target)
+{
+	retort_plan *plan = NULL;
+	int error;
+
+	/* Read only: a missing version table is simply "no heads". */
+	if ((error = retort_version_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
+	    (error = make_plan(&plan, r, plan_with, target)) < 0)
+		goto done;
+	report_dry(r, plan);
+done:
+	retort_plan_free(plan);
+	return error;
+}
+
+static int migrate(const retort_config *cfg, const retort_graph *graph, plan_fn plan_with,
+	const char *target, const retort_migrate_opts *opts)
+{
+	run r;
+	int error;
+
+	if ((error = run_open(&r, cfg, graph, opts)) < 0)
+		goto done;
+	if (opts && opts->dry_run)
+		error = dry_run(&r, plan_with, target);
+	else if (r.per_migration)
+		error = run_per_migration(&r, plan_with, target);
+	else
+		error = run_single(&r, plan_with, target);
+done:
+	run_close(&r);
+	return error;
+}
+
+int retort_migrate_upgrade(const retort_config *cfg, const retort_graph *graph,
+	const char *target, const retort_migrate_opts *opts)
+{
+	return migrate(cfg, graph, retort_plan_upgrade, target ? target : "heads", opts);
+}
+
+int retort_migrate_downgrade(const retort_config *cfg, const retort_graph *graph,
+	const char *target, const retort_migrate_opts *opts)
+{
+	if (!target)
+		return retort__error_set(RETORT_ERROR_USAGE, "downgrade needs a target revision");
+	return migrate(cfg, graph, retort_plan_downgrade, target, opts);
+}
+
+int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
+	const char *const *targets, size_t ntargets, bool purge, const retort_migrate_opts *opts)
+{
+	retort_plan *plan = NULL;
+	retort_vec before = RETORT_VEC_INIT;
+	retort_history_entry e = { 0 };
+	char *joined = NULL;
+	double t0 = now_ms();
+	run r;
+	int error;
+
+	if ((error = run_open(&r, cfg, graph, opts)) < 0 ||
+	    (error = tx_begin(&r)) < 0 ||
+	    (error = retort_version_ensure(r.db, cfg)) < 0 ||
+	    (error = read_heads(&r)) < 0)
+		goto done;
+	/* Unknown heads are what --purge is for. */
+	if (!purge && (error = retort__migrate_check_known(r.db, cfg, graph, &r.heads)) < 0)
+		goto done;
+	if ((error = retort_plan_stamp(&plan, graph, (const char *const *)r.heads.items,
+			r.heads.len, targets, ntargets, purge)) < 0)
+		goto done;
+	if (purge) {
+		if ((error = retort_version_purge(r.db, cfg)) < 0)
+			goto done;
+	} else {
+		heads_set(&before, &r.heads);
+	}
+	if ((error = retort_version_apply(r.db, cfg, &before, &plan->final_heads)) < 0)
+		goto done;
+	{
+		retort_vec tv = { (void **)targets, ntargets, ntargets };
+		joined = retort__ids_join(&tv, ",");
+	}
+	e.revision = joined;
+	e.direction = "stamp";
+	e.heads_before = &r.heads;
+	e.heads_after = &plan->final_heads;
+	e.duration_ms = (int64_t)(now_ms() - t0 + 0.5);
+	e.git_commit = r.git_commit;
+	if ((error = retort_history_append(r.db, cfg, &e, 1)) < 0 || (error = tx_commit(&r)) < 0)
+		goto done;
+	if (opts && opts->progress) {
+		char *from = retort__ids_join(&r.heads, ", ");
+		char *to = retort__ids_join(&plan->final_heads, ", ");
+		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0, false };
+		opts->progress(&ev, opts->progress_payload);
+		free(from);
+		free(to);
+	}
+done:
+	heads_release(&before);
+	retort_vec_dispose(&before, false);
+	free(joined);
+	retort_plan_free(plan);
+	run_close(&r);
+	return error;
+}
+
+int retort_migrate_ensure_version(const retort_config *cfg, const retort_migrate_opts *opts)
+{
+	run r;
+	int error;
+
+	if ((error = run_open(&r, cfg, NULL, opts)) < 0 ||
+	    (error = tx_begin(&r)) < 0 ||
+	    (error = retort_version_ensure(r.db, cfg)) < 0)
+		goto done;
+	error = tx_commit(&r);
+done:
+	run_close(&r);
+	return error;
+}

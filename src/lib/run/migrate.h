@@ -1,0 +1,106 @@
+/*
+ * migrate.h - running migrations: upgrade, downgrade, stamp and
+ * ensure-version against a live database, the same rendered as SQL text
+ * (offline mode), and the status `retort current -v` reports.
+ *
+ * A run opens the configured database, takes the migration lock, reads the
+ * current heads inside it, plans with graph.h, and runs each step in a
+ * transaction together with its version-table update and history row (or
+ * the whole run in one transaction when transaction_per_migration is
+ * false).  This module does not parse scripts or walk the graph (graph.h),
+ * and it never prints: the caller gets a progress event per revision.
+ */
+#ifndef RETORT_MIGRATE_H
+#define RETORT_MIGRATE_H
+
+#include <stdbool.h>
+
+#include "base/buf.h"
+#include "config/config.h"
+#include "dialect/db.h"
+#include "graph/graph.h"
+#include "base/vec.h"
+
+/* One revision applied (or, with dry_run, about to be). */
+typedef struct retort_migrate_event {
+	const char *verb;           /* "upgrade", "downgrade", "stamp" */
+	const retort_revision *rev; /* NULL for stamp */
+	const char *from;           /* ids joined by ", " ("" for base) */
+	const char *to;
+	const char *message;        /* the script's message, "" for stamp */
+	double ms;                  /* time taken, 0 for dry runs */
+	bool dry_run;               /* not run: --dry-run reports the plan */
+} retort_migrate_event;
+
+typedef void (*retort_migrate_progress_cb)(const retort_migrate_event *ev, void *payload);
+
+typedef struct retort_migrate_opts {
+	retort_migrate_progress_cb progress; /* may be NULL */
+	void *progress_payload;
+	/* Called once if the lock is held by another retort; `what` is the masked URL. */
+	void (*on_wait)(const char *what, void *payload);
+	void *wait_payload;
+	bool dry_run;               /* upgrade/downgrade: plan and report, change nothing */
+} retort_migrate_opts;
+
+/* target NULL = "heads" for upgrade; downgrade requires one. */
+int retort_migrate_upgrade(const retort_config *cfg, const retort_graph *graph,
+	const char *target, const retort_migrate_opts *opts);
+int retort_migrate_downgrade(const retort_config *cfg, const retort_graph *graph,
+	const char *target, const retort_migrate_opts *opts);
+int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
+	const char *const *targets, size_t ntargets, bool purge, const retort_migrate_opts *opts);
+int retort_migrate_ensure_version(const retort_config *cfg, const retort_migrate_opts *opts);
+
+/*
+ * Offline mode: append the SQL a DBA can run instead.  `range` is "TARGET"
+ * (upgrade from base) or "FROM:TO"; downgrade requires "FROM:TO".  Nothing
+ * connects to a database; the dialect comes from the URL's scheme.
+ */
+int retort_migrate_render_upgrade(retort_buf *out, const retort_config *cfg,
+	const retort_graph *graph, const char *range);
+int retort_migrate_render_downgrade(retort_buf *out, const retort_config *cfg,
+	const retort_graph *graph, const char *range);
+int retort_migrate_render_stamp(retort_buf *out, const retort_config *cfg,
+	const retort_graph *graph, const char *const *targets, size_t ntargets, bool purge);
+int retort_migrate_render_ensure_version(retort_buf *out, const retort_config *cfg);
+
+/* What a database's heads are, and (verbose) how it relates to the scripts. */
+typedef struct retort_unknown_head {
+	char *revision;
+	char *applied_at;           /* NULL when the history has no record */
+	char *git_commit;           /* NULL when unknown or not from git */
+	char *os_user, *host;
+} retort_unknown_head;
+
+typedef struct retort_db_status {
+	char *url_masked;
+	bool has_version_table;
+	bool missing;               /* a SQLite file that does not exist (read as empty, not created) */
+	retort_vec heads;           /* char *, sorted */
+	bool at_head;               /* heads == the graph's heads */
+	/* Filled by retort_migrate_status with verbose: */
+	retort_vec pending;         /* const retort_revision *, in upgrade order */
+	retort_vec changed;         /* const retort_revision *: applied, file changed since */
+	retort_vec unknown;         /* retort_unknown_head *: heads no script defines */
+} retort_db_status;
+
+/* Read the database's state without creating anything. */
+int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
+	const retort_graph *graph, bool verbose);
+void retort_db_status_free(retort_db_status *status);
+
+/* The message that explains an unknown head and the ways out. */
+void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u);
+
+/* --- shared between migrate.c, migrate_offline.c, migrate_status.c --- */
+
+/* Parse the configured URL and connect. */
+int retort__migrate_connect(retort_db **out, const retort_config *cfg);
+/* Heads the graph does not define, described with the history table's record. */
+int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
+	const retort_graph *graph, const retort_vec *heads);
+/* "a, b" for a step's from/to side. */
+char *retort__migrate_step_side(const retort_step *step, bool from);
+
+#endif
