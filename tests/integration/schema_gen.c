@@ -291,7 +291,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 		retort__strvec_add(&m->schemas, "public");
 		if (s->aux) {
 			retort_table *x = retort_model_add_table(m, "aux", "x");
-			retort_constraint *pk;
+			retort_model_constraint *pk;
 			retort__strvec_add(&m->schemas, "aux");
 			retort_table_add_column(x, "id", "integer")->notnull = true;
 			retort_table_add_column(x, "note", "text");
@@ -320,8 +320,8 @@ static void build(gen *g, const spec *s, retort_model *m)
 		const tabspec *ts = &s->t[i];
 		char name[16], buf[256];
 		retort_table *t;
-		retort_column *id;
-		retort_constraint *c;
+		retort_model_column *id;
+		retort_model_constraint *c;
 
 		if (!ts->on)
 			continue;
@@ -357,7 +357,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 				"BEGIN SELECT 1; END", name, name));
 		for (int k = 0; k < NC; k++) {
 			const colspec *cs = &ts->cols[k];
-			retort_column *col;
+			retort_model_column *col;
 			char cname[8];
 
 			if (!cs->on)
@@ -372,7 +372,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 				col->comment = retort__strdup("a column");
 		}
 		if (ts->gen) {
-			retort_column *gc = retort_table_add_column(t, "g", pg ? "integer" : "INTEGER");
+			retort_model_column *gc = retort_table_add_column(t, "g", pg ? "integer" : "INTEGER");
 			gc->generated = retort__strdup(pg ? "id * 2" : "\"id\" * 2");
 			gc->gen_stored = pg || ts->gen == 2;
 		}
@@ -503,7 +503,7 @@ char *schema_gen_rows_sql(const retort_model *m)
 		retort_table *t = m->tables.items[i];
 		retort_buf_printf(&out, "INSERT INTO \"%s\" (", t->name);
 		for (size_t j = 0, n = 0; j < t->columns.len; j++) {
-			retort_column *c = t->columns.items[j];
+			retort_model_column *c = t->columns.items[j];
 			if (c->generated || strcmp(c->name, "r") == 0)
 				continue;
 			retort_buf_printf(&out, "%s\"%s\"", n++ ? ", " : "", c->name);
@@ -512,7 +512,7 @@ char *schema_gen_rows_sql(const retort_model *m)
 		for (int row = 1; row <= 3; row++) {
 			retort_buf_printf(&out, "%s(", row > 1 ? ", " : "");
 			for (size_t j = 0, n = 0; j < t->columns.len; j++) {
-				retort_column *c = t->columns.items[j];
+				retort_model_column *c = t->columns.items[j];
 				if (c->generated || strcmp(c->name, "r") == 0)
 					continue;
 				if (n++)

@@ -12,8 +12,8 @@
 static retort_table *table(retort_model *m, const char *name)
 {
 	retort_table *t = retort_model_add_table(m, m->dialect == RETORT_DIALECT_POSTGRES ? "public" : NULL, name);
-	retort_column *c = retort_table_add_column(t, "id", "integer");
-	retort_constraint *pk;
+	retort_model_column *c = retort_table_add_column(t, "id", "integer");
+	retort_model_constraint *pk;
 
 	c->notnull = true;
 	pk = retort_table_add_constraint(t, RETORT_CON_PRIMARY, m->dialect == RETORT_DIALECT_POSTGRES ? "pk" : NULL);
@@ -21,9 +21,9 @@ static retort_table *table(retort_model *m, const char *name)
 	return t;
 }
 
-static retort_constraint *fk(retort_model *m, retort_table *t, const char *col, const char *ref)
+static retort_model_constraint *fk(retort_model *m, retort_table *t, const char *col, const char *ref)
 {
-	retort_constraint *c;
+	retort_model_constraint *c;
 	char *name = retort__sprintf("%s_%s_fkey", t->name, col);
 
 	retort_table_add_column(t, col, "integer");
@@ -160,7 +160,7 @@ START_TEST(test_schema_diff__column_order_is_not_a_difference)
 	ck_assert_msg(d->ops.len == 0, "columns (x, y) vs (y, x) gave %zu ops", d->ops.len);
 	ck_assert(retort_model_equal(a, b));
 	retort_diff_free(d);
-	((retort_column *)tb->columns.items[2])->notnull = true;
+	((retort_model_column *)tb->columns.items[2])->notnull = true;
 	retort_model_sort(b);
 	ck_assert(!retort_model_equal(a, b));
 	retort_model_free(a);
@@ -308,7 +308,7 @@ END_TEST
 START_TEST(test_schema_diff__key_under_a_foreign_key_is_freed_first)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
-	retort_constraint *pk;
+	retort_model_constraint *pk;
 	retort_diff *d;
 	char *text;
 
@@ -337,7 +337,7 @@ END_TEST
 START_TEST(test_schema_diff__dropped_tables_go_before_keys)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
-	retort_constraint *pk;
+	retort_model_constraint *pk;
 	retort_diff *d;
 	char *text;
 

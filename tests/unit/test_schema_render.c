@@ -27,8 +27,8 @@ static char *render(retort_model *a, retort_model *b)
 START_TEST(test_schema_render__pg_alter_column)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
-	retort_column *ca = retort_table_add_column(retort_model_add_table(a, "public", "t"), "n", "text");
-	retort_column *cb = retort_table_add_column(retort_model_add_table(b, "public", "t"), "n", "integer");
+	retort_model_column *ca = retort_table_add_column(retort_model_add_table(a, "public", "t"), "n", "text");
+	retort_model_column *cb = retort_table_add_column(retort_model_add_table(b, "public", "t"), "n", "integer");
 	char *sql;
 
 	ca->default_expr = retort__strdup("'1'::text");
@@ -53,7 +53,7 @@ START_TEST(test_schema_render__pg_identity_and_quoting)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
 	retort_table *t = retort_model_add_table(b, "odd \"schema\"", "Order");
-	retort_column *c = retort_table_add_column(t, "select", "bigint");
+	retort_model_column *c = retort_table_add_column(t, "select", "bigint");
 	char *sql;
 
 	c->identity = 'a';
@@ -98,7 +98,7 @@ END_TEST
 static retort_table *lite_table(retort_model *m, bool with_check)
 {
 	retort_table *t = retort_model_add_table(m, NULL, "items");
-	retort_constraint *pk;
+	retort_model_constraint *pk;
 	retort_index *x;
 
 	retort_table_add_column(t, "id", "INTEGER");
@@ -164,7 +164,7 @@ END_TEST
 START_TEST(test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
-	retort_constraint *fk;
+	retort_model_constraint *fk;
 	const char *hold, *final;
 	char *sql;
 
@@ -193,7 +193,7 @@ END_TEST
 static retort_table *fk_table(retort_model *m, const char *name, const char *ref)
 {
 	retort_table *t = retort_model_add_table(m, NULL, name);
-	retort_constraint *c;
+	retort_model_constraint *c;
 
 	retort_table_add_column(t, "id", "INTEGER");
 	retort_table_add_column(t, "r", "INTEGER");
@@ -276,7 +276,7 @@ END_TEST
 START_TEST(test_schema_render__sqlite_add_column_in_place)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
-	retort_column *c;
+	retort_model_column *c;
 	char *sql;
 
 	lite_table(a, false);

@@ -161,10 +161,10 @@ static const char *renamed_from(differ *df, const retort_table *t, const char *n
 
 /* --- helpers ----------------------------------------------------------------- */
 
-static bool has_con(const retort_table *t, const retort_constraint *c)
+static bool has_con(const retort_table *t, const retort_model_constraint *c)
 {
 	for (size_t i = 0; i < t->constraints.len; i++)
-		if (strcmp(((retort_constraint *)t->constraints.items[i])->canon, c->canon) == 0)
+		if (strcmp(((retort_model_constraint *)t->constraints.items[i])->canon, c->canon) == 0)
 			return true;
 	return false;
 }
@@ -186,7 +186,7 @@ bool retort__diff_has_str(const retort_vec *v, const char *s)
 }
 
 /* Everything but the name and the comment, which have their own ops. */
-static bool column_shape_equal(const retort_column *a, const retort_column *b)
+static bool column_shape_equal(const retort_model_column *a, const retort_model_column *b)
 {
 	return retort__streq(a->type, b->type) && a->notnull == b->notnull &&
 		retort__streq(a->default_expr, b->default_expr) && a->identity == b->identity &&
@@ -270,9 +270,9 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 
 	/* Columns: matched by name, or through a rename. */
 	for (size_t i = 0; i < t->columns.len; i++) {
-		retort_column *c = t->columns.items[i];
+		retort_model_column *c = t->columns.items[i];
 		const char *from_name = renamed_from(df, t, c->name);
-		retort_column *oc;
+		retort_model_column *oc;
 		retort_op *op;
 
 		if (from_name) {
@@ -318,11 +318,11 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		}
 	}
 	for (size_t i = 0; i < old->columns.len; i++) {
-		retort_column *oc = old->columns.items[i];
+		retort_model_column *oc = old->columns.items[i];
 		bool renamed_away = false;
 
 		for (size_t j = 0; j < t->columns.len; j++) {
-			const char *from = renamed_from(df, t, ((retort_column *)t->columns.items[j])->name);
+			const char *from = renamed_from(df, t, ((retort_model_column *)t->columns.items[j])->name);
 			if (from && strcmp(from, oc->name) == 0)
 				renamed_away = true;
 		}
@@ -330,12 +330,12 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 			retort_vec_push(&dropped, oc);
 	}
 	for (size_t i = 0; i < dropped.len; i++) {
-		retort_column *oc = dropped.items[i];
+		retort_model_column *oc = dropped.items[i];
 		retort_op *op = pend(&list, P_ALTER_TABLE, RETORT_OP_DROP_COLUMN, old, old);
 		op->column = oc;
 		op->destructive = true;
 		for (size_t j = 0; j < added.len; j++) {
-			retort_column *c = added.items[j];
+			retort_model_column *c = added.items[j];
 			if (strcmp(c->type, oc->type) == 0)
 				retort_vec_push(&df->d->notes, retort__sprintf(
 					"possible rename: column '%s' dropped and '%s' added in table '%s' (both %s); "
@@ -344,7 +344,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		}
 	}
 	for (size_t i = 0; i < added.len; i++) {
-		retort_column *c = added.items[i];
+		retort_model_column *c = added.items[i];
 		retort_op *op = pend(&list, P_ALTER_TABLE, RETORT_OP_ADD_COLUMN, t, old);
 		op->column = c;
 		if (c->comment) {
@@ -355,7 +355,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 
 	/* Constraints and indexes: by canonical text, so a change is drop + add. */
 	for (size_t i = 0; i < old->constraints.len; i++) {
-		retort_constraint *c = old->constraints.items[i];
+		retort_model_constraint *c = old->constraints.items[i];
 		if (!has_con(t, c)) {
 			retort_op *op = pend(&list, c->kind == RETORT_CON_FOREIGN ? P_DROP_FK : P_DROP_CONSTRAINT,
 				RETORT_OP_DROP_CONSTRAINT, old, old);
@@ -363,7 +363,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		}
 	}
 	for (size_t i = 0; i < t->constraints.len; i++) {
-		retort_constraint *c = t->constraints.items[i];
+		retort_model_constraint *c = t->constraints.items[i];
 		if (!has_con(old, c)) {
 			retort_op *op = pend(&list, c->kind == RETORT_CON_FOREIGN ? P_ADD_FK : P_ADD_CONSTRAINT,
 				RETORT_OP_ADD_CONSTRAINT, t, old);
@@ -402,7 +402,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 		op->table = t;
 		op->old_table = old;
 		for (size_t i = 0; i < t->columns.len; i++) {
-			retort_column *c = t->columns.items[i];
+			retort_model_column *c = t->columns.items[i];
 			const char *from = renamed_from(df, t, c->name);
 			if (c->generated)
 				continue;
@@ -455,7 +455,7 @@ static void rebuild_dependent_fks(differ *df)
 		return;
 	for (size_t i = 0; i < ndrops; i++) {
 		const retort_op *drop = drops->items[i];
-		const retort_constraint *key = drop->constraint;
+		const retort_model_constraint *key = drop->constraint;
 		if (key->kind != RETORT_CON_PRIMARY && key->kind != RETORT_CON_UNIQUE)
 			continue;
 		for (size_t j = 0; j < df->from->tables.len; j++) {
@@ -464,7 +464,7 @@ static void rebuild_dependent_fks(differ *df)
 			if (!tt)
 				continue; /* dropped before the key goes */
 			for (size_t k = 0; k < ft->constraints.len; k++) {
-				const retort_constraint *fk = ft->constraints.items[k];
+				const retort_model_constraint *fk = ft->constraints.items[k];
 				bool same_cols = fk->ref_columns.len == key->columns.len;
 				retort_op *op;
 				for (size_t c = 0; same_cols && c < key->columns.len; c++)
@@ -478,7 +478,7 @@ static void rebuild_dependent_fks(differ *df)
 				op->table = op->old_table = ft;
 				op->constraint = fk;
 				for (size_t c = 0; c < tt->constraints.len; c++)
-					if (strcmp(((retort_constraint *)tt->constraints.items[c])->canon, fk->canon) == 0) {
+					if (strcmp(((retort_model_constraint *)tt->constraints.items[c])->canon, fk->canon) == 0) {
 						op = retort__diff_emit(df, P_ADD_FK, RETORT_OP_ADD_CONSTRAINT);
 						op->table = tt;
 						op->old_table = ft;
@@ -496,7 +496,7 @@ typedef struct topo {
 	retort_map state;       /* qualname -> 1 visiting, 2 done */
 	const retort_vec *set;  /* tables in play */
 	retort_vec order;
-	retort_vec back_edges;  /* retort_constraint * closing a cycle */
+	retort_vec back_edges;  /* retort_model_constraint * closing a cycle */
 } topo;
 
 static bool in_set(const retort_vec *set, const retort_table *t)
@@ -515,7 +515,7 @@ static void topo_visit(topo *tp, const retort_table *t)
 	}
 	retort_map_set(&tp->state, q, (void *)1);
 	for (size_t i = 0; i < t->constraints.len; i++) {
-		retort_constraint *c = t->constraints.items[i];
+		retort_model_constraint *c = t->constraints.items[i];
 		retort_table *ref;
 		char *rq;
 
@@ -574,7 +574,7 @@ static void diff_tables(differ *df)
 	topo_sort(&tp, df->from, &removed);
 	if (df->sd->named_constraints) {
 		for (size_t i = 0; i < tp.back_edges.len; i++) {
-			retort_constraint *c = tp.back_edges.items[i];
+			retort_model_constraint *c = tp.back_edges.items[i];
 			for (size_t j = 0; j < removed.len; j++) {
 				retort_table *t = removed.items[j];
 				if (retort_vec_contains(&t->constraints, c)) {
@@ -599,7 +599,7 @@ static void diff_tables(differ *df)
 		retort_op *op = retort__diff_emit(df, P_CREATE_TABLE, RETORT_OP_CREATE_TABLE);
 		op->table = t;
 		for (size_t j = 0; j < t->constraints.len && !df->sd->fk_forward_refs; j++) {
-			retort_constraint *c = t->constraints.items[j];
+			retort_model_constraint *c = t->constraints.items[j];
 			char *rq;
 			bool later;
 
@@ -630,7 +630,7 @@ static void diff_tables(differ *df)
 		if (t->comment)
 			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_TABLE)->table = t;
 		for (size_t j = 0; j < t->columns.len; j++) {
-			retort_column *c = t->columns.items[j];
+			retort_model_column *c = t->columns.items[j];
 			if (c->comment) {
 				retort_op *cm = retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_COLUMN);
 				cm->table = t;

@@ -175,7 +175,7 @@ void retort__diff_enums(differ *df)
 			for (size_t j = 0; j < df->from->tables.len; j++) {
 				retort_table *t = df->from->tables.items[j];
 				for (size_t k = 0; k < t->columns.len; k++) {
-					retort_column *c = t->columns.items[k];
+					retort_model_column *c = t->columns.items[k];
 					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
 						retort_table *nt = retort_model_table(df->to, t->schema, t->name);
 						retort_vec_push(&op->uses, t);

@@ -79,7 +79,7 @@ retort_model *retort_model_new(retort_dialect_id dialect)
 	return m;
 }
 
-static void column_free(retort_column *c)
+static void column_free(retort_model_column *c)
 {
 	free(c->name);
 	free(c->type);
@@ -90,7 +90,7 @@ static void column_free(retort_column *c)
 	free(c);
 }
 
-static void constraint_free(retort_constraint *c)
+static void constraint_free(retort_model_constraint *c)
 {
 	free(c->name);
 	retort_vec_dispose(&c->columns, true);
@@ -186,9 +186,9 @@ retort_table *retort_model_add_table(retort_model *m, const char *schema, const 
 	return t;
 }
 
-retort_column *retort_table_add_column(retort_table *t, const char *name, const char *type)
+retort_model_column *retort_table_add_column(retort_table *t, const char *name, const char *type)
 {
-	retort_column *c = retort__calloc(1, sizeof(*c));
+	retort_model_column *c = retort__calloc(1, sizeof(*c));
 
 	c->name = retort__strdup(name);
 	c->type = retort__strdup(type ? type : "");
@@ -197,9 +197,9 @@ retort_column *retort_table_add_column(retort_table *t, const char *name, const 
 	return c;
 }
 
-retort_constraint *retort_table_add_constraint(retort_table *t, retort_con_kind kind, const char *name)
+retort_model_constraint *retort_table_add_constraint(retort_table *t, retort_con_kind kind, const char *name)
 {
-	retort_constraint *c = retort__calloc(1, sizeof(*c));
+	retort_model_constraint *c = retort__calloc(1, sizeof(*c));
 
 	c->kind = kind;
 	c->name = retort__strdup(name);
@@ -269,7 +269,7 @@ static void put_list(retort_buf *out, const retort_vec *v)
 	retort_buf_putc(out, ')');
 }
 
-static void constraint_canon(retort_constraint *c)
+static void constraint_canon(retort_model_constraint *c)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
@@ -313,7 +313,7 @@ static void index_canon(retort_index *i)
 	i->canon = retort_buf_detach(&b);
 }
 
-void retort__column_canon(retort_buf *out, const retort_column *c)
+void retort__column_canon(retort_buf *out, const retort_model_column *c)
 {
 	retort_buf_printf(out, "%s %s", c->name, c->type);
 	if (c->notnull)
@@ -332,7 +332,7 @@ void retort__column_canon(retort_buf *out, const retort_column *c)
 		retort_buf_printf(out, " COMMENT '%s'", c->comment);
 }
 
-bool retort__column_equal(const retort_column *a, const retort_column *b)
+bool retort__column_equal(const retort_model_column *a, const retort_model_column *b)
 {
 	retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
 	bool eq;
@@ -373,14 +373,14 @@ NAMED_CMP(cmp_enum, retort_enum)
 
 static int cmp_position(const void *a, const void *b)
 {
-	const retort_column *x = *(retort_column *const *)a, *y = *(retort_column *const *)b;
+	const retort_model_column *x = *(retort_model_column *const *)a, *y = *(retort_model_column *const *)b;
 
 	return x->position - y->position;
 }
 
 static int cmp_constraint(const void *a, const void *b)
 {
-	const retort_constraint *x = *(retort_constraint *const *)a, *y = *(retort_constraint *const *)b;
+	const retort_model_constraint *x = *(retort_model_constraint *const *)a, *y = *(retort_model_constraint *const *)b;
 
 	/* Primary key first, then by kind letter, then the canonical text. */
 	if (x->kind != y->kind) {
@@ -452,20 +452,20 @@ retort_enum *retort_model_enum(const retort_model *m, const char *schema, const 
 	FIND(m->enums, retort_enum, schema, name);
 }
 
-retort_column *retort_table_column(const retort_table *t, const char *name)
+retort_model_column *retort_table_column(const retort_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->columns.len; i++) {
-		retort_column *c = t->columns.items[i];
+		retort_model_column *c = t->columns.items[i];
 		if (strcmp(c->name, name) == 0)
 			return c;
 	}
 	return NULL;
 }
 
-retort_constraint *retort_table_primary_key(const retort_table *t)
+retort_model_constraint *retort_table_primary_key(const retort_table *t)
 {
 	for (size_t i = 0; i < t->constraints.len; i++) {
-		retort_constraint *c = t->constraints.items[i];
+		retort_model_constraint *c = t->constraints.items[i];
 		if (c->kind == RETORT_CON_PRIMARY)
 			return c;
 	}
@@ -476,7 +476,7 @@ retort_constraint *retort_table_primary_key(const retort_table *t)
 
 static int cmp_column_name(const void *a, const void *b)
 {
-	return strcmp((*(retort_column *const *)a)->name, (*(retort_column *const *)b)->name);
+	return strcmp((*(retort_model_column *const *)a)->name, (*(retort_model_column *const *)b)->name);
 }
 
 void retort_model_dump(retort_buf *out, const retort_model *m)
@@ -520,7 +520,7 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 		}
 		retort_vec_dispose(&cols, false);
 		for (size_t j = 0; j < t->constraints.len; j++)
-			retort_buf_printf(out, "  constraint %s\n", ((retort_constraint *)t->constraints.items[j])->canon);
+			retort_buf_printf(out, "  constraint %s\n", ((retort_model_constraint *)t->constraints.items[j])->canon);
 		for (size_t j = 0; j < t->indexes.len; j++)
 			retort_buf_printf(out, "  index %s\n", ((retort_index *)t->indexes.items[j])->canon);
 		for (size_t j = 0; j < t->triggers.len; j++)

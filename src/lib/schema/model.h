@@ -24,7 +24,7 @@
 #include "config/url.h"
 #include "base/vec.h"
 
-typedef struct retort_column {
+typedef struct retort_model_column {
 	char *name;
 	char *type;          /* as the database formats it (format_type / declared type) */
 	bool notnull;
@@ -36,7 +36,7 @@ typedef struct retort_column {
 	char *collation;     /* NULL: the type's default */
 	char *comment;
 	int position;        /* ordinal; ignored by equality */
-} retort_column;
+} retort_model_column;
 
 typedef enum retort_con_kind {
 	RETORT_CON_PRIMARY = 'p',
@@ -52,7 +52,7 @@ typedef enum retort_con_kind {
 #define RETORT_FK_SET_NULL 'n'
 #define RETORT_FK_SET_DEFAULT 'd'
 
-typedef struct retort_constraint {
+typedef struct retort_model_constraint {
 	retort_con_kind kind;
 	char *name;            /* NULL when the database keeps none (SQLite) */
 	retort_vec columns;    /* char *: constrained columns, in key order */
@@ -64,7 +64,7 @@ typedef struct retort_constraint {
 	bool deferrable, deferred;
 	char *pg_def;          /* PostgreSQL: pg_get_constraintdef for PRIMARY/UNIQUE/CHECK */
 	char *canon;           /* canonical text for comparison (retort_model_sort fills it) */
-} retort_constraint;
+} retort_model_constraint;
 
 typedef struct retort_index {
 	char *name;
@@ -78,8 +78,8 @@ typedef struct retort_index {
 typedef struct retort_table {
 	char *schema;          /* PostgreSQL namespace; NULL on SQLite */
 	char *name;
-	retort_vec columns;    /* retort_column *, by position */
-	retort_vec constraints;/* retort_constraint *: primary key first after sorting */
+	retort_vec columns;    /* retort_model_column *, by position */
+	retort_vec constraints;/* retort_model_constraint *: primary key first after sorting */
 	retort_vec indexes;    /* retort_index * (those not backing a constraint) */
 	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text, recreated by batches */
 	char *comment;
@@ -127,8 +127,8 @@ void retort_model_free(retort_model *m);
 
 /* Constructors: each returns the new element, already appended and owned. */
 retort_table *retort_model_add_table(retort_model *m, const char *schema, const char *name);
-retort_column *retort_table_add_column(retort_table *t, const char *name, const char *type);
-retort_constraint *retort_table_add_constraint(retort_table *t, retort_con_kind kind, const char *name);
+retort_model_column *retort_table_add_column(retort_table *t, const char *name, const char *type);
+retort_model_constraint *retort_table_add_constraint(retort_table *t, retort_con_kind kind, const char *name);
 retort_index *retort_table_add_index(retort_table *t, const char *name);
 retort_view *retort_model_add_view(retort_model *m, const char *schema, const char *name, const char *definition);
 retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, const char *name);
@@ -145,8 +145,8 @@ void retort_model_sort(retort_model *m);
 
 /* Lookups by name (schema NULL matches NULL); borrowed, NULL when absent. */
 retort_table *retort_model_table(const retort_model *m, const char *schema, const char *name);
-retort_column *retort_table_column(const retort_table *t, const char *name);
-retort_constraint *retort_table_primary_key(const retort_table *t);
+retort_model_column *retort_table_column(const retort_table *t, const char *name);
+retort_model_constraint *retort_table_primary_key(const retort_table *t);
 retort_view *retort_model_view(const retort_model *m, const char *schema, const char *name);
 retort_sequence *retort_model_sequence(const retort_model *m, const char *schema, const char *name);
 retort_enum *retort_model_enum(const retort_model *m, const char *schema, const char *name);
@@ -159,8 +159,8 @@ void retort_model_dump(retort_buf *out, const retort_model *m);
 bool retort_model_equal(const retort_model *a, const retort_model *b);
 
 /* Canonical one-line texts of single elements (used by diff and dump). */
-void retort__column_canon(retort_buf *out, const retort_column *c);
-bool retort__column_equal(const retort_column *a, const retort_column *b);
+void retort__column_canon(retort_buf *out, const retort_model_column *c);
+bool retort__column_equal(const retort_model_column *a, const retort_model_column *b);
 /* "schema.name" or "name" (caller frees). */
 char *retort__qualname(const char *schema, const char *name);
 /* Collapse whitespace runs outside quotes to one space, trim the ends. */

@@ -152,7 +152,7 @@ static void load_columns(retort_model *m, retort_map *byname, const retort_rows 
 	for (size_t i = 0; i < r->nrows; i++) {
 		const char *schema = CELL(r, i, 0), *name = CELL(r, i, 1);
 		retort_table *t;
-		retort_column *c;
+		retort_model_column *c;
 		const char *ident, *gen;
 
 		if (!retort__reflect_table_wanted(opts, schema, name))
@@ -188,7 +188,7 @@ static void load_constraints(retort_map *byname, const retort_rows *r)
 	for (size_t i = 0; i < r->nrows; i++) {
 		retort_table *t = find_table(byname, CELL(r, i, 0), CELL(r, i, 1));
 		const char *type = CELL(r, i, 3);
-		retort_constraint *c;
+		retort_model_constraint *c;
 		retort_con_kind kind;
 
 		if (!t)

@@ -78,7 +78,7 @@ static void load_columns(retort_map *tables, const retort_rows *r)
 	for (size_t i = 0; i < r->nrows; i++) {
 		lite_table *lt = retort_map_get(tables, CELL(r, i, 0));
 		retort__lite_coldef *cd;
-		retort_column *c;
+		retort_model_column *c;
 		char *type;
 		int hidden, pkpos;
 
@@ -108,7 +108,7 @@ static void load_columns(retort_map *tables, const retort_rows *r)
 	/* The primary key, in key order (pk is the column's 1-based position in it). */
 	for (size_t i = 0; i < tables->len; i++) {
 		lite_table *lt = tables->vals[i];
-		retort_constraint *pk;
+		retort_model_constraint *pk;
 		if (!lt->pk.len)
 			continue;
 		pk = retort_table_add_constraint(lt->t, RETORT_CON_PRIMARY, NULL);
@@ -119,7 +119,7 @@ static void load_columns(retort_map *tables, const retort_rows *r)
 
 static void load_indexes(retort_map *tables, retort_map *index_sql, const retort_rows *r)
 {
-	retort_constraint *uc = NULL;
+	retort_model_constraint *uc = NULL;
 	retort_index *x = NULL;
 	retort_vec parsed = RETORT_VEC_INIT;
 	const char *cur_table = NULL, *cur_index = NULL;
@@ -150,7 +150,7 @@ static void load_indexes(retort_map *tables, retort_map *index_sql, const retort
 			retort__strvec_add(&uc->columns, colname ? colname : "");
 		} else if (x && cid >= 0 && colname) {
 			retort_buf k = RETORT_BUF_INIT;
-			retort_column *col = retort_table_column(lt->t, colname);
+			retort_model_column *col = retort_table_column(lt->t, colname);
 			const char *own = col && col->collation ? col->collation : "BINARY";
 			retort__srender_ident(&k, RETORT_DIALECT_SQLITE, colname);
 			/* The pragma reports the column's own collation too: only a different one was written. */
@@ -179,7 +179,7 @@ static bool same_columns(const retort_vec *a, const retort_vec *b)
 
 static void load_fkeys(retort_map *tables, const retort_rows *r)
 {
-	retort_constraint *fk = NULL;
+	retort_model_constraint *fk = NULL;
 	const char *cur_table = NULL, *cur_id = NULL;
 
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -203,7 +203,7 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 	for (size_t i = 0; i < tables->len; i++) {
 		lite_table *lt = tables->vals[i];
 		for (size_t j = 0; j < lt->t->constraints.len; j++) {
-			retort_constraint *c = lt->t->constraints.items[j];
+			retort_model_constraint *c = lt->t->constraints.items[j];
 			if (c->kind != RETORT_CON_FOREIGN)
 				continue;
 			for (size_t k = 0; k < lt->def.fks.len; k++) {
@@ -279,7 +279,7 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 			lt->t->strict = lt->def.strict;
 			for (size_t j = 0; j < lt->def.checks.len; j++) {
 				retort__lite_check *ck = lt->def.checks.items[j];
-				retort_constraint *c = retort_table_add_constraint(lt->t, RETORT_CON_CHECK, ck->name);
+				retort_model_constraint *c = retort_table_add_constraint(lt->t, RETORT_CON_CHECK, ck->name);
 				c->expr = retort__strdup(ck->expr);
 			}
 			retort_map_set(&tables, name, lt);

@@ -118,7 +118,7 @@ static void render_ident_list(retort_buf *out, retort_dialect_id id, const retor
 	retort_buf_putc(out, ')');
 }
 
-void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_constraint *c)
+void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_model_constraint *c)
 {
 	const char *a;
 
@@ -140,7 +140,7 @@ void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_cons
 		retort_buf_puts(out, " INITIALLY DEFERRED");
 }
 
-void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const retort_constraint *c)
+void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const retort_model_constraint *c)
 {
 	if (c->name) {
 		retort_buf_puts(out, "CONSTRAINT ");
@@ -159,7 +159,7 @@ void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const ret
 	}
 }
 
-void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_column *c, bool inline_pk)
+void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
 {
 	retort__srender_ident(out, id, c->name);
 	if (c->type[0])
@@ -184,23 +184,23 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const retort_table *t,
 	const char *as_name, const retort_vec *omit)
 {
-	const retort_column *autoinc = NULL;
+	const retort_model_column *autoinc = NULL;
 	bool first = true;
 
 	for (size_t i = 0; i < t->columns.len; i++)
-		if (((retort_column *)t->columns.items[i])->autoincrement)
+		if (((retort_model_column *)t->columns.items[i])->autoincrement)
 			autoinc = t->columns.items[i];
 	retort_buf_puts(out, "CREATE TABLE ");
 	retort__srender_qualified(out, id, t->schema, as_name ? as_name : t->name);
 	retort_buf_puts(out, " (");
 	for (size_t i = 0; i < t->columns.len; i++) {
-		retort_column *c = t->columns.items[i];
+		retort_model_column *c = t->columns.items[i];
 		retort_buf_puts(out, first ? "\n\t" : ",\n\t");
 		first = false;
 		retort__srender_column(out, id, c, c == autoinc);
 	}
 	for (size_t i = 0; i < t->constraints.len; i++) {
-		retort_constraint *c = t->constraints.items[i];
+		retort_model_constraint *c = t->constraints.items[i];
 		if (omit && retort_vec_contains(omit, c))
 			continue;
 		if (autoinc && c->kind == RETORT_CON_PRIMARY)

@@ -29,7 +29,7 @@ static void alter_table(retort_buf *out, const retort_table *t)
 	retort_buf_putc(out, ' ');
 }
 
-static void alter_column(retort_buf *out, const retort_table *t, const retort_column *c)
+static void alter_column(retort_buf *out, const retort_table *t, const retort_model_column *c)
 {
 	alter_table(out, t);
 	retort_buf_puts(out, "ALTER COLUMN ");
@@ -78,7 +78,7 @@ static bool is_enum(const retort_model *m, const char *type)
 
 static void render_alter_column(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
-	const retort_column *o = op->old_column, *c = op->column;
+	const retort_model_column *o = op->old_column, *c = op->column;
 	const retort_table *t = op->table;
 	bool retype = !retort__streq(o->type, c->type) || !retort__streq(o->collation, c->collation);
 	bool redefault = !retort__streq(o->default_expr, c->default_expr) || retype;
@@ -179,7 +179,7 @@ static void render_enum_type(retort_buf *out, const retort_enum *e, const char *
  */
 static void render_replace_enum(retort_buf *out, const retort_op *op)
 {
-	const retort_column *nc;
+	const retort_model_column *nc;
 	const retort_enum *e = op->enumtype;
 	char *old = retort__sprintf("%s__retort_old", e->name);
 
@@ -192,7 +192,7 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 	render_enum_type(out, e, e->name);
 	for (size_t i = 0; i + 2 < op->uses.len; i += 3) {
 		const retort_table *t = op->uses.items[i];
-		const retort_column *c = op->uses.items[i + 1];
+		const retort_model_column *c = op->uses.items[i + 1];
 		if (c->default_expr) {
 			alter_column(out, t, c);
 			retort_buf_puts(out, "DROP DEFAULT;\n");

@@ -58,7 +58,7 @@ static const char *referenced_with_action(const retort_diff *d, const retort_tab
 			!retort_model_table(d->to, NULL, other->name))
 			continue;
 		for (size_t j = 0; j < other->constraints.len; j++) {
-			const retort_constraint *c = other->constraints.items[j];
+			const retort_model_constraint *c = other->constraints.items[j];
 			if (c->kind == RETORT_CON_FOREIGN && retort__strcasecmp(c->ref_table, t->name) == 0 &&
 				c->on_delete != RETORT_FK_NO_ACTION)
 				return other->name;
@@ -98,7 +98,7 @@ bool retort_schema_sql_needs_fk_off(const char *sql)
 static bool has_autoincrement(const retort_table *t)
 {
 	for (size_t i = 0; i < t->columns.len; i++)
-		if (((retort_column *)t->columns.items[i])->autoincrement)
+		if (((retort_model_column *)t->columns.items[i])->autoincrement)
 			return true;
 	return false;
 }
@@ -165,7 +165,7 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 	retort_vec fks = RETORT_VEC_INIT, held = RETORT_VEC_INIT;
 
 	for (size_t i = 0; i < old->columns.len; i++) {
-		retort_column *c = old->columns.items[i];
+		retort_model_column *c = old->columns.items[i];
 		if (!c->generated) {
 			bool kept = false;
 			for (size_t j = 0; j < op->copy_from.len; j++)
@@ -176,12 +176,12 @@ static void render_rebuild(retort_buf *out, const retort_diff *d, const retort_o
 		}
 	}
 	for (size_t i = 0; i < t->constraints.len; i++)
-		if (((retort_constraint *)t->constraints.items[i])->kind == RETORT_CON_FOREIGN)
+		if (((retort_model_constraint *)t->constraints.items[i])->kind == RETORT_CON_FOREIGN)
 			retort_vec_push(&fks, t->constraints.items[i]);
 	/* The second hop takes added columns too, with the defaults the first one computed. */
 	for (size_t i = 0; i < t->columns.len; i++)
-		if (!((retort_column *)t->columns.items[i])->generated)
-			retort_vec_push(&held, ((retort_column *)t->columns.items[i])->name);
+		if (!((retort_model_column *)t->columns.items[i])->generated)
+			retort_vec_push(&held, ((retort_model_column *)t->columns.items[i])->name);
 	{
 		retort_buf name = RETORT_BUF_INIT;
 		ident(&name, t->name);
@@ -298,7 +298,7 @@ static bool constant_default(const char *expr)
 
 static bool lite_can_alter(const retort_op *op)
 {
-	const retort_column *c = op->column;
+	const retort_model_column *c = op->column;
 
 	switch (op->kind) {
 	case RETORT_OP_RENAME_COLUMN:
@@ -359,7 +359,7 @@ static bool rebuilt(const retort_diff *d, const char *name)
 static bool references(const retort_table *t, const char *parent)
 {
 	for (size_t i = 0; i < t->constraints.len; i++) {
-		const retort_constraint *c = t->constraints.items[i];
+		const retort_model_constraint *c = t->constraints.items[i];
 		if (c->kind == RETORT_CON_FOREIGN && retort__strcasecmp(c->ref_table, parent) == 0)
 			return true;
 	}

@@ -76,8 +76,8 @@ typedef struct retort_op {
 	retort_op_kind kind;
 	const char *schema;                 /* CREATE/DROP SCHEMA; CREATE/DROP EXTENSION: its name */
 	const retort_table *table, *old_table;
-	const retort_column *column, *old_column;
-	const retort_constraint *constraint;
+	const retort_model_column *column, *old_column;
+	const retort_model_constraint *constraint;
 	const retort_index *index;
 	const retort_view *view;
 	const retort_sequence *sequence;
@@ -87,7 +87,7 @@ typedef struct retort_op {
 	const char *label;                  /* ADD_ENUM_VALUE: the new label */
 	const char *label_before;           /* ... placed before this one, NULL = at the end */
 	const char *trigger;                /* CREATE/DROP TRIGGER: its SQL text */
-	retort_vec omit_fks;                /* CREATE_TABLE: FKs added later (retort_constraint *) */
+	retort_vec omit_fks;                /* CREATE_TABLE: FKs added later (retort_model_constraint *) */
 	retort_vec copy_to, copy_from;      /* REBUILD: column names (char *, owned) */
 	retort_vec uses;                    /* REPLACE_ENUM: (table, column, its column in `to` or NULL) triples */
 	bool destructive;

@@ -40,11 +40,11 @@ void retort__srender_qualified(retort_buf *out, retort_dialect_id id, const char
 void retort__srender_literal(retort_buf *out, retort_dialect_id id, const char *value);
 const char *retort__srender_fk_action(char action);
 /* "FOREIGN KEY (...) REFERENCES ... ON ..." without the CONSTRAINT name. */
-void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_constraint *c);
+void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_model_constraint *c);
 /* Column definition as in CREATE TABLE / ADD COLUMN. */
-void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_column *c, bool inline_pk);
+void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk);
 /* One constraint clause as in CREATE TABLE (with CONSTRAINT name when known). */
-void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const retort_constraint *c);
+void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const retort_model_constraint *c);
 /* CREATE TABLE with every column and constraint except those in `omit` (may be NULL). */
 void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const retort_table *t,
 	const char *as_name, const retort_vec *omit);
