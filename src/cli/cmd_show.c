@@ -5,29 +5,39 @@
 #include <jansson.h>
 
 #include "graph_cli.h"
+#include "run/migrate.h"
 
 int cmd_show(int argc, char **argv, cli_global *g)
 {
 	const cli_option opts[] = { CLI_OPT_END_MARKER };
 	const cli_usage usage = { "show", "[options] REV", "show one revision",
-		"REV is an id, a unique prefix, head, heads, LABEL@head, REV-N..." };
+		"REV is an id, a unique prefix, head, heads, LABEL@head, REV-N, or current\n"
+		"(the database's revisions).  base and LABEL@base name no revision." };
 	retort_vec args = RETORT_VEC_INIT, revs = RETORT_VEC_INIT;
 	retort_buf out = RETORT_BUF_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
+	retort_db_status *st = NULL;
+	const char *const *cur;
+	size_t ncur;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
 	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
 		goto done;
-	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
+	if ((rc = graph_cli_current(&st, cfg, graph, args.items[0])) != 0)
+		goto done;
+	cur = graph_cli_current_ids(st, &ncur);
+	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], cur, ncur)) < 0) {
 		rc = cli_fail(rc);
 		goto done;
 	}
-	if (!revs.len) {
-		cli_error("'%s' names no revision", (const char *)args.items[0]);
-		rc = CLI_EXIT_FAIL;
+	if (!revs.len && !g->json) {
+		/* base, LABEL@base, current at base: nothing to show, as in Alembic */
+		if (g->verbosity >= 0)
+			fprintf(stderr, "retort: '%s' names no revision (base)\n", (const char *)args.items[0]);
+		rc = 0;
 		goto done;
 	}
 	if (g->json) {
@@ -44,6 +54,7 @@ done:
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&revs, false);
 	retort_vec_dispose(&args, false);
+	retort_db_status_free(st);
 	graph_cli_done(graph);
 	retort_config_free(cfg);
 	return rc;

@@ -13,6 +13,7 @@
 
 #include "graph_cli.h"
 #include "graph/revision_new.h"
+#include "run/migrate.h"
 
 void graph_cli_done(retort_graph *graph)
 {
@@ -50,6 +51,39 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, gra
 		return rc;
 	}
 	return 0;
+}
+
+static bool names_current(const char *ident)
+{
+	size_t len = strlen("current");
+
+	for (const char *p = ident; (p = strstr(p, "current")) != NULL; p += len)
+		if ((p == ident || p[-1] == ':') && (p[len] == '\0' || p[len] == ':'))
+			return true;
+	return false;
+}
+
+int graph_cli_current(retort_db_status **st, const retort_config *cfg,
+	const retort_graph *graph, const char *ident)
+{
+	int rc;
+
+	*st = NULL;
+	if (!ident || !names_current(ident))
+		return 0;
+	if ((rc = retort_migrate_status(st, cfg, graph, false)) < 0)
+		return cli_fail(rc);
+	return 0;
+}
+
+const char *const *graph_cli_current_ids(const retort_db_status *st, size_t *n)
+{
+	static const char *const none[1] = { NULL };
+
+	*n = st ? st->heads.len : 0;
+	if (!st)
+		return NULL;
+	return st->heads.len ? (const char *const *)st->heads.items : none;
 }
 
 /* No printf per item: history prints tens of thousands of these. */

@@ -31,6 +31,18 @@ int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mod
  */
 void graph_cli_done(retort_graph *graph);
 
+struct retort_db_status;
+/*
+ * `current` as an identifier (show current, edit current, history -r
+ * -2:current): when `ident` names it on either side of a range, read the
+ * database's heads (creating nothing) into *st; otherwise *st stays NULL.
+ * Prints the error and returns the exit status on failure, else 0.
+ */
+int graph_cli_current(struct retort_db_status **st, const retort_config *cfg,
+	const retort_graph *graph, const char *ident);
+/* The heads of `st` as resolve wants them: NULL without a status, never NULL with one. */
+const char *const *graph_cli_current_ids(const struct retort_db_status *st, size_t *n);
+
 /* Which parts of the one-line form to show. */
 #define GRAPH_CLI_PARENTS 1   /* "down -> " prefix */
 #define GRAPH_CLI_TREE 2      /* (branchpoint) (mergepoint) */

@@ -427,13 +427,25 @@ int retort__migrate_read_scripts(const retort_plan *plan)
 	return 0;
 }
 
+/*
+ * The heads as the planner wants them: never NULL, because NULL there
+ * means "no database" and an empty version table is a database at base
+ * ("-1" then walks past base instead of being unanswerable).
+ */
+static const char *const *current_ids(const retort_vec *heads)
+{
+	static const char *const none[1] = { NULL };
+
+	return heads->len ? (const char *const *)heads->items : none;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
 	int error;
 
 	*out = NULL;
 	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
-	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
+	    (error = plan(out, r->graph, current_ids(&r->heads), r->heads.len, target)) < 0)
 		return error;
 	return retort__migrate_read_scripts(*out);
 }
@@ -616,7 +628,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	/* Unknown heads are what --purge is for. */
 	if (!purge && (error = retort__migrate_check_known(r.db, cfg, graph, &r.heads)) < 0)
 		goto done;
-	if ((error = retort_plan_stamp(&plan, graph, (const char *const *)r.heads.items,
+	if ((error = retort_plan_stamp(&plan, graph, current_ids(&r.heads),
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
