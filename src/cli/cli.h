@@ -109,9 +109,18 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * is the status code the library returned.
  */
 int cli_fail(int rc);
+/* The exit status cli_fail returns, without printing. */
+int cli_exit_status(int rc);
 
 /* Informational output on stdout unless -q. */
 void cli_info(const cli_global *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The palette, as `lint` uses it: errors red, warnings yellow, headings bold, ids yellow. */
+#define CLI_COLOR_ERROR "\033[31m"
+#define CLI_COLOR_WARNING "\033[33m"
+#define CLI_COLOR_HEADING "\033[1m"
+#define CLI_COLOR_REV "\033[33m"
+#define CLI_COLOR_OK "\033[32m"
 
 /* ANSI color wrappers honoring g->color ("" when colors are off). */
 const char *cli_color_on(const cli_global *g, const char *ansi);

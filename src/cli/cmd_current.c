@@ -11,13 +11,24 @@
 
 #include "migrate_cli.h"
 
-static const char *head_tag(const retort_graph *graph, const char *id)
+/* "id (label, label) (head)", as `heads` prints a revision, with colors on a terminal. */
+static void print_rev(const cli_global *g, const retort_graph *graph, const char *id, bool verbose)
 {
 	const retort_revision *rev = retort_graph_get(graph, id);
 
-	if (!rev)
-		return " (unknown)";
-	return rev->children.len == 0 ? " (head)" : "";
+	printf("%s%s%s", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
+	if (!rev) {
+		printf(" (unknown)\n");
+		return;
+	}
+	for (size_t i = 0; i < rev->labels.len; i++)
+		printf("%s%s%s", i ? ", " : " (", (const char *)rev->labels.items[i],
+			i + 1 == rev->labels.len ? ")" : "");
+	if (rev->children.len == 0)
+		printf(" (head)");
+	if (verbose)
+		printf(", %s", rev->script->message ? rev->script->message : "");
+	printf("\n");
 }
 
 static json_t *rev_json(const retort_revision *rev)
@@ -27,7 +38,8 @@ static json_t *rev_json(const retort_revision *rev)
 		"path", rev->script->path);
 }
 
-static json_t *status_json(const retort_db_status *st, const retort_graph *graph, bool verbose)
+static json_t *status_json(const retort_db_status *st, const retort_graph *graph,
+	const retort_config *cfg, bool verbose)
 {
 	json_t *o = json_object(), *heads = json_array();
 
@@ -43,6 +55,9 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	}
 	json_object_set_new(o, "heads", heads);
 	json_object_set_new(o, "at_head", json_boolean(st->at_head));
+	json_object_set_new(o, "alembic_version_table", json_boolean(st->alembic_table));
+	if (verbose && st->database)
+		json_object_set_new(o, "database", json_string(st->database));
 	if (verbose) {
 		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
 		for (size_t i = 0; i < st->pending.len; i++)
@@ -58,14 +73,27 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 		json_object_set_new(o, "pending", pending);
 		json_object_set_new(o, "changed", changed);
 		json_object_set_new(o, "unknown", unknown);
+		{
+			json_t *x = json_object();
+			for (size_t i = 0; i < cfg->xargs.len; i++)
+				json_object_set_new(x, cfg->xargs.keys[i], json_string(cfg->xargs.vals[i]));
+			json_object_set_new(o, "x", x);
+		}
 	}
 	return o;
 }
 
-static void print_verbose(const retort_db_status *st)
+static void print_verbose(const cli_global *g, const retort_config *cfg, const retort_db_status *st)
 {
 	if (!st->has_version_table)
 		printf("No version table: the database is at base.\n");
+	else if (!st->heads.len)
+		printf("The version table is empty: the database is at base.\n");
+	if (st->database)
+		printf("Database: %s%s\n", st->database, st->missing ? " (does not exist yet)" : "");
+	for (size_t i = 0; i < cfg->xargs.len; i++)
+		printf("-x %s=%s\n", cfg->xargs.keys[i], (const char *)cfg->xargs.vals[i]);
+	(void)g;
 	if (st->pending.len) {
 		printf("\n%zu pending revision(s):\n", st->pending.len);
 		for (size_t i = 0; i < st->pending.len; i++) {
@@ -116,22 +144,21 @@ int cmd_current(int argc, char **argv, cli_global *g)
 		goto done;
 	}
 	if (g->json) {
-		rc = cli_json_print(status_json(st, r.graph, verbose));
+		rc = cli_json_print(status_json(st, r.graph, r.cfg, verbose));
 	} else {
 		if (verbose)
-			printf("Current revision(s) for %s:\n", st->url_masked);
-		for (size_t i = 0; i < st->heads.len; i++) {
-			const char *id = st->heads.items[i];
-			const retort_revision *rev = retort_graph_get(r.graph, id);
-			if (verbose && rev)
-				printf("%s%s, %s\n", id, head_tag(r.graph, id), rev->script->message);
-			else
-				printf("%s%s\n", id, head_tag(r.graph, id));
-		}
+			printf("%sCurrent revision(s) for %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING),
+				st->url_masked, cli_color_off(g));
+		for (size_t i = 0; i < st->heads.len; i++)
+			print_rev(g, r.graph, st->heads.items[i], verbose);
 		if (verbose)
-			print_verbose(st);
+			print_verbose(g, r.cfg, st);
 		rc = 0;
 	}
+	if (st->alembic_table)
+		cli_warning("the database has Alembic's alembic_version table and '%s' is empty: "
+			"to take over an Alembic database, set 'version_table = alembic_version' in %s",
+			r.cfg->version_table, r.cfg->path);
 	if (check && !st->at_head) {
 		if (!g->json)
 			cli_error("the database is not at the head revision(s)");

@@ -34,7 +34,19 @@ int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mod
 	 * The header cache makes reading a big history cheap, but what a run
 	 * plans from, or a new revision's parents, must come from the files.
 	 */
-	return mode == GRAPH_CLI_REPORT ? retort_graph_load_cached(graph, cfg) : retort_graph_load(graph, cfg);
+	int rc = mode == GRAPH_CLI_REPORT ? retort_graph_load_cached(graph, cfg) : retort_graph_load(graph, cfg);
+	const retort_vec *py;
+
+	if (rc < 0)
+		return rc;
+	/* An Alembic project moved over: say its .py revisions are not read, not silently skip them */
+	py = retort_graph_ignored(*graph);
+	for (size_t i = 0; i < py->len && i < 3; i++)
+		cli_warning("Alembic revision ignored: %s (retort reads .sql and .c revisions)",
+			(const char *)py->items[i]);
+	if (py->len > 3)
+		cli_warning("... and %zu more Alembic revision(s) ignored", py->len - 3);
+	return 0;
 }
 
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, graph_cli_mode mode)

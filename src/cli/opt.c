@@ -109,12 +109,24 @@ void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
 	print_options(f, set.globals);
 }
 
+/*
+ * fmt names the option and then the command ("... '%s' for '%s'"); before
+ * any command (usage->name is "") the message names the option alone.
+ */
 static int usage_error(const cli_option *opts, const cli_usage *usage, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "retort: error: ");
-	fprintf(stderr, fmt, arg, usage->name);
-	fprintf(stderr, "\nusage: retort %s %s\n(see 'retort %s --help')\n",
-		usage->name, usage->synopsis ? usage->synopsis : "", usage->name);
+	const char *name = usage->name ? usage->name : "";
+	const char *synopsis = usage->synopsis ? usage->synopsis : "";
+	char msg[512], *cut;
+
+	snprintf(msg, sizeof(msg), fmt, arg, name);
+	if (!*name && ((cut = strstr(msg, " for ''")) != NULL || (cut = strstr(msg, " (in '')")) != NULL))
+		*cut = '\0';
+	fprintf(stderr, "retort: error: %s\n", msg);
+	if (*name)
+		fprintf(stderr, "usage: retort %s %s\n(see 'retort %s --help')\n", name, synopsis, name);
+	else
+		fprintf(stderr, "usage: retort %s\n(see 'retort --help')\n", synopsis);
 	(void)opts;
 	return CLI_EXIT_USAGE;
 }

@@ -34,16 +34,34 @@ void cli_warning(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * The one mapping from what went wrong to the exit status, so the same
+ * failure exits the same way from every command: 2 when nothing could
+ * start (usage, configuration, a database that cannot be reached), 1 for
+ * a failure while working.
+ */
+int cli_exit_status(int rc)
+{
+	const retort_error *e = retort_error_last();
+
+	if (!e)
+		return rc == RETORT_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	switch (e->klass) {
+	case RETORT_ERROR_CONFIG:
+	case RETORT_ERROR_USAGE:
+	case RETORT_ERROR_CONNECT:
+		return CLI_EXIT_USAGE;
+	default:
+		return CLI_EXIT_FAIL;
+	}
+}
+
 int cli_fail(int rc)
 {
 	const retort_error *e = retort_error_last();
 
 	cli_error("%s", e ? e->message : "unknown error");
-	if (e && (e->klass == RETORT_ERROR_CONFIG || e->klass == RETORT_ERROR_USAGE))
-		return CLI_EXIT_USAGE;
-	if (!e && rc == RETORT_EUSAGE)
-		return CLI_EXIT_USAGE;
-	return CLI_EXIT_FAIL;
+	return cli_exit_status(rc);
 }
 
 void cli_info(const cli_global *g, const char *fmt, ...)

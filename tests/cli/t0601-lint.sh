@@ -20,7 +20,7 @@ expect_rc 2 "lint without a config exits 2"
 
 retort init -q migrations >/dev/null
 run retort lint
-expect_rc 1 "lint outside git fails"
+expect_rc 2 "lint outside git is a configuration error"
 expect_err "is not inside a git repository" "lint says why it needs git"
 
 git init -q -b main . && git config commit.gpgsign false

@@ -89,6 +89,7 @@ void retort_graph_free(retort_graph *g)
 	retort_map_dispose(&g->by_label, false);
 	retort_vec_dispose(&g->heads, false);
 	retort_vec_dispose(&g->bases, false);
+	retort_vec_dispose(&g->ignored, true);
 	free(g->sorted);
 	free(g);
 }

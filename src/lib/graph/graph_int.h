@@ -15,6 +15,7 @@ struct retort_graph {
 	retort_revision **sorted; /* by id, for prefix lookup */
 	retort_vec heads;     /* no children */
 	retort_vec bases;     /* no parents */
+	retort_vec ignored;   /* char *, owned: Alembic .py revisions found beside ours */
 };
 
 /* Walk flags: which edges count. */

@@ -441,9 +441,18 @@ static const char *const *current_ids(const retort_vec *heads)
 
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
+	bool alembic = false;
 	int error;
 
 	*out = NULL;
+	/* Running every script again over an Alembic database would fail at best */
+	if ((error = retort__migrate_alembic_table(&alembic, r->db, r->cfg, &r->heads)) < 0)
+		return error;
+	if (alembic && plan == retort_plan_upgrade)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"retort's version table '%s' is empty but the database has Alembic's "
+			"'alembic_version': set 'version_table = alembic_version' in %s to take it over "
+			"(or drop alembic_version to start from base)", r->cfg->version_table, r->cfg->path);
 	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
 	    (error = plan(out, r->graph, current_ids(&r->heads), r->heads.len, target)) < 0)
 		return error;

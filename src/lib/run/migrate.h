@@ -79,6 +79,13 @@ typedef struct retort_db_status {
 	bool missing;               /* a SQLite file that does not exist (read as empty, not created) */
 	retort_vec heads;           /* char *, sorted */
 	bool at_head;               /* heads == the graph's heads */
+	/*
+	 * The version table is empty or missing, version_table is the default,
+	 * and the database has Alembic's alembic_version table: most likely an
+	 * Alembic database that wants `version_table = alembic_version`.
+	 */
+	bool alembic_table;
+	char *database;             /* SQLite: the file's absolute path; PostgreSQL: host/port/dbname */
 	/* Filled by retort_migrate_status with verbose: */
 	retort_vec pending;         /* const retort_revision *, in upgrade order */
 	retort_vec changed;         /* const retort_revision *: applied, file changed since */
@@ -89,6 +96,13 @@ typedef struct retort_db_status {
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose);
 void retort_db_status_free(retort_db_status *status);
+
+/*
+ * Whether an empty or missing default version table sits beside Alembic's
+ * alembic_version (see alembic_table above).
+ */
+int retort__migrate_alembic_table(bool *out, retort_db *db, const retort_config *cfg,
+	const retort_vec *heads);
 
 /* The message that explains an unknown head and the ways out. */
 void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u);
