@@ -133,6 +133,16 @@ const char *cli_color_off(const cli_global *g);
  */
 int cli_load_config(cli_global *g, retort_config **out);
 
+/*
+ * multidb: when the configuration's section lists `databases` (and no -n
+ * names one), run `fn` once per listed section, in order, with g->section
+ * set to it and a "[name]" heading before each; otherwise run it once.
+ * Returns the worst exit status; with stop_on_failure the first failure
+ * ends the loop (an upgrade does not go on to the next database).
+ */
+typedef int (*cli_database_fn)(cli_global *g, void *ctx);
+int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool stop_on_failure);
+
 /* --- JSON (jansson) ---------------------------------------------------- */
 struct json_t;
 /* Print `value` (stolen) to stdout with a trailing newline; returns 0 or 1. */

@@ -118,25 +118,18 @@ static void print_verbose(const cli_global *g, const retort_config *cfg, const r
 	}
 }
 
-int cmd_current(int argc, char **argv, cli_global *g)
+typedef struct current_args {
+	bool check;
+} current_args;
+
+static int current_one(cli_global *g, void *ctx)
 {
-	bool check = false;
-	int verbose = 0;
-	const cli_option opts[] = {
-		{ CLI_OPT_FLAG, 0, "check-heads", &check, NULL, "exit 1 unless the database is at the head revision(s)" },
-		CLI_OPT_END_MARKER
-	};
-	const cli_usage usage = { "current", "[options]",
-		"show the database's current revision(s)",
-		"-v adds pending revisions, changed scripts and where unknown revisions came from." };
-	retort_vec args = RETORT_VEC_INIT;
+	const current_args *a = ctx;
+	bool verbose = g->verbosity > 0;
 	retort_db_status *st = NULL;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
-		goto done;
-	verbose = g->verbosity > 0;
 	if ((rc = cli_run_open(&r, g, GRAPH_CLI_REPORT)) != 0)
 		goto done;
 	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
@@ -159,7 +152,7 @@ int cmd_current(int argc, char **argv, cli_global *g)
 		cli_warning("the database has Alembic's alembic_version table and '%s' is empty: "
 			"to take over an Alembic database, set 'version_table = alembic_version' in %s",
 			r.cfg->version_table, r.cfg->path);
-	if (check && !st->at_head) {
+	if (a->check && !st->at_head) {
 		if (!g->json)
 			cli_error("the database is not at the head revision(s)");
 		rc = CLI_EXIT_FAIL;
@@ -167,6 +160,25 @@ int cmd_current(int argc, char **argv, cli_global *g)
 done:
 	retort_db_status_free(st);
 	cli_run_close(&r);
+	return rc;
+}
+
+int cmd_current(int argc, char **argv, cli_global *g)
+{
+	current_args a = { false };
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "check-heads", &a.check, NULL, "exit 1 unless the database is at the head revision(s)" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "current", "[options]",
+		"show the database's current revision(s)",
+		"-v adds the database's location, the -x values, pending revisions, changed\n"
+		"scripts and where unknown revisions came from." };
+	retort_vec args = RETORT_VEC_INIT;
+	int rc;
+
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) == CLI_CONTINUE)
+		rc = cli_for_each_database(g, current_one, &a, false);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

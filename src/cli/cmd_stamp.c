@@ -6,39 +6,55 @@
  */
 #include "migrate_cli.h"
 
-int cmd_stamp(int argc, char **argv, cli_global *g)
+typedef struct stamp_args {
+	const retort_vec *targets;
+	const char *tag;
+	bool sql, purge;
+} stamp_args;
+
+static int stamp_one(cli_global *g, void *ctx)
 {
-	bool sql = false, purge = false;
-	const cli_option opts[] = {
-		{ CLI_OPT_FLAG, 0, "purge", &purge, NULL, "delete every row of the version table first" },
-		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL instead of running it" },
-		CLI_OPT_END_MARKER
-	};
-	const cli_usage usage = { "stamp", "[options] TARGET...",
-		"set the version table without running scripts",
-		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
-	retort_vec args = RETORT_VEC_INIT;
+	const stamp_args *a = ctx;
 	retort_buf out = RETORT_BUF_INIT;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
-		goto done;
 	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
 		goto done;
-	if (sql) {
+	r.opts.tag = a->tag;
+	if (a->sql) {
 		if ((rc = retort_migrate_render_stamp(&out, r.cfg, r.graph,
-				(const char *const *)args.items, args.len, purge)) < 0)
+				(const char *const *)a->targets->items, a->targets->len, a->purge)) < 0)
 			rc = cli_fail(rc);
 		else
 			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_stamp(r.cfg, r.graph, (const char *const *)args.items,
-			args.len, purge, &r.opts)) < 0) {
+	} else if ((rc = retort_migrate_stamp(r.cfg, r.graph, (const char *const *)a->targets->items,
+			a->targets->len, a->purge, &r.opts)) < 0) {
 		rc = cli_fail(rc);
 	}
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);
+	return rc;
+}
+
+int cmd_stamp(int argc, char **argv, cli_global *g)
+{
+	retort_vec args = RETORT_VEC_INIT;
+	stamp_args a = { &args, NULL, false, false };
+	const cli_option opts[] = {
+		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with the stamp's row in the history table" },
+		{ CLI_OPT_FLAG, 0, "purge", &a.purge, NULL, "delete every row of the version table first" },
+		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL instead of running it" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "stamp", "[options] TARGET...",
+		"set the version table without running scripts",
+		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
+	int rc;
+
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) == CLI_CONTINUE)
+		rc = cli_for_each_database(g, stamp_one, &a, true);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

@@ -16,6 +16,9 @@ typedef struct cli_run {
 	retort_config *cfg;
 	retort_graph *graph;
 	retort_migrate_opts opts;
+	cli_global *g;
+	size_t steps;        /* revisions applied (or planned, with --dry-run) */
+	double total_ms;
 } cli_run;
 
 /*
@@ -25,6 +28,12 @@ typedef struct cli_run {
  */
 int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode);
 void cli_run_close(cli_run *r);
+
+/*
+ * The end of upgrade/downgrade: with --json the summary event; otherwise
+ * "Nothing to do: ..." when no revision ran.  Returns rc.
+ */
+int cli_run_finish(cli_run *r, int rc, const char *verb, const char *target);
 
 /* Write an offline SQL rendering to stdout. */
 int cli_run_print_sql(const retort_buf *sql);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "base/buf.h"
 #include "base/common.h"
 
 void cli_error(const char *fmt, ...)
@@ -98,7 +99,52 @@ int cli_load_config(cli_global *g, retort_config **out)
 	opts.nxargs = g->xargs.len;
 	if ((rc = retort_config_load(out, &opts)) < 0)
 		return cli_fail(rc);
+	if ((*out)->databases.len && !(*out)->script_location) {
+		retort_buf names = RETORT_BUF_INIT;
+		for (size_t i = 0; i < (*out)->databases.len; i++)
+			retort_buf_printf(&names, "%s%s", i ? ", " : "", (const char *)(*out)->databases.items[i]);
+		cli_error("%s: section [%s] stands for several databases (%s): name one with -n NAME "
+			"(upgrade, downgrade, stamp and current go through all of them)",
+			(*out)->path, (*out)->section, names.ptr);
+		retort_buf_dispose(&names);
+		retort_config_free(*out);
+		*out = NULL;
+		return CLI_EXIT_USAGE;
+	}
 	return 0;
+}
+
+int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool stop_on_failure)
+{
+	retort_config_opts opts;
+	retort_config *cfg = NULL;
+	const char *saved = g->section;
+	int rc, worst = 0;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.path = g->config_path;
+	opts.section = g->section;
+	/* a broken or missing config: the command says so itself, the usual way */
+	if (retort_config_load(&cfg, &opts) < 0 || !cfg->databases.len || cfg->script_location) {
+		retort_error_clear();
+		retort_config_free(cfg);
+		return fn(g, ctx);
+	}
+	for (size_t i = 0; i < cfg->databases.len; i++) {
+		g->section = cfg->databases.items[i];
+		if (!g->json && g->verbosity >= 0)
+			printf("%s%s[%s]%s\n", i ? "\n" : "", cli_color_on(g, CLI_COLOR_HEADING),
+				g->section, cli_color_off(g));
+		fflush(stdout);
+		rc = fn(g, ctx);
+		if (rc > worst)
+			worst = rc;
+		if (rc && stop_on_failure)
+			break;
+	}
+	g->section = saved;
+	retort_config_free(cfg);
+	return worst;
 }
 
 int cli_json_print(json_t *value)

@@ -48,10 +48,20 @@ END_TEST
 START_TEST(test_revision_new__render)
 {
 	const char *vars[] = { "message", "hello", "rev_id", "abc", NULL };
-	char *out = retort_revision_render("-- ${message}\n-- ${rev_id} ${unknown} ${message", vars);
+	retort_map x = RETORT_MAP_INIT;
+	char *out = NULL;
 
-	ck_assert_str_eq(out, "-- hello\n-- abc ${unknown} ${message");
+	retort_map_set(&x, "tenant", "acme");
+	ck_assert_int_eq(retort_revision_render(&out, "-- ${message}\n-- ${rev_id} ${x.tenant} $${literal} ${message", vars, &x), 0);
+	ck_assert_str_eq(out, "-- hello\n-- abc acme ${literal} ${message");
 	free(out);
+	out = NULL;
+	ck_assert_int_eq(retort_revision_render(&out, "-- ${message}\n-- ${unknown}\n", vars, &x), RETORT_EUSAGE);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(fixture_errmsg(), "line 2: unknown placeholder '${unknown}'"), "%s", fixture_errmsg());
+	ck_assert_int_eq(retort_revision_render(&out, "${x.region}", vars, &x), RETORT_EUSAGE);
+	ck_assert_msg(strstr(fixture_errmsg(), "'${x.region}' needs -x region=VALUE"), "%s", fixture_errmsg());
+	retort_map_dispose(&x, false);
 }
 END_TEST
 
@@ -71,6 +81,17 @@ START_TEST(test_revision_new__hook)
 	ck_assert_int_lt(retort_revision_run_hook("false {file}", file), 0);
 	ck_assert_msg(strstr(fixture_errmsg(), "post_write_hook 'false {file}' failed (exit status 1)"), "%s", fixture_errmsg());
 	ck_assert_int_lt(retort_revision_run_hook("/nonexistent/tool {file}", file), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "command not found: /nonexistent/tool"), "%s", fixture_errmsg());
+	/* several hooks, in order; a missing one stops the rest and is named */
+	copy = retort__sprintf("%s/copied.sql", dir);
+	unlink(copy);
+	free(copy);
+	copy = retort__sprintf("true {file}; retort-no-such-formatter {file}; cp {file} %s/copied.sql", dir);
+	ck_assert_int_lt(retort_revision_run_hook(copy, file), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "command not found: retort-no-such-formatter"), "%s", fixture_errmsg());
+	free(copy);
+	copy = retort__sprintf("%s/copied.sql", dir);
+	ck_assert_msg(!retort__path_exists(copy), "a hook after the missing one ran");
 	unlink(copy);
 	unlink(file);
 	rmdir(dir);

@@ -47,6 +47,7 @@ static const struct key_def {
 	{ "cc", K_STRING },
 	{ "cflags", K_STRING },
 	{ "post_write_hook", K_STRING },
+	{ "databases", K_LIST },
 };
 
 typedef struct parse_state {
@@ -369,6 +370,7 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		break;
 	case K_LIST:
 		split_list(strcmp(name, "include_schemas") == 0 ? &cfg->include_schemas
+			: strcmp(name, "databases") == 0 ? &cfg->databases
 			: &cfg->exclude_tables, dup, NULL);
 		break;
 	case K_STRING: {
@@ -487,7 +489,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 			goto done;
 		}
 	}
-	if (!cfg->script_location) {
+	if (!cfg->script_location && !cfg->databases.len) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
 			"%s:%u: section [%s] has no 'script_location'", path, st.want_line, st.want);
 		goto done;
@@ -504,7 +506,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		free(cfg->post_write_hook);
 		cfg->post_write_hook = NULL;
 	}
-	if (cfg->version_locations.len == 0)
+	if (cfg->version_locations.len == 0 && cfg->script_location)
 		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
@@ -581,6 +583,7 @@ void retort_config_free(retort_config *cfg)
 	free(cfg->dev_url);
 	retort_vec_dispose(&cfg->include_schemas, true);
 	retort_vec_dispose(&cfg->exclude_tables, true);
+	retort_vec_dispose(&cfg->databases, true);
 	free(cfg->cc);
 	free(cfg->cflags);
 	free(cfg->post_write_hook);

@@ -21,8 +21,16 @@
 #include "graph/graph.h"
 #include "base/vec.h"
 
-/* One revision applied (or, with dry_run, about to be). */
+/* Where in a step an event is. */
+typedef enum retort_migrate_phase {
+	RETORT_PHASE_DONE = 0,      /* applied (or, with dry_run, planned) */
+	RETORT_PHASE_START,         /* about to run its script */
+	RETORT_PHASE_FAIL,          /* its script or version update failed; rolled back */
+} retort_migrate_phase;
+
+/* One revision applied (or, with dry_run, about to be; or starting; or failed). */
 typedef struct retort_migrate_event {
+	retort_migrate_phase phase;
 	const char *verb;           /* "upgrade", "downgrade", "stamp" */
 	const retort_revision *rev; /* NULL for stamp */
 	const char *from;           /* ids joined by ", " ("" for base) */
@@ -30,6 +38,10 @@ typedef struct retort_migrate_event {
 	const char *message;        /* the script's message, "" for stamp */
 	double ms;                  /* time taken, 0 for dry runs */
 	bool dry_run;               /* not run: --dry-run reports the plan */
+	/* RETORT_PHASE_FAIL only: */
+	const char *error;          /* the message, as retort_error_last() has it */
+	const char *file;           /* the script */
+	unsigned line;              /* of the failing statement, 0 when not known */
 } retort_migrate_event;
 
 typedef void (*retort_migrate_progress_cb)(const retort_migrate_event *ev, void *payload);
@@ -41,6 +53,7 @@ typedef struct retort_migrate_opts {
 	void (*on_wait)(const char *what, void *payload);
 	void *wait_payload;
 	bool dry_run;               /* upgrade/downgrade: plan and report, change nothing */
+	const char *tag;            /* --tag: stored with each history row of the run; may be NULL */
 } retort_migrate_opts;
 
 /* target NULL = "heads" for upgrade; downgrade requires one. */
