@@ -29,6 +29,10 @@ START_TEST(test_revision_new__filename)
 		RETORT_SCRIPT_SQL, "20261101_090507_4f2a9c1d7b3e.sql");
 	expect_name("%(slug)s", 12, "a rather long message", RETORT_SCRIPT_SQL, "a_rather_.sql");
 	expect_name("%(rev)s_%(slug)s", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e_.sql");
+	/* Latin letters with diacritics become their ASCII letters; other scripts separate words */
+	expect_name("%(slug)s", 40, "\xc3\x9c" "n\xc3\xaf" "code", RETORT_SCRIPT_SQL, "unicode.sql");
+	expect_name("%(slug)s", 40, "Stra\xc3\x9f" "e \xc5\x81\xc3\xb3" "d\xc5\xba \xc3\x86" "sir", RETORT_SCRIPT_SQL, "strasse_lodz_aesir.sql");
+	expect_name("%(slug)s", 40, "users \xe7\x94\xa8\xe6\x88\xb7 table", RETORT_SCRIPT_SQL, "users_table.sql");
 	expect_name("%(rev)s%%", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e%.sql");
 }
 END_TEST

@@ -60,23 +60,67 @@ static bool is_word(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Words of the message joined by '_', lowercased, cut at a word boundary. */
+/*
+ * ASCII for the Latin letters of U+00C0..U+017F (Latin-1 Supplement and
+ * Latin Extended-A), indexed from U+00C0: "Ünïcode" gives "unicode".  A
+ * letter outside the table is not a word character.
+ */
+static const char *const latin[] = {
+	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
+	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
+	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
+	/* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
+	/* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
+	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* The ASCII of the word character at *p and its length in bytes; NULL when *p is none. */
+static const char *word_char(const char *p, size_t *len, char ascii[2])
+{
+	unsigned char c = (unsigned char)p[0];
+
+	if (is_word((char)c)) {
+		ascii[0] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+		ascii[1] = '\0';
+		*len = 1;
+		return ascii;
+	}
+	/* two-byte UTF-8 sequences cover U+0080..U+07FF */
+	if ((c & 0xE0) == 0xC0 && ((unsigned char)p[1] & 0xC0) == 0x80) {
+		unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)p[1] & 0x3Fu);
+		*len = 2;
+		if (cp >= 0xC0 && cp < 0xC0 + RETORT_ARRAY_SIZE(latin))
+			return latin[cp - 0xC0];
+	}
+	return NULL;
+}
+
+/*
+ * Words of the message joined by '_', lowercased, Latin letters with
+ * diacritics transliterated, cut at a word boundary.
+ */
 static char *slugify(const char *message, int limit)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	const char *p = message ? message : "";
+	char ascii[2];
+	size_t len;
 
 	while (*p) {
-		if (!is_word(*p)) {
+		if (!word_char(p, &len, ascii)) {
 			p++;
 			continue;
 		}
 		if (b.size)
 			retort_buf_putc(&b, '_');
-		while (is_word(*p)) {
-			char c = *p++;
-			retort_buf_putc(&b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
-		}
+		for (const char *w; (w = word_char(p, &len, ascii)) != NULL; p += len)
+			retort_buf_puts(&b, w);
 	}
 	if (limit > 0 && b.size > (size_t)limit) {
 		char *cut;
