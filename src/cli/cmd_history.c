@@ -84,9 +84,10 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	retort_buf_grow(&out, revs.len * 64);
 	for (size_t i = 0; i < revs.len; i++) {
 		if (g->verbosity > 0)
-			graph_cli_entry(&out, revs.items[i]);
+			graph_cli_entry(&out, revs.items[i], g->color);
 		else
 			graph_cli_line(&out, revs.items[i], GRAPH_CLI_PARENTS | GRAPH_CLI_TREE | GRAPH_CLI_DOC |
+				(g->color ? GRAPH_CLI_COLOR : 0) |
 				(is_current(mark, revs.items[i]) ? GRAPH_CLI_CURRENT : 0));
 	}
 	rc = graph_cli_print(&out);

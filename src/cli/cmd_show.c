@@ -48,7 +48,7 @@ int cmd_show(int argc, char **argv, cli_global *g)
 		goto done;
 	}
 	for (size_t i = 0; i < revs.len; i++)
-		graph_cli_entry(&out, revs.items[i]);
+		graph_cli_entry(&out, revs.items[i], g->color);
 	rc = graph_cli_print(&out);
 done:
 	retort_buf_dispose(&out);

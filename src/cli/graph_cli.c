@@ -131,7 +131,10 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		}
 		retort_buf_puts(out, " -> ");
 	}
-	retort_buf_puts(out, rev->id);
+	if (parts & GRAPH_CLI_COLOR)
+		retort_buf_printf(out, "%s%s\033[0m", CLI_COLOR_REV, rev->id);
+	else
+		retort_buf_puts(out, rev->id);
 	/* the labels in effect, not only those declared here, as Alembic shows them */
 	if (rev->labels.len) {
 		retort_buf_puts(out, " (");
@@ -156,9 +159,9 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 	retort_buf_putc(out, '\n');
 }
 
-void graph_cli_entry(retort_buf *out, const retort_revision *rev)
+void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color)
 {
-	retort_buf_printf(out, "Rev: %s%s%s%s\n", rev->id,
+	retort_buf_printf(out, "Rev: %s%s%s%s%s%s\n", color ? CLI_COLOR_REV : "", rev->id, color ? "\033[0m" : "",
 		retort_revision_is_head(rev) ? " (head)" : "",
 		retort_revision_is_branch_point(rev) ? " (branchpoint)" : "",
 		retort_revision_is_merge_point(rev) ? " (mergepoint)" : "");

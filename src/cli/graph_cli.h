@@ -48,10 +48,11 @@ const char *const *graph_cli_current_ids(const struct retort_db_status *st, size
 #define GRAPH_CLI_TREE 2      /* (branchpoint) (mergepoint) */
 #define GRAPH_CLI_DOC 4       /* ", message" */
 #define GRAPH_CLI_CURRENT 8   /* " (current)": the database is at this revision */
+#define GRAPH_CLI_COLOR 16    /* the id in color (--color) */
 
 void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts);
 /* The verbose block: Rev, Parent/Merges, Also depends on, Branches into, Branch names, Path, message. */
-void graph_cli_entry(retort_buf *out, const retort_revision *rev);
+void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color);
 
 struct json_t;
 struct json_t *graph_cli_json(const retort_revision *rev);

@@ -102,6 +102,10 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (!(cmd = find_command(argv[next]))) {
+		if (cli_color_setup(&g) != 0) {
+			retort_vec_dispose(&g.xargs, false);
+			return CLI_EXIT_USAGE;
+		}
 		const char *names[RETORT_ARRAY_SIZE(commands)], *hint;
 		char spelled[RETORT_ARRAY_SIZE(commands)][32];
 		for (size_t i = 0; i < RETORT_ARRAY_SIZE(commands); i++) {

@@ -242,21 +242,26 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 	return help ? CLI_PARSED_HELP : 0;
 }
 
-static int resolve_color(cli_global *g)
+int cli_color_setup(cli_global *g)
 {
 	const char *when = g->color_arg ? g->color_arg : "auto";
 	const char *no_color = getenv("NO_COLOR");
 
+	bool err;
+
 	if (strcmp(when, "always") == 0)
-		g->color = true;
+		g->color = err = true;
 	else if (strcmp(when, "never") == 0)
-		g->color = false;
-	else if (strcmp(when, "auto") == 0)
+		g->color = err = false;
+	else if (strcmp(when, "auto") == 0) {
+		/* each stream on its own: `retort current 2>log` keeps colors on the terminal */
 		g->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	else {
+		err = isatty(STDERR_FILENO) && !(no_color && *no_color);
+	} else {
 		fprintf(stderr, "retort: error: --color must be auto, always or never, not '%s'\n", when);
 		return CLI_EXIT_USAGE;
 	}
+	cli_color_resolved(g, err);
 	return 0;
 }
 
@@ -268,7 +273,7 @@ int cli_parse(int argc, char **argv, const cli_option *opts, const cli_usage *us
 	if (rc == CLI_PARSED_HELP)
 		cli_print_usage(stdout, opts, usage);
 	else if (rc == 0)
-		rc = resolve_color(g);
+		rc = cli_color_setup(g);
 	return rc;
 }
 

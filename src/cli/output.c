@@ -13,11 +13,20 @@
 #include "base/buf.h"
 #include "base/common.h"
 
+/* Colors on stderr: set once the options are read (cli_color_resolved). */
+static bool stderr_color;
+
+void cli_color_resolved(const cli_global *g, bool on_stderr)
+{
+	(void)g;
+	stderr_color = on_stderr;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("retort: error: ", stderr);
+	fputs(stderr_color ? "retort: " CLI_COLOR_ERROR "error:\033[0m " : "retort: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -28,7 +37,7 @@ void cli_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("retort: warning: ", stderr);
+	fputs(stderr_color ? "retort: " CLI_COLOR_WARNING "warning:\033[0m " : "retort: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
