@@ -257,6 +257,26 @@ static void c_string_sql(retort_buf *out, const char *code)
 	}
 }
 
+/*
+ * Nothing but whitespace and comments: what the template leaves when the
+ * downgrade is forgotten.  A rough scan is enough: a quote or anything
+ * else that is not a comment counts as a statement.
+ */
+static bool sql_is_blank(const char *sql)
+{
+	const char *p = sql ? sql : "";
+
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*' && strstr(p + 2, "*/"))
+			p = strstr(p + 2, "*/") + 2;
+		else
+			return *p == '\0';
+	}
+}
+
 static void check_new_revision(retort_lint_report *r, const retort_script *s)
 {
 	const char *what = NULL;
@@ -273,6 +293,10 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 		if (!s->downgrade_sql)
 			add(r, RETORT_LINT_WARNING, s->path, 0, s->revision,
 				"no retort:downgrade section: the revision is irreversible");
+		else if (sql_is_blank(s->downgrade_sql) && !sql_is_blank(s->upgrade_sql))
+			add(r, RETORT_LINT_WARNING, s->path, s->downgrade_line ? s->downgrade_line - 1 : 0,
+				s->revision, "empty retort:downgrade section: a downgrade through this revision "
+				"does nothing (write it, or remove the section to mark the revision irreversible)");
 	} else {
 		char *text = NULL, *body;
 		unsigned body_line = 0;
