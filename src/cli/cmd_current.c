@@ -11,24 +11,19 @@
 
 #include "migrate_cli.h"
 
-/* "id (label, label) (head)", as `heads` prints a revision, with colors on a terminal. */
+/* "id (label, label) (head)", exactly as `heads` prints a revision; ", message" with -v. */
 static void print_rev(const cli_global *g, const retort_graph *graph, const char *id, bool verbose)
 {
 	const retort_revision *rev = retort_graph_get(graph, id);
+	retort_buf line = RETORT_BUF_INIT;
 
-	printf("%s%s%s", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
 	if (!rev) {
-		printf(" (unknown)\n");
+		printf("%s%s%s (unknown)\n", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
 		return;
 	}
-	for (size_t i = 0; i < rev->labels.len; i++)
-		printf("%s%s%s", i ? ", " : " (", (const char *)rev->labels.items[i],
-			i + 1 == rev->labels.len ? ")" : "");
-	if (rev->children.len == 0)
-		printf(" (head)");
-	if (verbose)
-		printf(", %s", rev->script->message ? rev->script->message : "");
-	printf("\n");
+	graph_cli_line(&line, rev, (verbose ? GRAPH_CLI_DOC : 0) | (g->color ? GRAPH_CLI_COLOR : 0));
+	fputs(line.ptr, stdout);
+	retort_buf_dispose(&line);
 }
 
 static json_t *rev_json(const retort_revision *rev)
