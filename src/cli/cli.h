@@ -125,7 +125,7 @@ void cli_info(const cli_global *g, const char *fmt, ...) __attribute__((format(p
 /* Resolve --color / NO_COLOR / terminals into g->color and stderr's colors; 2 on a bad WHEN. */
 int cli_color_setup(cli_global *g);
 /* Whether diagnostics on stderr are colored (decided with g->color, for stderr). */
-void cli_color_resolved(const cli_global *g, bool on_stderr);
+void cli_color_resolved(bool on_stderr);
 
 /* ANSI color wrappers honoring g->color ("" when colors are off). */
 const char *cli_color_on(const cli_global *g, const char *ansi);

@@ -78,7 +78,7 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	return o;
 }
 
-static void print_verbose(const cli_global *g, const retort_config *cfg, const retort_db_status *st)
+static void print_verbose(const retort_config *cfg, const retort_db_status *st)
 {
 	if (!st->has_version_table)
 		printf("No version table: the database is at base.\n");
@@ -88,7 +88,6 @@ static void print_verbose(const cli_global *g, const retort_config *cfg, const r
 		printf("Database: %s%s\n", st->database, st->missing ? " (does not exist yet)" : "");
 	for (size_t i = 0; i < cfg->xargs.len; i++)
 		printf("-x %s=%s\n", cfg->xargs.keys[i], (const char *)cfg->xargs.vals[i]);
-	(void)g;
 	if (st->pending.len) {
 		printf("\n%zu pending revision(s):\n", st->pending.len);
 		for (size_t i = 0; i < st->pending.len; i++) {
@@ -140,7 +139,7 @@ static int current_one(cli_global *g, void *ctx)
 		for (size_t i = 0; i < st->heads.len; i++)
 			print_rev(g, r.graph, st->heads.items[i], verbose);
 		if (verbose)
-			print_verbose(g, r.cfg, st);
+			print_verbose(r.cfg, st);
 		rc = 0;
 	}
 	if (st->alembic_table)

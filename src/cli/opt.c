@@ -261,7 +261,7 @@ int cli_color_setup(cli_global *g)
 		fprintf(stderr, "retort: error: --color must be auto, always or never, not '%s'\n", when);
 		return CLI_EXIT_USAGE;
 	}
-	cli_color_resolved(g, err);
+	cli_color_resolved(err);
 	return 0;
 }
 

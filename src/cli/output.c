@@ -16,9 +16,8 @@
 /* Colors on stderr: set once the options are read (cli_color_resolved). */
 static bool stderr_color;
 
-void cli_color_resolved(const cli_global *g, bool on_stderr)
+void cli_color_resolved(bool on_stderr)
 {
-	(void)g;
 	stderr_color = on_stderr;
 }
 
