@@ -87,7 +87,6 @@ START_TEST(test_revision_new__hook)
 	ck_assert_int_lt(retort_revision_run_hook("/nonexistent/tool {file}", file), 0);
 	ck_assert_msg(strstr(fixture_errmsg(), "command not found: /nonexistent/tool"), "%s", fixture_errmsg());
 	/* several hooks, in order; a missing one stops the rest and is named */
-	copy = retort__sprintf("%s/copied.sql", dir);
 	unlink(copy);
 	free(copy);
 	copy = retort__sprintf("true {file}; retort-no-such-formatter {file}; cp {file} %s/copied.sql", dir);
