@@ -32,6 +32,7 @@ struct retort_cmigration {
 	void *handle;
 	entry_fn upgrade;
 	entry_fn downgrade;
+	const retort_map *xargs;  /* borrowed from the opts it was loaded with */
 };
 
 #ifndef RETORT_INSTALL_INCLUDEDIR
@@ -326,6 +327,7 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 	cache_key(key, source, len, opts);
 	m = retort__calloc(1, sizeof(*m));
 	m->path = retort__strdup(path);
+	m->xargs = opts ? opts->xargs : NULL;
 	{
 		char *name = retort__sprintf("%s.so", key);
 		m->object = retort__path_join(dir, name);
@@ -388,6 +390,7 @@ static int call(retort_cmigration *m, retort__ctx *ctx, bool up)
 	if (!fn)
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"'%s' does not define int downgrade(retort_ctx *ctx)", m->path);
+	retort__ctx_set_xargs(ctx, m->xargs);
 	rc = fn(retort__ctx_public(ctx));
 	if (retort__ctx_failed(ctx)) {
 		/* The first failure is the cause; later ones are usually its consequences. */
