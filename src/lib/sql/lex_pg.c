@@ -36,7 +36,7 @@ enum {
 	PGT_SQL_COMMENT = 275, PGT_C_COMMENT = 276,
 };
 
-/* More scanner restarts than this and the rest of the text is one error token. */
+/* More scanner restarts than this (one per error) and the rest of the text is one error token. */
 #define MAX_RESTARTS 256
 
 typedef struct pbuf {
@@ -199,7 +199,7 @@ static bool append_scan(retort__tokvec *tv, const PgQueryProtobuf *pb, const cha
 	for (size_t i = 0; i < nt; i++) {
 		size_t start = (size_t)t[i].start, end = (size_t)t[i].end;
 		size_t next = i + 1 < nt ? (size_t)t[i + 1].start : n, last;
-		if (t[i].start >= n || start < at || next < start || (i + 1 < nt && next >= n)) {
+		if (t[i].start >= n || start < at || next < start) {
 			tv->len = mark;
 			free(t);
 			return false;
