@@ -37,7 +37,7 @@ typedef enum retort_sql_kind {
 	RETORT_SQL_COMMENT,   /* -- to the end of the line, or a block comment */
 	RETORT_SQL_WORD,      /* a keyword or a bare identifier */
 	RETORT_SQL_QUOTED,    /* a quoted identifier: "x", U&"x"; SQLite also [x], `x` */
-	RETORT_SQL_STRING,    /* 'x', E'x', U&'x', N'x', $tag$x$tag$, B'01', X'ff' (SQLite x'ff') */
+	RETORT_SQL_STRING,    /* 'x', E'x', U&'x', $tag$x$tag$, B'01', X'ff'; SQLite 'x', x'ff' */
 	RETORT_SQL_NUMBER,    /* 1, 1.5e3, .5, 0x1F (SQLite) */
 	RETORT_SQL_PARAM,     /* $1; SQLite also ?, ?NNN, :name, @name, #name, $name */
 	RETORT_SQL_OP,        /* an operator or punctuation, ';' '(' ')' included */
