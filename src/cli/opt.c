@@ -71,7 +71,7 @@ static bool takes_value(const cli_option *o)
 	return o->type == CLI_OPT_STRING || o->type == CLI_OPT_LIST || o->type == CLI_OPT_INT;
 }
 
-static void print_options(FILE *f, const cli_option *opts)
+void cli_print_options(FILE *f, const cli_option *opts)
 {
 	for (const cli_option *o = opts; o && o->type; o++) {
 		char left[64];
@@ -89,13 +89,18 @@ static void print_options(FILE *f, const cli_option *opts)
 	}
 }
 
-void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
+void cli_print_global_options(FILE *f)
 {
 	opt_set set;
 	cli_global dummy;
 
 	memset(&dummy, 0, sizeof(dummy));
 	fill_globals(&set, &dummy);
+	cli_print_options(f, set.globals);
+}
+
+void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
+{
 	fprintf(f, "usage: retort %s %s\n", usage->name, usage->synopsis ? usage->synopsis : "");
 	if (usage->summary)
 		fprintf(f, "\n%s\n", usage->summary);
@@ -103,10 +108,10 @@ void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
 		fprintf(f, "\n%s\n", usage->description);
 	if (opts && opts->type) {
 		fprintf(f, "\noptions:\n");
-		print_options(f, opts);
+		cli_print_options(f, opts);
 	}
 	fprintf(f, "\nglobal options:\n");
-	print_options(f, set.globals);
+	cli_print_global_options(f);
 }
 
 static int usage_error(const cli_option *opts, const cli_usage *usage, const char *fmt, const char *arg)

@@ -250,18 +250,6 @@ static void split_list(retort_vec *out, const char *value, const char *dir)
 	}
 }
 
-static int parse_bool(bool *out, const char *v)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (retort__strcasecmp(v, yes[i]) == 0) { *out = true; return 0; }
-		if (retort__strcasecmp(v, no[i]) == 0) { *out = false; return 0; }
-	}
-	return -1;
-}
-
 static char *absolute_dir(const char *path)
 {
 	char *dir = retort__path_dirname(path);
@@ -285,7 +273,7 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 	switch (key->kind) {
 	case K_BOOL: {
 		bool b;
-		if (parse_bool(&b, dup) < 0) {
+		if (retort__parse_bool(&b, dup) < 0) {
 			free(dup);
 			return fail(st, "'%s' must be true or false, not '%s'", name, v);
 		}

@@ -26,26 +26,21 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id)
 	return NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? retort__strdup(s) : NULL;
-}
-
 /* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
 static retort_url *url_copy(const retort_url *src)
 {
 	retort_url *u = retort__calloc(1, sizeof(*u));
 
 	u->dialect = src->dialect;
-	u->raw = dup_or_null(src->raw);
+	u->raw = retort__strdup(src->raw);
 	u->memory = src->memory;
-	u->path = dup_or_null(src->path);
-	u->conninfo = dup_or_null(src->conninfo);
-	u->user = dup_or_null(src->user);
-	u->password = dup_or_null(src->password);
-	u->host = dup_or_null(src->host);
-	u->port = dup_or_null(src->port);
-	u->dbname = dup_or_null(src->dbname);
+	u->path = retort__strdup(src->path);
+	u->conninfo = retort__strdup(src->conninfo);
+	u->user = retort__strdup(src->user);
+	u->password = retort__strdup(src->password);
+	u->host = retort__strdup(src->host);
+	u->port = retort__strdup(src->port);
+	u->dbname = retort__strdup(src->dbname);
 	return u;
 }
 

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -357,7 +356,7 @@ static const char *transactional_value(const char *line)
 		p++;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (strncasecmp(p, "transactional", 13) != 0)
+	if (retort__strncasecmp(p, "transactional", 13) != 0)
 		return NULL;
 	for (p += 13; *p == ' ' || *p == '\t'; p++)
 		;

@@ -155,20 +155,6 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 	return 0;
 }
 
-static int parse_bool(bool *out, const char *v)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < RETORT_ARRAY_SIZE(yes); i++) {
-		if (!retort__strcasecmp(v, yes[i]))
-			return *out = true, 0;
-		if (!retort__strcasecmp(v, no[i]))
-			return *out = false, 0;
-	}
-	return -1;
-}
-
 /* Returns the key index, -1 when `name` (len bytes) is no key. */
 static int key_index(const char *name, size_t len)
 {
@@ -236,7 +222,7 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 	case K_DEPENDS:
 		return split_list(p, &s->depends_on, value, line, false);
 	case K_TRANSACTIONAL:
-		if (parse_bool(&s->transactional, value) < 0)
+		if (retort__parse_bool(&s->transactional, value) < 0)
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
@@ -575,29 +561,16 @@ done:
 	return error;
 }
 
-static bool same_strings(const retort_vec *a, const retort_vec *b)
-{
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++)
-		if (strcmp(a->items[i], b->items[i]) != 0)
-			return false;
-	return true;
-}
-
-static bool same_opt_string(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Whether every header field, and so everything the graph used, is the same. */
 static bool same_header(const retort_script *a, const retort_script *b)
 {
 	return a->format == b->format && strcmp(a->revision, b->revision) == 0 &&
-		same_strings(&a->revises, &b->revises) && same_strings(&a->branch_labels, &b->branch_labels) &&
-		same_strings(&a->depends_on, &b->depends_on) && same_opt_string(a->message, b->message) &&
-		same_opt_string(a->create_date, b->create_date) && a->transactional == b->transactional &&
-		a->has_downgrade == b->has_downgrade && a->header_line == b->header_line;
+		retort__strvec_equal(&a->revises, &b->revises) &&
+		retort__strvec_equal(&a->branch_labels, &b->branch_labels) &&
+		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
+		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
+		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
+		a->header_line == b->header_line;
 }
 
 int retort_script_read_sql(const retort_script *script)

@@ -140,16 +140,6 @@ static void heads_set(retort_vec *heads, const retort_vec *ids)
 		retort_vec_push(heads, retort__strdup(ids->items[i]));
 }
 
-static bool same_ids(const retort_vec *a, const retort_vec *b)
-{
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++)
-		if (strcmp(a->items[i], b->items[i]) != 0)
-			return false;
-	return true;
-}
-
 static int tx_begin(run *r)
 {
 	int error = retort_db_begin(r->db);
@@ -164,7 +154,7 @@ static int flush_deferred(run *r)
 
 	if (!r->defer)
 		return 0;
-	if (!same_ids(&r->db_heads, &r->heads) &&
+	if (!retort__strvec_equal(&r->db_heads, &r->heads) &&
 	    (error = retort_version_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
 		return error;
 	/* whens may have moved with realloc: point at them only now */
@@ -511,7 +501,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 		if (recheck) {
 			if ((error = read_heads(r)) < 0)
 				goto done;
-			if (!same_ids(&r->heads, &st->heads_before)) {
+			if (!retort__strvec_equal(&r->heads, &st->heads_before)) {
 				/*
 				 * Someone else moved the database: plan again from
 				 * where it is.  A relative target would now name

@@ -536,11 +536,6 @@ static int history_exists(bool *out, retort_db *db, const retort_config *cfg)
 	return db->dialect->table_exists(out, db, cfg->version_table_schema, cfg->history_table);
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? retort__strdup(s) : NULL;
-}
-
 static bool list_has(const char *list, const char *id)
 {
 	size_t n = strlen(id);
@@ -578,12 +573,12 @@ int retort_history_find(retort_history_row **out, retort_db *db,
 			continue;
 		retort_history_row *r = retort__calloc(1, sizeof(*r));
 		r->revision = retort__strdup(revision);
-		r->direction = dup_or_null(retort_rows_get(rows, i, 1));
-		r->checksum = dup_or_null(retort_rows_get(rows, i, 2));
-		r->applied_at = dup_or_null(retort_rows_get(rows, i, 3));
-		r->git_commit = dup_or_null(retort_rows_get(rows, i, 4));
-		r->os_user = dup_or_null(retort_rows_get(rows, i, 5));
-		r->host = dup_or_null(retort_rows_get(rows, i, 6));
+		r->direction = retort__strdup(retort_rows_get(rows, i, 1));
+		r->checksum = retort__strdup(retort_rows_get(rows, i, 2));
+		r->applied_at = retort__strdup(retort_rows_get(rows, i, 3));
+		r->git_commit = retort__strdup(retort_rows_get(rows, i, 4));
+		r->os_user = retort__strdup(retort_rows_get(rows, i, 5));
+		r->host = retort__strdup(retort_rows_get(rows, i, 6));
 		*out = r;
 		break;
 	}
