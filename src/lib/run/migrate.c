@@ -11,9 +11,9 @@
  * rest of the run is re-planned from what is really there.  Either way no
  * revision runs twice.
  *
- * Offline rendering lives in migrate_offline.c; `current` and the
- * explanation of heads no script defines in migrate_status.c; C revisions
- * in migrate_c.c.
+ * Offline rendering lives in migrate_offline.c, `current` in
+ * migrate_status.c; connecting and heads no script defines in
+ * migrate_common.c, C revisions in migrate_c.c (see migrate_int.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +32,8 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Connect to the configured database; with `missing`, for reading only (see migrate_int.h). */
-static int open_db(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	retort_url *url = NULL;
-	int error;
 
-	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
-		return error;
-	if (missing && (*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory &&
-			!retort__path_exists(url->path))) {
-		retort_url_free(url);
-		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
-			return error;
-	}
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
 
-int retort__migrate_connect(retort_db **out, const retort_config *cfg)
-{
-	return open_db(out, NULL, cfg);
-}
-
-int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	return open_db(out, missing, cfg);
-}
 
 /*
  * "-1", "+2", "REV+1", "LABEL@-1": targets that mean something only
@@ -81,24 +54,6 @@ static bool is_relative(const char *target)
 	return true;
 }
 
-char *retort__migrate_step_side(const retort_step *step, bool from)
-{
-	const retort_revision *rev = step->rev;
-	bool up = step->direction == RETORT_UPGRADE;
-	retort_buf b = RETORT_BUF_INIT;
-
-	/* Upgrade: parents -> rev.  Downgrade: rev -> parents. */
-	if (from == up) {
-		for (size_t i = 0; i < rev->parents.len; i++) {
-			if (i)
-				retort_buf_puts(&b, ", ");
-			retort_buf_puts(&b, ((retort_revision *)rev->parents.items[i])->id);
-		}
-	} else {
-		retort_buf_puts(&b, rev->id);
-	}
-	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
-}
 
 /* --- one run ----------------------------------------------------------- */
 
@@ -401,21 +356,6 @@ static int run_step(run *r, const retort_step *st)
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
-/*
- * Read every script the plan will run before the first one runs: the
- * SQL that will execute and its checksum come from this one read, and a
- * file whose header is not what the graph was built from stops the run
- * while nothing has changed yet.
- */
-int retort__migrate_read_scripts(const retort_plan *plan)
-{
-	int error;
-
-	for (size_t i = 0; i < plan->nsteps; i++)
-		if ((error = retort_script_read_sql(plan->steps[i].rev->script)) < 0)
-			return error;
-	return 0;
-}
 
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
