@@ -156,22 +156,22 @@ static const char ops_rev[] =
 	"	const char *idx[] = { \"state\", NULL };\n"
 	"	const char *vals[] = { \"1\", \"o'ne\", NULL };\n"
 	"	retort_constraint ck = { .kind = RETORT_CONSTRAINT_CHECK, .name = \"id_positive\", .check_sql = \"id > 0\" };\n"
-	"	if (retort_create_table(ctx, \"orgs\", orgs) < 0) return -1;\n"
-	"	if (retort_create_table(ctx, \"users\", users) < 0) return -1;\n"
-	"	if (retort_add_column(ctx, \"users\", &state) < 0) return -1;\n"
-	"	if (retort_create_index(ctx, \"users_state\", \"users\", idx, 0, NULL) < 0) return -1;\n"
-	"	if (retort_rename_column(ctx, \"users\", \"user name\", \"name\") < 0) return -1;\n"
-	"	if (retort_exec_params(ctx, \"INSERT INTO users (id, name, org) VALUES ($1, $2, $3)\", 3, vals) < 0) return -1;\n"
-	"	if (retort_add_constraint(ctx, \"users\", &ck) < 0) return -1;\n"
-	"	return retort_rename_table(ctx, \"orgs\", \"organizations\");\n"
+	"	if (retort_table_create(ctx, \"orgs\", orgs) < 0) return -1;\n"
+	"	if (retort_table_create(ctx, \"users\", users) < 0) return -1;\n"
+	"	if (retort_column_add(ctx, \"users\", &state) < 0) return -1;\n"
+	"	if (retort_index_create(ctx, \"users_state\", \"users\", idx, 0, NULL) < 0) return -1;\n"
+	"	if (retort_column_rename(ctx, \"users\", \"user name\", \"name\") < 0) return -1;\n"
+	"	if (retort_ctx_exec_params(ctx, \"INSERT INTO users (id, name, org) VALUES ($1, $2, $3)\", 3, vals) < 0) return -1;\n"
+	"	if (retort_constraint_add(ctx, \"users\", &ck) < 0) return -1;\n"
+	"	return retort_table_rename(ctx, \"orgs\", \"organizations\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
-	"	if (retort_drop_constraint(ctx, \"users\", \"id_positive\") < 0) return -1;\n"
-	"	if (retort_drop_index(ctx, \"users_state\") < 0) return -1;\n"
-	"	if (retort_drop_column(ctx, \"users\", \"state\") < 0) return -1;\n"
-	"	if (retort_drop_table(ctx, \"users\") < 0) return -1;\n"
-	"	return retort_drop_table(ctx, \"organizations\");\n"
+	"	if (retort_constraint_drop(ctx, \"users\", \"id_positive\") < 0) return -1;\n"
+	"	if (retort_index_drop(ctx, \"users_state\") < 0) return -1;\n"
+	"	if (retort_column_drop(ctx, \"users\", \"state\") < 0) return -1;\n"
+	"	if (retort_table_drop(ctx, \"users\") < 0) return -1;\n"
+	"	return retort_table_drop(ctx, \"organizations\");\n"
 	"}\n";
 
 static void ops_case(retort_db *db)
@@ -227,15 +227,15 @@ static const char data_rev[] =
 	"	const char *min[] = { \"2\" };\n"
 	"	char sql[200];\n"
 	"	rs.n = 0;\n"
-	"	if (retort_query(ctx, \"SELECT id, name FROM people WHERE id >= CAST($1 AS INTEGER) ORDER BY id\", 1, min, collect, &rs) != 0) return -1;\n"
+	"	if (retort_ctx_query(ctx, \"SELECT id, name FROM people WHERE id >= CAST($1 AS INTEGER) ORDER BY id\", 1, min, collect, &rs) != 0) return -1;\n"
 	"	for (size_t i = 0; i < rs.n; i++) {\n"
 	"		const char *p[2];\n"
 	"		for (char *c = rs.r[i].name; *c; c++) *c = (char)toupper((unsigned char)*c);\n"
 	"		p[0] = rs.r[i].name; p[1] = rs.r[i].id;\n"
-	"		if (retort_exec_params(ctx, \"UPDATE people SET name = $1 WHERE id = CAST($2 AS INTEGER)\", 2, p) < 0) return -1;\n"
+	"		if (retort_ctx_exec_params(ctx, \"UPDATE people SET name = $1 WHERE id = CAST($2 AS INTEGER)\", 2, p) < 0) return -1;\n"
 	"	}\n"
-	"	snprintf(sql, sizeof(sql), \"UPDATE %s SET name = name || '!' WHERE name IS NULL OR id = 1\", retort_quote_ident(ctx, \"people\"));\n"
-	"	return retort_exec(ctx, sql);\n"
+	"	snprintf(sql, sizeof(sql), \"UPDATE %s SET name = name || '!' WHERE name IS NULL OR id = 1\", retort_ctx_quote_ident(ctx, \"people\"));\n"
+	"	return retort_ctx_exec(ctx, sql);\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
 
@@ -267,9 +267,9 @@ static const char failing_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column c[] = { { .name = \"a\", .type = \"INTEGER\" }, { 0 } };\n"
-	"	if (retort_create_table(ctx, \"half_done\", c) < 0) return -1;\n"
-	"	if (retort_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\") < 0)\n"
-	"		return strlen(retort_last_error(ctx)) > 0 ? -2 : -3;\n"
+	"	if (retort_table_create(ctx, \"half_done\", c) < 0) return -1;\n"
+	"	if (retort_ctx_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\") < 0)\n"
+	"		return strlen(retort_ctx_error(ctx)) > 0 ? -2 : -3;\n"
 	"	return 0;\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return -7; }\n";
@@ -277,8 +277,8 @@ static const char failing_rev[] =
 static const char ignoring_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
-	"	retort_exec(ctx, \"CREATE TABLE half_done (a INTEGER)\");\n"
-	"	retort_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\");\n"
+	"	retort_ctx_exec(ctx, \"CREATE TABLE half_done (a INTEGER)\");\n"
+	"	retort_ctx_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\");\n"
 	"	return 0; /* ignores the failure */\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
@@ -325,15 +325,15 @@ static const char alter_rev[] =
 	"	retort_alter a = { .type = \"VARCHAR(80)\", .nullable = RETORT_SET_NOT_NULL, .default_sql = \"'anon'\" };\n"
 	"	const char *cols[] = { \"email\", NULL };\n"
 	"	retort_constraint u = { .kind = RETORT_CONSTRAINT_UNIQUE, .name = \"email_unique\", .columns = cols };\n"
-	"	if (retort_alter_column(ctx, \"acct\", \"email\", &a) < 0) return -1;\n"
-	"	if (retort_add_constraint(ctx, \"acct\", &u) < 0) return -1;\n"
-	"	return retort_drop_constraint(ctx, \"acct\", \"positive\");\n"
+	"	if (retort_column_alter(ctx, \"acct\", \"email\", &a) < 0) return -1;\n"
+	"	if (retort_constraint_add(ctx, \"acct\", &u) < 0) return -1;\n"
+	"	return retort_constraint_drop(ctx, \"acct\", \"positive\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	retort_alter a = { .nullable = RETORT_DROP_NOT_NULL, .drop_default = 1 };\n"
-	"	if (retort_drop_constraint(ctx, \"acct\", \"email_unique\") < 0) return -1;\n"
-	"	return retort_alter_column(ctx, \"acct\", \"email\", &a);\n"
+	"	if (retort_constraint_drop(ctx, \"acct\", \"email_unique\") < 0) return -1;\n"
+	"	return retort_column_alter(ctx, \"acct\", \"email\", &a);\n"
 	"}\n";
 
 static void alter_case(retort_db *db)
@@ -397,7 +397,7 @@ static const char notnull_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	retort_alter a = { .nullable = RETORT_SET_NOT_NULL };\n"
-	"	return retort_alter_column(ctx, \"acct\", \"email\", &a);\n"
+	"	return retort_column_alter(ctx, \"acct\", \"email\", &a);\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
 
@@ -485,14 +485,14 @@ static const char columns_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column code = { .name = \"code\", .type = \"VARCHAR(20)\", .flags = RETORT_UNIQUE };\n"
-	"	if (retort_add_column(ctx, \"item\", &code) < 0) return -1;\n"
-	"	return retort_drop_column(ctx, \"item\", \"qty\");\n"
+	"	if (retort_column_add(ctx, \"item\", &code) < 0) return -1;\n"
+	"	return retort_column_drop(ctx, \"item\", \"qty\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column qty = { .name = \"qty\", .type = \"INTEGER\", .flags = RETORT_NOT_NULL, .default_sql = \"0\" };\n"
-	"	if (retort_drop_column(ctx, \"item\", \"code\") < 0) return -1;\n"
-	"	return retort_add_column(ctx, \"item\", &qty);\n"
+	"	if (retort_column_drop(ctx, \"item\", \"code\") < 0) return -1;\n"
+	"	return retort_column_add(ctx, \"item\", &qty);\n"
 	"}\n";
 
 static const char *index_count_sql(retort_db *db)
@@ -563,8 +563,8 @@ START_TEST(test_cmigration__offline_recording)
 	/* A trailing -- comment does not swallow the terminating ';'. */
 	{
 		char *cpath = write_rev("comment.c",
-			"int upgrade(retort_ctx *ctx) { retort_exec(ctx, \"SELECT 1 -- one\"); return retort_exec(ctx, \"SELECT 2;\"); }\n"
-			"int downgrade(retort_ctx *ctx) { return retort_exec(ctx, (const char *)0); }\n");
+			"int upgrade(retort_ctx *ctx) { retort_ctx_exec(ctx, \"SELECT 1 -- one\"); return retort_ctx_exec(ctx, \"SELECT 2;\"); }\n"
+			"int downgrade(retort_ctx *ctx) { return retort_ctx_exec(ctx, (const char *)0); }\n");
 		retort_buf_clear(&out);
 		ck_assert_msg(retort_cmigration_render(&out, pg, cpath, true, &o) == 0, "render: %s", msg());
 		ck_assert_str_eq(out.ptr, "SELECT 1 -- one\n;\nSELECT 2;\n");

@@ -151,7 +151,7 @@ static char *versions(env *e)
 	retort_vec heads = RETORT_VEC_INIT;
 	char *joined;
 
-	ck_assert_msg(retort_version_read(&heads, NULL, e->db, e->cfg) == 0, "read: %s",
+	ck_assert_msg(retort_version_table_read(&heads, NULL, e->db, e->cfg) == 0, "read: %s",
 		retort_error_last()->message);
 	joined = retort__ids_join(&heads, ",");
 	retort_vec_dispose(&heads, true);

@@ -110,7 +110,7 @@ static int flush_deferred(run *r)
 	if (!r->defer)
 		return 0;
 	if (!retort__strvec_equal(&r->db_heads, &r->heads) &&
-	    (error = retort_version_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
+	    (error = retort_version_table_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
 		return error;
 	/* whens may have moved with realloc: point at them only now */
 	for (size_t i = 0; i < r->nrows; i++)
@@ -220,7 +220,7 @@ static int read_heads(run *r)
 	int error;
 
 	heads_release(&r->heads);
-	if ((error = retort__version_read_existing(&r->heads, r->db, r->cfg)) < 0)
+	if ((error = retort__version_table_read_existing(&r->heads, r->db, r->cfg)) < 0)
 		return error;
 	heads_set(&r->db_heads, &r->heads);
 	return 0;
@@ -300,7 +300,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.git_commit = r->git_commit;
 	if (r->defer)
 		defer_row(r, &e);
-	else if ((error = retort_version_apply_logged(r->db, r->cfg, &st->heads_before,
+	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
 			&st->heads_after, &e)) < 0)
 		return error;
 	heads_set(&r->heads, &st->heads_after);
@@ -383,7 +383,7 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 
 	r->defer = true;
 	if ((error = tx_begin(r)) < 0 ||
-	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
@@ -425,7 +425,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 	int error;
 
 	if ((error = tx_begin(r)) < 0 ||
-	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0 ||
 	    (error = tx_commit(r)) < 0)
@@ -485,7 +485,7 @@ static int dry_run(run *r, plan_fn plan_with, const char *target)
 	int error;
 
 	/* Read only: a missing version table is simply "no heads". */
-	if ((error = retort_version_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
+	if ((error = retort_version_table_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	report_dry(r, plan);
@@ -540,7 +540,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 
 	if ((error = run_open(&r, cfg, graph, opts)) < 0 ||
 	    (error = tx_begin(&r)) < 0 ||
-	    (error = retort_version_ensure(r.db, cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r.db, cfg)) < 0 ||
 	    (error = read_heads(&r)) < 0)
 		goto done;
 	/* Unknown heads are what --purge is for. */
@@ -550,12 +550,12 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
-		if ((error = retort_version_purge(r.db, cfg)) < 0)
+		if ((error = retort_version_table_purge(r.db, cfg)) < 0)
 			goto done;
 	} else {
 		heads_set(&before, &r.heads);
 	}
-	if ((error = retort_version_apply(r.db, cfg, &before, &plan->final_heads)) < 0)
+	if ((error = retort_version_table_apply(r.db, cfg, &before, &plan->final_heads)) < 0)
 		goto done;
 	{
 		retort_vec tv = { (void **)targets, ntargets, ntargets };
@@ -593,7 +593,7 @@ int retort_migrate_ensure_version(const retort_config *cfg, const retort_migrate
 
 	if ((error = run_open(&r, cfg, NULL, opts)) < 0 ||
 	    (error = tx_begin(&r)) < 0 ||
-	    (error = retort_version_ensure(r.db, cfg)) < 0)
+	    (error = retort_version_table_ensure(r.db, cfg)) < 0)
 		goto done;
 	error = tx_commit(&r);
 done:

@@ -54,7 +54,7 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
 	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
 }
 
-int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
+int retort__version_table_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	retort_rows *rows = NULL;
@@ -76,7 +76,7 @@ done:
 	return error;
 }
 
-int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
+int retort_version_table_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
 {
 	bool found = false;
 	int error;
@@ -86,7 +86,7 @@ int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const reto
 		return error;
 	if (exists)
 		*exists = found;
-	return found ? retort__version_read_existing(out, db, cfg) : 0;
+	return found ? retort__version_table_read_existing(out, db, cfg) : 0;
 }
 
 static void render_version_create(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
@@ -123,7 +123,7 @@ static void render_history_create(retort_buf *out, const retort_dialect *d, cons
 		")");
 }
 
-void retort_version_render_create(retort_buf *out, const retort_dialect *d,
+void retort_version_table_render_create(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, bool with_history)
 {
 	render_version_create(out, d, cfg);
@@ -134,7 +134,7 @@ void retort_version_render_create(retort_buf *out, const retort_dialect *d,
 	}
 }
 
-int retort_version_ensure(retort_db *db, const retort_config *cfg)
+int retort_version_table_ensure(retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	bool found = false;
@@ -208,7 +208,7 @@ static size_t diff_ops(version_op **out, const retort_vec *before, const retort_
 	return n;
 }
 
-int retort_version_apply(retort_db *db, const retort_config *cfg,
+int retort_version_table_apply(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after)
 {
 	retort_buf table = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
@@ -262,7 +262,7 @@ int retort_version_apply(retort_db *db, const retort_config *cfg,
 	return error;
 }
 
-void retort_version_render_apply(retort_buf *out, const retort_dialect *d,
+void retort_version_table_render_apply(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_vec *before, const retort_vec *after)
 {
 	retort_buf table = RETORT_BUF_INIT;
@@ -294,7 +294,7 @@ void retort_version_render_apply(retort_buf *out, const retort_dialect *d,
 	retort_buf_dispose(&table);
 }
 
-int retort_version_purge(retort_db *db, const retort_config *cfg)
+int retort_version_table_purge(retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	int error;
@@ -306,7 +306,7 @@ int retort_version_purge(retort_db *db, const retort_config *cfg)
 	return error;
 }
 
-void retort_version_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
+void retort_version_table_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
 {
 	retort_buf_puts(out, "DELETE FROM ");
 	retort__version_table_name(out, d, cfg);
@@ -510,7 +510,7 @@ done:
 	return error;
 }
 
-int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
+int retort_version_table_apply_logged(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after, const retort_history_entry *e)
 {
 	version_op *ops = NULL;
@@ -518,7 +518,7 @@ int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
 	int error;
 
 	if (db->dialect->id != RETORT_DIALECT_POSTGRES || !cfg->history_table) {
-		if ((error = retort_version_apply(db, cfg, before, after)) < 0)
+		if ((error = retort_version_table_apply(db, cfg, before, after)) < 0)
 			return error;
 		return retort_history_append(db, cfg, e, 1);
 	}
