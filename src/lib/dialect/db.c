@@ -87,28 +87,28 @@ void retort_rows_free(retort_rows *rows)
 	free(rows);
 }
 
-retort_rows *retort__rows_new(size_t ncols, char **colnames)
+retort_rows *retort__rows_new(size_t ncols)
 {
 	retort_rows *rows = retort__calloc(1, sizeof(*rows));
 
 	rows->ncols = ncols;
-	rows->colnames = colnames;
+	rows->colnames = retort__calloc(ncols + 1, sizeof(char *));
 	return rows;
 }
 
-/* Appends one row; `cells` (ncols entries) is copied by pointer, the array itself is not kept. */
-void retort__rows_add(retort_rows *rows, char **cells)
+char **retort__rows_add(retort_rows *rows)
 {
-	size_t n = rows->nrows * rows->ncols;
+	size_t row = rows->nrows++;
+	char **cells;
 
-	/* Grow by doubling the row capacity; capacity is implied by powers of two. */
-	if (rows->ncols && (rows->nrows & (rows->nrows - 1)) == 0) {
-		size_t cap = rows->nrows ? rows->nrows * 2 : 1;
-		rows->cells = retort__realloc(rows->cells, cap * rows->ncols * sizeof(char *));
-	}
-	if (rows->ncols)
-		memcpy(rows->cells + n, cells, rows->ncols * sizeof(char *));
-	rows->nrows++;
+	if (!rows->ncols)
+		return NULL;
+	/* The capacity doubles whenever the row count reaches a power of two: 1, 2, 4, ... */
+	if ((row & (row - 1)) == 0)
+		rows->cells = retort__realloc(rows->cells, (row ? row * 2 : 1) * rows->ncols * sizeof(char *));
+	cells = rows->cells + row * rows->ncols;
+	memset(cells, 0, rows->ncols * sizeof(char *));
+	return cells;
 }
 
 unsigned retort__count_newlines(const char *p, const char *end)

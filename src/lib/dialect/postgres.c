@@ -14,7 +14,6 @@
  * Identifiers are always double-quoted: quoting is never wrong, and it
  * keeps mixed-case and keyword names exactly as written.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,7 +31,6 @@
 typedef struct pg_db {
 	retort_db base;
 	PGconn *conn;
-	char version[64];
 	char *lock_key;  /* the advisory lock's resolved name while held */
 	/*
 	 * BEGIN was asked for and not sent yet: it goes out with the first
@@ -151,7 +149,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	char *errmsg = NULL;
 	pg_db *db = NULL;
 	PGresult *res;
-	const char *sv;
 
 	*out = NULL;
 	if (!url->conninfo)
@@ -190,8 +187,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		goto fail;
 	}
 	PQclear(res);
-	sv = PQparameterStatus(db->conn, "server_version");
-	snprintf(db->version, sizeof(db->version), "PostgreSQL %s", sv ? sv : "(unknown)");
 	*out = &db->base;
 	return 0;
 fail:
@@ -270,7 +265,6 @@ static int split_error(PgQueryError *err, const char *sql, unsigned *err_line)
 }
 
 struct walker {
-	const char *sql;
 	const char *mark;  /* position whose line is `line` */
 	unsigned line;
 	unsigned *err_line;
@@ -332,7 +326,7 @@ static int each_statement(const char *sql, unsigned *err_line,
 {
 	PgQuerySplitResult split = pg_query_split_with_scanner(sql);
 	const char *end = sql + strlen(sql), *cursor = sql;
-	struct walker w = { sql, sql, 1, err_line, fn, payload };
+	struct walker w = { sql, 1, err_line, fn, payload };
 	int rc = 0;
 
 	if (split.error) {
@@ -577,18 +571,14 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 	}
 	ncols = PQnfields(res);
 	nrows = PQntuples(res);
-	{
-		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
-		for (c = 0; c < ncols; c++)
-			names[c] = retort__strdup(PQfname(res, c));
-		rows = retort__rows_new((size_t)ncols, names);
-	}
+	rows = retort__rows_new((size_t)ncols);
+	for (c = 0; c < ncols; c++)
+		rows->colnames[c] = retort__strdup(PQfname(res, c));
 	for (r = 0; r < nrows; r++) {
-		char *cells[ncols > 0 ? ncols : 1];
+		char **cells = retort__rows_add(rows);
 		for (c = 0; c < ncols; c++)
-			cells[c] = PQgetisnull(res, r, c) ? NULL
-				: retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
-		retort__rows_add(rows, cells);
+			if (!PQgetisnull(res, r, c))
+				cells[c] = retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
 	}
 	PQclear(res);
 	*out = rows;
@@ -798,13 +788,7 @@ static int pg_table_exists(bool *out, retort_db *base, const char *schema, const
 	return 0;
 }
 
-static const char *pg_server_version(retort_db *base)
-{
-	return ((pg_db *)base)->version;
-}
-
 const retort_dialect retort__dialect_postgres = {
-	.version = RETORT_DIALECT_VERSION,
 	.id = RETORT_DIALECT_POSTGRES,
 	.name = "postgresql",
 	.connect = pg_connect,
@@ -815,12 +799,9 @@ const retort_dialect retort__dialect_postgres = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.begin_sql = "BEGIN",
-	.transactional_ddl = true,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
 	.table_exists = pg_table_exists,
-	.server_version = pg_server_version,
 };
