@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "base/common.h"
-#include "graph/graph_int.h"
+#include "graph/graph.h"
 #include "graph/scriptcache.h"
 
 /* Below this many files, threads cost more than they save. */
