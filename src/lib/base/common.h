@@ -10,14 +10,11 @@
 #ifndef RETORT_COMMON_H
 #define RETORT_COMMON_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "retort/retort.h"
-
-#define RETORT_INTERNAL __attribute__((visibility("hidden")))
 
 #if defined(__GNUC__)
 #define RETORT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -33,7 +30,6 @@
  * otherwise), so a caller can write `return retort__error_set(...)`.
  */
 int retort__error_set(retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(2, 3);
-int retort__error_setv(retort_error_class klass, const char *fmt, va_list ap);
 /* Like retort__error_set but returns `code` instead of the class default. */
 int retort__error_code(int code, retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(3, 4);
 /* errno-based: "<what>: <strerror(errno)>", class OS. */
