@@ -6,6 +6,7 @@
  * a positional argument, because relative revision identifiers are written
  * that way (`retort downgrade -1`).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,18 +115,23 @@ void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
 	cli_print_global_options(f);
 }
 
-static int usage_error(const cli_option *opts, const cli_usage *usage, const char *fmt, const char *arg)
+static int usage_error(const cli_usage *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "retort: error: <message>" and the command's usage line, on stderr; the exit status for it. */
+static int usage_error(const cli_usage *usage, const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "retort: error: ");
-	fprintf(stderr, fmt, arg, usage->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nusage: retort %s %s\n(see 'retort %s --help')\n",
 		usage->name, usage->synopsis ? usage->synopsis : "", usage->name);
-	(void)opts;
 	return CLI_EXIT_USAGE;
 }
 
-static int store(const cli_option *o, const char *value, cli_global *g, const cli_option *opts,
-	const cli_usage *usage, bool *help)
+static int store(const cli_option *o, const char *value, cli_global *g, const cli_usage *usage, bool *help)
 {
 	if (o->short_name == 'h' && o->long_name && strcmp(o->long_name, "help") == 0 && !o->value) {
 		*help = true;
@@ -152,7 +158,7 @@ static int store(const cli_option *o, const char *value, cli_global *g, const cl
 		char *end;
 		long l = strtol(value, &end, 10);
 		if (!*value || *end)
-			return usage_error(opts, usage, "option value '%s' is not a whole number (in '%s')", value);
+			return usage_error(usage, "option value '%s' is not a whole number (in '%s')", value, usage->name);
 		*(int *)o->value = (int)l;
 		break;
 	}
@@ -193,18 +199,18 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 			const char *value = NULL;
 
 			if (!(o = find_long(&set, name, len)))
-				return usage_error(opts, usage, "unknown option '%s' for '%s'", arg);
+				return usage_error(usage, "unknown option '%s' for '%s'", arg, usage->name);
 			if (takes_value(o)) {
 				if (eq)
 					value = eq + 1;
 				else if (i + 1 < argc)
 					value = argv[++i];
 				else
-					return usage_error(opts, usage, "option '%s' needs a value (in '%s')", arg);
+					return usage_error(usage, "option '%s' needs a value (in '%s')", arg, usage->name);
 			} else if (eq) {
-				return usage_error(opts, usage, "option '%s' takes no value (in '%s')", arg);
+				return usage_error(usage, "option '%s' takes no value (in '%s')", arg, usage->name);
 			}
-			if ((rc = store(o, value, g, opts, usage, &help)) != 0)
+			if ((rc = store(o, value, g, usage, &help)) != 0)
 				return rc;
 			continue;
 		}
@@ -214,19 +220,19 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 			const char *value = NULL;
 
 			if (!(o = find_short(&set, *c)))
-				return usage_error(opts, usage, "unknown option '%s' for '%s'", flag);
+				return usage_error(usage, "unknown option '%s' for '%s'", flag, usage->name);
 			if (takes_value(o)) {
 				if (c[1])
 					value = c + 1;
 				else if (i + 1 < argc)
 					value = argv[++i];
 				else
-					return usage_error(opts, usage, "option '%s' needs a value (in '%s')", flag);
-				if ((rc = store(o, value, g, opts, usage, &help)) != 0)
+					return usage_error(usage, "option '%s' needs a value (in '%s')", flag, usage->name);
+				if ((rc = store(o, value, g, usage, &help)) != 0)
 					return rc;
 				break;
 			}
-			if ((rc = store(o, NULL, g, opts, usage, &help)) != 0)
+			if ((rc = store(o, NULL, g, usage, &help)) != 0)
 				return rc;
 		}
 	}

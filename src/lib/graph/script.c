@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "graph/parser_key.h" /* generated: RETORT_SCRIPT_PARSER_KEY */
 #include "graph/script.h"
 #include "graph/scriptcache.h"
 
@@ -52,7 +53,7 @@ static char *keep(parser *p, const char *str, size_t n)
 	return out;
 }
 
-const char retort__script_parser_built[] = __DATE__ " " __TIME__;
+const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
 enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
 static const char *const key_names[] = {
@@ -624,20 +625,6 @@ int retort_script_read_sql(const retort_script *script)
 	s->sql_read_ = true;
 	retort_script_free(now);
 	return 0;
-}
-
-int retort_script_load(retort_script **out, const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int error;
-
-	*out = NULL;
-	if ((error = retort__file_read(&text, &len, path)) < 0)
-		return error;
-	error = retort_script_parse(out, path, text, len);
-	free(text);
-	return error;
 }
 
 bool retort_script_is_revision_file(const char *name)
