@@ -217,9 +217,9 @@ START_TEST(test_graph__load_dirs)
 	ck_assert_int_lt(error, 0);
 	retort_vec_dispose(&cfg.version_locations, true);
 	{
-		char *cmd[] = { "rm", "-rf", dir, NULL };
 		pid_t pid = fork();
 		if (pid == 0) {
+			char *cmd[] = { "rm", "-rf", dir, NULL };
 			execvp(cmd[0], cmd);
 			_exit(127);
 		}

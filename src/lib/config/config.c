@@ -127,12 +127,11 @@ static const struct key_def *find_key(const char *name)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	parse_state *st = user;
-	const struct key_def *key;
 	char *expanded = NULL, *prev;
 
 	if (st->line_too_long)
 		return fail(st, "line longer than %d characters", INI_LINE_MAX - 1);
-	if (!(key = find_key(name)))
+	if (!find_key(name))
 		return fail(st, "unknown key '%s' in section [%s]", name, section);
 	if (retort_config_interpolate(&expanded, value) < 0)
 		return fail(st, "%s", retort_error_last()->message);
@@ -267,7 +266,6 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 {
 	const struct key_def *key = find_key(name);
 	char *dup = retort__strdup(v);
-	int n;
 
 	retort__trim(dup);
 	switch (key->kind) {
@@ -290,11 +288,10 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 			free(dup);
 			return fail(st, "'%s' must be a whole number, not '%s'", name, v);
 		}
-		n = (int)l;
 		if (strcmp(name, "lock_timeout") == 0)
-			cfg->lock_timeout = n;
+			cfg->lock_timeout = (int)l;
 		else
-			cfg->truncate_slug_length = n;
+			cfg->truncate_slug_length = (int)l;
 		break;
 	}
 	case K_FORMAT:

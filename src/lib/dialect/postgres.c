@@ -463,9 +463,9 @@ static bool is_copy_stdio(const char *stmt, size_t len)
 static int pipeline_cb(const char *stmt, size_t len, unsigned line, void *payload)
 {
 	pipeline *pl = payload;
-	int error;
 
 	if (is_copy_stdio(stmt, len)) {
+		int error;
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = retort__error_set(RETORT_ERROR_DATABASE,

@@ -271,7 +271,7 @@ static int link(retort_graph *g)
 		r->topo = 0;
 	}
 
-	for (size_t i = 0; i < g->revs.len && !error; i++) {
+	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i];
 		retort_script *s = r->script;
 

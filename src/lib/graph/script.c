@@ -244,7 +244,6 @@ static int parse_header(parser *p, hline *lines, size_t n)
 	for (size_t i = 0; i < n && !error; i++) {
 		const char *text = lines[i].text, *value, *key;
 		size_t klen;
-		int k = -1;
 
 		if (!*text) {
 			if (have_message)
@@ -252,7 +251,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			continue;
 		}
 		if (split_key(text, &key, &klen, &value)) {
-			if ((k = key_index(key, klen)) >= 0) {
+			int k = key_index(key, klen);
+			if (k >= 0) {
 				in_message = false;
 				error = apply_key(p, k, key, klen, value, lines[i].line);
 				continue;

@@ -424,14 +424,14 @@ static void push_kept(retort_scriptcache *c, const centry *e, size_t off, size_t
 void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *relpath,
 	const struct stat *st, const retort_script *script)
 {
-	const centry *e;
 	size_t off;
 
 	if (!c)
 		return;
 	if (!script) {
 		/* a hit: carry its entry over as it is */
-		if (!(e = find(c, pos, relpath)))
+		const centry *e = find(c, pos, relpath);
+		if (!e)
 			return;
 		c->changed |= c->nout >= c->nentries || e != &c->entries[c->nout];
 		push_kept(c, e, 0, 0);
@@ -528,13 +528,12 @@ void retort__scriptcache_discard_all(void)
 {
 	char *root = retort__cache_dir(), *graph_dir;
 	DIR *d;
-	struct dirent *de;
 
 	if (!root)
 		return;
 	graph_dir = retort__path_join(root, "graph");
 	if (retort__dir_is_private(graph_dir) && (d = opendir(graph_dir))) {
-		while ((de = readdir(d)))
+		for (struct dirent *de; (de = readdir(d)); )
 			if (de->d_name[0] != '.')
 				unlinkat(dirfd(d), de->d_name, 0);
 		closedir(d);
@@ -593,12 +592,11 @@ static void prune(const char *file)
 {
 	char *dir = retort__path_dirname(file);
 	time_t now = time(NULL);
-	struct dirent *de;
 	struct stat st;
 	DIR *d;
 
 	if ((d = opendir(dir))) {
-		while ((de = readdir(d))) {
+		for (struct dirent *de; (de = readdir(d)); ) {
 			bool tmp = retort__starts_with(de->d_name, ".retort-tmp-");
 			time_t used;
 			if ((de->d_name[0] == '.' && !tmp) ||

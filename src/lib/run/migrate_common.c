@@ -58,11 +58,11 @@ int retort__migrate_connect_existing(retort_db **out, bool *missing, const retor
  */
 int retort__migrate_read_scripts(const retort_plan *plan)
 {
-	int error;
-
-	for (size_t i = 0; i < plan->nsteps; i++)
-		if ((error = retort_script_read_sql(plan->steps[i].rev->script)) < 0)
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		int error = retort_script_read_sql(plan->steps[i].rev->script);
+		if (error < 0)
 			return error;
+	}
 	return 0;
 }
 
