@@ -208,6 +208,17 @@ static size_t diff_ops(version_op **out, const retort_vec *before, const retort_
 	return n;
 }
 
+/*
+ * Like Alembic, an UPDATE or DELETE of the version table must touch
+ * exactly one row: anything else means the table is not what the plan
+ * was made from.
+ */
+static int not_one_row(const char *table, const version_op *op, const char *found)
+{
+	return retort__error_set(RETORT_ERROR_DATABASE, "version table %s: expected one row '%s' to %s, found %s",
+		table, op->from, op->kind == OP_UPDATE ? "update" : "delete", found);
+}
+
 int retort_version_table_apply(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after)
 {
@@ -245,15 +256,11 @@ int retort_version_table_apply(retort_db *db, const retort_config *cfg,
 		rows = NULL;
 		if ((error = retort_db_query(&rows, db, sql.ptr, np, params)) < 0)
 			break;
-		/*
-		 * Like Alembic, insist on exactly one row: anything else means
-		 * the table is not what the plan was made from.
-		 */
-		if (ops[i].kind != OP_INSERT && rows->nrows != 1)
-			error = retort__error_set(RETORT_ERROR_DATABASE,
-				"version table %s: expected one row '%s' to %s, found %zu",
-				table.ptr, ops[i].from, ops[i].kind == OP_UPDATE ? "update" : "delete",
-				rows->nrows);
+		if (ops[i].kind != OP_INSERT && rows->nrows != 1) {
+			char found[32];
+			snprintf(found, sizeof(found), "%zu", rows->nrows);
+			error = not_one_row(table.ptr, &ops[i], found);
+		}
 	}
 	retort_rows_free(rows);
 	free(ops);
@@ -492,10 +499,7 @@ static int apply_logged_pg(retort_db *db, const retort_config *cfg,
 	for (size_t i = 0; i < n; i++) {
 		const char *count = rows->nrows == 1 ? retort_rows_get(rows, 0, i + 1) : NULL;
 		if (!count || strcmp(count, "1") != 0) {
-			error = retort__error_set(RETORT_ERROR_DATABASE,
-				"version table %s: expected one row '%s' to %s, found %s",
-				table.ptr, ops[i].from, ops[i].kind == OP_UPDATE ? "update" : "delete",
-				count ? count : "none");
+			error = not_one_row(table.ptr, &ops[i], count ? count : "none");
 			break;
 		}
 	}
