@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "graph_cli.h"
-#include "run/migrate.h"
 
 static int run_editor(const char *editor, const char *path)
 {
@@ -84,26 +83,16 @@ int cmd_edit(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT, revs = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	retort_db_status *st = NULL;
 	const char *editor = pick_editor();
-	const char *const *cur;
-	size_t ncur;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = graph_cli_open_revs(g, &cfg, &graph, &revs, args.items[0])) != 0)
 		goto done;
-	if ((rc = graph_cli_current(&st, cfg, graph, args.items[0])) != 0)
-		goto done;
-	cur = graph_cli_current_ids(st, &ncur);
-	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], cur, ncur)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
 	if (revs.len == 0) {
 		cli_error("'%s' names no revision file%s", (const char *)args.items[0],
-			st ? ": the database is at base" : "");
+			strcmp(args.items[0], "current") == 0 ? ": the database is at base" : "");
 		rc = CLI_EXIT_FAIL;
 		goto done;
 	}
@@ -112,7 +101,6 @@ int cmd_edit(int argc, char **argv, cli_global *g)
 done:
 	retort_vec_dispose(&revs, false);
 	retort_vec_dispose(&args, false);
-	retort_db_status_free(st);
 	retort_graph_free(graph);
 	retort_config_free(cfg);
 	return rc;

@@ -5,7 +5,6 @@
 #include <jansson.h>
 
 #include "graph_cli.h"
-#include "run/migrate.h"
 
 int cmd_show(int argc, char **argv, cli_global *g)
 {
@@ -17,22 +16,12 @@ int cmd_show(int argc, char **argv, cli_global *g)
 	retort_buf out = RETORT_BUF_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	retort_db_status *st = NULL;
-	const char *const *cur;
-	size_t ncur;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = graph_cli_open_revs(g, &cfg, &graph, &revs, args.items[0])) != 0)
 		goto done;
-	if ((rc = graph_cli_current(&st, cfg, graph, args.items[0])) != 0)
-		goto done;
-	cur = graph_cli_current_ids(st, &ncur);
-	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], cur, ncur)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
 	if (!revs.len && !g->json) {
 		/* base, LABEL@base, current at base: nothing to show, as in Alembic */
 		if (g->verbosity >= 0)
@@ -54,7 +43,6 @@ done:
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&revs, false);
 	retort_vec_dispose(&args, false);
-	retort_db_status_free(st);
 	graph_cli_done(graph);
 	retort_config_free(cfg);
 	return rc;

@@ -16,22 +16,20 @@ static int stamp_one(cli_global *g, void *ctx)
 {
 	const stamp_args *a = ctx;
 	retort_buf out = RETORT_BUF_INIT;
+	const char *const *targets;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
+	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, false)) != 0)
 		goto done;
 	r.opts.tag = a->tag;
-	if (a->sql) {
-		if ((rc = retort_migrate_render_stamp(&out, r.cfg, r.graph,
-				(const char *const *)a->targets->items, a->targets->len, a->purge)) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_stamp(r.cfg, r.graph, (const char *const *)a->targets->items,
-			a->targets->len, a->purge, &r.opts)) < 0) {
-		rc = cli_fail(rc);
-	}
+	targets = (const char *const *)a->targets->items;
+	if (a->sql)
+		rc = cli_run_finish(retort_migrate_render_stamp(&out, r.cfg, r.graph, targets, a->targets->len,
+			a->purge), &out);
+	else
+		rc = cli_run_finish(retort_migrate_stamp(r.cfg, r.graph, targets, a->targets->len, a->purge,
+			&r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

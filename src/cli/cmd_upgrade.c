@@ -21,20 +21,14 @@ static int upgrade_one(cli_global *g, void *ctx)
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
+	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, a->dry)) != 0)
 		goto done;
-	r.opts.dry_run = a->dry;
 	r.opts.tag = a->tag;
-	if (a->sql) {
-		if ((rc = retort_migrate_render_upgrade(&out, r.cfg, r.graph, a->target)) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else {
-		if ((rc = retort_migrate_upgrade(r.cfg, r.graph, a->target, &r.opts)) < 0)
-			rc = cli_fail(rc);
-		rc = cli_run_finish(&r, rc, "upgrade", a->target);
-	}
+	if (a->sql)
+		rc = cli_run_finish(retort_migrate_render_upgrade(&out, r.cfg, r.graph, a->target), &out);
+	else
+		rc = cli_run_report(&r, cli_run_finish(retort_migrate_upgrade(r.cfg, r.graph, a->target,
+			&r.opts), NULL), "upgrade", a->target);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

@@ -82,7 +82,7 @@ static void on_progress(const retort_migrate_event *ev, void *payload)
 	fflush(stdout);
 }
 
-int cli_run_finish(cli_run *r, int rc, const char *verb, const char *target)
+int cli_run_report(cli_run *r, int rc, const char *verb, const char *target)
 {
 	const cli_global *g = r->g;
 
@@ -133,9 +133,26 @@ void cli_run_close(cli_run *r)
 	retort_config_free(r->cfg);
 }
 
-int cli_run_print_sql(const retort_buf *sql)
+int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool dry_run)
 {
-	if (fwrite(sql->ptr, 1, sql->size, stdout) != sql->size || fflush(stdout) != 0) {
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (sql && dry_run) {
+		cli_error("--sql and --dry-run cannot be combined");
+		return CLI_EXIT_USAGE;
+	}
+	if ((rc = cli_run_open(r, g, mode)) != 0)
+		return rc;
+	r->opts.dry_run = dry_run;
+	return 0;
+}
+
+int cli_run_finish(int rc, const retort_buf *sql)
+{
+	if (rc < 0)
+		return cli_fail(rc);
+	if (sql && (fwrite(sql->ptr, 1, sql->size, stdout) != sql->size || fflush(stdout) != 0)) {
 		cli_error("cannot write the SQL to stdout");
 		return CLI_EXIT_FAIL;
 	}

@@ -30,12 +30,24 @@ int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode);
 void cli_run_close(cli_run *r);
 
 /*
- * The end of upgrade/downgrade: with --json the summary event; otherwise
- * "Nothing to do: ..." when no revision ran.  Returns rc.
+ * What upgrade, downgrade, stamp and ensure-version do once their options
+ * are parsed: refuse --sql with --dry-run, then cli_run_open, and set
+ * r->opts.dry_run.  0, or the exit status after printing why.
  */
-int cli_run_finish(cli_run *r, int rc, const char *verb, const char *target);
+int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool dry_run);
 
-/* Write an offline SQL rendering to stdout. */
-int cli_run_print_sql(const retort_buf *sql);
+/*
+ * And how they end: `rc` is what the library returned, for a run (`sql`
+ * NULL) or for rendering into `sql` (--sql), which is then written to
+ * stdout.  The exit status.
+ */
+int cli_run_finish(int rc, const retort_buf *sql);
+
+/*
+ * After a run of upgrade or downgrade, with its exit status `rc`: with
+ * --json the summary event; otherwise "Nothing to do: ..." when no
+ * revision ran.  Returns rc.
+ */
+int cli_run_report(cli_run *r, int rc, const char *verb, const char *target);
 
 #endif

@@ -20,14 +20,14 @@ int upgrade(retort_ctx *ctx)
 	const char *tenant = retort_ctx_xarg(ctx, "tenant");
 	const char *row[] = { tenant ? tenant : "(none)", retort_ctx_xarg(ctx, "missing") ? "set" : "unset" };
 
-	if (retort_exec(ctx, "CREATE TABLE tenants (name VARCHAR(50), other VARCHAR(10))") < 0)
+	if (retort_ctx_exec(ctx, "CREATE TABLE tenants (name VARCHAR(50), other VARCHAR(10))") < 0)
 		return -1;
-	return retort_exec_params(ctx, "INSERT INTO tenants VALUES ($1, $2)", 2, row);
+	return retort_ctx_exec_params(ctx, "INSERT INTO tenants VALUES ($1, $2)", 2, row);
 }
 
 int downgrade(retort_ctx *ctx)
 {
-	return retort_exec(ctx, "DROP TABLE tenants");
+	return retort_ctx_exec(ctx, "DROP TABLE tenants");
 }
 C
 

@@ -98,14 +98,14 @@ static size_t edit_distance(const char *a, const char *b)
 		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
 		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = lower(a[i - 1]) != lower(b[j - 1]);
+			size_t cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
 			size_t best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
 				best = d[i][j - 1] + 1;
 			if (d[i - 1][j - 1] + cost < best)
 				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-			    lower(a[i - 2]) == lower(b[j - 1]) && d[i - 2][j - 2] + 1 < best)
+			if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
+			    lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < best)
 				best = d[i - 2][j - 2] + 1;
 			d[i][j] = best;
 		}
@@ -128,6 +128,37 @@ const char *retort__suggest(const char *word, const char *const *cands, size_t n
 		}
 	}
 	return best_d <= limit ? best : NULL;
+}
+
+int retort__strncasecmp(const char *a, const char *b, size_t n)
+{
+	for (; n; a++, b++, n--) {
+		int d = lower((unsigned char)*a) - lower((unsigned char)*b);
+		if (d || !*a)
+			return d;
+	}
+	return 0;
+}
+
+int retort__parse_bool(bool *out, const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(yes); i++) {
+		if (retort__strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+		if (retort__strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+bool retort__streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
 }
 
 bool retort__starts_with(const char *s, const char *prefix)

@@ -48,14 +48,14 @@ retort_revision *retort_graph_get(const retort_graph *g, const char *id)
 	return retort_map_get(&g->by_id, id);
 }
 
+retort_revision *retort_graph_label(const retort_graph *g, const char *label)
+{
+	return retort_map_get(&g->by_label, label);
+}
+
 const retort_vec *retort_graph_heads(const retort_graph *g)
 {
 	return &g->heads;
-}
-
-const retort_vec *retort_graph_bases(const retort_graph *g)
-{
-	return &g->bases;
 }
 
 void retort_graph_heads_resolved(retort_vec *out, const retort_graph *g)
@@ -76,6 +76,18 @@ static void revision_free(retort_revision *r)
 	retort_vec_dispose(&r->dependents, false);
 	retort_vec_dispose(&r->labels, false);
 	free(r);
+}
+
+const retort_vec *retort_graph_ignored(const retort_graph *graph)
+{
+	return &graph->ignored;
+}
+
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths)
+{
+	retort_vec_dispose(&graph->ignored, true);
+	graph->ignored = *paths;
+	memset(paths, 0, sizeof(*paths));
 }
 
 void retort_graph_free(retort_graph *g)
@@ -272,7 +284,7 @@ static int link(retort_graph *g)
 		r->topo = 0;
 	}
 
-	for (size_t i = 0; i < g->revs.len && !error; i++) {
+	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i];
 		retort_script *s = r->script;
 

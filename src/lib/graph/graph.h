@@ -77,15 +77,18 @@ void retort_graph_free(retort_graph *graph);
  * locations, which retort does not read: paths, borrowed, for a warning.
  */
 const retort_vec *retort_graph_ignored(const retort_graph *graph);
+/* For the loader: hand those paths to the graph (it takes the vec's strings). */
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths);
 
 /* All revisions in topological order (bases first); borrowed. */
 size_t retort_graph_count(const retort_graph *graph);
 retort_revision *retort_graph_at(const retort_graph *graph, size_t topo);
 /* Exact id lookup; NULL when unknown. */
 retort_revision *retort_graph_get(const retort_graph *graph, const char *id);
-/* Heads (no children) and bases (no parents), in topological order; borrowed items. */
+/* The revision that declares branch label `label`; NULL when no revision does. */
+retort_revision *retort_graph_label(const retort_graph *graph, const char *label);
+/* Heads (no children), in topological order; borrowed items. */
 const retort_vec *retort_graph_heads(const retort_graph *graph);
-const retort_vec *retort_graph_bases(const retort_graph *graph);
 /*
  * Heads when dependencies count as down revisions (`heads
  * --resolve-dependencies`): no children and no dependents.  Appended to
