@@ -18,13 +18,13 @@
 
 #include <stddef.h>
 
+#include <retort/version.h>
+
 #if defined(__GNUC__)
 #define RETORT_EXTERN __attribute__((visibility("default")))
 #else
 #define RETORT_EXTERN
 #endif
-
-#define RETORT_VERSION_STRING "0.1.0"
 
 /* Return codes.  Anything below zero is an error. */
 enum retort_status {

@@ -80,7 +80,9 @@ int main(int argc, char **argv)
 	/* --version is global: before or after the command, as the other global options */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
-			printf("retort %s\n", retort_version());
+			printf("retort %s\nCopyright (c) 2026 the retort authors\n"
+				"License: MIT (the LICENSE file of the source); there is NO WARRANTY.\n",
+				retort_version());
 			return 0;
 		}
 		if (strcmp(argv[i], "--") == 0)

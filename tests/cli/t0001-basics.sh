@@ -5,6 +5,13 @@
 run retort --version
 expect_rc 0 "--version exits 0"
 expect_out '^retort [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+expect_out '^License: MIT' "--version names the license"
+# the one version number is configure's (AC_INIT)
+if [ "$(printf '%s\n' "$OUT" | head -n 1)" = "retort ${RETORT_PACKAGE_VERSION:?}" ]; then
+	ok "--version is configure's version"
+else
+	fail "--version is not 'retort $RETORT_PACKAGE_VERSION'"
+fi
 
 run retort --help
 expect_rc 0 "--help exits 0"
