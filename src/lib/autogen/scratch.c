@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/os.h"
 #include "autogen/scratch.h"
 #include "config/url.h"
 
@@ -60,7 +61,6 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 	retort_url *url = NULL;
 	retort_buf sql = RETORT_BUF_INIT;
 	unsigned char rnd[4] = { 0 };
-	FILE *f;
 	int error;
 
 	if ((error = retort_url_parse(&url, server)) < 0) {
@@ -78,11 +78,9 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 		retort__error_prefix("cannot reach a server for the scratch database");
 		return error;
 	}
-	if ((f = fopen("/dev/urandom", "rb"))) {
-		if (fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd))
-			memset(rnd, 0, sizeof(rnd));
-		fclose(f);
-	}
+	/* the pid alone would repeat across containers sharing a server */
+	if ((error = retort__random_bytes(rnd, sizeof(rnd))) < 0)
+		return error;
 	s->dbname = retort__sprintf("retort_scratch_%ld_%02x%02x%02x%02x", (long)getpid(),
 		rnd[0], rnd[1], rnd[2], rnd[3]);
 	retort_buf_puts(&sql, "CREATE DATABASE ");

@@ -10,8 +10,8 @@
  * depending on the result.
  *
  * Compilation: `<cc> -shared -fPIC -I<include dir> -o <tmp> <file.c>
- * <cflags...>` (flags last, so -l options link), run with fork+execvp (no
- * shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
+ * <cflags...>` (flags last, so -l options link; `cc` and `cflags` split
+ * into words as base/os.h says, run without a shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
  * source, the compiler, the flags and the migration ABI version, so an
  * edited file or a changed compiler recompiles and an unchanged one never
  * does.  The object is written to a mkstemp() name, made mode 0700 and
