@@ -143,6 +143,16 @@ const char *cli_color_off(const cli_global *g);
 int cli_load_config(cli_global *g, retort_config **out);
 
 /*
+ * The same through the public API: the project of this invocation (-c,
+ * -n, --url, -x and the environment, as the command reads them), its log
+ * messages printed as the command prints them ("retort: waiting for ...",
+ * warnings).  A section that stands for several databases is refused the
+ * way cli_load_config refuses it.  0, or the exit status after printing
+ * why.
+ */
+int cli_project_open(cli_global *g, retort_project **out);
+
+/*
  * multidb: when the configuration's section lists `databases` (and no -n
  * names one), run `fn` once per listed section, in order, with g->section
  * set to it and a "[name]" heading before each; otherwise run it once.

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "api/api_int.h"
 #include "migrate_cli.h"
 
 /* "id (label, label) (head)", exactly as `heads` prints a revision; ", message" with -v. */
@@ -120,39 +121,46 @@ static int current_one(cli_global *g, void *ctx)
 {
 	const current_args *a = ctx;
 	bool verbose = g->verbosity > 0;
-	retort_db_status *st = NULL;
+	retort_status *pst = NULL;
+	const retort_db_status *st;
+	const retort_config *cfg;
+	const retort_graph *graph;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = cli_run_open(&r, g)) != 0)
 		goto done;
-	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
+	if ((rc = retort_project_status(&pst, r.project, verbose ? RETORT_STATUS_DETAILS : 0)) < 0) {
 		rc = cli_fail(rc);
 		goto done;
 	}
+	/* what the API reports, printed the way heads prints revisions: through the graph it read */
+	st = retort__status_view(pst);
+	cfg = retort__project_config(r.project);
+	graph = retort__project_graph(r.project);
 	if (g->json) {
-		rc = cli_json_print(status_json(st, r.graph, r.cfg, verbose));
+		rc = cli_json_print(status_json(st, graph, cfg, verbose));
 	} else {
 		if (verbose)
 			printf("%sCurrent revision(s) for %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING),
 				st->url_masked, cli_color_off(g));
 		for (size_t i = 0; i < st->heads.len; i++)
-			print_rev(g, r.graph, st->heads.items[i], verbose);
+			print_rev(g, graph, st->heads.items[i], verbose);
 		if (verbose)
-			print_verbose(r.cfg, st);
+			print_verbose(cfg, st);
 		rc = 0;
 	}
 	if (st->alembic_table)
 		cli_warning("the database has Alembic's alembic_version table and '%s' is empty: "
 			"to take over an Alembic database, set 'version_table = alembic_version' in %s",
-			r.cfg->version_table, r.cfg->path);
+			cfg->version_table, cfg->path);
 	if (a->check && !st->at_head) {
 		if (!g->json)
 			cli_error("the database is not at the head revision(s)");
 		rc = CLI_EXIT_FAIL;
 	}
 done:
-	retort_db_status_free(st);
+	retort_status_free(pst);
 	cli_run_close(&r);
 	return rc;
 }

@@ -136,9 +136,10 @@ void retort_scratch_free(retort_scratch *s)
 		}
 	}
 	if (s->admin && s->dbname) {
-		/* Keep the caller's error: dropping is cleanup, not the story. */
+		/* Keep the caller's error: dropping is cleanup, not the story; a cancelled run drops it too. */
 		retort_buf sql = RETORT_BUF_INIT, saved = RETORT_BUF_INIT;
 		const retort_error *e = retort_error_last();
+		volatile int *watched = retort__cancel_watch(NULL);
 		retort_error_class klass = e ? e->klass : RETORT_ERROR_NONE;
 		if (e)
 			retort_buf_puts(&saved, e->message);
@@ -146,6 +147,7 @@ void retort_scratch_free(retort_scratch *s)
 		retort_db_quote_ident(s->admin, &sql, s->dbname);
 		retort_buf_puts(&sql, " WITH (FORCE)");
 		retort_db_exec(s->admin, sql.ptr);
+		retort__cancel_watch(watched);
 		if (e)
 			retort__error_set(klass, "%s", saved.ptr);
 		retort_buf_dispose(&sql);

@@ -110,8 +110,12 @@ static int fail(parse_state *st, const char *fmt, ...)
 
 	if (st->error_line)
 		return 0;
-	st->error_line = st->line;
-	retort_buf_printf(&st->error, "%s:%u: ", st->path, st->line);
+	st->error_line = st->line ? st->line : 1;
+	/* line 0: a value from the program's settings, not from the file */
+	if (st->line)
+		retort_buf_printf(&st->error, "%s:%u: ", st->path, st->line);
+	else
+		retort_buf_puts(&st->error, "settings: ");
 	va_start(ap, fmt);
 	retort_buf_vprintf(&st->error, fmt, ap);
 	va_end(ap);
@@ -413,6 +417,44 @@ static int parse_xargs(retort_config *cfg, const retort_config_opts *opts)
 	return 0;
 }
 
+/*
+ * The program's "key=value" settings, over what the file says: each key is
+ * checked as the file's are, and its value replaces the file's (line 0, so
+ * a problem with it says "settings:").
+ */
+static int apply_settings(parse_state *st, const retort_config_opts *opts)
+{
+	for (size_t i = 0; i < opts->nsettings; i++) {
+		const char *kv = opts->settings[i], *eq = strchr(kv, '=');
+		char *key;
+
+		st->line = 0;
+		if (!eq || eq == kv)
+			return retort__error_set(RETORT_ERROR_CONFIG,
+				"settings: malformed '%s': expected key=value", kv);
+		key = retort__trim(retort__strndup(kv, (size_t)(eq - kv)));
+		if (!find_key(key)) {
+			unknown_key(st, key, st->want);
+			free(key);
+			return retort__error_set(RETORT_ERROR_CONFIG, "%s", st->error.ptr);
+		}
+		free(retort_map_set(&st->values, key, retort__strdup(eq + 1)));
+		retort_map_set(&st->value_lines, key, (void *)(uintptr_t)0);
+		free(key);
+	}
+	return 0;
+}
+
+/* The directory relative settings are read against when there is no file. */
+static char *settings_dir(const char *dir)
+{
+	char cwd[PATH_MAX], resolved[PATH_MAX];
+
+	if (dir && *dir)
+		return retort__strdup(realpath(dir, resolved) ? resolved : dir);
+	return retort__strdup(getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+}
+
 int retort_config_load(retort_config **out, const retort_config_opts *opts)
 {
 	static const retort_config_opts no_opts;
@@ -424,8 +466,8 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	*out = NULL;
 	if (!opts)
 		opts = &no_opts;
-	path = opts->path;
-	if (!path || !*path)
+	path = opts->no_file ? "(settings)" : opts->path;
+	if ((!path || !*path) && !opts->no_environment)
 		path = getenv("RETORT_CONFIG");
 	if (!path || !*path)
 		path = "retort.ini";
@@ -434,6 +476,13 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	retort_buf_init(&st.error);
 	st.path = path;
 	st.want = opts->section && *opts->section ? opts->section : "retort";
+	if (opts->no_file) {
+		st.here = settings_dir(opts->dir);
+		st.want = "retort";
+		st.want_line = 1;
+		rc = 0;
+		goto parsed;
+	}
 	if (!(st.file = fopen(path, "r"))) {
 		if (!retort__path_exists(path))
 			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
@@ -444,6 +493,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	st.here = absolute_dir(path);
 	rc = ini_parse_stream(reader, &st, handler, &st);
 	fclose(st.file);
+parsed:
 	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
 		retort_buf_clear(&st.error);
 		if (rc > 0)
@@ -460,9 +510,12 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		goto done;
 	}
 
+	if ((error = apply_settings(&st, opts)) < 0)
+		goto done;
+
 	cfg = retort__calloc(1, sizeof(*cfg));
 	cfg->path = retort__strdup(path);
-	cfg->dir = absolute_dir(path);
+	cfg->dir = opts->no_file ? retort__strdup(st.here) : absolute_dir(path);
 	cfg->section = retort__strdup(st.want);
 	set_defaults(cfg);
 	st.error_line = 0;
@@ -495,11 +548,11 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
-	env_url = getenv("RETORT_URL");
+	env_url = opts->no_environment ? NULL : getenv("RETORT_URL");
 	if (opts->url && *opts->url) {
 		free(cfg->url);
 		cfg->url = retort__strdup(opts->url);
-		cfg->url_origin = "--url";
+		cfg->url_origin = opts->url_name ? opts->url_name : "--url";
 		cfg->url_line = 0;
 	} else if (env_url && *env_url) {
 		free(cfg->url);
@@ -543,6 +596,8 @@ int retort_config_db_url(retort_url **out, const retort_config *cfg)
 	if ((error = retort_url_parse(out, cfg->url)) < 0) {
 		if (cfg->url_origin)
 			retort__error_prefix("%s", cfg->url_origin);
+		else if (!cfg->url_line)
+			retort__error_prefix("settings: url");
 		else
 			retort__error_prefix("%s:%u", cfg->path, cfg->url_line);
 	}

@@ -266,7 +266,9 @@ static int each_statement(const char *sql, unsigned *err_line, stmt_fn fn, void 
 		goto done;
 	for (size_t i = 0; i < script->nstmts; i++) {
 		const retort_sql_stmt *st = &script->stmts[i];
-		if ((rc = fn(sql + st->offset, st->len, st->line, &st->cls, payload)) != 0) {
+		/* a cancelled run sends nothing more (pipelined: nothing after what was sent) */
+		if ((rc = retort__cancel_check()) < 0 ||
+				(rc = fn(sql + st->offset, st->len, st->line, &st->cls, payload)) != 0) {
 			if (err_line)
 				*err_line = st->line;
 			break;
@@ -612,6 +614,10 @@ static int pg_lock(retort_db *base, const char *schema, const char *table, int t
 		if (!waited && wait_cb) {
 			waited = true;
 			wait_cb("another retort holds the migration lock", payload);
+		}
+		if ((error = retort__cancel_check()) < 0) {
+			free(key);
+			return error;
 		}
 		nanosleep(&nap, NULL);
 	}
