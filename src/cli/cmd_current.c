@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "api/api_int.h"
+#include "graph_cli.h"
 #include "migrate_cli.h"
 
 /* "id (label, label) (head)", exactly as `heads` prints a revision; ", message" with -v. */

@@ -8,7 +8,6 @@
 #define RETORT_MIGRATE_CLI_H
 
 #include "cli.h"
-#include "graph_cli.h"
 
 typedef struct cli_run {
 	retort_project *project;

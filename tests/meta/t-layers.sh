@@ -39,6 +39,19 @@ for dir in "$top"/src/lib/*/; do
 		done
 	done
 done
+# The retort command is a client of the public API (include/retort/) for
+# what the API covers: the commands that run migrations, report a
+# database's state or compare schemas include none of the layers that do
+# that work.  (api/api_int.h gives them views to print more than the API
+# shows.)
+for f in cmd_upgrade.c cmd_downgrade.c cmd_stamp.c cmd_ensure_version.c cmd_current.c \
+	cmd_check.c cmd_drift.c cmd_diff.c migrate_cli.h migrate_cli.c autogen_cli.h autogen_cli.c; do
+	inc=$(grep -E '^#include "(run|autogen|schema|dialect|git|sql)/' "$top/src/cli/$f" || true)
+	if [ -n "$inc" ]; then
+		echo "src/cli/$f: $inc: call the public API (include/retort/) instead"
+		bad=1
+	fi
+done
 [ -z "$(find "$top/src/lib" -maxdepth 1 -name '*.[ch]')" ] || {
 	echo "files directly in src/lib/: put them in a layer"
 	bad=1
