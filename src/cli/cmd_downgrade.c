@@ -5,13 +5,14 @@
  * A revision without a downgrade stops the run before anything changes.
  */
 #include "migrate_cli.h"
+#include "plan_cli.h"
 
 int cmd_downgrade(int argc, char **argv, cli_global *g)
 {
 	bool sql = false, dry = false;
 	const cli_option opts[] = {
 		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL for a range FROM:TO instead of running it" },
-		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would be reverted, change nothing" },
+		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would be reverted, change nothing (-v: each statement, its lock and lint findings)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "downgrade", "[options] TARGET",
@@ -21,6 +22,7 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT;
 	retort_buf out = RETORT_BUF_INIT;
 	cli_run r = { 0 };
+	plan_cli plan = { 0 };
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
@@ -33,6 +35,8 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	r.opts.dry_run = dry;
+	if ((rc = plan_cli_attach(&plan, &r, g)) != 0)
+		goto done;
 	if (sql) {
 		if ((rc = retort_migrate_render_downgrade(&out, r.cfg, r.graph, args.items[0])) < 0)
 			rc = cli_fail(rc);
@@ -42,6 +46,7 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 		rc = cli_fail(rc);
 	}
 done:
+	plan_cli_detach(&plan);
 	cli_run_close(&r);
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&args, false);

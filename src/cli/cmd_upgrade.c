@@ -6,13 +6,14 @@
  * anything.
  */
 #include "migrate_cli.h"
+#include "plan_cli.h"
 
 int cmd_upgrade(int argc, char **argv, cli_global *g)
 {
 	bool sql = false, dry = false;
 	const cli_option opts[] = {
 		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL instead of running it (TARGET may be FROM:TO)" },
-		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would run, change nothing" },
+		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would run, change nothing (-v: each statement, its lock and lint findings)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "upgrade", "[options] [TARGET]",
@@ -22,6 +23,7 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 	retort_buf out = RETORT_BUF_INIT;
 	const char *target;
 	cli_run r = { 0 };
+	plan_cli plan = { 0 };
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE)
@@ -35,6 +37,8 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
 		goto done;
 	r.opts.dry_run = dry;
+	if ((rc = plan_cli_attach(&plan, &r, g)) != 0)
+		goto done;
 	if (sql) {
 		if ((rc = retort_migrate_render_upgrade(&out, r.cfg, r.graph, target)) < 0)
 			rc = cli_fail(rc);
@@ -44,6 +48,7 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 		rc = cli_fail(rc);
 	}
 done:
+	plan_cli_detach(&plan);
 	cli_run_close(&r);
 	retort_buf_dispose(&out);
 	retort_vec_dispose(&args, false);
