@@ -9,10 +9,26 @@
 #include "graph_cli.h"
 #include "migrate_cli.h"
 
+/* A lock wait that timed out goes to stderr, like waiting for the run lock, even with -q. */
+static void print_retry(const retort_migrate_event *ev)
+{
+	char delay[32];
+
+	retort__duration_format(delay, (long)ev->delay_ms);
+	fprintf(stderr, "retort: %s %s -> %s waited too long for a lock (attempt %u of %u): %s; "
+		"rolled back, trying again in %s\n", ev->direction, ev->from, ev->to, ev->attempt,
+		ev->attempts, ev->reason, delay);
+	fflush(stderr);
+}
+
 static void on_progress(const retort_migrate_event *ev, void *payload)
 {
 	const cli_global *g = payload;
 
+	if (!strcmp(ev->verb, "retry")) {
+		print_retry(ev);
+		return;
+	}
 	if (g->verbosity < 0)
 		return;
 	if (ev->dry_run)
