@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dialect/db.h"
 #include "plan_cli.h"
@@ -32,13 +33,26 @@ static void print_timeouts(const plan_cli *p, const retort_script *s)
 		s->transactional ? "" : "; not retried (Transactional: no)");
 }
 
+/* The script's path from the current directory when it is below it, as lint names files. */
+static const char *shown_path(const char *path)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return path;
+	n = strlen(cwd);
+	return !strncmp(path, cwd, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
 static void print_statements(plan_cli *p, const retort_script *s, const retort_rules_result *res)
 {
 	const cli_global *g = p->g;
+	const char *path = shown_path(s->path);
 
 	for (size_t i = 0; i < res->nstmts; i++) {
 		const retort_rules_stmt *st = &res->stmts[i];
-		printf("    %s:%u: %s", s->path, st->line, *st->command ? st->command : "(statement)");
+		printf("    %s:%u: %s", path, st->line, *st->command ? st->command : "(statement)");
 		if (st->lock != RETORT_LOCK_NONE) {
 			printf(": %s lock", retort_lock_name(st->lock));
 			if (st->table)
@@ -72,7 +86,7 @@ static void on_progress(const retort_migrate_event *ev, void *payload)
 	up = !strcmp(ev->verb, "upgrade");
 	print_timeouts(p, s);
 	if (s->format == RETORT_SCRIPT_C) {
-		printf("    %s: a C revision: its statements are known only when it runs\n", s->path);
+		printf("    %s: a C revision: its statements are known only when it runs\n", shown_path(s->path));
 		return;
 	}
 	if (retort_rules_check(&res, p->rules, (up ? s->upgrade_sql : s->downgrade_sql) ? (up ? s->upgrade_sql

@@ -120,7 +120,7 @@ rm m/versions/r3.sql
 rev r3 r2 "ALTER TABLE t ADD COLUMN other int;" "-- Lock Timeout: 5s"
 run retort upgrade head --dry-run -v
 expect_out "lock_timeout 5s \(header\), statement_timeout \(server's\)" "the dry run shows the header's timeout"
-expect_out "r3.sql:8: ALTER TABLE: ACCESS EXCLUSIVE lock on t \(~500 rows\), blocks reads and writes" \
+expect_out "^    m/versions/r3.sql:8: ALTER TABLE: ACCESS EXCLUSIVE lock on t \(~500 rows\), blocks reads and writes" \
 	"the dry run shows each statement's lock and the table's estimated rows"
 hold_lock
 "$RETORT" upgrade head >out3 2>err3 &
