@@ -63,16 +63,48 @@ static int parse_dialect(retort_dialect_id *out, const char *name)
 	return 0;
 }
 
+/* --rules: the catalog, as the README's table has it. */
+static int print_rules(const cli_global *g)
+{
+	size_t n;
+	const retort_rule *all = retort_rules_all(&n);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const retort_rule *r = &all[i];
+		if (g->json) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "code", r->code, "name", r->name,
+				"level", retort_lint_level_name(r->level), "why", r->why, "instead", r->instead,
+				"size_matters", r->size_matters);
+			json_object_set_new(o, "lock", r->lock ? json_string(retort_lock_name(r->lock)) : json_null());
+			json_object_set_new(o, "dialects", json_pack("[]"));
+			if (r->dialects & RETORT_RULE_PG)
+				json_array_append_new(json_object_get(o, "dialects"), json_string("postgresql"));
+			if (r->dialects & RETORT_RULE_SQLITE)
+				json_array_append_new(json_object_get(o, "dialects"), json_string("sqlite"));
+			json_array_append_new(list, o);
+		} else {
+			printf("%s %-28s %-7s %-22s %s\n      instead: %s\n", r->code, r->name, retort_lint_level_name(r->level),
+				r->lock ? retort_lock_name(r->lock) : "-", r->why, r->instead);
+		}
+	}
+	if (g->json)
+		return cli_json_print(list);
+	json_decref(list);
+	return CLI_EXIT_OK;
+}
+
 int cmd_lint(int argc, char **argv, cli_global *g)
 {
 	const char *base = NULL, *format = NULL, *dialect_name = NULL;
-	bool all = false, use_db = false;
+	bool all = false, use_db = false, rules = false;
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 0, "base", &base, "GITREF", "compare with this commit (default: the merge base with the upstream branch, main or master)" },
 		{ CLI_OPT_FLAG, 0, "all", &all, NULL, "check every revision, without git" },
 		{ CLI_OPT_STRING, 0, "format", &format, "FORMAT", "human (default), json, github or sarif" },
 		{ CLI_OPT_FLAG, 0, "db", &use_db, NULL, "read table sizes and column types from the database (url); implied by --url" },
 		{ CLI_OPT_STRING, 0, "dialect", &dialect_name, "NAME", "read FILEs as postgresql or sqlite (default: the url's, else postgresql)" },
+		{ CLI_OPT_FLAG, 0, "rules", &rules, NULL, "list the rules: code, name, level, lock, why, instead" },
 		CLI_OPT_END_MARKER,
 	};
 	const cli_usage usage = { "lint", "[--base GITREF | --all | FILE...] [--format FORMAT] [--db]",
@@ -95,6 +127,10 @@ int cmd_lint(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, (size_t)-1)) != CLI_CONTINUE)
 		goto done;
+	if (rules) {
+		rc = print_rules(g);
+		goto done;
+	}
 	if (!format)
 		format = g->json ? "json" : "human";
 	if (strcmp(format, "human") && strcmp(format, "json") && strcmp(format, "github") && strcmp(format, "sarif")) {
