@@ -5,7 +5,8 @@
  * git, every revision or given files.
  *
  * A C revision is not parsed as statements: its upgrade() is found by
- * matching braces, and the SQL in its string literals is scanned for
+ * matching braces, searched for the portable drops, and the SQL in its
+ * string literals is scanned for
  * destructive commands with sql.h's classifier.  The git comparison
  * itself is git/lint.c's.
  */
@@ -201,9 +202,13 @@ static void check_c_revision(retort_lint_report *r, const retort_script *s)
 		return;
 	if ((body = c_function_body(text, "upgrade", &body_line))) {
 		retort_buf sql = RETORT_BUF_INIT;
-		const char *call = strstr(body, "retort_drop_table");
-		if (!call)
-			call = strstr(body, "retort_drop_column");
+		/* migration.h's names for the portable drops, and their earlier aliases */
+		static const char *const drops[] = {
+			"retort_table_drop", "retort_drop_table", "retort_column_drop", "retort_drop_column",
+		};
+		const char *call = NULL;
+		for (size_t i = 0; i < RETORT_ARRAY_SIZE(drops) && !call; i++)
+			call = strstr(body, drops[i]);
 		if (call) {
 			unsigned at = body_line;
 			for (const char *c = body; c < call; c++)
