@@ -43,7 +43,8 @@ static int open_db(retort_db **db, const retort_config *cfg, const cli_global *g
 		rc = retort_url_parse(&url, g->url);
 	else
 		rc = retort__error_set(RETORT_ERROR_USAGE, "--db needs a database: --url URL or a retort.ini with a url");
-	if (rc == 0)
+	/* Only PostgreSQL's catalog has anything to say; opening a SQLite file could create it. */
+	if (rc == 0 && url->dialect == RETORT_DIALECT_POSTGRES)
 		rc = retort_db_open(db, url);
 	retort_url_free(url);
 	return rc;
@@ -102,7 +103,7 @@ int cmd_lint(int argc, char **argv, cli_global *g)
 		{ CLI_OPT_STRING, 0, "base", &base, "GITREF", "compare with this commit (default: the merge base with the upstream branch, main or master)" },
 		{ CLI_OPT_FLAG, 0, "all", &all, NULL, "check every revision, without git" },
 		{ CLI_OPT_STRING, 0, "format", &format, "FORMAT", "human (default), json, github or sarif" },
-		{ CLI_OPT_FLAG, 0, "db", &use_db, NULL, "read table sizes and column types from the database (url); implied by --url" },
+		{ CLI_OPT_FLAG, 0, "db", &use_db, NULL, "read table sizes and column types from the database (url, PostgreSQL); implied by --url" },
 		{ CLI_OPT_STRING, 0, "dialect", &dialect_name, "NAME", "read FILEs as postgresql or sqlite (default: the url's, else postgresql)" },
 		{ CLI_OPT_FLAG, 0, "rules", &rules, NULL, "list the rules: code, name, level, lock, why, instead" },
 		CLI_OPT_END_MARKER,

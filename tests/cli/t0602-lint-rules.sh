@@ -139,5 +139,8 @@ expect_out "^Would run upgrade a1 -> b2, b2" "the revision line"
 expect_out "^    m/versions/b2.sql:8: CREATE INDEX: write lock on users, blocks other writers" \
 	"each statement with its lock"
 [ -e app.db ] && fail "the dry run created the database" || ok "the dry run created nothing"
+run retort -n lite lint --all --db
+expect_rc 0 "lint --db on SQLite"
+[ -e app.db ] && fail "lint --db created the SQLite database" || ok "lint --db opens no SQLite file"
 
 done_testing

@@ -10,6 +10,7 @@
  * destructive commands with sql.h's classifier.  The git comparison
  * itself is git/lint.c's.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,38 +285,57 @@ static int cmp_script_id(const void *a, const void *b)
 
 void retort_lint_order(retort_vec *out, const retort_vec *scripts)
 {
-	retort_vec todo = RETORT_VEC_INIT;
-	retort_map done = RETORT_MAP_INIT, known = RETORT_MAP_INIT;
-	bool moved = true;
+	retort_vec sorted = RETORT_VEC_INIT, queue = RETORT_VEC_INIT;
+	retort_map index = RETORT_MAP_INIT;
+	size_t n = scripts->len, head = 0;
+	size_t *waiting = retort__calloc(n ? n : 1, sizeof(*waiting));
+	retort_vec *children = retort__calloc(n ? n : 1, sizeof(*children));
+	bool *placed = retort__calloc(n ? n : 1, sizeof(*placed));
 
-	for (size_t i = 0; i < scripts->len; i++) {
-		retort_vec_push(&todo, scripts->items[i]);
-		retort_map_set(&known, ((retort_script *)scripts->items[i])->revision, (void *)1);
+	/* Kahn's algorithm over Revises, ties in id order: linear in the history. */
+	for (size_t i = 0; i < n; i++)
+		retort_vec_push(&sorted, scripts->items[i]);
+	retort_vec_sort(&sorted, cmp_script_id);
+	for (size_t i = 0; i < n; i++) {
+		const retort_script *s = sorted.items[i];
+		if (!retort_map_has(&index, s->revision))
+			retort_map_set(&index, s->revision, (void *)(uintptr_t)(i + 1));
 	}
-	retort_vec_sort(&todo, cmp_script_id);
-	/* Quadratic in the worst case, linear for a straight history: lint reads histories once. */
-	while (moved && todo.len) {
-		moved = false;
-		for (size_t i = 0; i < todo.len; ) {
-			retort_script *s = todo.items[i];
-			bool ready = true;
-			for (size_t j = 0; j < s->revises.len && ready; j++)
-				ready = retort_map_has(&done, s->revises.items[j]) || !retort_map_has(&known, s->revises.items[j]);
-			if (!ready) {
-				i++;
-				continue;
+	for (size_t i = 0; i < n; i++) {
+		const retort_script *s = sorted.items[i];
+		for (size_t j = 0; j < s->revises.len; j++) {
+			size_t p = (size_t)(uintptr_t)retort_map_get(&index, s->revises.items[j]);
+			if (p && p - 1 != i) {
+				retort_vec_push(&children[p - 1], (void *)(uintptr_t)i);
+				waiting[i]++;
 			}
-			retort_vec_push(out, s);
-			retort_map_set(&done, s->revision, (void *)1);
-			retort_vec_remove(&todo, i);
-			moved = true;
 		}
 	}
-	for (size_t i = 0; i < todo.len; i++)
-		retort_vec_push(out, todo.items[i]);
-	retort_vec_dispose(&todo, false);
-	retort_map_dispose(&done, false);
-	retort_map_dispose(&known, false);
+	for (size_t i = 0; i < n; i++)
+		if (!waiting[i])
+			retort_vec_push(&queue, (void *)(uintptr_t)i);
+	while (head < queue.len) {
+		size_t i = (size_t)(uintptr_t)queue.items[head++];
+		placed[i] = true;
+		retort_vec_push(out, sorted.items[i]);
+		for (size_t k = 0; k < children[i].len; k++) {
+			size_t c = (size_t)(uintptr_t)children[i].items[k];
+			if (--waiting[c] == 0)
+				retort_vec_push(&queue, (void *)(uintptr_t)c);
+		}
+	}
+	/* a cycle: what is left, in id order */
+	for (size_t i = 0; i < n; i++)
+		if (!placed[i])
+			retort_vec_push(out, sorted.items[i]);
+	for (size_t i = 0; i < n; i++)
+		retort_vec_dispose(&children[i], false);
+	free(children);
+	free(waiting);
+	free(placed);
+	retort_vec_dispose(&queue, false);
+	retort_vec_dispose(&sorted, false);
+	retort_map_dispose(&index, false);
 }
 
 /* --- without git --- */

@@ -60,8 +60,9 @@ int retort_lint_revision(retort_lint_report *r, const retort_script *script, boo
 
 /*
  * `scripts` (retort_script *, borrowed) in upgrade order into `out`:
- * parents before children, ties by revision id; scripts whose parents
- * are missing or that form a cycle come last, in id order.
+ * parents before children, ties by revision id; a parent no script
+ * defines is ignored, and scripts caught in a cycle come last, in id
+ * order.
  */
 void retort_lint_order(retort_vec *out, const retort_vec *scripts);
 
