@@ -113,6 +113,8 @@ static const rule_case cases[] = {
 	  "CREATE TABLE u (a int, b int);\nALTER TABLE u DROP COLUMN b;", "ALTER TABLE t DROP COLUMN v; -- retort:nolint R110" },
 	{ "R111", PG, true, T, "DROP TABLE t;", RETORT_LOCK_ACCESS_EXCLUSIVE,
 	  "CREATE TABLE u (a int);\nDROP TABLE u;", "DROP TABLE t; -- retort:nolint drop-table" },
+	{ "R111", PG, true, T, "DROP SCHEMA app CASCADE;", RETORT_LOCK_ACCESS_EXCLUSIVE,
+	  "DROP VIEW app_v;", "DROP SCHEMA app CASCADE; -- retort:nolint R111" },
 	{ "R112", PG, true, T, "ALTER TABLE t RENAME COLUMN v TO w;", RETORT_LOCK_ACCESS_EXCLUSIVE,
 	  "CREATE TABLE u (a int);\nALTER TABLE u RENAME COLUMN a TO b;", "ALTER TABLE t RENAME COLUMN v TO w; -- retort:nolint R112" },
 	{ "R113", PG, true, T, "ALTER TABLE t RENAME TO t2;", RETORT_LOCK_ACCESS_EXCLUSIVE,

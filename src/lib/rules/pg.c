@@ -60,11 +60,17 @@ static const char *last_name(json_t *list)
 	return n ? str(node(json_array_get(list, n - 1), "String"), "sval") : NULL;
 }
 
-/* [schema, name] of a DROP's object: a List of Strings. */
+/* [schema, name] of a DROP's object: a List of Strings (a bare String for a schema). */
 static void object_name(json_t *obj, const char **schema, const char **name)
 {
 	json_t *items = get(node(obj, "List"), "items");
 	size_t n = json_array_size(items);
+
+	if (node(obj, "String")) {
+		*schema = NULL;
+		*name = str(node(obj, "String"), "sval");
+		return;
+	}
 
 	*schema = n >= 2 ? str(node(json_array_get(items, n - 2), "String"), "sval") : NULL;
 	*name = n ? str(node(json_array_get(items, n - 1), "String"), "sval") : NULL;
@@ -122,8 +128,8 @@ static void pk_advice(retort_rules *r, const char *table, const char *column, co
 {
 	if (t && int32_key(t))
 		retort__rules_emit(r, "R115", at, RETORT_LOCK_NONE, NULL, table,
-			"primary key %s.%s is %s, a 32-bit integer", table, column,
-			!strncmp(t->name, "int", 3) ? "integer" : t->name);
+			"primary key %s.%s is %s (32-bit)", table, column,
+			!strcmp(t->name, "int2") ? "smallint" : !strcmp(t->name, "int4") ? "integer" : t->name);
 }
 
 /* --- what a default computes --- */
