@@ -25,6 +25,12 @@ typedef enum retort_event_kind {
 	RETORT_EVENT_FINISHED,    /* it ran and the version table moved (or a stamp moved it) */
 	RETORT_EVENT_FAILED,      /* it failed and was rolled back; the run stops */
 	RETORT_EVENT_PLANNED,     /* dry_run: it would run */
+	/*
+	 * PostgreSQL, ddl_lock_retries: the step waited past lock_timeout for
+	 * a lock and was rolled back (in a one-transaction run, with the whole
+	 * run); it starts again after delay_ms.
+	 */
+	RETORT_EVENT_RETRY,
 } retort_event_kind;
 
 /* One step of a run.  Every string lives for the callback only. */
@@ -40,6 +46,11 @@ typedef struct retort_event {
 	const char *error;        /* what retort_error_last() will say */
 	const char *file;         /* the revision's file */
 	unsigned line;            /* of the failing statement; 0 when not known */
+	/* RETRY only: the attempt that follows, of how many, after how long, and why. */
+	unsigned attempt;
+	unsigned attempts;
+	double delay_ms;
+	const char *reason;       /* the server's message, with file:line */
 } retort_event;
 
 typedef void (*retort_event_cb)(const retort_event *event, void *payload);

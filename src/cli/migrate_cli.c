@@ -46,12 +46,39 @@ static const char *database_name(const cli_run *r)
 	return r->g->section && *r->g->section ? r->g->section : "retort";
 }
 
+/*
+ * A lock wait that timed out goes to stderr, like waiting for the run lock,
+ * even with -q; with --json it is an event of its own ("retry") on stdout.
+ */
+static void print_retry(const cli_run *r, const retort_event *ev)
+{
+	char delay[32];
+
+	if (r->g->json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:s}", "event", "retry",
+			"verb", ev->verb, "from", ev->from, "to", ev->to, "attempt", (int)ev->attempt,
+			"attempts", (int)ev->attempts, "delay_ms", round3(ev->delay_ms), "reason", ev->reason);
+		json_object_set_new(o, "database", json_string(database_name(r)));
+		print_event_json(o);
+		return;
+	}
+	retort__duration_format(delay, (long)ev->delay_ms);
+	fprintf(stderr, "retort: %s %s -> %s waited too long for a lock (attempt %u of %u): %s; "
+		"rolled back, trying again in %s\n", ev->verb, ev->from, ev->to, ev->attempt,
+		ev->attempts, ev->reason, delay);
+	fflush(stderr);
+}
+
 static void on_event(const retort_event *ev, void *payload)
 {
 	cli_run *r = payload;
 	const cli_global *g = r->g;
 	bool done = ev->kind == RETORT_EVENT_FINISHED || ev->kind == RETORT_EVENT_PLANNED;
 
+	if (ev->kind == RETORT_EVENT_RETRY) {
+		print_retry(r, ev);
+		return;
+	}
 	if (done) {
 		r->steps++;
 		r->total_ms += ev->duration_ms;

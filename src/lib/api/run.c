@@ -44,6 +44,21 @@ static void on_progress(const retort_migrate_event *ev, void *payload)
 	if (!b->opts || !b->opts->event_cb)
 		return;
 	memset(&e, 0, sizeof(e));
+	if (ev->verb && strcmp(ev->verb, "retry") == 0) {
+		/* run/ says "retry" in the verb; here it is a kind, and the verb is the step's */
+		e.kind = RETORT_EVENT_RETRY;
+		e.verb = ev->direction;
+		e.revision = ev->rev ? ev->rev->id : NULL;
+		e.from = ev->from ? ev->from : "";
+		e.to = ev->to ? ev->to : "";
+		e.message = ev->message ? ev->message : "";
+		e.attempt = ev->attempt;
+		e.attempts = ev->attempts;
+		e.delay_ms = ev->delay_ms;
+		e.reason = ev->reason ? ev->reason : "";
+		b->opts->event_cb(&e, b->opts->event_payload);
+		return;
+	}
 	e.kind = ev->phase == RETORT_PHASE_START ? RETORT_EVENT_STARTED
 		: ev->phase == RETORT_PHASE_FAIL ? RETORT_EVENT_FAILED
 		: ev->dry_run ? RETORT_EVENT_PLANNED : RETORT_EVENT_FINISHED;
