@@ -129,6 +129,11 @@ static int fail(parse_state *st, const char *fmt, ...)
 	return 0;
 }
 
+const char *retort_config_key(size_t i)
+{
+	return i < RETORT_ARRAY_SIZE(keys) ? keys[i].name : NULL;
+}
+
 static const struct key_def *find_key(const char *name)
 {
 	for (size_t i = 0; i < RETORT_ARRAY_SIZE(keys); i++)

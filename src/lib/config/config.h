@@ -103,6 +103,9 @@ typedef struct retort_config_opts {
  * RETORT_ENOTFOUND with the path it looked for.
  */
 int retort_config_load(retort_config **out, const retort_config_opts *opts);
+
+/* The keys a section may hold, in the table's order: i from 0 until NULL. */
+const char *retort_config_key(size_t i);
 void retort_config_free(retort_config *cfg);
 
 struct retort_url;
