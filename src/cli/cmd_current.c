@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "migrate_cli.h"
+#include "run/partial.h"
 
 static const char *head_tag(const retort_graph *graph, const char *id)
 {
@@ -25,6 +26,28 @@ static json_t *rev_json(const retort_revision *rev)
 	return json_pack("{s:s, s:s, s:s}", "revision", rev->id,
 		"message", rev->script->message ? rev->script->message : "",
 		"path", rev->script->path);
+}
+
+/* A Transactional: no step that stopped partway, or null. */
+static json_t *unfinished_json(const retort_db_status *st, const retort_graph *graph)
+{
+	const retort_partial *p = st->unfinished;
+	retort_buf msg = RETORT_BUF_INIT;
+	json_t *o;
+
+	if (!p)
+		return json_null();
+	retort_migrate_describe_unfinished(&msg, st, graph);
+	o = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s}",
+		"revision", p->revision, "direction", p->upgrade ? "upgrade" : "downgrade",
+		"statement", (json_int_t)p->statement, "started_at", p->started_at,
+		"os_user", p->os_user, "host", p->host,
+		"heads_before", p->heads_before ? p->heads_before : "",
+		"heads_after", p->heads_after ? p->heads_after : "", "message", msg.ptr);
+	if (o && p->line)
+		json_object_set_new(o, "line", json_integer(p->line));
+	retort_buf_dispose(&msg);
+	return o;
 }
 
 static json_t *status_json(const retort_db_status *st, const retort_graph *graph, bool verbose)
@@ -43,6 +66,7 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	}
 	json_object_set_new(o, "heads", heads);
 	json_object_set_new(o, "at_head", json_boolean(st->at_head));
+	json_object_set_new(o, "unfinished", unfinished_json(st, graph));
 	if (verbose) {
 		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
 		for (size_t i = 0; i < st->pending.len; i++)
@@ -130,6 +154,15 @@ int cmd_current(int argc, char **argv, cli_global *g)
 		}
 		if (verbose)
 			print_verbose(st);
+		if (st->unfinished) {
+			retort_buf msg = RETORT_BUF_INIT;
+			retort_migrate_describe_unfinished(&msg, st, r.graph);
+			if (verbose)
+				printf("\nwarning: %s\n", msg.ptr);
+			else
+				fprintf(stderr, "retort: warning: %s\n", msg.ptr);
+			retort_buf_dispose(&msg);
+		}
 		rc = 0;
 	}
 	if (check && !st->at_head) {

@@ -38,6 +38,7 @@ typedef struct pg_db {
 	 * at all never reaches the server.
 	 */
 	bool begin_pending;
+	bool owned_tx;   /* in a transaction begin() opened: db.h's guard is on */
 } pg_db;
 
 static int simple(pg_db *db, const char *sql);
@@ -215,6 +216,24 @@ static bool result_ok(PGresult *res)
 	}
 }
 
+/*
+ * db.h's transaction guard: refuse, before it is sent, a statement that
+ * would end the transaction begin() opened ...
+ */
+static int guard_before(pg_db *db, const retort_sql_class *cls)
+{
+	return db->owned_tx && retort_sql_txn_ends(cls->txn) ? retort__txn_refused(cls) : 0;
+}
+
+/* ... and notice one that did anyway (PQTRANS_IDLE: no transaction any more). */
+static int guard_after(pg_db *db)
+{
+	if (!db->owned_tx || db->begin_pending || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return 0;
+	db->owned_tx = false;
+	return retort__txn_ended();
+}
+
 /* One statement (not NUL-terminated in the script, so copied). */
 static int exec_one(pg_db *db, const char *stmt, size_t len)
 {
@@ -241,6 +260,7 @@ static int exec_one(pg_db *db, const char *stmt, size_t len)
 		PQclear(res);
 	} else {
 		PQclear(res);
+		error = guard_after(db);
 	}
 	free(text);
 	return error;
@@ -279,8 +299,11 @@ done:
 
 static int exec_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
+	int error;
+
 	(void)line;
-	(void)cls;
+	if ((error = guard_before(payload, cls)) < 0)
+		return error;
 	return exec_one(payload, stmt, len);
 }
 
@@ -321,6 +344,19 @@ static int conn_lost(pg_db *db)
 	return error;
 }
 
+/* The server's command tag of a statement that ended the transaction. */
+static bool ends_transaction(PGresult *res)
+{
+	static const char *const tags[] = { "COMMIT", "ROLLBACK", "PREPARE TRANSACTION", "BEGIN",
+		"COMMIT PREPARED", "ROLLBACK PREPARED" };
+	const char *tag = PQcmdStatus(res);
+
+	for (size_t i = 0; tag && i < RETORT_ARRAY_SIZE(tags); i++)
+		if (!strcmp(tag, tags[i]))
+			return true;
+	return false;
+}
+
 /* Send the queued statements, sync, and read every result. */
 static int pipeline_flush(pipeline *pl)
 {
@@ -341,6 +377,10 @@ static int pipeline_flush(pipeline *pl)
 			got = true;
 			if (st != PGRES_PIPELINE_ABORTED && !result_ok(res) && !pl->error) {
 				pl->error = result_error(res, pl->db, pl->items[i].text, pl->items[i].len);
+				pl->error_line = pl->items[i].line;
+			} else if (st == PGRES_COMMAND_OK && ends_transaction(res) && pl->items[i].line > 0 && !pl->error) {
+				/* guard_before keeps these out; the server's own tag is the last word */
+				pl->error = retort__txn_ended();
 				pl->error_line = pl->items[i].line;
 			}
 			PQclear(res);
@@ -378,10 +418,17 @@ static int pipeline_flush(pipeline *pl)
 static int pipeline_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
 	pipeline *pl = payload;
+	int error;
 
+	if ((error = guard_before(pl->db, cls)) < 0) {
+		if (pl->n && (error = pipeline_flush(pl)) != 0)
+			return error;
+		pl->error = guard_before(pl->db, cls);
+		pl->error_line = line;
+		return pl->error;
+	}
 	/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
 	if (cls->copy != RETORT_SQL_COPY_NONE) {
-		int error;
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = retort__error_set(RETORT_ERROR_DATABASE,
@@ -423,6 +470,8 @@ static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
 	for (size_t i = 0; i < pl->n; i++)
 		free(pl->items[i].text);
 	PQexitPipelineMode(db->conn);
+	if (!pl->error && guard_after(db) < 0)
+		pl->error = RETORT_ERROR; /* the line: the script's last statement is as good as any */
 	if (pl->error) {
 		if (err_line)
 			*err_line = pl->error_line;
@@ -459,11 +508,21 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 
 	if (out)
 		*out = NULL;
+	if (db->owned_tx) {
+		retort_sql_class cls;
+		retort_sql_classify_text(&cls, RETORT_DIALECT_POSTGRES, sql, strlen(sql));
+		if ((error = guard_before(db, &cls)) < 0)
+			return error;
+	}
 	if ((error = flush_begin(db)) < 0)
 		return error;
 	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
 	if (!result_ok(res)) {
 		error = result_error(res, db, sql, strlen(sql));
+		PQclear(res);
+		return error;
+	}
+	if ((error = guard_after(db)) < 0) {
 		PQclear(res);
 		return error;
 	}
@@ -507,6 +566,7 @@ static int pg_begin(retort_db *base)
 	if (db->begin_pending || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		return retort__error_set(RETORT_ERROR_INTERNAL, "BEGIN inside a transaction");
 	db->begin_pending = true;
+	db->owned_tx = true;
 	return 0;
 }
 
@@ -518,8 +578,10 @@ static int pg_commit(retort_db *base)
 
 	if (db->begin_pending) { /* nothing ran: nothing to commit */
 		db->begin_pending = false;
+		db->owned_tx = false;
 		return 0;
 	}
+	db->owned_tx = false;
 	res = PQexec(db->conn, "COMMIT");
 	/* COMMIT of an aborted transaction "succeeds" as a ROLLBACK: that is a failure for us. */
 	if (!result_ok(res)) {
@@ -537,6 +599,7 @@ static int pg_rollback(retort_db *base)
 	pg_db *db = (pg_db *)base;
 
 	db->begin_pending = false;
+	db->owned_tx = false;
 	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return 0;
 	return simple(db, "ROLLBACK");

@@ -22,6 +22,7 @@
 #include "git/gitsource.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 static double now_ms(void)
@@ -78,6 +79,9 @@ typedef struct run {
 	retort_history_entry *rows;
 	char (*whens)[96];
 	size_t nrows, caprows;
+	/* Steps done in the open transaction: announced once it commits. */
+	struct done_step { const retort_step *st; double ms; } *done;
+	size_t ndone, capdone;
 } run;
 
 static void heads_release(retort_vec *heads)
@@ -134,6 +138,53 @@ static void defer_row(run *r, const retort_history_entry *e)
 	r->nrows++;
 }
 
+static void report(run *r, const retort_step *st, double ms);
+
+/* Append to the current error's message, keeping its class. */
+static void error_suffix(const char *text)
+{
+	const retort_error *e = retort_error_last();
+	char *msg;
+
+	if (!e)
+		return;
+	msg = retort__strdup(e->message);
+	retort__error_set(e->klass, "%s%s", msg, text);
+	free(msg);
+}
+
+/* --- progress: a step is announced only once its transaction committed ---- */
+
+static void queue_done(run *r, const retort_step *st, double ms)
+{
+	if (r->ndone == r->capdone) {
+		r->capdone = r->capdone ? r->capdone * 2 : 16;
+		r->done = retort__realloc(r->done, r->capdone * sizeof(*r->done));
+	}
+	r->done[r->ndone].st = st;
+	r->done[r->ndone].ms = ms;
+	r->ndone++;
+}
+
+static void announce_done(run *r)
+{
+	for (size_t i = 0; i < r->ndone; i++)
+		report(r, r->done[i].st, r->done[i].ms);
+	r->ndone = 0;
+}
+
+/* A COMMIT that fails (a deferred constraint) fails the revisions it would have committed. */
+static void name_commit_failure(run *r)
+{
+	if (r->ndone == 1)
+		retort__error_prefix("%s: revision '%s' was not applied", r->done[0].st->rev->script->path,
+			r->done[0].st->rev->id);
+	else if (r->ndone > 1)
+		retort__error_prefix("revisions '%s' to '%s' were not applied", r->done[0].st->rev->id,
+			r->done[r->ndone - 1].st->rev->id);
+	r->ndone = 0;
+}
+
 static int tx_commit(run *r)
 {
 	int error;
@@ -141,11 +192,18 @@ static int tx_commit(run *r)
 	if (r->in_tx && (error = flush_deferred(r)) < 0)
 		return error;
 	r->in_tx = false;
-	return retort_db_commit(r->db);
+	if ((error = retort_db_commit(r->db)) < 0) {
+		name_commit_failure(r);
+		r->in_tx = true; /* whatever is left of it is rolled back, keeping this error */
+		return error;
+	}
+	announce_done(r);
+	return 0;
 }
 
 static void tx_rollback(run *r)
 {
+	r->ndone = 0;
 	if (r->in_tx) {
 		/* Keep the error that made us roll back, not the rollback's own. */
 		char *saved = retort_error_last() ? retort__strdup(retort_error_last()->message) : NULL;
@@ -196,12 +254,25 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	return 0;
 }
 
+/*
+ * Roll back, unlock, disconnect.  Keeps the error that ended the run: after
+ * a lost connection the cleanup's own failures ("no connection to the
+ * server") say nothing the user needs.
+ */
 static void run_close(run *r)
 {
+	const retort_error *last = retort_error_last();
+	char *saved = last && last->message ? retort__strdup(last->message) : NULL;
+	int klass = last ? (int)last->klass : RETORT_ERROR_INTERNAL;
+
 	tx_rollback(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
 	retort_db_free(r->db);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+	free(r->done);
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);
@@ -237,25 +308,36 @@ static void locate_error(const retort_script *s, unsigned section_line, unsigned
 
 typedef struct split_exec {
 	retort_db *db;
+	const retort_config *cfg;
+	int64_t trace;            /* partial.h's row, 0 for none */
+	unsigned done;            /* statements completed */
 	unsigned line;            /* of the failing statement */
 } split_exec;
 
 static int exec_one(const char *sql, size_t len, unsigned line, void *payload)
 {
 	split_exec *se = payload;
-	char *stmt = retort__strndup(sql, len);
-	int error = retort_db_exec(se->db, stmt);
+	char *stmt;
+	int error;
 
+	/* The trace says which statement runs next; the first is already in it. */
+	if (se->done > 0 && (error = retort_partial_progress(se->db, se->cfg, se->trace, se->done + 1)) < 0) {
+		se->line = line;
+		return error;
+	}
+	stmt = retort__strndup(sql, len);
+	error = retort_db_exec(se->db, stmt);
 	free(stmt);
 	if (error < 0) {
 		se->line = line;
 		return error;
 	}
+	se->done++;
 	return 0;
 }
 
-/* Run the step's script (not the version update). */
-static int run_script(run *r, const retort_step *st)
+/* Run the step's script (not the version update); `trace`: partial.h's row. */
+static int run_script(run *r, const retort_step *st, int64_t trace)
 {
 	const retort_script *s = st->rev->script;
 	bool up = st->direction == RETORT_UPGRADE;
@@ -279,26 +361,39 @@ static int run_script(run *r, const retort_step *st)
 		return error;
 	}
 	{
-		split_exec se = { r->db, 0 };
+		split_exec se = { r->db, r->cfg, trace, 0, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
 			locate_error(s, line, se.line);
 	}
 	return error;
 }
 
-static int record_step(run *r, const retort_step *st, double ms)
+static void step_entry(retort_history_entry *e, const run *r, const retort_step *st, double ms)
 {
-	retort_history_entry e = { 0 };
+	memset(e, 0, sizeof(*e));
+	e->revision = st->rev->id;
+	e->direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	e->heads_before = &st->heads_before;
+	e->heads_after = &st->heads_after;
+	e->checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
+	e->duration_ms = (int64_t)(ms + 0.5);
+	e->git_commit = r->git_commit;
+}
+
+/* Version update and history row; a traced step's row is its trace, finished. */
+static int record_step(run *r, const retort_step *st, double ms, int64_t trace)
+{
+	retort_history_entry e;
 	int error;
 
-	e.revision = st->rev->id;
-	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
-	e.heads_before = &st->heads_before;
-	e.heads_after = &st->heads_after;
-	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
-	e.duration_ms = (int64_t)(ms + 0.5);
-	e.git_commit = r->git_commit;
-	if (r->defer)
+	step_entry(&e, r, st, ms);
+	if (trace) {
+		if ((error = retort_partial_finish(r->db, r->cfg, trace, e.direction, e.duration_ms)) < 0)
+			return error;
+		if (!r->defer && (error = retort_version_table_apply(r->db, r->cfg, &st->heads_before,
+				&st->heads_after)) < 0)
+			return error;
+	} else if (r->defer)
 		defer_row(r, &e);
 	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
 			&st->heads_after, &e)) < 0)
@@ -328,28 +423,47 @@ static void report(run *r, const retort_step *st, double ms)
 	free(to);
 }
 
-/* One step: script + version update, in a transaction unless non-transactional. */
+/*
+ * One step: script + version update, in a transaction unless
+ * non-transactional.  A non-transactional step leaves its trace
+ * (partial.h) before its first statement, and its version update commits
+ * at once whatever transaction_per_migration says: its statements cannot
+ * be rolled back, so neither may the record that they ran.
+ */
 static int run_step(run *r, const retort_step *st)
 {
 	bool tx = st->rev->script->transactional;
 	double t0 = now_ms(), ms;
+	int64_t trace = 0;
 	int error;
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
 		return error;
-	if ((error = run_script(r, st)) < 0)
+	if (!tx) {
+		retort_history_entry e;
+		step_entry(&e, r, st, 0);
+		if ((error = retort_partial_start(&trace, r->db, r->cfg, &e,
+				st->rev->script->format == RETORT_SCRIPT_SQL)) < 0)
+			return error;
+	}
+	if ((error = run_script(r, st, trace)) < 0) {
+		if (trace)
+			error_suffix("; this revision is 'Transactional: no': the statements before "
+				"the failing one stay applied and the version table does not record them "
+				"('retort current -v' says how to go on)");
 		return error;
+	}
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
 			return error;
 	}
 	ms = now_ms() - t0;
-	if ((error = record_step(r, st, ms)) < 0)
+	if ((error = record_step(r, st, ms, trace)) < 0)
 		return error;
-	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
+	queue_done(r, st, ms);
+	if (!tx && (error = tx_commit(r)) < 0)
 		return error;
-	report(r, st, ms);
 	return 0;
 }
 
@@ -357,12 +471,30 @@ typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
 
+/* A step that stopped partway (partial.h) must be dealt with before anything else runs. */
+static int check_unfinished(run *r)
+{
+	retort_partial *p = NULL;
+	retort_buf msg = RETORT_BUF_INIT;
+	int error;
+
+	if ((error = retort_partial_find(&p, r->db, r->cfg)) < 0 || !p)
+		return error;
+	retort_partial_locate(p, r->graph, r->db->dialect->id);
+	retort_partial_describe(&msg, p, r->graph);
+	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	retort_buf_dispose(&msg);
+	retort_partial_free(p);
+	return error;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
 	int error;
 
 	*out = NULL;
-	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
+	if ((error = check_unfinished(r)) < 0 ||
+	    (error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
 	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
 		return error;
 	return retort__migrate_read_scripts(*out);

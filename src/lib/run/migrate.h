@@ -83,12 +83,18 @@ typedef struct retort_db_status {
 	retort_vec pending;         /* const retort_revision *, in upgrade order */
 	retort_vec changed;         /* const retort_revision *: applied, file changed since */
 	retort_vec unknown;         /* retort_unknown_head *: heads no script defines */
+	/* A Transactional: no step that stopped partway (partial.h), NULL when none; read always. */
+	struct retort_partial *unfinished;
 } retort_db_status;
 
 /* Read the database's state without creating anything. */
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose);
 void retort_db_status_free(retort_db_status *status);
+
+/* The message that explains an unfinished step (status->unfinished) and the ways out. */
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *status,
+	const retort_graph *graph);
 
 /* The message that explains an unknown head and the ways out. */
 void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u);

@@ -13,6 +13,7 @@
 
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 
@@ -120,6 +121,10 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
+	if ((error = retort_partial_find(&st->unfinished, db, cfg)) < 0)
+		goto done;
+	if (st->unfinished)
+		retort_partial_locate(st->unfinished, graph, db->dialect->id);
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
@@ -143,5 +148,13 @@ void retort_db_status_free(retort_db_status *st)
 	for (size_t i = 0; i < st->unknown.len; i++)
 		retort__unknown_head_free(st->unknown.items[i]);
 	retort_vec_dispose(&st->unknown, false);
+	retort_partial_free(st->unfinished);
 	free(st);
+}
+
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *st,
+	const retort_graph *graph)
+{
+	if (st->unfinished)
+		retort_partial_describe(out, st->unfinished, graph);
 }
