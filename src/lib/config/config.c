@@ -44,6 +44,7 @@ static const struct key_def {
 	{ "include_schemas", K_LIST },
 	{ "exclude_tables", K_LIST },
 	{ "lock_timeout", K_INT },
+	{ "revision_timeout", K_INT },
 	{ "cc", K_STRING },
 	{ "cflags", K_STRING },
 	{ "post_write_hook", K_STRING },
@@ -290,6 +291,8 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		}
 		if (strcmp(name, "lock_timeout") == 0)
 			cfg->lock_timeout = (int)l;
+		else if (strcmp(name, "revision_timeout") == 0)
+			cfg->revision_timeout = (int)l;
 		else
 			cfg->truncate_slug_length = (int)l;
 		break;

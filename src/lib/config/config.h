@@ -37,6 +37,7 @@ typedef struct retort_config {
 	retort_vec include_schemas;    /* char * globs; empty = all */
 	retort_vec exclude_tables;     /* char * globs */
 	int lock_timeout;              /* seconds, 60 */
+	int revision_timeout;          /* seconds a C revision's code may run, 0 = no limit */
 	char *cc;                      /* $CC or "cc" */
 	char *cflags;                  /* may be empty */
 	char *post_write_hook;         /* NULL = none */

@@ -1,0 +1,1004 @@
+/*
+ * isolate.c - a C revision's code in a child process, its context a proxy
+ * that forwards every operation to the parent (see isolate.h).
+ *
+ * The wire: each message is a 4-byte length and a body; bodies are built
+ * from 32-bit integers and strings (a length, the bytes and a NUL, or
+ * the length 0xffffffff for NULL), so the parent reads strings in place.
+ * The child sends a request ('R': the operation, the revision's line,
+ * the arguments), the entry point's result ('D': the return value) or a
+ * failure to load ('F': the message); the parent answers each request
+ * with a status and, for a query, the rows, or a string.  The child is
+ * not trusted to be well-formed: the parent checks every length and
+ * stops the child at the first message it cannot read.
+ *
+ * Sockets are written with MSG_NOSIGNAL: a child that died must not take
+ * the parent with SIGPIPE.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "base/common.h"
+#include "base/vec.h"
+#include "run/isolate.h"
+
+#define MAX_MESSAGE (256u << 20) /* a request or reply larger than this is refused */
+#define NULL_LEN 0xffffffffu
+
+enum op {
+	OP_EXEC = 1, OP_EXEC_PARAMS, OP_QUERY, OP_QUOTE_IDENT, OP_LAST_ERROR,
+	OP_CREATE_TABLE, OP_DROP_TABLE, OP_RENAME_TABLE, OP_ADD_COLUMN, OP_DROP_COLUMN,
+	OP_RENAME_COLUMN, OP_ALTER_COLUMN, OP_CREATE_INDEX, OP_DROP_INDEX,
+	OP_ADD_CONSTRAINT, OP_DROP_CONSTRAINT,
+};
+
+/* --- encoding -------------------------------------------------------------- */
+
+static void put_u32(retort_buf *b, uint32_t v)
+{
+	retort_buf_put(b, &v, sizeof(v));
+}
+
+static void put_str(retort_buf *b, const char *s)
+{
+	if (!s) {
+		put_u32(b, NULL_LEN);
+		return;
+	}
+	put_u32(b, (uint32_t)strlen(s));
+	retort_buf_put(b, s, strlen(s) + 1);
+}
+
+/* A NULL-terminated array of strings (NULL itself allowed). */
+static void put_strv(retort_buf *b, const char *const *v)
+{
+	uint32_t n = 0;
+
+	if (!v) {
+		put_u32(b, NULL_LEN);
+		return;
+	}
+	while (v[n])
+		n++;
+	put_u32(b, n);
+	for (uint32_t i = 0; i < n; i++)
+		put_str(b, v[i]);
+}
+
+/* `n` strings, any of them NULL. */
+static void put_params(retort_buf *b, size_t n, const char *const *v)
+{
+	put_u32(b, (uint32_t)n);
+	for (size_t i = 0; i < n; i++)
+		put_str(b, v ? v[i] : NULL);
+}
+
+static void put_column(retort_buf *b, const retort_column *c)
+{
+	put_str(b, c->name);
+	put_str(b, c->type);
+	put_u32(b, c->flags);
+	put_str(b, c->default_sql);
+	put_str(b, c->ref_table);
+	put_str(b, c->ref_column);
+	put_str(b, c->on_delete);
+}
+
+static void put_columns(retort_buf *b, const retort_column *cols)
+{
+	uint32_t n = 0;
+
+	if (!cols) {
+		put_u32(b, NULL_LEN);
+		return;
+	}
+	while (cols[n].name)
+		n++;
+	put_u32(b, n);
+	for (uint32_t i = 0; i < n; i++)
+		put_column(b, &cols[i]);
+}
+
+/* --- decoding (the parent trusts nothing it reads) --------------------------- */
+
+typedef struct reader {
+	char *p;
+	size_t len, at;
+	bool bad;
+	retort_vec allocs;  /* arrays built while decoding, freed with the message */
+} reader;
+
+static uint32_t get_u32(reader *r)
+{
+	uint32_t v = 0;
+
+	if (r->bad || r->len - r->at < sizeof(v)) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p + r->at, sizeof(v));
+	r->at += sizeof(v);
+	return v;
+}
+
+static const char *get_str(reader *r)
+{
+	uint32_t n = get_u32(r);
+	const char *s;
+
+	if (r->bad || n == NULL_LEN)
+		return NULL;
+	if (r->len - r->at < (size_t)n + 1 || r->p[r->at + n] != '\0') {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p + r->at;
+	r->at += (size_t)n + 1;
+	return s;
+}
+
+static void *r_alloc(reader *r, size_t n, size_t size)
+{
+	void *p = retort__calloc(n + 1, size);
+
+	retort_vec_push(&r->allocs, p);
+	return p;
+}
+
+/* Counts are bounded by what is left of the message, so a lie cannot allocate much. */
+static bool count_ok(reader *r, uint32_t n, size_t min_each)
+{
+	if (r->bad || n == NULL_LEN || (size_t)n > (r->len - r->at) / min_each) {
+		if (n != NULL_LEN)
+			r->bad = true;
+		return false;
+	}
+	return true;
+}
+
+static const char **get_strv(reader *r)
+{
+	uint32_t n = get_u32(r);
+	const char **v;
+
+	if (!count_ok(r, n, 4))
+		return NULL;
+	v = r_alloc(r, n, sizeof(*v));
+	for (uint32_t i = 0; i < n; i++)
+		if (!(v[i] = get_str(r)))
+			r->bad = true;
+	return v;
+}
+
+static const char **get_params(reader *r, size_t *n)
+{
+	uint32_t count = get_u32(r);
+	const char **v;
+
+	*n = 0;
+	if (count == NULL_LEN) {
+		r->bad = true;
+		return NULL;
+	}
+	if (!count_ok(r, count, 4))
+		return NULL;
+	v = r_alloc(r, count, sizeof(*v));
+	for (uint32_t i = 0; i < count; i++)
+		v[i] = get_str(r);
+	*n = count;
+	return v;
+}
+
+static void get_column(reader *r, retort_column *c)
+{
+	c->name = get_str(r);
+	c->type = get_str(r);
+	c->flags = get_u32(r);
+	c->default_sql = get_str(r);
+	c->ref_table = get_str(r);
+	c->ref_column = get_str(r);
+	c->on_delete = get_str(r);
+}
+
+static retort_column *get_columns(reader *r)
+{
+	uint32_t n = get_u32(r);
+	retort_column *cols;
+
+	if (!count_ok(r, n, 28))
+		return NULL;
+	cols = r_alloc(r, n, sizeof(*cols)); /* the extra entry is the { 0 } end */
+	for (uint32_t i = 0; i < n; i++) {
+		get_column(r, &cols[i]);
+		if (!cols[i].name)
+			r->bad = true;
+	}
+	return cols;
+}
+
+/* --- the socket ---------------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Wait until `fd` is ready for `events`; deadline 0 = none.  0 ready, 1
+ * timed out, -1 failed.
+ */
+static int wait_fd(int fd, short events, double deadline)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int ms = -1, n;
+		if (deadline > 0) {
+			double left = deadline - now_s();
+			if (left <= 0)
+				return 1;
+			ms = left > 3600 ? 3600000 : (int)(left * 1000) + 1;
+		}
+		n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* 0 sent, 1 timed out, -1 the other side is gone. */
+static int send_all(int fd, const void *data, size_t len, double deadline)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n;
+		int w = wait_fd(fd, POLLOUT, deadline);
+		if (w != 0)
+			return w;
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* 0 read, 1 timed out, -1 end of file or failure. */
+static int recv_all(int fd, void *data, size_t len, double deadline)
+{
+	char *p = data;
+
+	while (len > 0) {
+		ssize_t n;
+		int w = wait_fd(fd, POLLIN, deadline);
+		if (w != 0)
+			return w;
+		n = recv(fd, p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_message(int fd, const retort_buf *body, double deadline)
+{
+	uint32_t len = (uint32_t)body->size;
+	int rc = send_all(fd, &len, sizeof(len), deadline);
+
+	return rc ? rc : send_all(fd, body->ptr, body->size, deadline);
+}
+
+/* Read one message into *out (malloc'd); 0, 1 timed out, -1 EOF/failure, -2 too large. */
+static int recv_message(int fd, char **out, size_t *len, double deadline)
+{
+	uint32_t n;
+	int rc;
+
+	*out = NULL;
+	if ((rc = recv_all(fd, &n, sizeof(n), deadline)) != 0)
+		return rc;
+	if (n > MAX_MESSAGE)
+		return -2;
+	*out = retort__malloc((size_t)n + 1);
+	*len = n;
+	if ((rc = recv_all(fd, *out, n, deadline)) != 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* --- the child: a proxy context ------------------------------------------------- */
+
+typedef struct proxy {
+	retort_ctx pub;          /* first: the revision sees only this */
+	int fd;
+	const char *dialect;
+	int offline;
+	int line;
+	retort_vec strings;      /* what quote_ident and last_error handed out (freed at exit) */
+} proxy;
+
+static proxy *px(retort_ctx *pub)
+{
+	return (proxy *)pub;
+}
+
+static void request_begin(retort_buf *b, proxy *p, enum op op)
+{
+	retort_buf_clear(b);
+	put_u32(b, 'R');
+	put_u32(b, (uint32_t)op);
+	put_u32(b, (uint32_t)p->line);
+}
+
+/* Send the request, read the reply; the parent gone means there is no one to report to. */
+static void round_trip(proxy *p, retort_buf *req, reader *reply)
+{
+	memset(reply, 0, sizeof(*reply));
+	if (send_message(p->fd, req, 0) != 0 || recv_message(p->fd, &reply->p, &reply->len, 0) != 0)
+		_exit(1);
+	retort_buf_dispose(req);
+}
+
+static int status_call(proxy *p, retort_buf *req)
+{
+	reader r;
+	int rc;
+
+	round_trip(p, req, &r);
+	rc = (int)get_u32(&r);
+	free(r.p);
+	return rc;
+}
+
+static const char *string_call(proxy *p, retort_buf *req)
+{
+	reader r;
+	const char *s;
+	char *kept;
+
+	round_trip(p, req, &r);
+	s = get_str(&r);
+	kept = retort__strdup(s ? s : "");
+	free(r.p);
+	retort_vec_push(&p->strings, kept);
+	return kept;
+}
+
+static int px_exec(retort_ctx *pub, const char *sql)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_EXEC);
+	put_str(&b, sql);
+	return status_call(px(pub), &b);
+}
+
+static int px_exec_params(retort_ctx *pub, const char *sql, size_t n, const char *const *params)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_EXEC_PARAMS);
+	put_str(&b, sql);
+	put_u32(&b, params ? 1 : 0);
+	put_params(&b, params ? n : 0, params);
+	put_u32(&b, (uint32_t)n);
+	return status_call(px(pub), &b);
+}
+
+/* The rows come back in one reply; the callback runs here and may make calls of its own. */
+static int px_query(retort_ctx *pub, const char *sql, size_t n, const char *const *params,
+	retort_row_fn fn, void *payload)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	reader r;
+	const char **names = NULL, **values = NULL;
+	uint32_t ncols, nrows;
+	int rc;
+
+	request_begin(&b, px(pub), OP_QUERY);
+	put_str(&b, sql);
+	put_u32(&b, params ? 1 : 0);
+	put_params(&b, params ? n : 0, params);
+	put_u32(&b, (uint32_t)n);
+	round_trip(px(pub), &b, &r);
+	if ((rc = (int)get_u32(&r)) != 0)
+		goto done;
+	ncols = get_u32(&r);
+	nrows = get_u32(&r);
+	if (r.bad || ncols > r.len || nrows > r.len)
+		_exit(1);
+	names = retort__calloc((size_t)ncols + 1, sizeof(*names));
+	values = retort__calloc((size_t)ncols + 1, sizeof(*values));
+	for (uint32_t c = 0; c < ncols; c++)
+		names[c] = get_str(&r);
+	for (uint32_t row = 0; row < nrows && rc == 0; row++) {
+		for (uint32_t c = 0; c < ncols; c++)
+			values[c] = get_str(&r);
+		if (r.bad)
+			_exit(1);
+		if (fn)
+			rc = fn(payload, ncols, values, names);
+	}
+done:
+	free(names);
+	free(values);
+	free(r.p);
+	return rc;
+}
+
+static const char *px_dialect_name(retort_ctx *pub)
+{
+	return px(pub)->dialect;
+}
+
+static int px_is_offline(retort_ctx *pub)
+{
+	return px(pub)->offline;
+}
+
+static const char *px_quote_ident(retort_ctx *pub, const char *ident)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_QUOTE_IDENT);
+	put_str(&b, ident);
+	return string_call(px(pub), &b);
+}
+
+static const char *px_last_error(retort_ctx *pub)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_LAST_ERROR);
+	return string_call(px(pub), &b);
+}
+
+/* The portable operations: their arguments, then the status. */
+static int px_strings(retort_ctx *pub, enum op op, const char *a, const char *b2, const char *c)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), op);
+	put_str(&b, a);
+	put_str(&b, b2);
+	put_str(&b, c);
+	return status_call(px(pub), &b);
+}
+
+static int px_create_table(retort_ctx *pub, const char *table, const retort_column *columns)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_CREATE_TABLE);
+	put_str(&b, table);
+	put_columns(&b, columns);
+	return status_call(px(pub), &b);
+}
+
+static int px_drop_table(retort_ctx *pub, const char *table)
+{
+	return px_strings(pub, OP_DROP_TABLE, table, NULL, NULL);
+}
+
+static int px_rename_table(retort_ctx *pub, const char *table, const char *new_name)
+{
+	return px_strings(pub, OP_RENAME_TABLE, table, new_name, NULL);
+}
+
+static int px_add_column(retort_ctx *pub, const char *table, const retort_column *column)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_ADD_COLUMN);
+	put_str(&b, table);
+	put_u32(&b, column ? 1 : 0);
+	if (column)
+		put_column(&b, column);
+	return status_call(px(pub), &b);
+}
+
+static int px_drop_column(retort_ctx *pub, const char *table, const char *column)
+{
+	return px_strings(pub, OP_DROP_COLUMN, table, column, NULL);
+}
+
+static int px_rename_column(retort_ctx *pub, const char *table, const char *column, const char *new_name)
+{
+	return px_strings(pub, OP_RENAME_COLUMN, table, column, new_name);
+}
+
+static int px_alter_column(retort_ctx *pub, const char *table, const char *column, const retort_alter *alter)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_ALTER_COLUMN);
+	put_str(&b, table);
+	put_str(&b, column);
+	put_u32(&b, alter ? 1 : 0);
+	if (alter) {
+		put_str(&b, alter->type);
+		put_u32(&b, (uint32_t)alter->nullable);
+		put_str(&b, alter->default_sql);
+		put_u32(&b, (uint32_t)alter->drop_default);
+	}
+	return status_call(px(pub), &b);
+}
+
+static int px_create_index(retort_ctx *pub, const char *name, const char *table,
+	const char *const *columns, int unique, const char *where_sql)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_CREATE_INDEX);
+	put_str(&b, name);
+	put_str(&b, table);
+	put_strv(&b, columns);
+	put_u32(&b, (uint32_t)unique);
+	put_str(&b, where_sql);
+	return status_call(px(pub), &b);
+}
+
+static int px_drop_index(retort_ctx *pub, const char *name)
+{
+	return px_strings(pub, OP_DROP_INDEX, name, NULL, NULL);
+}
+
+static int px_add_constraint(retort_ctx *pub, const char *table, const retort_constraint *c)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_ADD_CONSTRAINT);
+	put_str(&b, table);
+	put_u32(&b, c ? 1 : 0);
+	if (c) {
+		put_u32(&b, (uint32_t)c->kind);
+		put_str(&b, c->name);
+		put_strv(&b, c->columns);
+		put_str(&b, c->check_sql);
+		put_str(&b, c->ref_table);
+		put_strv(&b, c->ref_columns);
+		put_str(&b, c->on_delete);
+	}
+	return status_call(px(pub), &b);
+}
+
+static int px_drop_constraint(retort_ctx *pub, const char *table, const char *name)
+{
+	return px_strings(pub, OP_DROP_CONSTRAINT, table, name, NULL);
+}
+
+static void px_at_line(retort_ctx *pub, int line)
+{
+	px(pub)->line = line;
+}
+
+static const retort_ctx_ops proxy_ops = {
+	.abi = RETORT_MIGRATION_ABI,
+	.exec = px_exec,
+	.exec_params = px_exec_params,
+	.query = px_query,
+	.dialect_name = px_dialect_name,
+	.is_offline = px_is_offline,
+	.quote_ident = px_quote_ident,
+	.last_error = px_last_error,
+	.create_table = px_create_table,
+	.drop_table = px_drop_table,
+	.rename_table = px_rename_table,
+	.add_column = px_add_column,
+	.drop_column = px_drop_column,
+	.rename_column = px_rename_column,
+	.alter_column = px_alter_column,
+	.create_index = px_create_index,
+	.drop_index = px_drop_index,
+	.add_constraint = px_add_constraint,
+	.drop_constraint = px_drop_constraint,
+	.at_line = px_at_line,
+};
+
+/* Everything but stdio and the channel: the revision gets no database connection to touch. */
+static void close_inherited(int keep)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)keep + 1, ~0u, 0);
+#else
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != keep)
+			close(fd);
+#endif
+}
+
+static void child_fail(int fd, const char *msg)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	put_u32(&b, 'F');
+	put_str(&b, msg);
+	send_message(fd, &b, 0);
+	_exit(0);
+}
+
+typedef int (*entry_fn)(retort_ctx *ctx);
+
+static void child_main(int fd, const char *object, const char *path, bool up,
+	const char *dialect, int offline)
+{
+	proxy p;
+	retort_buf b = RETORT_BUF_INIT;
+	void *handle;
+	const unsigned *abi;
+	entry_fn fn;
+	int rc;
+
+#ifdef __linux__
+	/* retort killed (SIGKILL cannot be caught): the revision must not run on, orphaned */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+#endif
+	close_inherited(fd);
+	signal(SIGPIPE, SIG_DFL);
+	/* RTLD_LOCAL: two revisions both defining upgrade() must not see each other's. */
+	if (!(handle = dlopen(object, RTLD_NOW | RTLD_LOCAL)))
+		child_fail(fd, retort__sprintf("cannot load '%s' (compiled from '%s'): %s", object, path, dlerror()));
+	abi = dlsym(handle, "retort_migration_abi");
+	if (abi && *abi != RETORT_MIGRATION_ABI)
+		child_fail(fd, retort__sprintf("'%s' was built against migration ABI %u, this retort provides %d",
+			path, *abi, RETORT_MIGRATION_ABI));
+	*(void **)&fn = dlsym(handle, up ? "upgrade" : "downgrade");
+	if (!fn)
+		child_fail(fd, retort__sprintf("'%s' does not define int %s(retort_ctx *ctx)", path,
+			up ? "upgrade" : "downgrade"));
+	memset(&p, 0, sizeof(p));
+	p.pub.ops = &proxy_ops;
+	p.fd = fd;
+	p.dialect = dialect;
+	p.offline = offline;
+	rc = fn(&p.pub);
+	fflush(NULL); /* what the revision printed, before the parent hears it is done */
+	put_u32(&b, 'D');
+	put_u32(&b, (uint32_t)rc);
+	send_message(fd, &b, 0);
+	_exit(0);
+}
+
+/* --- the parent: serving the proxy's calls ------------------------------------- */
+
+/* What the query asked for, collected row by row from the real context. */
+typedef struct collected {
+	retort_buf rows;
+	uint32_t ncols, nrows;
+	retort_buf names;
+} collected;
+
+static int collect_row(void *payload, size_t ncols, const char *const *values, const char *const *names)
+{
+	collected *c = payload;
+
+	if (c->nrows == 0) {
+		c->ncols = (uint32_t)ncols;
+		for (size_t i = 0; i < ncols; i++)
+			put_str(&c->names, names[i]);
+	}
+	for (size_t i = 0; i < ncols; i++)
+		put_str(&c->rows, values[i]);
+	c->nrows++;
+	return 0;
+}
+
+static void serve_query(retort_ctx *ctx, reader *r, retort_buf *reply)
+{
+	const char *sql = get_str(r);
+	uint32_t has = get_u32(r);
+	size_t n, declared;
+	const char **params = get_params(r, &n);
+	collected c = { RETORT_BUF_INIT, 0, 0, RETORT_BUF_INIT };
+	int rc;
+
+	declared = get_u32(r);
+	if (r->bad)
+		return;
+	rc = ctx->ops->query(ctx, sql, declared, has ? params : NULL, collect_row, &c);
+	if (declared != n && has)
+		r->bad = true;
+	put_u32(reply, (uint32_t)rc);
+	if (rc == 0) {
+		put_u32(reply, c.ncols);
+		put_u32(reply, c.nrows);
+		retort_buf_put(reply, c.names.ptr, c.names.size);
+		retort_buf_put(reply, c.rows.ptr, c.rows.size);
+	}
+	retort_buf_dispose(&c.rows);
+	retort_buf_dispose(&c.names);
+}
+
+static void serve_constraint(retort_ctx *ctx, reader *r, retort_buf *reply)
+{
+	const char *table = get_str(r);
+	retort_constraint c = { 0 };
+	bool has = get_u32(r) != 0;
+
+	if (has) {
+		c.kind = (retort_constraint_kind)get_u32(r);
+		c.name = get_str(r);
+		c.columns = get_strv(r);
+		c.check_sql = get_str(r);
+		c.ref_table = get_str(r);
+		c.ref_columns = get_strv(r);
+		c.on_delete = get_str(r);
+	}
+	if (!r->bad)
+		put_u32(reply, (uint32_t)ctx->ops->add_constraint(ctx, table, has ? &c : NULL));
+}
+
+/* One request: run it on the real context, write the reply. */
+static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
+{
+	const char *a, *b, *c;
+	size_t n, declared;
+	const char **v;
+
+	switch (op) {
+	case OP_EXEC:
+		a = get_str(r);
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->exec(ctx, a));
+		return;
+	case OP_EXEC_PARAMS: {
+		uint32_t has;
+		a = get_str(r);
+		has = get_u32(r);
+		v = get_params(r, &n);
+		declared = get_u32(r);
+		if (has && declared != n)
+			r->bad = true;
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->exec_params(ctx, a, declared, has ? v : NULL));
+		return;
+	}
+	case OP_QUERY:
+		serve_query(ctx, r, reply);
+		return;
+	case OP_QUOTE_IDENT:
+		a = get_str(r);
+		if (!r->bad)
+			put_str(reply, ctx->ops->quote_ident(ctx, a));
+		return;
+	case OP_LAST_ERROR:
+		put_str(reply, ctx->ops->last_error(ctx));
+		return;
+	case OP_CREATE_TABLE: {
+		retort_column *cols;
+		a = get_str(r);
+		cols = get_columns(r);
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->create_table(ctx, a, cols));
+		return;
+	}
+	case OP_ADD_COLUMN: {
+		retort_column col = { 0 };
+		bool has;
+		a = get_str(r);
+		if ((has = get_u32(r) != 0))
+			get_column(r, &col);
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->add_column(ctx, a, has ? &col : NULL));
+		return;
+	}
+	case OP_ALTER_COLUMN: {
+		retort_alter alt = { 0 };
+		bool has;
+		a = get_str(r);
+		b = get_str(r);
+		if ((has = get_u32(r) != 0)) {
+			alt.type = get_str(r);
+			alt.nullable = (int)get_u32(r);
+			alt.default_sql = get_str(r);
+			alt.drop_default = (int)get_u32(r);
+		}
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->alter_column(ctx, a, b, has ? &alt : NULL));
+		return;
+	}
+	case OP_CREATE_INDEX: {
+		uint32_t unique;
+		a = get_str(r);
+		b = get_str(r);
+		v = get_strv(r);
+		unique = get_u32(r);
+		c = get_str(r);
+		if (!r->bad)
+			put_u32(reply, (uint32_t)ctx->ops->create_index(ctx, a, b, v, (int)unique, c));
+		return;
+	}
+	case OP_ADD_CONSTRAINT:
+		serve_constraint(ctx, r, reply);
+		return;
+	default:
+		break;
+	}
+	/* The rest take three strings. */
+	a = get_str(r);
+	b = get_str(r);
+	c = get_str(r);
+	if (r->bad)
+		return;
+	switch (op) {
+	case OP_DROP_TABLE:
+		put_u32(reply, (uint32_t)ctx->ops->drop_table(ctx, a));
+		break;
+	case OP_RENAME_TABLE:
+		put_u32(reply, (uint32_t)ctx->ops->rename_table(ctx, a, b));
+		break;
+	case OP_DROP_COLUMN:
+		put_u32(reply, (uint32_t)ctx->ops->drop_column(ctx, a, b));
+		break;
+	case OP_RENAME_COLUMN:
+		put_u32(reply, (uint32_t)ctx->ops->rename_column(ctx, a, b, c));
+		break;
+	case OP_DROP_INDEX:
+		put_u32(reply, (uint32_t)ctx->ops->drop_index(ctx, a));
+		break;
+	case OP_DROP_CONSTRAINT:
+		put_u32(reply, (uint32_t)ctx->ops->drop_constraint(ctx, a, b));
+		break;
+	default:
+		r->bad = true;
+	}
+}
+
+/* How the child ended, as the revision's failure. */
+static int child_gone(pid_t pid, const char *path, bool up)
+{
+	const char *fn = up ? "upgrade" : "downgrade";
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() was killed by signal %d (%s); "
+			"the revision was rolled back", path, fn, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() exited with status %d instead of "
+		"returning; the revision was rolled back", path, fn, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static int stop_child(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* Serve the child until it reports; 0 with *rc, or the failure. */
+static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *path, bool up, int timeout_s)
+{
+	const char *fn = up ? "upgrade" : "downgrade";
+	double deadline = timeout_s > 0 ? now_s() + timeout_s : 0;
+	retort_buf reply = RETORT_BUF_INIT;
+	int error = 0;
+
+	for (;;) {
+		reader r = { 0 };
+		uint32_t kind;
+		int got = recv_message(fd, &r.p, &r.len, deadline), sent;
+
+		if (got == 1)
+			goto timed_out;
+		if (got == -1)
+			return child_gone(pid, path, up);
+		if (got < 0)
+			goto garbled;
+		kind = get_u32(&r);
+		if (kind == 'D') {
+			*rc = (int)get_u32(&r);
+			free(r.p);
+			if (r.bad)
+				goto garbled;
+			stop_child(pid); /* it is on its way out; do not wait on its atexit code */
+			break;
+		}
+		if (kind == 'F') {
+			const char *msg = get_str(&r);
+			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s", msg ? msg : "cannot load the revision");
+			free(r.p);
+			stop_child(pid);
+			break;
+		}
+		if (kind != 'R') {
+			free(r.p);
+			goto garbled;
+		}
+		{
+			uint32_t op = get_u32(&r), line = get_u32(&r);
+			if (ctx->ops->at_line)
+				ctx->ops->at_line(ctx, (int)line);
+			retort_buf_clear(&reply);
+			if (!r.bad)
+				serve(ctx, op, &r, &reply);
+		}
+		free(r.p);
+		retort_vec_dispose(&r.allocs, true);
+		if (r.bad)
+			goto garbled;
+		if ((sent = send_message(fd, &reply, deadline)) == 1)
+			goto timed_out;
+		if (sent < 0)
+			return child_gone(pid, path, up);
+	}
+	retort_buf_dispose(&reply);
+	return error;
+garbled:
+	retort_buf_dispose(&reply);
+	stop_child(pid);
+	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() sent retort a message it cannot read "
+		"(memory corrupted?); the revision was rolled back", path, fn);
+timed_out:
+	retort_buf_dispose(&reply);
+	stop_child(pid);
+	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() did not finish within %d s "
+		"(revision_timeout) and was stopped; the revision was rolled back", path, fn, timeout_s);
+}
+
+int retort__isolate_run(int *rc, retort__ctx *ctx, const char *object, const char *path,
+	bool up, int timeout_s)
+{
+	retort_ctx *pub = retort__ctx_public(ctx);
+	const char *dialect = pub->ops->dialect_name(pub);
+	int offline = pub->ops->is_offline(pub);
+	int fds[2], error;
+	pid_t pid;
+
+	*rc = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+		return retort__error_os("cannot create a socket pair for '%s'", path);
+	/* The child inherits stdio buffers: flush, or what is pending would be written twice. */
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		error = retort__error_os("cannot fork to run '%s'", path);
+		close(fds[0]);
+		close(fds[1]);
+		return error;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(fds[1], object, path, up, dialect, offline);
+		_exit(1);
+	}
+	close(fds[1]);
+	error = parent_loop(rc, pub, fds[0], pid, path, up, timeout_s);
+	close(fds[0]);
+	return error;
+}
