@@ -234,34 +234,68 @@ static int guard_after(pg_db *db)
 	return retort__txn_ended();
 }
 
+/*
+ * Send `sql` and read every result, keeping the first that failed (else
+ * the last).  Not PQexec: when the server ends the connection (an
+ * administrator's pg_terminate_backend, a shutdown) its FATAL message
+ * arrives as one result and libpq's "server closed the connection
+ * unexpectedly" as the next, and PQexec keeps the last; the user needs
+ * the server's reason.  A COPY that slipped through is ended so the
+ * connection stays usable; *copy tells.
+ */
+static PGresult *exec_collect(pg_db *db, const char *sql, int nparams, const char *const *params, bool *copy)
+{
+	PGresult *res, *kept = NULL;
+
+	*copy = false;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return NULL;
+	while ((res = PQgetResult(db->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
+			char *buf = NULL;
+			*copy = true;
+			PQclear(res);
+			if (st == PGRES_COPY_IN)
+				PQputCopyEnd(db->conn, "COPY is not supported in retort scripts");
+			else
+				while (PQgetCopyData(db->conn, &buf, 0) > 0)
+					PQfreemem(buf);
+			continue;
+		}
+		if (kept && !result_ok(kept)) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(kept);
+		kept = res;
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			break;
+	}
+	return kept;
+}
+
 /* One statement (not NUL-terminated in the script, so copied). */
 static int exec_one(pg_db *db, const char *stmt, size_t len)
 {
 	char *text;
 	PGresult *res;
+	bool copy;
 	int error;
 
 	if ((error = flush_begin(db)) < 0)
 		return error;
 	text = retort__strndup(stmt, len);
-	res = PQexec(db->conn, text);
-
-	if (PQresultStatus(res) == PGRES_COPY_IN || PQresultStatus(res) == PGRES_COPY_OUT) {
-		/* Leave the COPY state so the connection stays usable. */
-		if (PQresultStatus(res) == PGRES_COPY_IN)
-			PQputCopyEnd(db->conn, "COPY is not supported in retort scripts");
-		PQclear(res);
-		while ((res = PQgetResult(db->conn)))
-			PQclear(res);
+	res = exec_collect(db, text, 0, NULL, &copy);
+	if (copy) {
 		error = retort__error_set(RETORT_ERROR_DATABASE,
 			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
 	} else if (!result_ok(res)) {
 		error = result_error(res, db, text, len);
-		PQclear(res);
 	} else {
-		PQclear(res);
 		error = guard_after(db);
 	}
+	PQclear(res);
 	free(text);
 	return error;
 }
@@ -304,6 +338,9 @@ static int exec_cb(const char *stmt, size_t len, unsigned line, const retort_sql
 	(void)line;
 	if ((error = guard_before(payload, cls)) < 0)
 		return error;
+	if (cls->copy != RETORT_SQL_COPY_NONE)
+		return retort__error_set(RETORT_ERROR_DATABASE,
+			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
 	return exec_one(payload, stmt, len);
 }
 
@@ -378,7 +415,8 @@ static int pipeline_flush(pipeline *pl)
 			if (st != PGRES_PIPELINE_ABORTED && !result_ok(res) && !pl->error) {
 				pl->error = result_error(res, pl->db, pl->items[i].text, pl->items[i].len);
 				pl->error_line = pl->items[i].line;
-			} else if (st == PGRES_COMMAND_OK && ends_transaction(res) && pl->items[i].line > 0 && !pl->error) {
+			} else if (st == PGRES_COMMAND_OK && pl->db->owned_tx && ends_transaction(res) &&
+				   pl->items[i].line > 0 && !pl->error) {
 				/* guard_before keeps these out; the server's own tag is the last word */
 				pl->error = retort__txn_ended();
 				pl->error_line = pl->items[i].line;
@@ -516,7 +554,15 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 	}
 	if ((error = flush_begin(db)) < 0)
 		return error;
-	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
+	{
+		bool copy;
+		res = exec_collect(db, sql, (int)nparams, params, &copy);
+		if (copy) {
+			PQclear(res);
+			return retort__error_set(RETORT_ERROR_DATABASE,
+				"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
+		}
+	}
 	if (!result_ok(res)) {
 		error = result_error(res, db, sql, strlen(sql));
 		PQclear(res);
@@ -548,7 +594,8 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 
 static int simple(pg_db *db, const char *sql)
 {
-	PGresult *res = PQexec(db->conn, sql);
+	bool copy;
+	PGresult *res = exec_collect(db, sql, 0, NULL, &copy);
 	int error = 0;
 
 	if (!result_ok(res)) {
@@ -574,6 +621,7 @@ static int pg_commit(retort_db *base)
 {
 	pg_db *db = (pg_db *)base;
 	PGresult *res;
+	bool copy;
 	int error = 0;
 
 	if (db->begin_pending) { /* nothing ran: nothing to commit */
@@ -582,7 +630,7 @@ static int pg_commit(retort_db *base)
 		return 0;
 	}
 	db->owned_tx = false;
-	res = PQexec(db->conn, "COMMIT");
+	res = exec_collect(db, "COMMIT", 0, NULL, &copy);
 	/* COMMIT of an aborted transaction "succeeds" as a ROLLBACK: that is a failure for us. */
 	if (!result_ok(res)) {
 		error = result_error(res, db, NULL, 0);

@@ -878,7 +878,7 @@ static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
 }
 
 /* How the child ended, as the revision's failure. */
-static int child_gone(pid_t pid, const char *path, bool up)
+static int child_gone(pid_t pid, const char *path, bool up, const char *undone)
 {
 	const char *fn = up ? "upgrade" : "downgrade";
 	int status = 0;
@@ -887,9 +887,9 @@ static int child_gone(pid_t pid, const char *path, bool up)
 		;
 	if (WIFSIGNALED(status))
 		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() was killed by signal %d (%s); "
-			"the revision was rolled back", path, fn, WTERMSIG(status), strsignal(WTERMSIG(status)));
+			"%s", path, fn, WTERMSIG(status), strsignal(WTERMSIG(status)), undone);
 	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() exited with status %d instead of "
-		"returning; the revision was rolled back", path, fn, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		"returning%s", path, fn, WIFEXITED(status) ? WEXITSTATUS(status) : -1, undone);
 }
 
 static int stop_child(pid_t pid)
@@ -906,6 +906,7 @@ static int stop_child(pid_t pid)
 static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *path, bool up, int timeout_s)
 {
 	const char *fn = up ? "upgrade" : "downgrade";
+	const char *undone = ctx->ops->is_offline(ctx) ? "" : "; the revision was rolled back";
 	double deadline = timeout_s > 0 ? now_s() + timeout_s : 0;
 	retort_buf reply = RETORT_BUF_INIT;
 	int error = 0;
@@ -918,7 +919,7 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 		if (got == 1)
 			goto timed_out;
 		if (got == -1)
-			return child_gone(pid, path, up);
+			return child_gone(pid, path, up, undone);
 		if (got < 0)
 			goto garbled;
 		kind = get_u32(&r);
@@ -956,7 +957,7 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 		if ((sent = send_message(fd, &reply, deadline)) == 1)
 			goto timed_out;
 		if (sent < 0)
-			return child_gone(pid, path, up);
+			return child_gone(pid, path, up, undone);
 	}
 	retort_buf_dispose(&reply);
 	return error;
@@ -964,12 +965,12 @@ garbled:
 	retort_buf_dispose(&reply);
 	stop_child(pid);
 	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() sent retort a message it cannot read "
-		"(memory corrupted?); the revision was rolled back", path, fn);
+		"(memory corrupted?)%s", path, fn, undone);
 timed_out:
 	retort_buf_dispose(&reply);
 	stop_child(pid);
 	return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() did not finish within %d s "
-		"(revision_timeout) and was stopped; the revision was rolled back", path, fn, timeout_s);
+		"(revision_timeout) and was stopped%s", path, fn, timeout_s, undone);
 }
 
 int retort__isolate_run(int *rc, retort__ctx *ctx, const char *object, const char *path,
