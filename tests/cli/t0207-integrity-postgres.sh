@@ -26,7 +26,7 @@ CREATE TABLE t3 (id INTEGER);" "$tx"
 	wait $pid
 	RC=$? OUT=$(cat out) ERR=$(cat err)
 	expect_rc 1 "Transactional: $tx: a terminated connection fails the run"
-	expect_err "b2_make\\.sql:10: terminating connection due to administrator command" "Transactional: $tx: the server's message at file:line"
+	expect_err "b2_make\\.sql:9: terminating connection due to administrator command" "Transactional: $tx: the server's message at file:line"
 	expect_no_out "no connection to the server" "Transactional: $tx: not the cleanup's message"
 	case "$(heads)" in *b2*) fail "b2 recorded" ;; *) ok "Transactional: $tx: b2 not recorded" ;; esac
 done

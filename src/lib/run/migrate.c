@@ -82,6 +82,7 @@ typedef struct run {
 	/* Steps done in the open transaction: announced once it commits. */
 	struct done_step { const retort_step *st; double ms; } *done;
 	size_t ndone, capdone;
+	size_t committed;         /* steps whose transaction committed in this run */
 } run;
 
 static void heads_release(retort_vec *heads)
@@ -170,6 +171,7 @@ static void announce_done(run *r)
 {
 	for (size_t i = 0; i < r->ndone; i++)
 		report(r, r->done[i].st, r->done[i].ms);
+	r->committed += r->ndone;
 	r->ndone = 0;
 }
 
@@ -510,7 +512,7 @@ static void report_dry(run *r, const retort_plan *plan)
 static int run_single(run *r, plan_fn plan_with, const char *target)
 {
 	retort_plan *plan = NULL;
-	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
+	size_t i = 0;
 	int error;
 
 	r->defer = true;
@@ -520,11 +522,8 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	for (i = 0; i < plan->nsteps; i++) {
-		if (!r->in_tx) {
-			kept = i;
-			if ((error = tx_begin(r)) < 0)
-				goto done;
-		}
+		if (!r->in_tx && (error = tx_begin(r)) < 0)
+			goto done;
 		if ((error = run_step(r, &plan->steps[i])) < 0)
 			goto done;
 	}
@@ -533,13 +532,13 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 done:
 	if (error < 0) {
 		tx_rollback(r);
-		/* Progress lines were printed as steps ran; say which of them were undone. */
-		if (plan && i > kept && kept == 0)
+		/* Say what the rollback undid: everything since the last commit (a non-transactional step commits). */
+		if (plan && r->committed == 0)
 			retort__error_prefix("the whole run was rolled back, no revision was applied "
 				"(transaction_per_migration = false)");
-		else if (plan && i > kept)
+		else if (plan && r->committed < plan->nsteps)
 			retort__error_prefix("rolled back to %s: the revisions after it were not applied "
-				"(transaction_per_migration = false)", plan->steps[kept - 1].rev->id);
+				"(transaction_per_migration = false)", plan->steps[r->committed - 1].rev->id);
 	}
 	retort_plan_free(plan);
 	return error;
