@@ -16,7 +16,7 @@
 # summary line per part and the closing "N passed, N failed" line.
 #
 # The history: eight revisions in a line; r01 creates a ledger table, each
-# rK (K > 1) creates tK, fills it with 2000 rows and adds 'rK' to the
+# rK (K > 1) creates tK, fills it with 500 rows and adds 'rK' to the
 # ledger; each downgrade undoes its own.  So at version rH exactly
 # t02..tH exist with 500 rows each, the ledger holds r01..rH, and the
 # history's latest row says it moved the database to rH.
