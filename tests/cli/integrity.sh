@@ -139,6 +139,18 @@ run retort upgrade head --sql
 expect_rc 1 "$DIALECT: offline rendering is protected too"
 expect_err "c2_make\\.c: upgrade\\(\\) exited with status 0" "$DIALECT: offline message names the file"
 
+reset_db
+crev c2 a1 'return retort_ctx_exec(ctx, "CREATE TABLE t9 (x INTEGER); ROLLBACK");'
+run retort upgrade head --sql
+expect_rc 1 "$DIALECT: offline, a C revision's ROLLBACK is refused"
+expect_err "c2_make\\.c:14: upgrade\\(\\) failed: ROLLBACK would end" "$DIALECT: at the call's line"
+reset_db
+rev b2 a1 "CREATE TABLE t2 (id INTEGER);
+COMMIT;"
+run retort upgrade head --sql
+expect_rc 1 "$DIALECT: offline, a transactional script's COMMIT is refused"
+expect_err "b2_make\\.sql:9: COMMIT would end" "$DIALECT: at file:line"
+
 # --- a Transactional: no revision that stops partway ----------------------
 reset_db
 rev b2 a1 "CREATE TABLE t2 (id INTEGER);
