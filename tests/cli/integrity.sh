@@ -1,4 +1,4 @@
-# integrity.sh - sourced by t0206 (SQLite) and t0207 (PostgreSQL) after
+# integrity.sh - sourced by t0208 (SQLite) and t0209 (PostgreSQL) after
 # they set DIALECT, URL and q (run one SQL query against the database with
 # the database's own client: the oracle, never retort): exit 0 only when
 # the work was applied and recorded.

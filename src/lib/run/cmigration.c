@@ -345,6 +345,7 @@ static int call(const char *object, const char *path, retort__ctx *ctx, bool up,
 	const char *fn = up ? "upgrade" : "downgrade";
 	int rc, error;
 
+	retort__ctx_set_xargs(ctx, opts ? opts->xargs : NULL);
 	if ((error = retort__isolate_run(&rc, ctx, object, path, up, opts ? opts->timeout_s : 0)) < 0) {
 		/* A call that failed before the code gave up is the likelier cause: say both. */
 		if (retort__ctx_failed(ctx) && !retort__ctx_refused(ctx)) {

@@ -50,6 +50,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "dialect/db.h"
 
 typedef struct retort_cmigration_opts {
@@ -62,6 +63,8 @@ typedef struct retort_cmigration_opts {
 	 * checked, never from a second read of the file.
 	 */
 	const char *expect_sha256;
+	/* -x KEY=VALUE of the run, for retort_ctx_xarg(); borrowed, may be NULL */
+	const retort_map *xargs;
 	/* Seconds the revision's code may run (revision_timeout); 0 = no limit. */
 	int timeout_s;
 } retort_cmigration_opts;

@@ -45,7 +45,7 @@ enum op {
 	OP_EXEC = 1, OP_EXEC_PARAMS, OP_QUERY, OP_QUOTE_IDENT, OP_LAST_ERROR,
 	OP_CREATE_TABLE, OP_DROP_TABLE, OP_RENAME_TABLE, OP_ADD_COLUMN, OP_DROP_COLUMN,
 	OP_RENAME_COLUMN, OP_ALTER_COLUMN, OP_CREATE_INDEX, OP_DROP_INDEX,
-	OP_ADD_CONSTRAINT, OP_DROP_CONSTRAINT,
+	OP_ADD_CONSTRAINT, OP_DROP_CONSTRAINT, OP_XARG,
 };
 
 /* --- encoding -------------------------------------------------------------- */
@@ -392,7 +392,8 @@ static int status_call(proxy *p, retort_buf *req)
 	return rc;
 }
 
-static const char *string_call(proxy *p, retort_buf *req)
+/* A string reply, kept until the child ends; NULL stays NULL when `nullable`. */
+static const char *string_call(proxy *p, retort_buf *req, bool nullable)
 {
 	reader r;
 	const char *s;
@@ -400,6 +401,10 @@ static const char *string_call(proxy *p, retort_buf *req)
 
 	round_trip(p, req, &r);
 	s = get_str(&r);
+	if (!s && nullable) {
+		free(r.p);
+		return NULL;
+	}
 	kept = retort__strdup(s ? s : "");
 	free(r.p);
 	retort_vec_push(&p->strings, kept);
@@ -484,7 +489,16 @@ static const char *px_quote_ident(retort_ctx *pub, const char *ident)
 
 	request_begin(&b, px(pub), OP_QUOTE_IDENT);
 	put_str(&b, ident);
-	return string_call(px(pub), &b);
+	return string_call(px(pub), &b, false);
+}
+
+static const char *px_xarg(retort_ctx *pub, const char *key)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	request_begin(&b, px(pub), OP_XARG);
+	put_str(&b, key);
+	return string_call(px(pub), &b, true);
 }
 
 static const char *px_last_error(retort_ctx *pub)
@@ -492,7 +506,7 @@ static const char *px_last_error(retort_ctx *pub)
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_LAST_ERROR);
-	return string_call(px(pub), &b);
+	return string_call(px(pub), &b, false);
 }
 
 /* The portable operations: their arguments, then the status. */
@@ -635,6 +649,7 @@ static const retort_ctx_ops proxy_ops = {
 	.add_constraint = px_add_constraint,
 	.drop_constraint = px_drop_constraint,
 	.at_line = px_at_line,
+	.xarg = px_xarg,
 };
 
 /* Everything but stdio and the channel: the revision gets no database connection to touch. */
@@ -810,6 +825,11 @@ static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
 		return;
 	case OP_LAST_ERROR:
 		put_str(reply, ctx->ops->last_error(ctx));
+		return;
+	case OP_XARG:
+		a = get_str(r);
+		if (!r->bad)
+			put_str(reply, ctx->ops->xarg ? ctx->ops->xarg(ctx, a) : NULL);
 		return;
 	case OP_CREATE_TABLE: {
 		retort_column *cols;

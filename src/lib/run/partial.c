@@ -133,7 +133,7 @@ int retort_partial_start(int64_t *id, retort_db *db, const retort_config *cfg,
 	retort_buf sql = RETORT_BUF_INIT;
 	retort_rows *rows = NULL;
 	char *before = NULL, *after = NULL, now[96];
-	const char *params[10];
+	const char *params[11];
 	int error;
 
 	*id = 0;
@@ -153,12 +153,13 @@ int retort_partial_start(int64_t *id, retort_db *db, const retort_config *cfg,
 	params[7] = e->checksum;
 	params[8] = now;
 	params[9] = counted ? "1" : "0";
+	params[10] = e->tag;
 	retort_buf_puts(&sql, "INSERT INTO ");
 	retort__history_table_name(&sql, db->dialect, cfg);
 	retort_buf_puts(&sql, " (os_user, host, git_commit, revision, direction, heads_before, heads_after,"
-		" checksum, applied_at, duration_ms, " COLUMN ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, "
-		"CAST($10 AS INTEGER)) RETURNING id");
-	if ((error = retort_db_query(&rows, db, sql.ptr, 10, params)) < 0)
+		" checksum, applied_at, duration_ms, " COLUMN ", tag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, "
+		"CAST($10 AS INTEGER), $11) RETURNING id");
+	if ((error = retort_db_query(&rows, db, sql.ptr, 11, params)) < 0)
 		goto done;
 	if (rows->nrows != 1 || !retort_rows_get(rows, 0, 0))
 		error = retort__error_set(RETORT_ERROR_DATABASE, "the history row of '%s' has no id", e->revision);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0206-integrity-sqlite.sh - what retort reports is what happened, on
+# t0208-integrity-sqlite.sh - what retort reports is what happened, on
 # SQLite (the cases are in integrity.sh; sqlite3 is the oracle).
 . "$RETORT_SRCDIR/tests/cli/lib.sh"
 DIALECT=sqlite

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0207-integrity-postgres.sh - what retort reports is what happened, on
+# t0209-integrity-postgres.sh - what retort reports is what happened, on
 # PostgreSQL (the cases are in integrity.sh; psql is the oracle), and a
 # connection the server ends mid-script is reported with the server's
 # own message at file:line.
