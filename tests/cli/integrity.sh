@@ -187,6 +187,16 @@ expect_out '^upgrade$' "$DIALECT: the rerun is an ordinary history row"
 run retort current -v
 expect_no_out 'did not finish' "$DIALECT: no trace after the rerun"
 
+reset_db
+rev b2 a1 "CREATE TABLE t1 (id INTEGER);
+CREATE TABLE t2 (id INTEGER);" no
+run retort upgrade head
+expect_rc 1 "$DIALECT: a non-transactional revision whose first statement fails"
+run q "SELECT count(*) FROM retort_history WHERE direction = 'unfinished'"
+expect_out '^0$' "$DIALECT: leaves no trace: nothing ran"
+run retort current -v
+expect_no_out 'did not finish' "$DIALECT: current -v has nothing to report"
+
 # --- progress after commit; a failing COMMIT names the revision -----------
 reset_db
 rev b2 a1 "CREATE TABLE p (id INTEGER PRIMARY KEY);

@@ -156,6 +156,19 @@ static void error_suffix(const char *text)
 	free(msg);
 }
 
+/* Its first statement failed: nothing ran, so the trace goes (keeping the error). */
+static void discard_trace(run *r, int64_t trace)
+{
+	const retort_error *e = retort_error_last();
+	char *saved = e ? retort__strdup(e->message) : NULL;
+	int klass = e ? (int)e->klass : RETORT_ERROR_INTERNAL;
+
+	retort_partial_discard(r->db, r->cfg, trace);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+}
+
 /* --- progress: a step is announced only once its transaction committed ---- */
 
 static void queue_done(run *r, const retort_step *st, double ms)
@@ -345,8 +358,12 @@ static int exec_one(const char *sql, size_t len, unsigned line, void *payload)
 	return 0;
 }
 
-/* Run the step's script (not the version update); `trace`: partial.h's row. */
-static int run_script(run *r, const retort_step *st, int64_t trace)
+/*
+ * Run the step's script (not the version update); `trace`: partial.h's
+ * row.  *done: the statements that completed, for a Transactional: no SQL
+ * script (-1 when not counted).
+ */
+static int run_script(run *r, const retort_step *st, int64_t trace, long *done)
 {
 	const retort_script *s = st->rev->script;
 	bool up = st->direction == RETORT_UPGRADE;
@@ -354,6 +371,7 @@ static int run_script(run *r, const retort_step *st, int64_t trace)
 	unsigned line, err_line = 0;
 	int error;
 
+	*done = -1;
 	if (s->format == RETORT_SCRIPT_C)
 		return retort__migrate_run_c(r->db, r->cfg, s, up);
 	/* read when the run was planned; the history's checksum comes from the same bytes */
@@ -373,6 +391,7 @@ static int run_script(run *r, const retort_step *st, int64_t trace)
 		split_exec se = { r->db, r->cfg, trace, 0, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
 			r->fail_line = locate_error(s, line, se.line);
+		*done = se.done;
 	}
 	return error;
 }
@@ -452,6 +471,7 @@ static int run_step(run *r, const retort_step *st)
 	bool tx = st->rev->script->transactional;
 	double t0 = now_ms(), ms;
 	int64_t trace = 0;
+	long done = -1;
 	int error;
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
@@ -469,13 +489,15 @@ static int run_step(run *r, const retort_step *st)
 			goto fail;
 		}
 	}
-	error = run_script(r, st, trace);
+	error = run_script(r, st, trace, &done);
 	if (!tx) {
 		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
 		error = error < 0 ? error : reset;
 	}
 	if (error < 0) {
-		if (trace)
+		if (trace && done == 0)
+			discard_trace(r, trace);
+		else if (trace)
 			error_suffix("; this revision is 'Transactional: no': the statements before "
 				"the failing one stay applied and the version table does not record them "
 				"('retort current -v' says how to go on)");

@@ -222,6 +222,26 @@ int retort_partial_finish(retort_db *db, const retort_config *cfg, int64_t id,
 	return error;
 }
 
+int retort_partial_discard(retort_db *db, const retort_config *cfg, int64_t id)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	char *row;
+	const char *params[1];
+	int error;
+
+	if (!id)
+		return 0;
+	row = retort__sprintf("%lld", (long long)id);
+	params[0] = row;
+	retort_buf_puts(&sql, "DELETE FROM ");
+	retort__history_table_name(&sql, db->dialect, cfg);
+	retort_buf_puts(&sql, " WHERE id = CAST($1 AS BIGINT) AND direction = 'unfinished'");
+	error = retort_db_query(NULL, db, sql.ptr, 1, params);
+	free(row);
+	retort_buf_dispose(&sql);
+	return error;
+}
+
 typedef struct counter {
 	long want, seen;
 	unsigned line;

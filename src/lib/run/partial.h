@@ -13,6 +13,10 @@
  * the row becomes an ordinary 'upgrade' or 'downgrade' row (statement
  * NULL) in the same transaction as the version-table update.
  *
+ * When the first statement fails with the database's error, nothing ran
+ * and the row is deleted again (CREATE INDEX CONCURRENTLY is the
+ * exception PostgreSQL makes: a failed one may leave an INVALID index).
+ *
  * The trace is open while the history's latest row is such a row: every
  * upgrade and downgrade then refuses to start, `current -v` and `--json`
  * report it, and it closes when a later row is appended (`retort stamp`,
@@ -66,6 +70,14 @@ int retort_partial_progress(retort_db *db, const retort_config *cfg, int64_t id,
  */
 int retort_partial_finish(retort_db *db, const retort_config *cfg, int64_t id,
 	const char *direction, int64_t duration_ms);
+
+/*
+ * The step's first statement failed with the database's error: nothing
+ * ran, so nothing needs a trace; the row goes.  (Called only then: after
+ * a kill or a lost connection nobody is left to call it, and the trace
+ * stays.)
+ */
+int retort_partial_discard(retort_db *db, const retort_config *cfg, int64_t id);
 
 /*
  * Fill p->line from the revision's script when the graph has it (reads
