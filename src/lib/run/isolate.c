@@ -2,27 +2,19 @@
  * isolate.c - a C revision's code in a child process, its context a proxy
  * that forwards every operation to the parent (see isolate.h).
  *
- * The wire: each message is a 4-byte length and a body; bodies are built
- * from 32-bit integers and strings (a length, the bytes and a NUL, or
- * the length 0xffffffff for NULL), so the parent reads strings in place.
- * The child sends a request ('R': the operation, the revision's line,
+ * The messages are wire.h's.  The child sends a request ('R': the operation, the revision's line,
  * the arguments), the entry point's result ('D': the return value) or a
  * failure to load ('F': the message); the parent answers each request
  * with a status and, for a query, the rows, or a string.  The child is
  * not trusted to be well-formed: the parent checks every length and
  * stops the child at the first message it cannot read.
- *
- * Sockets are written with MSG_NOSIGNAL: a child that died must not take
- * the parent with SIGPIPE.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +29,7 @@
 #include "base/common.h"
 #include "base/vec.h"
 #include "run/isolate.h"
-
-#define MAX_MESSAGE (256u << 20) /* a request or reply larger than this is refused */
-#define NULL_LEN 0xffffffffu
+#include "run/wire.h"
 
 enum op {
 	OP_EXEC = 1, OP_EXEC_PARAMS, OP_QUERY, OP_QUOTE_IDENT, OP_LAST_ERROR,
@@ -47,293 +37,6 @@ enum op {
 	OP_RENAME_COLUMN, OP_ALTER_COLUMN, OP_CREATE_INDEX, OP_DROP_INDEX,
 	OP_ADD_CONSTRAINT, OP_DROP_CONSTRAINT, OP_XARG,
 };
-
-/* --- encoding -------------------------------------------------------------- */
-
-static void put_u32(retort_buf *b, uint32_t v)
-{
-	retort_buf_put(b, &v, sizeof(v));
-}
-
-static void put_str(retort_buf *b, const char *s)
-{
-	if (!s) {
-		put_u32(b, NULL_LEN);
-		return;
-	}
-	put_u32(b, (uint32_t)strlen(s));
-	retort_buf_put(b, s, strlen(s) + 1);
-}
-
-/* A NULL-terminated array of strings (NULL itself allowed). */
-static void put_strv(retort_buf *b, const char *const *v)
-{
-	uint32_t n = 0;
-
-	if (!v) {
-		put_u32(b, NULL_LEN);
-		return;
-	}
-	while (v[n])
-		n++;
-	put_u32(b, n);
-	for (uint32_t i = 0; i < n; i++)
-		put_str(b, v[i]);
-}
-
-/* `n` strings, any of them NULL. */
-static void put_params(retort_buf *b, size_t n, const char *const *v)
-{
-	put_u32(b, (uint32_t)n);
-	for (size_t i = 0; i < n; i++)
-		put_str(b, v ? v[i] : NULL);
-}
-
-static void put_column(retort_buf *b, const retort_column *c)
-{
-	put_str(b, c->name);
-	put_str(b, c->type);
-	put_u32(b, c->flags);
-	put_str(b, c->default_sql);
-	put_str(b, c->ref_table);
-	put_str(b, c->ref_column);
-	put_str(b, c->on_delete);
-}
-
-static void put_columns(retort_buf *b, const retort_column *cols)
-{
-	uint32_t n = 0;
-
-	if (!cols) {
-		put_u32(b, NULL_LEN);
-		return;
-	}
-	while (cols[n].name)
-		n++;
-	put_u32(b, n);
-	for (uint32_t i = 0; i < n; i++)
-		put_column(b, &cols[i]);
-}
-
-/* --- decoding (the parent trusts nothing it reads) --------------------------- */
-
-typedef struct reader {
-	char *p;
-	size_t len, at;
-	bool bad;
-	retort_vec allocs;  /* arrays built while decoding, freed with the message */
-} reader;
-
-static uint32_t get_u32(reader *r)
-{
-	uint32_t v = 0;
-
-	if (r->bad || r->len - r->at < sizeof(v)) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p + r->at, sizeof(v));
-	r->at += sizeof(v);
-	return v;
-}
-
-static const char *get_str(reader *r)
-{
-	uint32_t n = get_u32(r);
-	const char *s;
-
-	if (r->bad || n == NULL_LEN)
-		return NULL;
-	if (r->len - r->at < (size_t)n + 1 || r->p[r->at + n] != '\0') {
-		r->bad = true;
-		return NULL;
-	}
-	s = r->p + r->at;
-	r->at += (size_t)n + 1;
-	return s;
-}
-
-static void *r_alloc(reader *r, size_t n, size_t size)
-{
-	void *p = retort__calloc(n + 1, size);
-
-	retort_vec_push(&r->allocs, p);
-	return p;
-}
-
-/* Counts are bounded by what is left of the message, so a lie cannot allocate much. */
-static bool count_ok(reader *r, uint32_t n, size_t min_each)
-{
-	if (r->bad || n == NULL_LEN || (size_t)n > (r->len - r->at) / min_each) {
-		if (n != NULL_LEN)
-			r->bad = true;
-		return false;
-	}
-	return true;
-}
-
-static const char **get_strv(reader *r)
-{
-	uint32_t n = get_u32(r);
-	const char **v;
-
-	if (!count_ok(r, n, 4))
-		return NULL;
-	v = r_alloc(r, n, sizeof(*v));
-	for (uint32_t i = 0; i < n; i++)
-		if (!(v[i] = get_str(r)))
-			r->bad = true;
-	return v;
-}
-
-static const char **get_params(reader *r, size_t *n)
-{
-	uint32_t count = get_u32(r);
-	const char **v;
-
-	*n = 0;
-	if (count == NULL_LEN) {
-		r->bad = true;
-		return NULL;
-	}
-	if (!count_ok(r, count, 4))
-		return NULL;
-	v = r_alloc(r, count, sizeof(*v));
-	for (uint32_t i = 0; i < count; i++)
-		v[i] = get_str(r);
-	*n = count;
-	return v;
-}
-
-static void get_column(reader *r, retort_column *c)
-{
-	c->name = get_str(r);
-	c->type = get_str(r);
-	c->flags = get_u32(r);
-	c->default_sql = get_str(r);
-	c->ref_table = get_str(r);
-	c->ref_column = get_str(r);
-	c->on_delete = get_str(r);
-}
-
-static retort_column *get_columns(reader *r)
-{
-	uint32_t n = get_u32(r);
-	retort_column *cols;
-
-	if (!count_ok(r, n, 28))
-		return NULL;
-	cols = r_alloc(r, n, sizeof(*cols)); /* the extra entry is the { 0 } end */
-	for (uint32_t i = 0; i < n; i++) {
-		get_column(r, &cols[i]);
-		if (!cols[i].name)
-			r->bad = true;
-	}
-	return cols;
-}
-
-/* --- the socket ---------------------------------------------------------------- */
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * Wait until `fd` is ready for `events`; deadline 0 = none.  0 ready, 1
- * timed out, -1 failed.
- */
-static int wait_fd(int fd, short events, double deadline)
-{
-	for (;;) {
-		struct pollfd p = { fd, events, 0 };
-		int ms = -1, n;
-		if (deadline > 0) {
-			double left = deadline - now_s();
-			if (left <= 0)
-				return 1;
-			ms = left > 3600 ? 3600000 : (int)(left * 1000) + 1;
-		}
-		n = poll(&p, 1, ms);
-		if (n > 0)
-			return 0;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-/* 0 sent, 1 timed out, -1 the other side is gone. */
-static int send_all(int fd, const void *data, size_t len, double deadline)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n;
-		int w = wait_fd(fd, POLLOUT, deadline);
-		if (w != 0)
-			return w;
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* 0 read, 1 timed out, -1 end of file or failure. */
-static int recv_all(int fd, void *data, size_t len, double deadline)
-{
-	char *p = data;
-
-	while (len > 0) {
-		ssize_t n;
-		int w = wait_fd(fd, POLLIN, deadline);
-		if (w != 0)
-			return w;
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int send_message(int fd, const retort_buf *body, double deadline)
-{
-	uint32_t len = (uint32_t)body->size;
-	int rc = send_all(fd, &len, sizeof(len), deadline);
-
-	return rc ? rc : send_all(fd, body->ptr, body->size, deadline);
-}
-
-/* Read one message into *out (malloc'd); 0, 1 timed out, -1 EOF/failure, -2 too large. */
-static int recv_message(int fd, char **out, size_t *len, double deadline)
-{
-	uint32_t n;
-	int rc;
-
-	*out = NULL;
-	if ((rc = recv_all(fd, &n, sizeof(n), deadline)) != 0)
-		return rc;
-	if (n > MAX_MESSAGE)
-		return -2;
-	*out = retort__malloc((size_t)n + 1);
-	*len = n;
-	if ((rc = recv_all(fd, *out, n, deadline)) != 0) {
-		free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
 
 /* --- the child: a proxy context ------------------------------------------------- */
 
@@ -367,27 +70,27 @@ static proxy *px(retort_ctx *pub)
 static void request_begin(retort_buf *b, proxy *p, enum op op)
 {
 	retort_buf_clear(b);
-	put_u32(b, 'R');
-	put_u32(b, (uint32_t)op);
-	put_u32(b, (uint32_t)p->line);
+	retort__wire_put_u32(b, 'R');
+	retort__wire_put_u32(b, (uint32_t)op);
+	retort__wire_put_u32(b, (uint32_t)p->line);
 }
 
 /* Send the request, read the reply; the parent gone means there is no one to report to. */
-static void round_trip(proxy *p, retort_buf *req, reader *reply)
+static void round_trip(proxy *p, retort_buf *req, retort__wire_reader *reply)
 {
 	memset(reply, 0, sizeof(*reply));
-	if (send_message(p->fd, req, 0) != 0 || recv_message(p->fd, &reply->p, &reply->len, 0) != 0)
+	if (retort__wire_send_message(p->fd, req, 0) != 0 || retort__wire_recv_message(p->fd, &reply->p, &reply->len, 0) != 0)
 		_exit(1);
 	retort_buf_dispose(req);
 }
 
 static int status_call(proxy *p, retort_buf *req)
 {
-	reader r;
+	retort__wire_reader r;
 	int rc;
 
 	round_trip(p, req, &r);
-	rc = (int)get_u32(&r);
+	rc = (int)retort__wire_get_u32(&r);
 	free(r.p);
 	return rc;
 }
@@ -395,12 +98,12 @@ static int status_call(proxy *p, retort_buf *req)
 /* A string reply, kept until the child ends; NULL stays NULL when `nullable`. */
 static const char *string_call(proxy *p, retort_buf *req, bool nullable)
 {
-	reader r;
+	retort__wire_reader r;
 	const char *s;
 	char *kept;
 
 	round_trip(p, req, &r);
-	s = get_str(&r);
+	s = retort__wire_get_str(&r);
 	if (!s && nullable) {
 		free(r.p);
 		return NULL;
@@ -416,7 +119,7 @@ static int px_exec(retort_ctx *pub, const char *sql)
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_EXEC);
-	put_str(&b, sql);
+	retort__wire_put_str(&b, sql);
 	return status_call(px(pub), &b);
 }
 
@@ -425,10 +128,10 @@ static int px_exec_params(retort_ctx *pub, const char *sql, size_t n, const char
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_EXEC_PARAMS);
-	put_str(&b, sql);
-	put_u32(&b, params ? 1 : 0);
-	put_params(&b, params ? n : 0, params);
-	put_u32(&b, (uint32_t)n);
+	retort__wire_put_str(&b, sql);
+	retort__wire_put_u32(&b, params ? 1 : 0);
+	retort__wire_put_params(&b, params ? n : 0, params);
+	retort__wire_put_u32(&b, (uint32_t)n);
 	return status_call(px(pub), &b);
 }
 
@@ -437,30 +140,30 @@ static int px_query(retort_ctx *pub, const char *sql, size_t n, const char *cons
 	retort_row_fn fn, void *payload)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	reader r;
+	retort__wire_reader r;
 	const char **names = NULL, **values = NULL;
 	uint32_t ncols, nrows;
 	int rc;
 
 	request_begin(&b, px(pub), OP_QUERY);
-	put_str(&b, sql);
-	put_u32(&b, params ? 1 : 0);
-	put_params(&b, params ? n : 0, params);
-	put_u32(&b, (uint32_t)n);
+	retort__wire_put_str(&b, sql);
+	retort__wire_put_u32(&b, params ? 1 : 0);
+	retort__wire_put_params(&b, params ? n : 0, params);
+	retort__wire_put_u32(&b, (uint32_t)n);
 	round_trip(px(pub), &b, &r);
-	if ((rc = (int)get_u32(&r)) != 0)
+	if ((rc = (int)retort__wire_get_u32(&r)) != 0)
 		goto done;
-	ncols = get_u32(&r);
-	nrows = get_u32(&r);
+	ncols = retort__wire_get_u32(&r);
+	nrows = retort__wire_get_u32(&r);
 	if (r.bad || ncols > r.len || nrows > r.len)
 		_exit(1);
 	names = retort__calloc((size_t)ncols + 1, sizeof(*names));
 	values = retort__calloc((size_t)ncols + 1, sizeof(*values));
 	for (uint32_t c = 0; c < ncols; c++)
-		names[c] = get_str(&r);
+		names[c] = retort__wire_get_str(&r);
 	for (uint32_t row = 0; row < nrows && rc == 0; row++) {
 		for (uint32_t c = 0; c < ncols; c++)
-			values[c] = get_str(&r);
+			values[c] = retort__wire_get_str(&r);
 		if (r.bad)
 			_exit(1);
 		if (fn)
@@ -488,7 +191,7 @@ static const char *px_quote_ident(retort_ctx *pub, const char *ident)
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_QUOTE_IDENT);
-	put_str(&b, ident);
+	retort__wire_put_str(&b, ident);
 	return string_call(px(pub), &b, false);
 }
 
@@ -497,7 +200,7 @@ static const char *px_xarg(retort_ctx *pub, const char *key)
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_XARG);
-	put_str(&b, key);
+	retort__wire_put_str(&b, key);
 	return string_call(px(pub), &b, true);
 }
 
@@ -515,9 +218,9 @@ static int px_strings(retort_ctx *pub, enum op op, const char *a, const char *b2
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), op);
-	put_str(&b, a);
-	put_str(&b, b2);
-	put_str(&b, c);
+	retort__wire_put_str(&b, a);
+	retort__wire_put_str(&b, b2);
+	retort__wire_put_str(&b, c);
 	return status_call(px(pub), &b);
 }
 
@@ -526,8 +229,8 @@ static int px_create_table(retort_ctx *pub, const char *table, const retort_colu
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_CREATE_TABLE);
-	put_str(&b, table);
-	put_columns(&b, columns);
+	retort__wire_put_str(&b, table);
+	retort__wire_put_columns(&b, columns);
 	return status_call(px(pub), &b);
 }
 
@@ -546,10 +249,10 @@ static int px_add_column(retort_ctx *pub, const char *table, const retort_column
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_ADD_COLUMN);
-	put_str(&b, table);
-	put_u32(&b, column ? 1 : 0);
+	retort__wire_put_str(&b, table);
+	retort__wire_put_u32(&b, column ? 1 : 0);
 	if (column)
-		put_column(&b, column);
+		retort__wire_put_column(&b, column);
 	return status_call(px(pub), &b);
 }
 
@@ -568,14 +271,14 @@ static int px_alter_column(retort_ctx *pub, const char *table, const char *colum
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_ALTER_COLUMN);
-	put_str(&b, table);
-	put_str(&b, column);
-	put_u32(&b, alter ? 1 : 0);
+	retort__wire_put_str(&b, table);
+	retort__wire_put_str(&b, column);
+	retort__wire_put_u32(&b, alter ? 1 : 0);
 	if (alter) {
-		put_str(&b, alter->type);
-		put_u32(&b, (uint32_t)alter->nullable);
-		put_str(&b, alter->default_sql);
-		put_u32(&b, (uint32_t)alter->drop_default);
+		retort__wire_put_str(&b, alter->type);
+		retort__wire_put_u32(&b, (uint32_t)alter->nullable);
+		retort__wire_put_str(&b, alter->default_sql);
+		retort__wire_put_u32(&b, (uint32_t)alter->drop_default);
 	}
 	return status_call(px(pub), &b);
 }
@@ -586,11 +289,11 @@ static int px_create_index(retort_ctx *pub, const char *name, const char *table,
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_CREATE_INDEX);
-	put_str(&b, name);
-	put_str(&b, table);
-	put_strv(&b, columns);
-	put_u32(&b, (uint32_t)unique);
-	put_str(&b, where_sql);
+	retort__wire_put_str(&b, name);
+	retort__wire_put_str(&b, table);
+	retort__wire_put_strv(&b, columns);
+	retort__wire_put_u32(&b, (uint32_t)unique);
+	retort__wire_put_str(&b, where_sql);
 	return status_call(px(pub), &b);
 }
 
@@ -604,16 +307,16 @@ static int px_add_constraint(retort_ctx *pub, const char *table, const retort_co
 	retort_buf b = RETORT_BUF_INIT;
 
 	request_begin(&b, px(pub), OP_ADD_CONSTRAINT);
-	put_str(&b, table);
-	put_u32(&b, c ? 1 : 0);
+	retort__wire_put_str(&b, table);
+	retort__wire_put_u32(&b, c ? 1 : 0);
 	if (c) {
-		put_u32(&b, (uint32_t)c->kind);
-		put_str(&b, c->name);
-		put_strv(&b, c->columns);
-		put_str(&b, c->check_sql);
-		put_str(&b, c->ref_table);
-		put_strv(&b, c->ref_columns);
-		put_str(&b, c->on_delete);
+		retort__wire_put_u32(&b, (uint32_t)c->kind);
+		retort__wire_put_str(&b, c->name);
+		retort__wire_put_strv(&b, c->columns);
+		retort__wire_put_str(&b, c->check_sql);
+		retort__wire_put_str(&b, c->ref_table);
+		retort__wire_put_strv(&b, c->ref_columns);
+		retort__wire_put_str(&b, c->on_delete);
 	}
 	return status_call(px(pub), &b);
 }
@@ -670,9 +373,9 @@ static void child_fail(int fd, const char *msg)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
-	put_u32(&b, 'F');
-	put_str(&b, msg);
-	send_message(fd, &b, 0);
+	retort__wire_put_u32(&b, 'F');
+	retort__wire_put_str(&b, msg);
+	retort__wire_send_message(fd, &b, 0);
 	_exit(0);
 }
 
@@ -715,9 +418,9 @@ static void child_main(int fd, const char *object, const char *path, bool up,
 	p.offline = offline;
 	rc = fn(&p.pub);
 	fflush(NULL); /* what the revision printed, before the parent hears it is done */
-	put_u32(&b, 'D');
-	put_u32(&b, (uint32_t)rc);
-	send_message(fd, &b, 0);
+	retort__wire_put_u32(&b, 'D');
+	retort__wire_put_u32(&b, (uint32_t)rc);
+	retort__wire_send_message(fd, &b, 0);
 	_exit(0);
 }
 
@@ -737,33 +440,33 @@ static int collect_row(void *payload, size_t ncols, const char *const *values, c
 	if (c->nrows == 0) {
 		c->ncols = (uint32_t)ncols;
 		for (size_t i = 0; i < ncols; i++)
-			put_str(&c->names, names[i]);
+			retort__wire_put_str(&c->names, names[i]);
 	}
 	for (size_t i = 0; i < ncols; i++)
-		put_str(&c->rows, values[i]);
+		retort__wire_put_str(&c->rows, values[i]);
 	c->nrows++;
 	return 0;
 }
 
-static void serve_query(retort_ctx *ctx, reader *r, retort_buf *reply)
+static void serve_query(retort_ctx *ctx, retort__wire_reader *r, retort_buf *reply)
 {
-	const char *sql = get_str(r);
-	uint32_t has = get_u32(r);
+	const char *sql = retort__wire_get_str(r);
+	uint32_t has = retort__wire_get_u32(r);
 	size_t n, declared;
-	const char **params = get_params(r, &n);
+	const char **params = retort__wire_get_params(r, &n);
 	collected c = { RETORT_BUF_INIT, 0, 0, RETORT_BUF_INIT };
 	int rc;
 
-	declared = get_u32(r);
+	declared = retort__wire_get_u32(r);
 	if (r->bad)
 		return;
 	rc = ctx->ops->query(ctx, sql, declared, has ? params : NULL, collect_row, &c);
 	if (declared != n && has)
 		r->bad = true;
-	put_u32(reply, (uint32_t)rc);
+	retort__wire_put_u32(reply, (uint32_t)rc);
 	if (rc == 0) {
-		put_u32(reply, c.ncols);
-		put_u32(reply, c.nrows);
+		retort__wire_put_u32(reply, c.ncols);
+		retort__wire_put_u32(reply, c.nrows);
 		retort_buf_put(reply, c.names.ptr, c.names.size);
 		retort_buf_put(reply, c.rows.ptr, c.rows.size);
 	}
@@ -771,27 +474,27 @@ static void serve_query(retort_ctx *ctx, reader *r, retort_buf *reply)
 	retort_buf_dispose(&c.names);
 }
 
-static void serve_constraint(retort_ctx *ctx, reader *r, retort_buf *reply)
+static void serve_constraint(retort_ctx *ctx, retort__wire_reader *r, retort_buf *reply)
 {
-	const char *table = get_str(r);
+	const char *table = retort__wire_get_str(r);
 	retort_constraint c = { 0 };
-	bool has = get_u32(r) != 0;
+	bool has = retort__wire_get_u32(r) != 0;
 
 	if (has) {
-		c.kind = (retort_constraint_kind)get_u32(r);
-		c.name = get_str(r);
-		c.columns = get_strv(r);
-		c.check_sql = get_str(r);
-		c.ref_table = get_str(r);
-		c.ref_columns = get_strv(r);
-		c.on_delete = get_str(r);
+		c.kind = (retort_constraint_kind)retort__wire_get_u32(r);
+		c.name = retort__wire_get_str(r);
+		c.columns = retort__wire_get_strv(r);
+		c.check_sql = retort__wire_get_str(r);
+		c.ref_table = retort__wire_get_str(r);
+		c.ref_columns = retort__wire_get_strv(r);
+		c.on_delete = retort__wire_get_str(r);
 	}
 	if (!r->bad)
-		put_u32(reply, (uint32_t)ctx->ops->add_constraint(ctx, table, has ? &c : NULL));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->add_constraint(ctx, table, has ? &c : NULL));
 }
 
 /* One request: run it on the real context, write the reply. */
-static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
+static void serve(retort_ctx *ctx, uint32_t op, retort__wire_reader *r, retort_buf *reply)
 {
 	const char *a, *b, *c;
 	size_t n, declared;
@@ -799,80 +502,80 @@ static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
 
 	switch (op) {
 	case OP_EXEC:
-		a = get_str(r);
+		a = retort__wire_get_str(r);
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->exec(ctx, a));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->exec(ctx, a));
 		return;
 	case OP_EXEC_PARAMS: {
 		uint32_t has;
-		a = get_str(r);
-		has = get_u32(r);
-		v = get_params(r, &n);
-		declared = get_u32(r);
+		a = retort__wire_get_str(r);
+		has = retort__wire_get_u32(r);
+		v = retort__wire_get_params(r, &n);
+		declared = retort__wire_get_u32(r);
 		if (has && declared != n)
 			r->bad = true;
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->exec_params(ctx, a, declared, has ? v : NULL));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->exec_params(ctx, a, declared, has ? v : NULL));
 		return;
 	}
 	case OP_QUERY:
 		serve_query(ctx, r, reply);
 		return;
 	case OP_QUOTE_IDENT:
-		a = get_str(r);
+		a = retort__wire_get_str(r);
 		if (!r->bad)
-			put_str(reply, ctx->ops->quote_ident(ctx, a));
+			retort__wire_put_str(reply, ctx->ops->quote_ident(ctx, a));
 		return;
 	case OP_LAST_ERROR:
-		put_str(reply, ctx->ops->last_error(ctx));
+		retort__wire_put_str(reply, ctx->ops->last_error(ctx));
 		return;
 	case OP_XARG:
-		a = get_str(r);
+		a = retort__wire_get_str(r);
 		if (!r->bad)
-			put_str(reply, ctx->ops->xarg ? ctx->ops->xarg(ctx, a) : NULL);
+			retort__wire_put_str(reply, ctx->ops->xarg ? ctx->ops->xarg(ctx, a) : NULL);
 		return;
 	case OP_CREATE_TABLE: {
 		retort_column *cols;
-		a = get_str(r);
-		cols = get_columns(r);
+		a = retort__wire_get_str(r);
+		cols = retort__wire_get_columns(r);
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->create_table(ctx, a, cols));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->create_table(ctx, a, cols));
 		return;
 	}
 	case OP_ADD_COLUMN: {
 		retort_column col = { 0 };
 		bool has;
-		a = get_str(r);
-		if ((has = get_u32(r) != 0))
-			get_column(r, &col);
+		a = retort__wire_get_str(r);
+		if ((has = retort__wire_get_u32(r) != 0))
+			retort__wire_get_column(r, &col);
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->add_column(ctx, a, has ? &col : NULL));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->add_column(ctx, a, has ? &col : NULL));
 		return;
 	}
 	case OP_ALTER_COLUMN: {
 		retort_alter alt = { 0 };
 		bool has;
-		a = get_str(r);
-		b = get_str(r);
-		if ((has = get_u32(r) != 0)) {
-			alt.type = get_str(r);
-			alt.nullable = (int)get_u32(r);
-			alt.default_sql = get_str(r);
-			alt.drop_default = (int)get_u32(r);
+		a = retort__wire_get_str(r);
+		b = retort__wire_get_str(r);
+		if ((has = retort__wire_get_u32(r) != 0)) {
+			alt.type = retort__wire_get_str(r);
+			alt.nullable = (int)retort__wire_get_u32(r);
+			alt.default_sql = retort__wire_get_str(r);
+			alt.drop_default = (int)retort__wire_get_u32(r);
 		}
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->alter_column(ctx, a, b, has ? &alt : NULL));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->alter_column(ctx, a, b, has ? &alt : NULL));
 		return;
 	}
 	case OP_CREATE_INDEX: {
 		uint32_t unique;
-		a = get_str(r);
-		b = get_str(r);
-		v = get_strv(r);
-		unique = get_u32(r);
-		c = get_str(r);
+		a = retort__wire_get_str(r);
+		b = retort__wire_get_str(r);
+		v = retort__wire_get_strv(r);
+		unique = retort__wire_get_u32(r);
+		c = retort__wire_get_str(r);
 		if (!r->bad)
-			put_u32(reply, (uint32_t)ctx->ops->create_index(ctx, a, b, v, (int)unique, c));
+			retort__wire_put_u32(reply, (uint32_t)ctx->ops->create_index(ctx, a, b, v, (int)unique, c));
 		return;
 	}
 	case OP_ADD_CONSTRAINT:
@@ -882,29 +585,29 @@ static void serve(retort_ctx *ctx, uint32_t op, reader *r, retort_buf *reply)
 		break;
 	}
 	/* The rest take three strings. */
-	a = get_str(r);
-	b = get_str(r);
-	c = get_str(r);
+	a = retort__wire_get_str(r);
+	b = retort__wire_get_str(r);
+	c = retort__wire_get_str(r);
 	if (r->bad)
 		return;
 	switch (op) {
 	case OP_DROP_TABLE:
-		put_u32(reply, (uint32_t)ctx->ops->drop_table(ctx, a));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->drop_table(ctx, a));
 		break;
 	case OP_RENAME_TABLE:
-		put_u32(reply, (uint32_t)ctx->ops->rename_table(ctx, a, b));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->rename_table(ctx, a, b));
 		break;
 	case OP_DROP_COLUMN:
-		put_u32(reply, (uint32_t)ctx->ops->drop_column(ctx, a, b));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->drop_column(ctx, a, b));
 		break;
 	case OP_RENAME_COLUMN:
-		put_u32(reply, (uint32_t)ctx->ops->rename_column(ctx, a, b, c));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->rename_column(ctx, a, b, c));
 		break;
 	case OP_DROP_INDEX:
-		put_u32(reply, (uint32_t)ctx->ops->drop_index(ctx, a));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->drop_index(ctx, a));
 		break;
 	case OP_DROP_CONSTRAINT:
-		put_u32(reply, (uint32_t)ctx->ops->drop_constraint(ctx, a, b));
+		retort__wire_put_u32(reply, (uint32_t)ctx->ops->drop_constraint(ctx, a, b));
 		break;
 	default:
 		r->bad = true;
@@ -941,14 +644,14 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 {
 	const char *fn = up ? "upgrade" : "downgrade";
 	const char *undone = ctx->ops->is_offline(ctx) ? "" : "; the revision was rolled back";
-	double deadline = timeout_s > 0 ? now_s() + timeout_s : 0;
+	double deadline = timeout_s > 0 ? retort__wire_now_s() + timeout_s : 0;
 	retort_buf reply = RETORT_BUF_INIT;
 	int error = 0;
 
 	for (;;) {
-		reader r = { 0 };
+		retort__wire_reader r = { 0 };
 		uint32_t kind;
-		int got = recv_message(fd, &r.p, &r.len, deadline), sent;
+		int got = retort__wire_recv_message(fd, &r.p, &r.len, deadline), sent;
 
 		if (got == 1)
 			goto timed_out;
@@ -956,9 +659,9 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 			return child_gone(pid, path, up, undone);
 		if (got < 0)
 			goto garbled;
-		kind = get_u32(&r);
+		kind = retort__wire_get_u32(&r);
 		if (kind == 'D') {
-			*rc = (int)get_u32(&r);
+			*rc = (int)retort__wire_get_u32(&r);
 			free(r.p);
 			if (r.bad)
 				goto garbled;
@@ -966,7 +669,7 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 			break;
 		}
 		if (kind == 'F') {
-			const char *msg = get_str(&r);
+			const char *msg = retort__wire_get_str(&r);
 			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s", msg ? msg : "cannot load the revision");
 			free(r.p);
 			stop_child(pid);
@@ -977,7 +680,7 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 			goto garbled;
 		}
 		{
-			uint32_t op = get_u32(&r), line = get_u32(&r);
+			uint32_t op = retort__wire_get_u32(&r), line = retort__wire_get_u32(&r);
 			if (ctx->ops->at_line)
 				ctx->ops->at_line(ctx, (int)line);
 			retort_buf_clear(&reply);
@@ -988,7 +691,7 @@ static int parent_loop(int *rc, retort_ctx *ctx, int fd, pid_t pid, const char *
 		retort_vec_dispose(&r.allocs, true);
 		if (r.bad)
 			goto garbled;
-		if ((sent = send_message(fd, &reply, deadline)) == 1)
+		if ((sent = retort__wire_send_message(fd, &reply, deadline)) == 1)
 			goto timed_out;
 		if (sent < 0)
 			return child_gone(pid, path, up, undone);
