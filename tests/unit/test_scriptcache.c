@@ -113,6 +113,30 @@ START_TEST(test_scriptcache__round_trip)
 }
 END_TEST
 
+/* A baseline's Replaces list survives the cache, in order. */
+START_TEST(test_scriptcache__replaces)
+{
+	static const char baseline_sql[] =
+		"-- squash\n-- Revision ID: b1\n-- Replaces: r1, r2, r3\n-- retort:upgrade\nSELECT 1;\n";
+	retort_script *b = parse("v/b1.sql", baseline_sql), *s;
+	retort_buf img = RETORT_BUF_INIT;
+	struct stat st = fake_stat(3);
+	retort_scriptcache *c;
+
+	retort__scriptcache_encode_header(&img, "/v", 1);
+	retort__scriptcache_encode(&img, "b1.sql", &st, b);
+	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
+	s = retort__scriptcache_get(c, 0, "b1.sql", &st, retort__strdup("v/b1.sql"));
+	ck_assert_ptr_nonnull(s);
+	assert_strs(&s->replaces, "r1 r2 r3");
+	ck_assert_uint_eq(s->revises.len, 0);
+	retort_script_free(s);
+	retort_script_free(b);
+	retort__scriptcache_close(c, false);
+	retort_buf_dispose(&img);
+}
+END_TEST
+
 /* Any difference in the file's identity or times is a miss. */
 START_TEST(test_scriptcache__stat_must_match)
 {
@@ -397,6 +421,7 @@ Suite *suite_scriptcache(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_scriptcache__round_trip);
+	tcase_add_test(tc, test_scriptcache__replaces);
 	tcase_add_test(tc, test_scriptcache__stat_must_match);
 	tcase_add_test(tc, test_scriptcache__damaged_images);
 	tcase_add_test(tc, test_scriptcache__other_version_ignored);

@@ -39,6 +39,15 @@ struct retort_revision {
 	retort_vec labels;
 };
 
+/*
+ * A baseline: a revision whose `Replaces:` header lists the run of
+ * revisions it stands in for (baseline.c says what that means for the
+ * graph and for plans).  The tip is the last id it lists: a database at
+ * the tip is at the baseline, and later revisions may revise the tip.
+ */
+bool retort_revision_is_baseline(const retort_revision *rev);
+const char *retort_revision_baseline_tip(const retort_revision *rev); /* NULL for others */
+
 /* Branch point: several children.  Merge point: several parents. */
 bool retort_revision_is_branch_point(const retort_revision *rev);
 bool retort_revision_is_merge_point(const retort_revision *rev);
@@ -77,6 +86,20 @@ size_t retort_graph_count(const retort_graph *graph);
 retort_revision *retort_graph_at(const retort_graph *graph, size_t topo);
 /* Exact id lookup; NULL when unknown. */
 retort_revision *retort_graph_get(const retort_graph *graph, const char *id);
+/*
+ * What a version-table id stands for: the revision with that id, or the
+ * baseline whose tip it is.  NULL for unknown ids and for ids inside a
+ * replaced range.
+ */
+retort_revision *retort_graph_lookup(const retort_graph *graph, const char *id);
+/* The baseline (of this graph) whose range holds `id`, tip or not; NULL when none. */
+retort_revision *retort_graph_replaced_by(const retort_graph *graph, const char *id);
+/*
+ * The files of `baseline`'s range that are still present, in path order,
+ * appended to `out` (borrowed scripts): what `squash --prune` removes.
+ */
+void retort_graph_replaced_scripts(retort_vec *out, const retort_graph *graph,
+	const retort_revision *baseline);
 /* Heads (no children) and bases (no parents), in topological order; borrowed items. */
 const retort_vec *retort_graph_heads(const retort_graph *graph);
 const retort_vec *retort_graph_bases(const retort_graph *graph);
@@ -138,6 +161,12 @@ typedef struct retort_plan {
  * revision that is not an ancestor of the target, children first; stops
  * with an error naming the revision when one of them has no downgrade
  * (for SQL scripts: downgrade_sql == NULL) before anything runs.
+ *
+ * A current id that is a baseline's tip counts as the baseline (its row
+ * keeps the id until a step moves it).  From inside a replaced range, an
+ * upgrade first runs the rest of the range in the literal graph, then goes
+ * on from the baseline; a downgrade, or a target inside a range, is
+ * planned in the literal graph (step revisions then belong to it).
  */
 int retort_plan_upgrade(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);

@@ -27,6 +27,11 @@ typedef struct retort_script {
 	retort_vec revises;         /* char *: down revisions, empty for a base */
 	retort_vec branch_labels;   /* char * */
 	retort_vec depends_on;      /* char *: as written (ids, prefixes or labels) */
+	/*
+	 * char *: a baseline's `Replaces:` ids, in upgrade order, the last one
+	 * being the tip later revisions may revise; empty for other revisions.
+	 */
+	retort_vec replaces;
 	char *message;              /* first comment line, may be "" */
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
