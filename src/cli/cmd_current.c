@@ -8,16 +8,53 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "migrate_cli.h"
 
-static const char *head_tag(const retort_graph *graph, const char *id)
+/* " (head)", " (unknown)", or where a replaced id stands: printed after the id. */
+static void head_tag(retort_buf *out, const retort_graph *graph, const char *id)
 {
-	const retort_revision *rev = retort_graph_get(graph, id);
+	const retort_revision *rev = retort_graph_lookup(graph, id), *b;
 
-	if (!rev)
-		return " (unknown)";
-	return rev->children.len == 0 ? " (head)" : "";
+	if (rev && strcmp(rev->id, id) != 0)
+		retort_buf_printf(out, " (= baseline %s)", rev->id);
+	else if (!rev && (b = retort_graph_replaced_by(graph, id)) != NULL)
+		retort_buf_printf(out, " (inside the range baseline %s replaces)", b->id);
+	else if (!rev)
+		retort_buf_puts(out, " (unknown)");
+	if (rev && rev->children.len == 0)
+		retort_buf_puts(out, " (head)");
+}
+
+static json_t *baselines_json(const retort_db_status *st)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < st->baselines.len; i++) {
+		const retort_baseline_need *n = st->baselines.items[i];
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:b, s:s?}",
+			"baseline", n->baseline->id,
+			"replaces", (json_int_t)n->baseline->script->replaces.len,
+			"files_present", (json_int_t)n->files,
+			"needs_files", n->inside != NULL, "inside", n->inside));
+	}
+	return a;
+}
+
+/* Whether pruning a baseline's files would strand this database (`squash --prune`). */
+static void print_baselines(const retort_db_status *st)
+{
+	for (size_t i = 0; i < st->baselines.len; i++) {
+		const retort_baseline_need *n = st->baselines.items[i];
+		printf("\nBaseline %s replaces %zu revision(s); %zu of their files are present.\n",
+			n->baseline->id, n->baseline->script->replaces.len, n->files);
+		if (n->inside)
+			printf("  This database needs them: it is at %s, inside the range.  Upgrade it\n"
+				"  before 'retort squash --prune'.\n", n->inside);
+		else
+			printf("  This database does not need them.\n");
+	}
 }
 
 static json_t *rev_json(const retort_revision *rev)
@@ -34,12 +71,14 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	json_object_set_new(o, "url", json_string(st->url_masked));
 	json_object_set_new(o, "version_table", json_boolean(st->has_version_table));
 	for (size_t i = 0; i < st->heads.len; i++) {
-		const retort_revision *rev = retort_graph_get(graph, st->heads.items[i]);
-		json_array_append_new(heads, json_pack("{s:s, s:b, s:b, s:s?}",
+		const retort_revision *rev = retort_graph_lookup(graph, st->heads.items[i]);
+		const retort_revision *b = retort_graph_replaced_by(graph, st->heads.items[i]);
+		json_array_append_new(heads, json_pack("{s:s, s:b, s:b, s:s?, s:s?}",
 			"revision", (const char *)st->heads.items[i],
-			"known", rev != NULL,
+			"known", rev != NULL || b != NULL,
 			"head", rev && rev->children.len == 0,
-			"message", rev ? rev->script->message : NULL));
+			"message", rev ? rev->script->message : NULL,
+			"baseline", b ? b->id : NULL));
 	}
 	json_object_set_new(o, "heads", heads);
 	json_object_set_new(o, "at_head", json_boolean(st->at_head));
@@ -58,7 +97,10 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 		json_object_set_new(o, "pending", pending);
 		json_object_set_new(o, "changed", changed);
 		json_object_set_new(o, "unknown", unknown);
+		if (st->pending_error)
+			json_object_set_new(o, "pending_error", json_string(st->pending_error));
 	}
+	json_object_set_new(o, "baselines", baselines_json(st));
 	return o;
 }
 
@@ -72,6 +114,8 @@ static void print_verbose(const retort_db_status *st)
 			const retort_revision *rev = st->pending.items[i];
 			printf("  %s, %s\n", rev->id, rev->script->message ? rev->script->message : "");
 		}
+	} else if (st->pending_error) {
+		printf("\nPending revisions cannot be listed: %s\n", st->pending_error);
 	} else if (st->unknown.len == 0) {
 		printf("\nNo pending revisions.\n");
 	}
@@ -88,6 +132,7 @@ static void print_verbose(const retort_db_status *st)
 		printf("\nwarning: %s\n", msg.ptr);
 		retort_buf_dispose(&msg);
 	}
+	print_baselines(st);
 }
 
 int cmd_current(int argc, char **argv, cli_global *g)
@@ -122,11 +167,14 @@ int cmd_current(int argc, char **argv, cli_global *g)
 			printf("Current revision(s) for %s:\n", st->url_masked);
 		for (size_t i = 0; i < st->heads.len; i++) {
 			const char *id = st->heads.items[i];
-			const retort_revision *rev = retort_graph_get(r.graph, id);
+			const retort_revision *rev = retort_graph_lookup(r.graph, id);
+			retort_buf tag = RETORT_BUF_INIT;
+			head_tag(&tag, r.graph, id);
 			if (verbose && rev)
-				printf("%s%s, %s\n", id, head_tag(r.graph, id), rev->script->message);
+				printf("%s%s, %s\n", id, tag.ptr, rev->script->message);
 			else
-				printf("%s%s\n", id, head_tag(r.graph, id));
+				printf("%s%s\n", id, tag.ptr);
+			retort_buf_dispose(&tag);
 		}
 		if (verbose)
 			print_verbose(st);

@@ -95,6 +95,8 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 	/* Alembic's words: a head others depend on is only an "effective" head */
 	if (retort_revision_is_head(rev))
 		retort_buf_puts(out, rev->dependents.len ? " (effective head)" : " (head)");
+	if (retort_revision_is_baseline(rev))
+		retort_buf_puts(out, " (baseline)");
 	if (parts & GRAPH_CLI_TREE) {
 		if (retort_revision_is_branch_point(rev))
 			retort_buf_puts(out, " (branchpoint)");
@@ -137,6 +139,11 @@ void graph_cli_entry(retort_buf *out, const retort_revision *rev)
 		put_strs(out, &rev->labels);
 		retort_buf_putc(out, '\n');
 	}
+	if (retort_revision_is_baseline(rev)) {
+		retort_buf_printf(out, "Replaces: %zu revisions, ", rev->script->replaces.len);
+		put_strs(out, &rev->script->replaces);
+		retort_buf_putc(out, '\n');
+	}
 	retort_buf_printf(out, "Path: %s\n", rev->script->path);
 	if (rev->script->create_date)
 		retort_buf_printf(out, "Create Date: %s\n", rev->script->create_date);
@@ -172,6 +179,7 @@ json_t *graph_cli_json(const retort_revision *rev)
 	json_object_set_new(o, "children", id_array(&rev->children));
 	json_object_set_new(o, "branch_labels", str_array(&s->branch_labels));
 	json_object_set_new(o, "branches", str_array(&rev->labels));
+	json_object_set_new(o, "replaces", str_array(&s->replaces));
 	json_object_set_new(o, "message", json_string(s->message));
 	json_object_set_new(o, "path", json_string(s->path));
 	json_object_set_new(o, "format", json_string(s->format == RETORT_SCRIPT_C ? "c" : "sql"));

@@ -231,6 +231,60 @@ START_TEST(test_baseline__errors)
 }
 END_TEST
 
+/* "replaces | parents | depends | labels" of a spec, or the error. */
+static char *spec_text(const char *graph_spec, const char *range)
+{
+	retort_graph *g = fixture_must(graph_spec);
+	retort_baseline_spec spec;
+	retort_buf b = RETORT_BUF_INIT;
+	char *ids;
+
+	if (retort_graph_baseline_spec(&spec, g, range) < 0) {
+		retort_buf_printf(&b, "error: %s", fixture_errmsg());
+	} else {
+		retort_buf_printf(&b, "%s | ", (ids = fixture_ids(&spec.replaces, false)));
+		free(ids);
+		retort_buf_printf(&b, "%s | ", (ids = fixture_ids(&spec.parents, true)));
+		free(ids);
+		retort_buf_printf(&b, "%s | ", (ids = fixture_ids(&spec.depends, true)));
+		free(ids);
+		retort_buf_printf(&b, "%s", (ids = fixture_strs(&spec.labels)));
+		free(ids);
+		ck_assert_ptr_eq(spec.tip, spec.replaces.items[spec.replaces.len - 1]);
+		retort_baseline_spec_dispose(&spec);
+	}
+	retort_graph_free(g);
+	return retort_buf_detach(&b);
+}
+
+static void expect_spec(const char *graph_spec, const char *range, const char *expect)
+{
+	char *got = spec_text(graph_spec, range);
+
+	ck_assert_msg(strstr(got, expect) == got, "%s on '%s':\n got      '%s'\n expected '%s'",
+		range, graph_spec, got, expect);
+	free(got);
+}
+
+START_TEST(test_baseline__spec)
+{
+	const char *line = "a; r1<a @core; r2<r1 ~d; d; r3<r2; r4<r3";
+
+	expect_spec(line, "r1:r3", "r1 r2 r3 | a | d | core");
+	expect_spec(line, "r3", "a r1 r2 r3 | ");
+	expect_spec(line, "r2:r2", "error: the range 'r2:r2' holds 1 revision");
+	expect_spec(line, "r3:r1", "error: 'r3' is not an ancestor of 'r1'");
+	expect_spec("a; r1<a; r2<r1; r3<r2; x<r2", "r3",
+		"error: revision 'x' (versions/x.sql) revises 'r2', inside the range");
+	/* the tip may have children: they will revise the baseline */
+	expect_spec("a; r1<a; r2<r1; r3<r2; x<r2", "r1:r2", "r1 r2 | a |  | ");
+	/* a merge inside the range brings its other parent along as a parent of the baseline */
+	expect_spec("a; x; r1<a; r2<r1,x; r3<r2", "r1:r3", "r1 r2 r3 | a x |  | ");
+	expect_spec(SQUASHED, "r6", "error: the range holds baseline 'B'");
+	expect_spec(PRUNED, "r6", "B r5 r6 |  |  | ");
+}
+END_TEST
+
 Suite *suite_baseline(void);
 Suite *suite_baseline(void)
 {
@@ -241,6 +295,7 @@ Suite *suite_baseline(void)
 	tcase_add_test(graph, test_baseline__graph);
 	tcase_add_test(graph, test_baseline__labels);
 	tcase_add_test(graph, test_baseline__errors);
+	tcase_add_test(graph, test_baseline__spec);
 	tcase_add_test(plans, test_baseline__upgrade);
 	tcase_add_test(plans, test_baseline__range_with_a_parent);
 	tcase_add_test(plans, test_baseline__downgrade_and_stamp);

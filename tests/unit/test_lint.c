@@ -44,7 +44,7 @@ static retort_lint_report *compare(retort_vec *base, retort_vec *current)
 {
 	retort_lint_report *r = retort__calloc(1, sizeof(*r));
 
-	ck_assert_int_eq(retort_lint_compare(r, base, current), 0);
+	ck_assert_int_eq(retort_lint_compare(r, base, current, NULL), 0);
 	return r;
 }
 

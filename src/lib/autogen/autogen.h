@@ -44,4 +44,15 @@ void retort_autogen_free(retort_autogen *ag);
 /* Run the SQL files of target_schema (files, or directories of *.sql) against db. */
 int retort_autogen_load_target(retort_db *db, const retort_config *cfg);
 
+/* --- shared with squash.c ------------------------------------------------ */
+
+/*
+ * Replay the migrations into the database at `url` up to each of `targets`
+ * (char * identifiers) in turn, keeping no history there.
+ */
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
+	const retort_vec *targets);
+/* Reflect the database at `url` through cfg's filters (retort's own tables left out). */
+int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg);
+
 #endif

@@ -11,6 +11,7 @@
 #include "git/gitsource.h"
 #include "graph/graph.h"
 #include "git/lint.h"
+#include "git/rebase.h"
 #include "graph/script.h"
 
 static void add(retort_lint_report *r, retort_lint_level level, const char *path, unsigned line,
@@ -306,21 +307,6 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 	}
 }
 
-static size_t count_heads(retort_vec *scripts, char **error_out)
-{
-	retort_graph *g = NULL;
-	size_t heads = 0;
-
-	if (retort_graph_build(&g, scripts) < 0) {
-		if (error_out)
-			*error_out = retort__strdup(retort_error_last()->message);
-		return 0;
-	}
-	heads = retort_graph_heads(g)->len;
-	retort_graph_free(g);
-	return heads;
-}
-
 static int cmp_finding(const void *a, const void *b)
 {
 	const retort_lint_finding *x = *(retort_lint_finding *const *)a;
@@ -334,11 +320,103 @@ static int cmp_finding(const void *a, const void *b)
 	return (int)x->line - (int)y->line;
 }
 
-int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *current)
+/* Ids the working tree's baselines replace: id -> the baseline's script. */
+static void index_replaced(retort_map *out, const retort_vec *scripts)
 {
-	retort_map base_ids = RETORT_MAP_INIT, cur_ids = RETORT_MAP_INIT;
+	for (size_t i = 0; i < scripts->len; i++) {
+		retort_script *s = scripts->items[i];
+		for (size_t j = 0; j < s->replaces.len; j++)
+			retort_map_set(out, s->replaces.items[j], s);
+	}
+}
+
+/*
+ * Base revisions gone from the working tree: an error, unless a baseline
+ * replaces them (pruned), which is one warning per baseline.
+ */
+static void check_kept(retort_lint_report *r, const retort_vec *base, const retort_map *cur_ids,
+	const retort_map *replaced)
+{
+	retort_map pruned = RETORT_MAP_INIT; /* baseline id -> count */
+
+	for (size_t i = 0; i < base->len; i++) {
+		retort_script *b = base->items[i], *c = retort_map_get(cur_ids, b->revision), *by;
+		if (!c && (by = retort_map_get(replaced, b->revision)) != NULL) {
+			size_t n = (size_t)retort_map_get(&pruned, by->revision);
+			retort_map_set(&pruned, by->revision, (void *)(n + 1));
+		} else if (!c) {
+			add(r, RETORT_LINT_ERROR, b->path, 0, b->revision,
+				"revision %s was deleted since the base: databases that applied it "
+				"would be stranded", b->revision);
+		} else if (!retort_script_checksum(c) /* unreadable now: cannot be the same */ ||
+				strcmp(retort_script_checksum(b), retort_script_checksum(c)) != 0) {
+			add(r, RETORT_LINT_ERROR, c->path, 0, c->revision,
+				"revision %s was edited since the base: databases that applied it "
+				"will not see the change (write a new revision instead)", c->revision);
+		}
+	}
+	for (size_t i = 0; i < pruned.len; i++)
+		add(r, RETORT_LINT_WARNING, "", 0, pruned.keys[i],
+			"%zu revision(s) baseline %s replaces were pruned since the base: a database still "
+			"inside that range can no longer be upgraded ('retort current -v' on a database says "
+			"whether it is)", (size_t)pruned.vals[i], pruned.keys[i]);
+	retort_map_dispose(&pruned, false);
+}
+
+/*
+ * Revisions on other branches that revise an id inside a range the working
+ * tree's baselines replace: once this squash is merged they have no parent.
+ */
+static void check_branches(retort_lint_report *r, const retort_vec *branches,
+	const retort_graph *g, const retort_map *cur_ids)
+{
+	for (size_t i = 0; branches && g && i < branches->len; i++) {
+		const retort_branch_script *b = branches->items[i];
+		const retort_script *s = b->script;
+		if (retort_map_has(cur_ids, s->revision) || retort_graph_replaced_by(g, s->revision))
+			continue;
+		for (size_t j = 0; j < s->revises.len; j++) {
+			const char *p = s->revises.items[j];
+			const retort_revision *by = retort_graph_replaced_by(g, p);
+			if (!by || retort_graph_lookup(g, p))
+				continue;
+			add(r, RETORT_LINT_ERROR, s->path, s->header_line, s->revision,
+				"revision %s on branch '%s' revises %s, which baseline %s replaces: the squash "
+				"leaves it without a parent (only %s, the last revision replaced, stands for the "
+				"baseline); squash a shorter range, or have that branch run 'retort rebase' "
+				"once it has this squash", s->revision, b->branch, p, by->id,
+				retort_revision_baseline_tip(by));
+		}
+	}
+}
+
+/* The command that puts the new revisions on the base's head, when it can; NULL otherwise. */
+static char *rebase_advice(const retort_lint_report *r, const retort_graph *bg, const retort_vec *current)
+{
+	retort_rebase_plan plan;
+	char *advice = NULL;
+
+	memset(&plan, 0, sizeof(plan));
+	if (retort_rebase_compare(&plan, bg, current) == 0 && plan.root)
+		advice = retort__sprintf("run 'retort rebase%s%s' to put %s on top of %s, or join them "
+			"with 'retort merge -m MSG heads'", r->base_ref ? " --base " : "",
+			r->base_ref ? r->base_ref : "", plan.root, plan.base_head);
+	free(plan.base_head);
+	free(plan.root);
+	free(plan.root_path);
+	retort_vec_dispose(&plan.new_revisions, true);
+	retort_vec_dispose(&plan.old_revises, true);
+	retort_vec_dispose(&plan.new_revises, true);
+	return advice;
+}
+
+int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *current,
+	const retort_vec *branches)
+{
+	retort_map base_ids = RETORT_MAP_INIT, cur_ids = RETORT_MAP_INIT, replaced = RETORT_MAP_INIT;
+	retort_graph *bg = NULL, *g = NULL;
 	bool parents_missing = false;
-	char *graph_error = NULL;
+	char *graph_error = NULL, *advice = NULL;
 
 	r->base_revisions = base->len;
 	r->revisions = current->len;
@@ -350,19 +428,9 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 		retort_script *s = current->items[i];
 		retort_map_set(&cur_ids, s->revision, s);
 	}
-	/* What the base had must be there unchanged. */
-	for (size_t i = 0; i < base->len; i++) {
-		retort_script *b = base->items[i], *c = retort_map_get(&cur_ids, b->revision);
-		if (!c)
-			add(r, RETORT_LINT_ERROR, b->path, 0, b->revision,
-				"revision %s was deleted since the base: databases that applied it "
-				"would be stranded", b->revision);
-		else if (!retort_script_checksum(c) /* unreadable now: cannot be the same */ ||
-				strcmp(retort_script_checksum(b), retort_script_checksum(c)) != 0)
-			add(r, RETORT_LINT_ERROR, c->path, 0, c->revision,
-				"revision %s was edited since the base: databases that applied it "
-				"will not see the change (write a new revision instead)", c->revision);
-	}
+	index_replaced(&replaced, current);
+	/* What the base had must be there unchanged, or replaced by a baseline. */
+	check_kept(r, base, &cur_ids, &replaced);
 	/* New revisions: parents must exist; warn on what is risky. */
 	for (size_t i = 0; i < current->len; i++) {
 		retort_script *s = current->items[i];
@@ -370,7 +438,9 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 			continue;
 		r->new_revisions++;
 		for (size_t j = 0; j < s->revises.len; j++) {
-			if (!retort_map_has(&cur_ids, s->revises.items[j])) {
+			/* an id a baseline replaces is the graph's to judge */
+			if (!retort_map_has(&cur_ids, s->revises.items[j]) &&
+					!retort_map_has(&replaced, s->revises.items[j])) {
 				add(r, RETORT_LINT_ERROR, s->path, s->header_line, s->revision,
 					"revision %s revises '%s', which no script defines",
 					s->revision, (const char *)s->revises.items[j]);
@@ -381,28 +451,74 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 	}
 	retort_map_dispose(&base_ids, false);
 	retort_map_dispose(&cur_ids, false);
+	retort_map_dispose(&replaced, false);
 
 	/* Heads: graphs take the scripts over from here. */
-	r->base_heads = count_heads(base, NULL);
-	r->heads = count_heads(current, &graph_error);
+	if (retort_graph_build(&bg, base) == 0) {
+		r->base_heads = retort_graph_heads(bg)->len;
+		advice = rebase_advice(r, bg, current);
+	}
+	{
+		retort_map ids = RETORT_MAP_INIT;
+		for (size_t i = 0; i < current->len; i++)
+			retort_map_set(&ids, ((retort_script *)current->items[i])->revision, (void *)1);
+		if (retort_graph_build(&g, current) == 0)
+			r->heads = retort_graph_heads(g)->len;
+		else
+			graph_error = retort__strdup(retort_error_last()->message);
+		check_branches(r, branches, g, &ids);
+		retort_map_dispose(&ids, false);
+	}
 	if (graph_error && !parents_missing)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL, "%s", graph_error);
-	free(graph_error);
 	if (r->heads > 0 && r->base_heads > 0 && r->heads > r->base_heads)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL,
-			"the history has %zu heads where the base had %zu: join them with "
-			"'retort merge -m MSG heads'", r->heads, r->base_heads);
+			"the history has %zu heads where the base had %zu: %s", r->heads, r->base_heads,
+			advice ? advice : "join them with 'retort merge -m MSG heads'");
 	else if (r->heads > 1 && r->base_heads == 0 && base->len == 0)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL,
 			"the history has %zu heads: join them with 'retort merge -m MSG heads'", r->heads);
+	free(graph_error);
+	free(advice);
+	retort_graph_free(bg);
+	retort_graph_free(g);
 	retort_vec_sort(&r->findings, cmp_finding);
 	return 0;
+}
+
+/*
+ * Whether the working tree squashed or pruned since the base: a baseline
+ * the base does not have, or a base revision a baseline replaces whose
+ * file is gone.  Only then are other branches worth reading.
+ */
+static bool squashed_since(const retort_vec *base, const retort_vec *current)
+{
+	retort_map base_ids = RETORT_MAP_INIT, cur_ids = RETORT_MAP_INIT, replaced = RETORT_MAP_INIT;
+	bool found = false;
+
+	for (size_t i = 0; i < base->len; i++)
+		retort_map_set(&base_ids, ((retort_script *)base->items[i])->revision, (void *)1);
+	for (size_t i = 0; i < current->len; i++)
+		retort_map_set(&cur_ids, ((retort_script *)current->items[i])->revision, (void *)1);
+	index_replaced(&replaced, current);
+	for (size_t i = 0; i < current->len && !found; i++) {
+		const retort_script *s = current->items[i];
+		found = s->replaces.len && !retort_map_has(&base_ids, s->revision);
+	}
+	for (size_t i = 0; i < base->len && !found; i++) {
+		const char *id = ((retort_script *)base->items[i])->revision;
+		found = !retort_map_has(&cur_ids, id) && retort_map_has(&replaced, id);
+	}
+	retort_map_dispose(&base_ids, false);
+	retort_map_dispose(&cur_ids, false);
+	retort_map_dispose(&replaced, false);
+	return found;
 }
 
 int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const char *base_ref)
 {
 	retort_gitsource *src = NULL;
-	retort_vec base = RETORT_VEC_INIT, current = RETORT_VEC_INIT;
+	retort_vec base = RETORT_VEC_INIT, current = RETORT_VEC_INIT, branches = RETORT_VEC_INIT;
 	retort_lint_report *r = NULL;
 	int error;
 
@@ -412,10 +528,14 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 	    (error = retort_gitsource_scripts(&base, src, cfg)) < 0 ||
 	    (error = retort_graph_load_scripts(&current, cfg)) < 0)
 		goto done;
+	if (squashed_since(&base, &current) &&
+	    (error = retort_gitsource_branch_scripts(&branches, src, cfg)) < 0)
+		goto done;
 	r = retort__calloc(1, sizeof(*r));
 	r->base_name = retort__strdup(retort_gitsource_base_name(src));
 	r->base_id = retort__strdup(retort_gitsource_base_id(src));
-	error = retort_lint_compare(r, &base, &current);
+	r->base_ref = base_ref ? retort__strdup(base_ref) : NULL;
+	error = retort_lint_compare(r, &base, &current, &branches);
 	/* Name working-tree files from the repository's root, as git does. */
 	for (size_t i = 0; i < r->findings.len; i++) {
 		retort_lint_finding *f = r->findings.items[i];
@@ -432,6 +552,7 @@ done:
 		retort_script_free(current.items[i]);
 	retort_vec_dispose(&base, false);
 	retort_vec_dispose(&current, false);
+	retort_gitsource_branch_scripts_free(&branches);
 	retort_gitsource_free(src);
 	retort_lint_report_free(r);
 	return error;
@@ -449,6 +570,7 @@ void retort_lint_report_free(retort_lint_report *r)
 		free(f);
 	}
 	retort_vec_dispose(&r->findings, false);
+	free(r->base_ref);
 	free(r->base_name);
 	free(r->base_id);
 	free(r);

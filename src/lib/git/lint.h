@@ -4,10 +4,14 @@
  * merge.
  *
  * Errors (exit 1): a revision that exists at the base was edited or
- * deleted; the new revisions leave more heads than the base had; a new
- * revision revises an unknown id; the new graph is inconsistent.
- * Warnings: destructive statements in a new revision's upgrade, and new
- * revisions without a downgrade.  The comparison itself never touches git
+ * deleted (unless a baseline replaces it: pruned, a warning); the new
+ * revisions leave more heads than the base had (with the `retort rebase`
+ * command that fixes it, when one does); a new revision revises an
+ * unknown id; the new graph is inconsistent (a revision revising one
+ * inside a baseline's range among them); after a squash or prune, another
+ * branch's revision revises an id inside the range.  Warnings:
+ * destructive statements in a new revision's upgrade, and new revisions
+ * without a downgrade.  The comparison itself never touches git
  * or a database; lint.c gets both sides as parsed scripts.
  */
 #ifndef RETORT_LINT_H
@@ -32,6 +36,7 @@ typedef struct retort_lint_finding {
 } retort_lint_finding;
 
 typedef struct retort_lint_report {
+	char *base_ref;           /* --base as given, NULL for the default (for the commands advised) */
 	char *base_name;          /* "main", "merge base with @{upstream}" */
 	char *base_id;            /* 40 hex */
 	size_t base_revisions, revisions, new_revisions;
@@ -45,9 +50,12 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 
 /*
  * The comparison alone: consumes the scripts in both vecs (they are freed
- * or handed to graphs) and fills `report`.  Exposed for tests.
+ * or handed to graphs) and fills `report`.  `branches` (retort_branch_script
+ * *, may be NULL) are other branches' scripts, judged against the working
+ * tree's baselines.  Exposed for tests.
  */
-int retort_lint_compare(retort_lint_report *report, retort_vec *base, retort_vec *current);
+int retort_lint_compare(retort_lint_report *report, retort_vec *base, retort_vec *current,
+	const retort_vec *branches);
 void retort_lint_report_free(retort_lint_report *report);
 
 /*

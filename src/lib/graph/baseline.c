@@ -357,3 +357,119 @@ int retort__baseline_plan(retort_plan **out, const retort_graph *g, retort__plan
 	}
 	return error;
 }
+
+/* --- what a new baseline replaces (squash) ------------------------------- */
+
+void retort_baseline_spec_dispose(retort_baseline_spec *spec)
+{
+	retort_vec_dispose(&spec->replaces, false);
+	retort_vec_dispose(&spec->parents, false);
+	retort_vec_dispose(&spec->depends, false);
+	retort_vec_dispose(&spec->labels, false);
+	memset(spec, 0, sizeof(*spec));
+}
+
+/* Exactly one revision for one side of the range. */
+static int one_revision(retort_revision **out, const retort_graph *g, const char *ident)
+{
+	retort_vec got = RETORT_VEC_INIT;
+	int error;
+
+	if ((error = retort_graph_resolve(&got, g, ident, NULL, 0)) == 0 && got.len != 1)
+		error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+			"'%s' names %zu revisions; a squash needs one at each end", ident, got.len);
+	*out = error ? NULL : got.items[0];
+	retort_vec_dispose(&got, false);
+	return error;
+}
+
+/* Revisions outside the range that build on a revision inside it other than the tip. */
+static int check_children(const retort_graph *g, const unsigned char *in, const retort_revision *tip)
+{
+	for (size_t i = 0; i < g->revs.len; i++) {
+		retort_revision *r = g->revs.items[i];
+		if (!in[i] || r == tip)
+			continue;
+		for (size_t j = 0; j < r->children.len; j++) {
+			retort_revision *c = r->children.items[j];
+			if (!in[c->topo])
+				return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+					"revision '%s' (%s) revises '%s', inside the range, so it would lose its "
+					"parent: squash up to '%s' or a revision after it, or put '%s' on top of "
+					"'%s' first", c->id, c->script->path, r->id, r->id, c->id, tip->id);
+		}
+	}
+	return 0;
+}
+
+int retort_graph_baseline_spec(retort_baseline_spec *out, const retort_graph *g, const char *range)
+{
+	const char *colon = strchr(range, ':');
+	retort_revision *from = NULL, *to = NULL;
+	unsigned char *in = retort__calloc(g->revs.len + 1, 1), *below = NULL;
+	char *left = colon ? retort__strndup(range, (size_t)(colon - range)) : NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = one_revision(&to, g, colon ? colon + 1 : range)) < 0 ||
+	    (left && *left && (error = one_revision(&from, g, left)) < 0))
+		goto done;
+	/* The range: ancestors of TO over Revises, down to FROM when there is one. */
+	retort__graph_mark_ancestors(g, in, &to, 1, RETORT__WALK_PARENTS);
+	if (from) {
+		below = retort__calloc(g->revs.len + 1, 1);
+		retort__graph_mark_descendants(g, below, &from, 1, RETORT__WALK_PARENTS);
+		if (!in[from->topo]) {
+			error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+				"'%s' is not an ancestor of '%s'", from->id, to->id);
+			goto done;
+		}
+		for (size_t i = 0; i < g->revs.len; i++)
+			in[i] = in[i] && below[i];
+	}
+	for (size_t i = 0; i < g->revs.len; i++)
+		if (in[i])
+			retort_vec_push(&out->replaces, g->revs.items[i]);
+	if (out->replaces.len < 2) {
+		error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+			"the range '%s' holds %zu revision; a squash needs at least two", range,
+			out->replaces.len);
+		goto done;
+	}
+	for (size_t i = 0; i < out->replaces.len && !error; i++) {
+		retort_revision *r = out->replaces.items[i];
+		retort_vec files = RETORT_VEC_INIT;
+		if (retort_revision_is_baseline(r))
+			retort_graph_replaced_scripts(&files, g, r);
+		if (files.len)
+			error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+				"the range holds baseline '%s', whose replaced files are still present: "
+				"run 'retort squash --prune' first (once no database needs them)", r->id);
+		retort_vec_dispose(&files, false);
+	}
+	if (error || (error = check_children(g, in, to)) < 0)
+		goto done;
+	out->tip = to;
+	for (size_t i = 0; i < out->replaces.len; i++) {
+		retort_revision *r = out->replaces.items[i];
+		for (size_t j = 0; j < r->parents.len; j++) {
+			retort_revision *p = r->parents.items[j];
+			if (!in[p->topo] && !retort_vec_contains(&out->parents, p))
+				retort_vec_push(&out->parents, p);
+		}
+		for (size_t j = 0; j < r->dependencies.len; j++) {
+			retort_revision *d = r->dependencies.items[j];
+			if (!in[d->topo] && !retort_vec_contains(&out->depends, d))
+				retort_vec_push(&out->depends, d);
+		}
+		for (size_t j = 0; j < r->script->branch_labels.len; j++)
+			retort_vec_push(&out->labels, r->script->branch_labels.items[j]);
+	}
+done:
+	if (error < 0)
+		retort_baseline_spec_dispose(out);
+	free(in);
+	free(below);
+	free(left);
+	return error;
+}

@@ -130,6 +130,25 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *graph,
 int retort_graph_range(retort_vec *out, const retort_graph *graph, const char *range,
 	const char *const *current, size_t ncurrent);
 
+/*
+ * What a new baseline over `range` ("TO" or "FROM:TO": FROM's descendants
+ * that are ancestors of TO, over Revises; everything up to TO when FROM is
+ * left out) would replace and revise.  Refused: fewer than two revisions;
+ * a revision outside the range revising one inside it other than TO (it
+ * would lose its parent); a baseline in the range whose replaced files are
+ * still present.  Vectors hold borrowed pointers.
+ */
+typedef struct retort_baseline_spec {
+	retort_vec replaces;      /* retort_revision *, topological order: TO is last */
+	retort_vec parents;       /* retort_revision *: what the range's revisions revise outside it */
+	retort_vec depends;       /* retort_revision *: what they depend on outside it */
+	retort_vec labels;        /* char *: the branch labels declared in the range */
+	retort_revision *tip;     /* TO */
+} retort_baseline_spec;
+
+int retort_graph_baseline_spec(retort_baseline_spec *out, const retort_graph *graph, const char *range);
+void retort_baseline_spec_dispose(retort_baseline_spec *spec);
+
 /* One step of a plan. */
 typedef enum retort_direction {
 	RETORT_UPGRADE = 1,

@@ -110,6 +110,14 @@ int retort_script_load(retort_script **out, const char *path);
  */
 extern const char retort__script_parser_built[];
 
+/*
+ * Make the revision file at `path` revise `ids` (n of them): its Revises
+ * value changes and no other byte; the result is parsed back (same id,
+ * same header otherwise) and written to a temporary file beside it that is
+ * renamed over it, with the file's mode (script_edit.c).
+ */
+int retort_script_set_revises(const char *path, const char *const *ids, size_t n);
+
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);
 /* Whether `id` may be a revision id (no whitespace, ',', '@', '+', '-', ':'; 1-32 chars). */
