@@ -18,9 +18,9 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "config/url.h"
-#include "dialect/db.h"
 #include "graph/revision_new.h"
 #include "run/migrate.h"
+#include "sql/sql.h"
 
 void retort_squash_result_free(retort_squash_result *r)
 {
@@ -35,108 +35,36 @@ void retort_squash_result_free(retort_squash_result *r)
 
 /* --- data migrations ---------------------------------------------------- */
 
-static bool word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-/*
- * The next word of [*p, end) in upper case (into buf), skipping blanks,
- * comments, quoted text and dollar quotes; false at the end.
- */
-static bool next_word(const char **p, const char *end, char *buf, size_t n)
-{
-	const char *q = *p;
-
-	while (q < end) {
-		if (q + 1 < end && q[0] == '-' && q[1] == '-') {
-			while (q < end && *q != '\n')
-				q++;
-		} else if (q + 1 < end && q[0] == '/' && q[1] == '*') {
-			const char *close = q + 2;
-			while (close + 1 < end && !(close[0] == '*' && close[1] == '/'))
-				close++;
-			q = close + 2 <= end ? close + 2 : end;
-		} else if (*q == '\'' || *q == '"' || *q == '`') {
-			char quote = *q++;
-			while (q < end && *q != quote)
-				q++;
-			q += q < end;
-		} else if (*q == '$' && q + 1 < end && (q[1] == '$' || word_char(q[1]))) {
-			const char *tag_end = q + 1;
-			while (tag_end < end && word_char(*tag_end))
-				tag_end++;
-			if (tag_end < end && *tag_end == '$') {
-				size_t tag = (size_t)(tag_end - q + 1);
-				const char *close = tag_end + 1;
-				while (close + tag <= end && memcmp(close, q, tag) != 0)
-					close++;
-				q = close + tag <= end ? close + tag : end;
-			} else {
-				q = tag_end;
-			}
-		} else if (word_char(*q)) {
-			size_t i = 0;
-			while (q < end && word_char(*q)) {
-				char c = *q++;
-				if (i + 1 < n)
-					buf[i++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-			}
-			buf[i] = '\0';
-			*p = q;
-			return true;
-		} else {
-			q++;
-		}
-	}
-	*p = q;
-	return false;
-}
-
-static bool is_dml(const char *word)
+/* Statements that move data rather than shape the schema, by their command's first word. */
+static bool moves_data(const char *command)
 {
 	static const char *const dml[] = {
 		"INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "REPLACE", "CALL", "DO",
 	};
+	size_t n = strcspn(command, " ");
+
 	for (size_t i = 0; i < RETORT_ARRAY_SIZE(dml); i++)
-		if (!strcmp(word, dml[i]))
+		if (strlen(dml[i]) == n && !strncmp(command, dml[i], n))
 			return true;
 	return false;
 }
 
-/* What a statement does to data ("UPDATE", "WITH ... DELETE"), or NULL for schema changes. */
-static char *classify(const char *sql, size_t len)
+/* One line per statement of `s`'s upgrade that moves data. */
+static int scan_sql(retort_vec *out, const retort_script *s, const char *name, retort_dialect_id dialect)
 {
-	const char *p = sql, *end = sql + len;
-	char word[32];
+	retort_sql_script *sql = NULL;
+	int error;
 
-	if (!next_word(&p, end, word, sizeof(word)))
-		return NULL;
-	if (is_dml(word))
-		return retort__strdup(word);
-	if (strcmp(word, "WITH") != 0)
-		return NULL;
-	while (next_word(&p, end, word, sizeof(word)))
-		if (is_dml(word) && strcmp(word, "DO") != 0)
-			return retort__sprintf("WITH ... %s", word);
-	return NULL;
-}
-
-typedef struct scan {
-	retort_vec *out;
-	const retort_script *script;
-	const char *name;
-} scan;
-
-static int scan_statement(const char *sql, size_t len, unsigned line, void *payload)
-{
-	scan *sc = payload;
-	char *what = classify(sql, len);
-
-	if (what)
-		retort_vec_push(sc->out, retort__sprintf("%s (%s:%u): %s", sc->script->revision, sc->name,
-			sc->script->upgrade_line + line - 1, what));
-	free(what);
+	if ((error = retort_script_read_sql(s)) < 0 ||
+	    (error = retort_sql_script_read(&sql, dialect, s->upgrade_sql, strlen(s->upgrade_sql))) < 0)
+		return error;
+	for (size_t i = 0; i < sql->nstmts; i++) {
+		const retort_sql_stmt *st = &sql->stmts[i];
+		if (moves_data(st->cls.command))
+			retort_vec_push(out, retort__sprintf("%s (%s:%u): %s", s->revision, name,
+				s->upgrade_line + st->line - 1, st->cls.command));
+	}
+	retort_sql_script_free(sql);
 	return 0;
 }
 
@@ -147,19 +75,13 @@ int retort_squash_data_migrations(retort_vec *out, const retort_vec *scripts,
 
 	for (size_t i = 0; i < scripts->len && !error; i++) {
 		const retort_script *s = scripts->items[i];
-		const char *slash = strrchr(s->path, '/');
-		scan sc = { out, s, slash ? slash + 1 : s->path };
+		const char *slash = strrchr(s->path, '/'), *name = slash ? slash + 1 : s->path;
 
-		if (s->format == RETORT_SCRIPT_C) {
+		if (s->format == RETORT_SCRIPT_C)
 			retort_vec_push(out, retort__sprintf("%s (%s): a C revision; review its upgrade()",
-				s->revision, sc.name));
-			continue;
-		}
-		if ((error = retort_script_read_sql(s)) < 0)
-			break;
-		error = retort_dialect_for(dialect)->split(s->upgrade_sql, scan_statement, &sc);
-		if (error < 0)
-			retort__error_prefix("%s", s->path);
+				s->revision, name));
+		else
+			error = scan_sql(out, s, name, dialect);
 	}
 	return error;
 }
