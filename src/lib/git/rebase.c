@@ -41,10 +41,11 @@ static char *list(const retort_vec *ids)
 	return retort_buf_detach(&b);
 }
 
-static int refuse(const char *fmt, const retort_vec *ids, const char *extra)
+/* A refusal: `before`, the ids, `after`. */
+static int refuse(const char *before, const retort_vec *ids, const char *after)
 {
 	char *l = list(ids);
-	int error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION, fmt, l, extra);
+	int error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION, "%s%s%s", before, l, after);
 
 	free(l);
 	return error;
@@ -65,8 +66,8 @@ static int base_head(retort_revision **out, retort_rebase_plan *plan, const reto
 	if (heads->len > 1) {
 		for (size_t i = 0; i < heads->len; i++)
 			retort_vec_push(&ids, (void *)((retort_revision *)heads->items[i])->id);
-		error = refuse("the base itself has several heads (%s)%s: join them there first "
-			"('retort merge -m MSG heads'), then rebase onto the result", &ids, "");
+		error = refuse("the base itself has several heads (", &ids, "): join them there first "
+			"('retort merge -m MSG heads'), then rebase onto the result");
 		retort_vec_dispose(&ids, false);
 		return error;
 	}
@@ -122,12 +123,12 @@ static int shape(const retort_script **root, bool *on_head, const retort_vec *fr
 			retort_vec_push(&tips, (void *)s->revision);
 	}
 	if (tips.len > 1)
-		error = refuse("the new revisions end in several heads (%s)%s: join them with "
-			"'retort merge -m MSG heads' first", &tips, "");
+		error = refuse("the new revisions end in several heads (", &tips, "): join them with "
+			"'retort merge -m MSG heads' first");
 	else if (!*on_head && roots.len > 1)
-		error = refuse("the new revisions start from several revisions of the base (%s, each "
-			"revising an older one)%s: rebase moves one line of revisions; join the heads with "
-			"'retort merge -m MSG heads' instead", &roots, "");
+		error = refuse("the new revisions start from several revisions of the base (", &roots,
+			", each revising an older one): rebase moves one line of revisions; join the heads "
+			"with 'retort merge -m MSG heads' instead");
 	for (size_t i = 0; !error && !*on_head && i < fresh->len; i++)
 		if (!strcmp(((retort_script *)fresh->items[i])->revision, roots.items[0]))
 			*root = fresh->items[i];
@@ -174,8 +175,11 @@ int retort_rebase_compare(retort_rebase_plan *plan, const retort_graph *bg, cons
 		if (!retort_map_has(&fresh_ids, root->revises.items[j]))
 			retort_vec_push(&external, root->revises.items[j]);
 	if (external.len > 1) {
-		error = refuse("new revision '%s' merges revisions of the base (%s): it is a join already; "
-			"nothing to move", &external, "");
+		char *l = list(&external);
+		error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+			"new revision '%s' merges revisions of the base (%s): it joins them already; "
+			"there is no single parent to move", root->revision, l);
+		free(l);
 		goto done;
 	}
 	if (!retort_graph_lookup(bg, external.items[0]) && !retort_graph_replaced_by(bg, external.items[0])) {
