@@ -238,10 +238,15 @@ int retort_squash(retort_squash_result **out, const retort_config *cfg, const re
 		goto done;
 	{
 		retort_script *s = NULL;
-		if ((error = retort_script_load(&s, r->path)) < 0)
-			goto done;
-		r->revision = retort__strdup(s->revision);
+		char *text = NULL;
+		size_t len = 0;
+		if ((error = retort__file_read(&text, &len, r->path)) == 0 &&
+		    (error = retort_script_parse(&s, r->path, text, len)) == 0)
+			r->revision = retort__strdup(s->revision);
 		retort_script_free(s);
+		free(text);
+		if (error < 0)
+			goto done;
 	}
 	r->replaced = spec.replaces.len;
 	r->first = retort__strdup(((retort_revision *)spec.replaces.items[0])->id);

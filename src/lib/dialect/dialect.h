@@ -25,8 +25,13 @@ extern const retort_dialect retort__dialect_postgres;
 const char *retort__sql_skip_blank(const char *p, const char *end,
 	bool nested_comments, unsigned *line);
 
-/* Fill a retort_rows from already-copied cells (takes ownership). */
-retort_rows *retort__rows_new(size_t ncols, char **colnames);
-void retort__rows_add(retort_rows *rows, char **cells);
+/*
+ * Build a retort_rows in place: rows_new gives `ncols` column names, all
+ * NULL, and rows_add one more row of `ncols` cells, all NULL (SQL NULL),
+ * for the dialect to fill with malloc'd text that the rows then own.
+ * rows_add returns NULL for a result without columns.
+ */
+retort_rows *retort__rows_new(size_t ncols);
+char **retort__rows_add(retort_rows *rows);
 
 #endif

@@ -100,9 +100,10 @@ retort_revision *retort_graph_replaced_by(const retort_graph *graph, const char 
  */
 void retort_graph_replaced_scripts(retort_vec *out, const retort_graph *graph,
 	const retort_revision *baseline);
-/* Heads (no children) and bases (no parents), in topological order; borrowed items. */
+/* The revision that declares branch label `label`; NULL when no revision does. */
+retort_revision *retort_graph_label(const retort_graph *graph, const char *label);
+/* Heads (no children), in topological order; borrowed items. */
 const retort_vec *retort_graph_heads(const retort_graph *graph);
-const retort_vec *retort_graph_bases(const retort_graph *graph);
 /*
  * Heads when dependencies count as down revisions (`heads
  * --resolve-dependencies`): no children and no dependents.  Appended to

@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/buf.h"
@@ -48,7 +47,7 @@ static bool key_value(const char *t, size_t a, size_t b, const char *key, size_t
 		p++;
 	while (p < b && (t[p] == ' ' || t[p] == '\t'))
 		p++;
-	if (b - p < n || strncasecmp(t + p, key, n) != 0)
+	if (b - p < n || retort__strncasecmp(t + p, key, n) != 0)
 		return false;
 	for (p += n; p < b && (t[p] == ' ' || t[p] == '\t'); p++)
 		;
@@ -96,22 +95,9 @@ static bool find_revises(const char *t, size_t len, bool c_file, size_t *va, siz
 
 static bool same_list(const retort_vec *v, const char *const *ids, size_t n)
 {
-	if (v->len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v->items[i], ids[i]) != 0)
-			return false;
-	return true;
-}
+	const retort_vec want = { (void **)ids, n, n };
 
-static bool same_vec(const retort_vec *a, const retort_vec *b)
-{
-	return same_list(a, (const char *const *)b->items, b->len);
-}
-
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
+	return retort__strvec_equal(v, &want);
 }
 
 int retort_script_set_revises(const char *path, const char *const *ids, size_t n)
@@ -147,11 +133,11 @@ int retort_script_set_revises(const char *path, const char *const *ids, size_t n
 		goto done;
 	}
 	if (!same_list(&after->revises, ids, n) || strcmp(before->revision, after->revision) != 0 ||
-		!same_vec(&before->branch_labels, &after->branch_labels) ||
-		!same_vec(&before->depends_on, &after->depends_on) ||
-		!same_vec(&before->replaces, &after->replaces) ||
-		!same_str(before->message, after->message) ||
-		!same_str(before->create_date, after->create_date) ||
+		!retort__strvec_equal(&before->branch_labels, &after->branch_labels) ||
+		!retort__strvec_equal(&before->depends_on, &after->depends_on) ||
+		!retort__strvec_equal(&before->replaces, &after->replaces) ||
+		!retort__streq(before->message, after->message) ||
+		!retort__streq(before->create_date, after->create_date) ||
 		before->transactional != after->transactional) {
 		error = retort__error_set(RETORT_ERROR_SCRIPT,
 			"%s: cannot change its Revises line alone", path);
