@@ -3,8 +3,9 @@
 # SQLite: databases at 0, 10, 39, 40 and 50, and a fresh one, all reach
 # head with the schema the original history builds (judged by `retort
 # diff` and by SQLite's own catalog), running exactly the scripts they
-# should (judged by the history table); prune, and the same again for
-# databases at 40 and 50 and a fresh one.
+# should (judged by the history table); drift on databases at and inside
+# the range; prune, and the same again for databases at 40 and 50 and a
+# fresh one; then a range in the middle of a history (FROM:TO).
 . "$RETORT_SRCDIR/tests/cli/lib.sh"
 . "$RETORT_SRCDIR/tests/cli/squash_history.sh"
 
@@ -104,6 +105,15 @@ expect_rc 1 "prune refuses while the configured database is inside the range"
 expect_err "is at revision 'r10', inside the range baseline 'b40' replaces" "and says which database and where"
 [ -f m/versions/r11_step.sql ] && ok "nothing was removed" || fail "files were removed"
 
+# drift replays a database's own heads: at the tip that is the baseline,
+# inside the range the old history; both match what the database has.
+cp db40-kept.db db40d.db
+run retort --url sqlite:///db40d.db drift
+expect_rc 0 "drift: a database at the tip matches the baseline's schema"
+cp db10-kept.db db10d.db
+run retort --url sqlite:///db10d.db drift
+expect_rc 0 "drift: a database inside the range matches the old history up to its id"
+
 # upgrade DB EXPECTED_RAN SAME_STATEMENTS: reach head, compare, check what ran.
 check_upgrade() {
 	_db=$1
@@ -158,5 +168,37 @@ expect_err "inside the range baseline 'b40' replaces; the files that would take 
 run retort --url sqlite:///fresh2.db downgrade base
 expect_rc 0 "downgrade base through the baseline"
 [ -z "$(schema_text fresh2.db)" ] && ok "the baseline's downgrade drops what it created" || fail "left: $(schema_text fresh2.db)"
+
+# FROM:TO: a range in the middle of a history; the baseline revises FROM's parent.
+mkdir -p "$T_DIR/mid/m/versions" && cd "$T_DIR/mid" || exit 1
+cat >retort.ini <<'INI'
+[retort]
+script_location = m
+url = sqlite:///ref.db
+INI
+gen_history 12
+retort -q upgrade head
+for at in 03 05 08; do retort -q --url sqlite:///db$at.db upgrade "r$at"; done
+run retort squash r04:r08 -m "middle" --rev-id mid8
+expect_rc 0 "squash r04:r08"
+grep -q '^-- Revises: r03$' m/versions/mid8_middle.sql && ok "the baseline revises r03" || fail "Revises: $(grep Revises m/versions/mid8_middle.sql)"
+run retort history
+expect_out "^r03 -> mid8 \(baseline\), middle" "the baseline sits on r03"
+expect_out "^mid8 -> r09, " "r09 follows it"
+REF_CATALOG=$(catalog ref.db)
+for db in db03 db05 db08 fresh; do
+	_before=$(last_row $db.db)
+	run retort -q --url sqlite:///$db.db upgrade head
+	expect_rc 0 "$db: upgrade head"
+	run retort diff sqlite:///ref.db sqlite:///$db.db
+	expect_rc 0 "$db: the same schema as the original history"
+	[ "$(catalog $db.db)" = "$REF_CATALOG" ] && ok "$db: SQLite's catalog matches" || fail "$db: catalog differs"
+	eval "ran_$db=\"\$(ran_after $db.db $_before)\""
+done
+[ "$ran_db03" = "mid8 r09 r10 r11 r12" ] && ok "before the range: the baseline" || fail "db03 ran $ran_db03"
+[ "$ran_db05" = "r06 r07 r08 r09 r10 r11 r12" ] && ok "inside: the rest of the range" || fail "db05 ran $ran_db05"
+[ "$ran_db08" = "r09 r10 r11 r12" ] && ok "at the tip: what follows" || fail "db08 ran $ran_db08"
+[ "$ran_fresh" = "r01 r02 r03 mid8 r09 r10 r11 r12" ] && ok "fresh: up to r03, then the baseline" || fail "fresh ran $ran_fresh"
+cd "$T_DIR" || exit 1
 
 done_testing
