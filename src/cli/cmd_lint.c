@@ -60,8 +60,10 @@ int cmd_lint(int argc, char **argv, cli_global *g)
 		"review new revisions against a git base",
 		"Reads the scripts at the base straight from git and compares them with the\n"
 		"working tree.  Errors (exit 1): a revision of the base was edited or deleted,\n"
-		"the new revisions leave more heads than the base had, a new revision's parent\n"
-		"is unknown.  Warnings: destructive statements and missing downgrades in new\n"
+		"the new revisions leave more heads than the base had (with the 'retort rebase'\n"
+		"that fixes it), a new revision's parent is unknown or inside a squashed range,\n"
+		"another branch builds inside a range this squash replaces.  Warnings:\n"
+		"destructive statements and missing downgrades in new revisions, pruned\n"
 		"revisions." };
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
