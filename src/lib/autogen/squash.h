@@ -62,9 +62,11 @@ int retort_squash_prune(retort_vec *removed, const retort_config *cfg, const ret
 
 /*
  * The data migrations among `scripts` (retort_script *): one line per C
- * revision and per DML statement of a SQL revision's upgrade ("r12
- * (r12_backfill.sql:14): UPDATE"), appended to `out` (malloc'd strings).
- * SQL is split the way `dialect` runs it.  Exposed for tests.
+ * revision and per statement of a SQL revision's upgrade that moves data
+ * ("r12 (r12_backfill.sql:14): UPDATE"), appended to `out` (malloc'd
+ * strings).  Statements are read and classified by `dialect`'s lexer
+ * (sql/), so words in comments, strings and bodies do not count.  Exposed
+ * for tests.
  */
 int retort_squash_data_migrations(retort_vec *out, const retort_vec *scripts,
 	retort_dialect_id dialect);
