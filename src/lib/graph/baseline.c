@@ -247,7 +247,8 @@ static int plan_in(retort_plan **out, const retort_graph *g, retort__plan_kind k
 static void plan_take(retort_plan *acc, retort_plan *p)
 {
 	acc->steps = retort__realloc(acc->steps, (acc->nsteps + p->nsteps + 1) * sizeof(*acc->steps));
-	memcpy(acc->steps + acc->nsteps, p->steps, p->nsteps * sizeof(*p->steps));
+	if (p->nsteps)
+		memcpy(acc->steps + acc->nsteps, p->steps, p->nsteps * sizeof(*p->steps));
 	acc->nsteps += p->nsteps;
 	p->nsteps = 0;
 	retort_vec_dispose(&acc->final_heads, true);
