@@ -55,6 +55,14 @@ run retort rebase
 expect_rc 0 "nothing to rebase against the fork point"
 expect_out "Nothing to rebase onto merge base with main .*: the new revisions already build on the base's head" "rebase says why"
 
+run retort lint --base main
+expect_rc 1 "against main's tip, the branch is behind"
+expect_out "the base has revisions this branch forked before \(m1\): run 'retort rebase --base main' to put f1 on top of m1, then merge the base \('git merge main'\)" "lint says what came later and names the rebase"
+expect_no_out "was deleted" "what came to main later is no deletion"
+run retort rebase --base main --dry-run
+expect_out "would change .*f1.sql: Revises: a2 -> m1" "rebase works before the merge too"
+expect_out "m1 is not in this working tree yet: the history is whole once the base is merged \(git merge main\)" "and says the merge completes it"
+
 git merge -q --no-edit main
 run retort heads
 expect_out "^m1 \(head\)" "after merging main: m1 is a head"

@@ -261,6 +261,35 @@ int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retor
 	return scripts_at(out, src, cfg, src->base, &from);
 }
 
+int retort_gitsource_fork_scripts(retort_vec *out, bool *forked, retort_gitsource *src,
+	const retort_config *cfg)
+{
+	git_commit *head = NULL, *fork = NULL;
+	git_oid oid;
+	char label[13];
+	origin from = { label, NULL };
+	int error = 0;
+
+	*forked = false;
+	/* no HEAD yet, or no common history: nothing to tell apart */
+	if (lookup_commit(&head, src->repo, "HEAD") < 0 ||
+			git_merge_base(&oid, src->repo, git_commit_id(head), git_commit_id(src->base)) < 0)
+		goto done;
+	if (git_oid_equal(&oid, git_commit_id(src->base)))
+		goto done; /* HEAD has the base: nothing on it is newer than this branch */
+	if (git_commit_lookup(&fork, src->repo, &oid) < 0) {
+		error = git_fail("cannot read the fork point");
+		goto done;
+	}
+	*forked = true;
+	git_oid_tostr(label, sizeof(label), &oid);
+	error = scripts_at(out, src, cfg, fork, &from);
+done:
+	git_commit_free(head);
+	git_commit_free(fork);
+	return error;
+}
+
 void retort_gitsource_branch_scripts_free(retort_vec *v)
 {
 	for (size_t i = 0; i < v->len; i++) {

@@ -9,6 +9,8 @@
 #ifndef RETORT_GITSOURCE_H
 #define RETORT_GITSOURCE_H
 
+#include <stdbool.h>
+
 #include "config/config.h"
 #include "base/vec.h"
 #include "graph/script.h"
@@ -46,6 +48,14 @@ const char *retort_gitsource_workdir(const retort_gitsource *src);
  * Script paths read "<base>:<path in the repository>".
  */
 int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg);
+
+/*
+ * When HEAD does not contain the base commit (the base moved on since this
+ * branch forked from it), the scripts at the fork point, their merge base,
+ * appended to `out` and *forked true; else nothing.  Owned by the caller.
+ */
+int retort_gitsource_fork_scripts(retort_vec *out, bool *forked, retort_gitsource *src,
+	const retort_config *cfg);
 
 /* A revision script as a branch of the repository has it. */
 typedef struct retort_branch_script {

@@ -250,7 +250,7 @@ static void index_replaced(retort_map *out, const retort_vec *scripts)
  * replaces them (pruned), which is one warning per baseline.
  */
 static void check_kept(retort_lint_report *r, const retort_vec *base, const retort_map *cur_ids,
-	const retort_map *replaced)
+	const retort_map *replaced, const retort_map *at_fork, retort_vec *later)
 {
 	retort_map pruned = RETORT_MAP_INIT; /* baseline id -> count */
 
@@ -259,6 +259,9 @@ static void check_kept(retort_lint_report *r, const retort_vec *base, const reto
 		if (!c && (by = retort_map_get(replaced, b->revision)) != NULL) {
 			size_t n = (size_t)retort_map_get(&pruned, by->revision);
 			retort_map_set(&pruned, by->revision, (void *)(n + 1));
+		} else if (!c && at_fork && !retort_map_has(at_fork, b->revision)) {
+			/* not deleted here: it came to the base after this branch forked */
+			retort_vec_push(later, b->revision);
 		} else if (!c) {
 			add(r, RETORT_LINT_ERROR, b->path, 0, b->revision,
 				"revision %s was deleted since the base: databases that applied it "
@@ -313,9 +316,9 @@ static char *rebase_advice(const retort_lint_report *r, const retort_graph *bg, 
 
 	memset(&plan, 0, sizeof(plan));
 	if (retort_rebase_compare(&plan, bg, current) == 0 && plan.root)
-		advice = retort__sprintf("run 'retort rebase%s%s' to put %s on top of %s, or join them "
-			"with 'retort merge -m MSG heads'", r->base_ref ? " --base " : "",
-			r->base_ref ? r->base_ref : "", plan.root, plan.base_head);
+		advice = retort__sprintf("run 'retort rebase%s%s' to put %s on top of %s",
+			r->base_ref ? " --base " : "", r->base_ref ? r->base_ref : "", plan.root,
+			plan.base_head);
 	free(plan.base_head);
 	free(plan.root);
 	free(plan.root_path);
@@ -325,10 +328,30 @@ static char *rebase_advice(const retort_lint_report *r, const retort_graph *bg, 
 	return advice;
 }
 
+/* Base revisions this branch forked before: the merge to make, and the rebase that goes with it. */
+static void report_later(retort_lint_report *r, const retort_vec *later, const char *advice)
+{
+	retort_buf ids = RETORT_BUF_INIT;
+	const char *ref = r->base_ref ? r->base_ref : r->base_name;
+
+	for (size_t i = 0; i < later->len; i++)
+		retort_buf_printf(&ids, "%s%s", i ? ", " : "", (const char *)later->items[i]);
+	if (advice)
+		add(r, RETORT_LINT_ERROR, "", 0, NULL, "the base has revisions this branch forked before "
+			"(%s): %s, then merge the base ('git merge %s'); or merge it first and join the "
+			"heads with 'retort merge -m MSG heads'", ids.ptr, advice, ref);
+	else
+		add(r, RETORT_LINT_ERROR, "", 0, NULL, "the base has revisions this branch forked before "
+			"(%s): merge the base ('git merge %s') and lint again", ids.ptr, ref);
+	retort_buf_dispose(&ids);
+}
+
 int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *current,
-	const retort_vec *branches)
+	const retort_vec *branches, const retort_vec *fork)
 {
 	retort_map base_ids = RETORT_MAP_INIT, cur_ids = RETORT_MAP_INIT, replaced = RETORT_MAP_INIT;
+	retort_map at_fork = RETORT_MAP_INIT;
+	retort_vec later = RETORT_VEC_INIT;
 	retort_graph *bg = NULL, *g = NULL;
 	bool parents_missing = false;
 	char *graph_error = NULL, *advice = NULL;
@@ -344,8 +367,10 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 		retort_map_set(&cur_ids, s->revision, s);
 	}
 	index_replaced(&replaced, current);
+	for (size_t i = 0; fork && i < fork->len; i++)
+		retort_map_set(&at_fork, ((retort_script *)fork->items[i])->revision, (void *)1);
 	/* What the base had must be there unchanged, or replaced by a baseline. */
-	check_kept(r, base, &cur_ids, &replaced);
+	check_kept(r, base, &cur_ids, &replaced, fork ? &at_fork : NULL, &later);
 	/* New revisions: parents must exist; warn on what is risky. */
 	for (size_t i = 0; i < current->len; i++) {
 		retort_script *s = current->items[i];
@@ -386,15 +411,20 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 	}
 	if (graph_error && !parents_missing)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL, "%s", graph_error);
+	if (later.len)
+		report_later(r, &later, advice);
 	if (r->heads > 0 && r->base_heads > 0 && r->heads > r->base_heads)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL,
-			"the history has %zu heads where the base had %zu: %s", r->heads, r->base_heads,
-			advice ? advice : "join them with 'retort merge -m MSG heads'");
+			"the history has %zu heads where the base had %zu: %s%s", r->heads, r->base_heads,
+			advice ? advice : "join them with 'retort merge -m MSG heads'",
+			advice ? ", or join them with 'retort merge -m MSG heads'" : "");
 	else if (r->heads > 1 && r->base_heads == 0 && base->len == 0)
 		add(r, RETORT_LINT_ERROR, "", 0, NULL,
 			"the history has %zu heads: join them with 'retort merge -m MSG heads'", r->heads);
 	free(graph_error);
 	free(advice);
+	retort_map_dispose(&at_fork, false);
+	retort_vec_dispose(&later, false);
 	retort_graph_free(bg);
 	retort_graph_free(g);
 	retort_vec_sort(&r->findings, cmp_finding);
@@ -446,7 +476,9 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 {
 	retort_gitsource *src = NULL;
 	retort_vec base = RETORT_VEC_INIT, current = RETORT_VEC_INIT, branches = RETORT_VEC_INIT;
+	retort_vec fork = RETORT_VEC_INIT;
 	retort_lint_report *r = NULL;
+	bool forked = false;
 	int error;
 
 	*out = NULL;
@@ -458,12 +490,14 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 	if (squashed_since(&base, &current) &&
 	    (error = retort_gitsource_branch_scripts(&branches, src, cfg)) < 0)
 		goto done;
+	if ((error = retort_gitsource_fork_scripts(&fork, &forked, src, cfg)) < 0)
+		goto done;
 	r = retort__calloc(1, sizeof(*r));
 	r->dialect = configured_dialect(cfg);
 	r->base_name = retort__strdup(retort_gitsource_base_name(src));
 	r->base_id = retort__strdup(retort_gitsource_base_id(src));
 	r->base_ref = base_ref ? retort__strdup(base_ref) : NULL;
-	error = retort_lint_compare(r, &base, &current, &branches);
+	error = retort_lint_compare(r, &base, &current, &branches, forked ? &fork : NULL);
 	/* Name working-tree files from the repository's root, as git does. */
 	for (size_t i = 0; i < r->findings.len; i++) {
 		retort_lint_finding *f = r->findings.items[i];
@@ -481,6 +515,9 @@ done:
 	retort_vec_dispose(&base, false);
 	retort_vec_dispose(&current, false);
 	retort_gitsource_branch_scripts_free(&branches);
+	for (size_t i = 0; i < fork.len; i++)
+		retort_script_free(fork.items[i]);
+	retort_vec_dispose(&fork, false);
 	retort_gitsource_free(src);
 	retort_lint_report_free(r);
 	return error;

@@ -4,7 +4,9 @@
  * merge.
  *
  * Errors (exit 1): a revision that exists at the base was edited or
- * deleted (unless a baseline replaces it: pruned, a warning); the new
+ * deleted (unless a baseline replaces it: pruned, a warning; or it came to
+ * the base after this branch forked: merge the base, and the rebase that
+ * goes with it); the new
  * revisions leave more heads than the base had (with the `retort rebase`
  * command that fixes it, when one does); a new revision revises an
  * unknown id; the new graph is inconsistent (a revision revising one
@@ -55,10 +57,13 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
  * The comparison alone: consumes the scripts in both vecs (they are freed
  * or handed to graphs) and fills `report`.  `branches` (retort_branch_script
  * *, may be NULL) are other branches' scripts, judged against the working
- * tree's baselines.  Exposed for tests.
+ * tree's baselines.  `fork` (retort_script *, borrowed) is the history at
+ * the fork point when HEAD does not contain the base, NULL otherwise: a
+ * base revision missing here that the fork did not have came to the base
+ * later, and is no deletion.  Exposed for tests.
  */
 int retort_lint_compare(retort_lint_report *report, retort_vec *base, retort_vec *current,
-	const retort_vec *branches);
+	const retort_vec *branches, const retort_vec *fork);
 void retort_lint_report_free(retort_lint_report *report);
 
 /*
