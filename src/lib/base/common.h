@@ -68,6 +68,12 @@ bool retort__ends_with(const char *s, const char *suffix);
 /* Trim ASCII whitespace in place; returns s. */
 char *retort__trim(char *s);
 
+/*
+ * The candidate closest to `word` by edit distance (case-insensitive), or
+ * NULL when none is close enough to be a typo of it: for "did you mean".
+ */
+const char *retort__suggest(const char *word, const char *const *cands, size_t n);
+
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int retort__file_read(char **out, size_t *len_out, const char *path);
 /* Write a file atomically enough for our needs (temp + rename), mode as the umask says. */

@@ -36,6 +36,7 @@ struct retort_graph {
 	retort_graph *literal;
 	char *literal_error;
 	bool borrowed;        /* the literal graph: scripts belong to the main one */
+	retort_vec ignored;   /* char *, owned: Alembic .py revisions found beside ours */
 };
 
 /* Walk flags: which edges count. */
@@ -66,6 +67,14 @@ char *retort__graph_id_list(retort_revision *const *revs, size_t n);
  */
 int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, const retort_graph *g,
 	const char *ident, const char *const *current, size_t ncurrent);
+
+/*
+ * When `ident` is LABEL@base (or REV@base): append the bases a downgrade
+ * to it starts removing from, as Alembic picks them (all bases when there
+ * is only one, else those below the label's revision) and return 1; 0 when
+ * `ident` is of another form; negative on error.
+ */
+int retort__graph_branch_bases(retort_vec *out, const retort_graph *g, const char *ident);
 
 /*
  * Resolve the database's current ids to revisions (a baseline's last

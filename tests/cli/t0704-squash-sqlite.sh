@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0703-squash-sqlite.sh - a history of 50 revisions squashed at 40 on
+# t0704-squash-sqlite.sh - a history of 50 revisions squashed at 40 on
 # SQLite: databases at 0, 10, 39, 40 and 50, and a fresh one, all reach
 # head with the schema the original history builds (judged by `retort
 # diff` and by SQLite's own catalog), running exactly the scripts they
@@ -90,7 +90,7 @@ expect_out "^r10 \(inside the range baseline b40 replaces\)" "a database inside 
 expect_out "This database needs them: it is at r10" "current -v says it needs the replaced files"
 expect_out "40 pending revision\(s\)" "it will run r11 .. r50"
 run retort --url sqlite:///db40.db current -v
-expect_out "^r40 \(= baseline b40\)" "the tip stands for the baseline"
+expect_out "^r40 = b40 \(baseline\)" "the tip stands for the baseline"
 expect_out "This database does not need them" "current -v says a database at the tip does not"
 run retort --url sqlite:///db10.db --json current -v
 if printf '%s' "$OUT" | python3 -c '

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0704-squash-postgres.sh - the squash scenario on PostgreSQL: 20
+# t0705-squash-postgres.sh - the squash scenario on PostgreSQL: 20
 # revisions squashed at 15; databases at 0, 5, 14, 15 and 20 and a fresh
 # one reach head with the schema of the original history (judged by
 # `retort diff` and by pg_dump), running the scripts they should (judged by
