@@ -38,6 +38,14 @@ typedef struct retort_status {
 	size_t changed_count;
 	const retort_unknown_revision *unknown; /* heads no script defines */
 	size_t unknown_count;
+	/* With RETORT_STATUS_DETAILS: why pending is empty when it cannot be listed (inside a pruned baseline's range). */
+	const char *pending_error;
+	/*
+	 * A `Transactional: no` step that stopped partway, which every upgrade
+	 * and downgrade refuses to run past: what happened and the ways out, as
+	 * `retort current` prints it; NULL when there is none.
+	 */
+	const char *unfinished;
 } retort_status;
 
 /* Flags of retort_project_status. */

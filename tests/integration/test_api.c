@@ -527,6 +527,38 @@ START_TEST(test_api__check_and_drift)
 }
 END_TEST
 
+/*
+ * A `Transactional: no` step that stops after its first statement: the
+ * status says so (the history table's own row is the oracle that it
+ * stopped), and the next upgrade refuses to run past it.
+ */
+START_TEST(test_api__status_reports_an_unfinished_step)
+{
+	env *e = env_new(_i);
+	retort_status *st = NULL;
+	retort_project *p;
+
+	if (!e)
+		return;
+	rev(e, "c3", "b2", false, "CREATE TABLE tags (id INTEGER PRIMARY KEY);\nINSERT INTO missing_table VALUES (1);",
+		"DROP TABLE tags;");
+	p = open_project(e);
+	ck_assert_int_lt(retort_project_upgrade(p, "head", NULL), 0);
+	expect_oracle(e, VERSIONS, "b2");
+	expect_oracle(e, tables_sql(e), "posts\ntags\nusers");
+	expect_oracle(e, "SELECT revision FROM retort_history WHERE direction = 'unfinished'", "c3");
+	ck_assert_int_eq(retort_project_status(&st, p, 0), 0);
+	ck_assert_ptr_nonnull(st->unfinished);
+	ck_assert_msg(strstr(st->unfinished, "c3") != NULL, "%s", st->unfinished);
+	ck_assert_ptr_null(st->pending_error);
+	retort_status_free(st);
+	ck_assert_int_lt(retort_project_upgrade(p, "head", NULL), 0);
+	expect_oracle(e, VERSIONS, "b2");
+	retort_project_free(p);
+	env_free(e);
+}
+END_TEST
+
 RETORT_SUITE(api)
 
 Suite *suite_api(void)
@@ -541,6 +573,7 @@ Suite *suite_api(void)
 		{ "offline_stamp_status", test_api__offline_sql_stamp_status },
 		{ "diff", test_api__diff_urls_converges },
 		{ "check_drift", test_api__check_and_drift },
+		{ "unfinished", test_api__status_reports_an_unfinished_step },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

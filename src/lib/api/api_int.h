@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "graph/graph.h"
 #include "run/migrate.h"
+#include "run/partial.h"         /* a status's unfinished step, for `current` */
 #include "schema/schema.h"
 
 struct retort_project {

@@ -97,6 +97,13 @@ int retort_project_status(retort_status **out, retort_project *project, unsigned
 	b->pub.changed_count = st->changed.len;
 	b->pub.unknown = unknowns(b, &st->unknown);
 	b->pub.unknown_count = st->unknown.len;
+	b->pub.pending_error = keep(b, st->pending_error);
+	if (st->unfinished) {
+		retort_buf why = RETORT_BUF_INIT;
+		retort_migrate_describe_unfinished(&why, st, project->graph);
+		b->pub.unfinished = keep(b, why.ptr);
+		retort_buf_dispose(&why);
+	}
 	*out = &b->pub;
 	return retort__project_end(project, 0);
 }
