@@ -320,6 +320,7 @@ START_TEST(test_api__cancel_between_revisions)
 	retort_run_options ro = RETORT_RUN_OPTIONS_INIT;
 	recorder r = { .durations_ok = true };
 	retort_project *p;
+	int rc;
 
 	if (!e)
 		return;
@@ -328,7 +329,8 @@ START_TEST(test_api__cancel_between_revisions)
 	r.cancel_rev = "a1";
 	ro.event_cb = record;
 	ro.event_payload = &r;
-	ck_assert_int_eq(retort_project_upgrade(p, "head", &ro), RETORT_ECANCELLED);
+	rc = retort_project_upgrade(p, "head", &ro);
+	ck_assert_msg(rc == RETORT_ECANCELLED, "%d: %s", rc, retort_error_last()->message);
 	ck_assert_int_eq(retort_error_last()->klass, RETORT_ERROR_CANCELLED);
 	/* b2 never finished (SQLite stops already at re-reading the heads before it) */
 	ck_assert_msg(strstr(r.log, "finished upgrade a1") && !strstr(r.log, "finished upgrade b2"), "%s", r.log);

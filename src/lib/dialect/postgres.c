@@ -514,10 +514,16 @@ static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
 	error = each_statement(sql, err_line, pipeline_cb, pl);
 	if (!error && pl->n)
 		error = pipeline_flush(pl);
+	/*
+	 * Stopped before the first chunk was sent (a cancelled run): the BEGIN
+	 * is still only queued, so the transaction is still only pending.
+	 */
+	if (error && pl->n && pl->items[0].line == 0)
+		db->begin_pending = true;
 	for (size_t i = 0; i < pl->n; i++)
 		free(pl->items[i].text);
 	PQexitPipelineMode(db->conn);
-	if (!pl->error && guard_after(db) < 0)
+	if (!error && !pl->error && guard_after(db) < 0)
 		pl->error = RETORT_ERROR; /* the line: the script's last statement is as good as any */
 	if (pl->error) {
 		if (err_line)
