@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "base/common.h"
+#include "dialect/url.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -80,6 +81,16 @@ int cli_load_config(cli_global *g, retort_config **out)
 	opts.nxargs = g->xargs.len;
 	if ((rc = retort_config_load(out, &opts)) < 0)
 		return cli_fail(rc);
+	if ((*out)->url) {
+		/* Refuse a malformed URL now, naming where it came from, not at first use. */
+		retort_url *url = NULL;
+		if ((rc = retort_url_from_config(&url, *out)) < 0) {
+			retort_config_free(*out);
+			*out = NULL;
+			return cli_fail(rc);
+		}
+		retort_url_free(url);
+	}
 	return 0;
 }
 

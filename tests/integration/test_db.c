@@ -13,7 +13,7 @@
 #include "dialect/db.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 typedef void (*db_case)(retort_db *db, const char *url);
 

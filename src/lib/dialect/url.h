@@ -1,15 +1,24 @@
 /*
- * url.h - database URLs: parsing the forms retort.ini accepts, and masking
- * passwords for display.
+ * url.h - database URLs: parsing the forms retort accepts, and the form
+ * in which a URL may be shown.
  *
- * This module only understands the text of a URL.  It does not connect,
- * and it does not validate what libpq will validate at connect time (the
- * PostgreSQL dialect does that); it rejects what can never work: an unknown
- * scheme, a non-numeric port, a SQLite URL with a host.
+ * Each dialect parses its own form (dialect/sqlite.c, dialect/pg_url.c);
+ * this module picks the dialect by the scheme.  A URL lives in dialect/,
+ * not in config/, because only libpq knows what a PostgreSQL URL means:
+ * which of its parts is a password is decided by libpq's own parse of it
+ * (every option libpq marks as one), not by matching spellings, since
+ * libpq accepts a password under names percent-encoded any way
+ * (`?pass%77ord=`).  config/ keeps the URL as the raw string it was given.
  *
- * Every password found while parsing is registered as a secret, so that
- * no error message the library produces afterwards can contain it
- * (see base/secret.h).
+ * A URL is never printed as given.  `display` is built from the parse with
+ * every password replaced by "***"; text that does not parse is shown
+ * through a conservative mask (the userinfo after its first ':' and every
+ * query value hidden).  Every password found is also registered as a
+ * secret (base/secret.h), so no error message can contain it afterwards.
+ *
+ * This module does not connect; it rejects what can never work: an
+ * unknown scheme, a port that is no number, a SQLite URL with a host or a
+ * query, a NUL in a file name.
  */
 #ifndef RETORT_URL_H
 #define RETORT_URL_H
@@ -17,21 +26,24 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
-
-typedef enum retort_dialect_id {
-	RETORT_DIALECT_SQLITE = 1,
-	RETORT_DIALECT_POSTGRES = 2,
-} retort_dialect_id;
+#include "config/config.h"
+#include "sql/sql.h"
 
 typedef struct retort_url {
 	retort_dialect_id dialect;
-	char *raw;          /* as given */
+	char *raw;          /* as given: may hold a password, never print it */
+	char *display;      /* what messages show: passwords as "***" */
 	/* SQLite */
 	bool memory;        /* sqlite:// or sqlite:///:memory: */
 	char *path;         /* file path (relative paths are relative to the cwd); NULL for memory */
+	/*
+	 * Set by a caller that only reads (retort diff): a SQLite file that
+	 * does not exist is an error rather than created empty.
+	 */
+	bool must_exist;
 	/* PostgreSQL: a libpq URI with the driver suffix removed ("postgresql://...") */
 	char *conninfo;
-	char *user, *password, *host, *port, *dbname; /* decoded parts, NULL when absent */
+	char *user, *host, *port, *dbname; /* as libpq parsed them, NULL when absent */
 } retort_url;
 
 /*
@@ -40,9 +52,20 @@ typedef struct retort_url {
  * prefix with file:line when the URL came from a file.
  */
 int retort_url_parse(retort_url **out, const char *text);
+retort_url *retort_url_copy(const retort_url *url);
 void retort_url_free(retort_url *url);
 
-/* Append `text` to `out` with any password replaced by "***". */
+/*
+ * The configured URL (after --url / RETORT_URL), parsed.  A missing or
+ * malformed URL is a configuration error naming where it came from:
+ * "retort.ini:4: malformed database URL ..." or "--url: ...".
+ */
+int retort_url_from_config(retort_url **out, const retort_config *cfg);
+
+/*
+ * Append the form of `text` that may be shown: the display form when it
+ * parses, else the conservative mask.  Never touches the current error.
+ */
 void retort_url_mask(retort_buf *out, const char *text);
 /* Convenience: a malloc'd masked copy. */
 char *retort_url_masked(const char *text);

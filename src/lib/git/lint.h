@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "base/vec.h"
 
 typedef enum retort_lint_level {
