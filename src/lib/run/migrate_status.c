@@ -117,7 +117,8 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	st->url_masked = retort_url_masked(cfg->url ? cfg->url : "");
 	if ((error = retort__migrate_connect_existing(&db, &st->missing, cfg)) < 0)
 		goto done;
-	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
+	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0 ||
+	    (error = retort_graph_current_check(graph, (const char *const *)st->heads.items, st->heads.len)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
 	if (verbose)
