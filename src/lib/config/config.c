@@ -272,6 +272,30 @@ static char *absolute_dir(const char *path)
 	return dir;
 }
 
+/*
+ * The names of retort's own tables (and their schema), which retort writes
+ * into SQL itself.  Quoting would make any name safe, but a quote, a
+ * backslash or a semicolon in a table name from a config file is an
+ * injection attempt or a typo, never a table anyone meant; a control
+ * character or a byte that is not UTF-8 cannot be shown; and PostgreSQL
+ * cuts names at 63 bytes, so two longer names could be one table.
+ */
+static const char *table_name_problem(const char *key, const char *v)
+{
+	if (strcmp(key, "version_table") != 0 && strcmp(key, "history_table") != 0 &&
+			strcmp(key, "version_table_schema") != 0)
+		return NULL;
+	if (!retort__utf8_valid(v, NULL))
+		return "is not valid UTF-8";
+	if (strlen(v) > 63)
+		return "is longer than 63 bytes, where PostgreSQL cuts names";
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || strchr("\"'`;\\", *p))
+			return "holds a control character, a quote, a backslash or a ';': "
+				"not a name for a table of retort's";
+	return NULL;
+}
+
 /* Apply one validated value to the struct; st->line points at its line. */
 static int apply(retort_config *cfg, parse_state *st, const char *name, const char *v)
 {
@@ -330,10 +354,16 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		break;
 	case K_STRING: {
 		char **slot;
+		const char *why;
 		if (!*dup && (strcmp(name, "version_table") == 0 || strcmp(name, "history_table") == 0)) {
 			free(dup);
 			return fail(st, "'%s' is empty (%s)", name, strcmp(name, "history_table") == 0
 				? "write 'none' to keep no history" : "leave it out for the default");
+		}
+		if ((why = table_name_problem(name, dup)) != NULL) {
+			fail(st, "'%s' = '%s' %s", name, dup, why);
+			free(dup);
+			return 0;
 		}
 		slot =
 			strcmp(name, "url") == 0 ? &cfg->url :

@@ -87,8 +87,12 @@ int retort__version_table_read_existing(retort_vec *out, retort_db *db, const re
 
 	retort_buf_puts(&sql, "SELECT version_num FROM ");
 	retort__version_table_name(&sql, db->dialect, cfg);
-	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0 ||
-	    (error = check_rows(rows, cfg)) < 0)
+	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0) {
+		/* a table of that name but another shape: say which table the database means */
+		retort__error_prefix("cannot read the version table '%s'", cfg->version_table);
+		goto done;
+	}
+	if ((error = check_rows(rows, cfg)) < 0)
 		goto done;
 	for (size_t i = 0; i < rows->nrows; i++)
 		retort_vec_push(out, retort__strdup(retort_rows_get(rows, i, 0)));
