@@ -49,6 +49,7 @@ typedef enum retort_error_class {
 	RETORT_ERROR_DATABASE, /* the database said no */
 	RETORT_ERROR_GIT,      /* libgit2 said no */
 	RETORT_ERROR_INTERNAL, /* a bug in retort */
+	RETORT_ERROR_CONNECT,  /* the database cannot be reached: nothing was read or changed; exit 2 */
 } retort_error_class;
 
 typedef struct retort_error {

@@ -20,7 +20,7 @@ expect_rc 2 "lint without a config exits 2"
 
 retort init -q migrations >/dev/null
 run retort lint
-expect_rc 1 "lint outside git fails"
+expect_rc 2 "lint outside git is a configuration error"
 expect_err "is not inside a git repository" "lint says why it needs git"
 
 git init -q -b main . && git config commit.gpgsign false
@@ -74,6 +74,17 @@ expect_out "warning: migrations/versions/f6.sql:8: destructive statement in upgr
 expect_out "warning: migrations/versions/f6.sql: no retort:downgrade section" "the missing downgrade is shown"
 
 rm migrations/versions/f6.sql
+
+# the template's empty downgrade section, forgotten: a silent no-op without the warning
+sql_revision f7 c3 "CREATE TABLE v (z int);" "
+-- nothing here yet"
+run retort lint
+expect_rc 0 "an empty downgrade is a warning"
+expect_out "warning: migrations/versions/f7.sql:9: empty retort:downgrade section" "the empty downgrade is shown with its line"
+sql_revision f7 c3 "CREATE TABLE v (z int);" "DROP TABLE v;"
+run retort lint
+expect_no_out "empty retort:downgrade" "a written downgrade is not"
+rm migrations/versions/f7.sql
 cat > migrations/versions/g7.c <<'C'
 /*
  * drop the old table

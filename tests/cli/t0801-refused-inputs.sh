@@ -106,7 +106,7 @@ rev b1 a1 "SELECT 1;" "SELECT 1;"
 sed -i 's/^-- Revises: a1$/-- Revises: a1\n-- Branch Labels: side/' m/versions/b1.sql
 run retort upgrade 'side@+9223372036854775808'
 expect_rc 2 "LABEL@+N overflowing is refused"
-run retort history -r '-9223372036854775808:head'
+run retort history -r '-9223372036854775808:a3'
 expect_rc 2 "a range starting with an overflowing count is refused"
 run retort history -r 'a1:+99999999999999999999'
 expect_rc 2 "a range ending with an overflowing count is refused"

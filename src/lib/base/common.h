@@ -69,6 +69,12 @@ bool retort__ends_with(const char *s, const char *suffix);
 char *retort__trim(char *s);
 
 /*
+ * The candidate closest to `word` by edit distance (case-insensitive), or
+ * NULL when none is close enough to be a typo of it: for "did you mean".
+ */
+const char *retort__suggest(const char *word, const char *const *cands, size_t n);
+
+/*
  * UTF-8: the length in bytes (1-4) of the well-formed sequence at s, with n
  * bytes available, or 0 when there is none (a stray continuation byte, an
  * overlong form, a surrogate, beyond U+10FFFF, cut short).

@@ -46,6 +46,7 @@ static const struct key_def {
 	{ "cc", K_STRING },
 	{ "cflags", K_STRING },
 	{ "post_write_hook", K_STRING },
+	{ "databases", K_LIST },
 };
 
 typedef struct parse_state {
@@ -53,6 +54,7 @@ typedef struct parse_state {
 	size_t len, pos;
 	const char *path;
 	const char *want;         /* the section we load */
+	char *here;               /* the file's directory, absolute: %(here)s */
 	unsigned line;            /* line the reader handed out last */
 	bool line_continues;      /* current line starts with whitespace */
 	bool line_too_long;
@@ -141,6 +143,39 @@ static void flush_continued(parse_state *st)
 	st->cont_key = NULL;
 }
 
+/*
+ * An unknown key, with the key it is probably a typo of; Alembic's
+ * spellings (sqlalchemy.url) point at retort's.
+ */
+static int unknown_key(parse_state *st, const char *name, const char *section)
+{
+	const char *names[RETORT_ARRAY_SIZE(keys)], *hint, *dot = strrchr(name, '.');
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(keys); i++)
+		names[i] = keys[i].name;
+	hint = retort__suggest(name, names, RETORT_ARRAY_SIZE(keys));
+	if (!hint && dot)
+		hint = retort__suggest(dot + 1, names, RETORT_ARRAY_SIZE(keys));
+	if (hint)
+		return fail(st, "unknown key '%s' in section [%s]; did you mean '%s'?", name, section, hint);
+	return fail(st, "unknown key '%s' in section [%s]", name, section);
+}
+
+/* `%(here)s` is the ini file's directory, as in Alembic: URLs and paths that work from anywhere. */
+static char *replace_here(const char *value, const char *here)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = value, *hit;
+
+	while ((hit = strstr(p, "%(here)s")) != NULL) {
+		retort_buf_put(&b, p, (size_t)(hit - p));
+		retort_buf_puts(&b, here);
+		p = hit + strlen("%(here)s");
+	}
+	retort_buf_puts(&b, p);
+	return retort_buf_detach(&b);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	parse_state *st = user;
@@ -149,9 +184,14 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (st->line_too_long)
 		return fail(st, "line longer than %d characters", INI_LINE_MAX - 1);
 	if (!find_key(name))
-		return fail(st, "unknown key '%s' in section [%s]", name, section);
+		return unknown_key(st, name, section);
 	if (retort_config_interpolate(&expanded, value) < 0)
 		return fail(st, "%s (in the value of '%s')", retort_error_last()->message, name);
+	if (strstr(expanded, "%(here)s")) {
+		char *here = replace_here(expanded, st->here);
+		free(expanded);
+		expanded = here;
+	}
 	if (strcmp(section, st->want) != 0) {
 		free(expanded);
 		return 1;
@@ -350,6 +390,7 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		break;
 	case K_LIST:
 		split_list(strcmp(name, "include_schemas") == 0 ? &cfg->include_schemas
+			: strcmp(name, "databases") == 0 ? &cfg->databases
 			: &cfg->exclude_tables, dup, NULL);
 		break;
 	case K_STRING: {
@@ -495,6 +536,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	if ((error = read_file(&text, &st.len, path)) < 0)
 		return error;
 	st.text = text;
+	st.here = absolute_dir(path);
 	rc = ini_parse_stream(reader, &st, handler, &st);
 	flush_continued(&st);
 	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
@@ -527,7 +569,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 			goto done;
 		}
 	}
-	if (!cfg->script_location) {
+	if (!cfg->script_location && !cfg->databases.len) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
 			"%s:%u: section [%s] has no 'script_location'", path, st.want_line, st.want);
 		goto done;
@@ -544,7 +586,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		free(cfg->post_write_hook);
 		cfg->post_write_hook = NULL;
 	}
-	if (cfg->version_locations.len == 0)
+	if (cfg->version_locations.len == 0 && cfg->script_location)
 		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
@@ -573,6 +615,7 @@ done:
 	retort_buf_dispose(&st.cont);
 	free(st.cont_key);
 	free(text);
+	free(st.here);
 	return error;
 }
 
@@ -595,6 +638,7 @@ void retort_config_free(retort_config *cfg)
 	free(cfg->dev_url);
 	retort_vec_dispose(&cfg->include_schemas, true);
 	retort_vec_dispose(&cfg->exclude_tables, true);
+	retort_vec_dispose(&cfg->databases, true);
 	free(cfg->cc);
 	free(cfg->cflags);
 	free(cfg->post_write_hook);

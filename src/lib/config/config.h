@@ -41,6 +41,12 @@ typedef struct retort_config {
 	char *cc;                      /* $CC or "cc" */
 	char *cflags;                  /* may be empty */
 	char *post_write_hook;         /* NULL = none */
+	/*
+	 * multidb: the sections of the databases this section stands for, in
+	 * order (`databases = users, orders`).  Such a section needs no
+	 * script_location; a command that works on one database asks for -n.
+	 */
+	retort_vec databases;
 
 	retort_map xargs;              /* -x KEY=VALUE, char * values */
 } retort_config;

@@ -174,7 +174,7 @@ static int pg_connect(retort_db **out, const retort_url *url)
 			retort_url_mask(&msg, url->raw);
 		retort_buf_puts(&msg, "': ");
 		put_clean(&msg, db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+		retort__error_set(RETORT_ERROR_CONNECT, "%s", msg.ptr);
 		retort_buf_dispose(&msg);
 		goto fail;
 	}

@@ -168,6 +168,17 @@ static void c_string_sql(retort_buf *out, const char *code)
 	}
 }
 
+/*
+ * Nothing but whitespace and comments, as the dialect reads them: what
+ * the template leaves when the downgrade is forgotten.
+ */
+static bool sql_is_blank(retort_dialect_id dialect, const char *sql)
+{
+	size_t len = sql ? strlen(sql) : 0;
+
+	return !len || retort_sql_skip_blank(dialect ? dialect : RETORT_DIALECT_POSTGRES, sql, len, NULL) == len;
+}
+
 static void check_new_revision(retort_lint_report *r, const retort_script *s)
 {
 	const char *what = NULL;
@@ -184,6 +195,10 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 		if (!s->downgrade_sql)
 			add(r, RETORT_LINT_WARNING, s->path, 0, s->revision,
 				"no retort:downgrade section: the revision is irreversible");
+		else if (sql_is_blank(r->dialect, s->downgrade_sql) && !sql_is_blank(r->dialect, s->upgrade_sql))
+			add(r, RETORT_LINT_WARNING, s->path, s->downgrade_line ? s->downgrade_line - 1 : 0,
+				s->revision, "empty retort:downgrade section: a downgrade through this revision "
+				"does nothing (write it, or remove the section to mark the revision irreversible)");
 	} else {
 		char *text = NULL, *body;
 		unsigned body_line = 0;

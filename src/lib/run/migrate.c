@@ -66,6 +66,7 @@ typedef struct run {
 	bool in_tx;
 	bool per_migration;
 	char *git_commit;
+	unsigned fail_line;       /* line of the statement that failed, 0 if none */
 	retort_vec heads;         /* char *, the version table as of the last step */
 	/*
 	 * One-transaction runs defer the version update and the history rows
@@ -226,13 +227,15 @@ static int read_heads(run *r)
 	return 0;
 }
 
-/* Prefix the current error with file:line of the failing statement. */
-static void locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
+/* Prefix the current error with file:line of the failing statement; returns the line. */
+static unsigned locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
 {
-	if (err_line > 0)
+	if (err_line > 0) {
 		retort__error_prefix("%s:%u", s->path, section_line + err_line - 1);
-	else
-		retort__error_prefix("%s", s->path);
+		return section_line + err_line - 1;
+	}
+	retort__error_prefix("%s", s->path);
+	return 0;
 }
 
 typedef struct split_exec {
@@ -275,13 +278,13 @@ static int run_script(run *r, const retort_step *st)
 			"%s: revision '%s' has no downgrade section", s->path, s->revision);
 	if (s->transactional) {
 		if ((error = retort_db_exec_script(r->db, sql, &err_line)) < 0)
-			locate_error(s, line, err_line);
+			r->fail_line = locate_error(s, line, err_line);
 		return error;
 	}
 	{
 		split_exec se = { r->db, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
-			locate_error(s, line, se.line);
+			r->fail_line = locate_error(s, line, se.line);
 	}
 	return error;
 }
@@ -298,6 +301,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
 	e.duration_ms = (int64_t)(ms + 0.5);
 	e.git_commit = r->git_commit;
+	e.tag = r->opts ? r->opts->tag : NULL;
 	if (r->defer)
 		defer_row(r, &e);
 	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
@@ -307,15 +311,22 @@ static int record_step(run *r, const retort_step *st, double ms)
 	return 0;
 }
 
-static void report(run *r, const retort_step *st, double ms)
+static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase)
 {
 	retort_migrate_event ev;
 	char *from, *to;
 
 	if (!r->opts || !r->opts->progress)
 		return;
+	memset(&ev, 0, sizeof(ev));
 	from = retort__migrate_step_side(st, true);
 	to = retort__migrate_step_side(st, false);
+	ev.phase = phase;
+	if (phase == RETORT_PHASE_FAIL) {
+		ev.error = retort_error_last() ? retort_error_last()->message : "";
+		ev.file = st->rev->script->path;
+		ev.line = r->fail_line;
+	}
 	ev.verb = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
 	ev.rev = st->rev;
 	ev.from = from;
@@ -337,33 +348,59 @@ static int run_step(run *r, const retort_step *st)
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
 		return error;
+	report(r, st, 0, RETORT_PHASE_START);
+	r->fail_line = 0;
 	if ((error = run_script(r, st)) < 0)
-		return error;
+		goto fail;
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
-			return error;
+			goto fail;
 	}
 	ms = now_ms() - t0;
 	if ((error = record_step(r, st, ms)) < 0)
-		return error;
+		goto fail;
 	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
-		return error;
-	report(r, st, ms);
+		goto fail;
+	report(r, st, ms, RETORT_PHASE_DONE);
 	return 0;
+fail:
+	report(r, st, now_ms() - t0, RETORT_PHASE_FAIL);
+	return error;
 }
 
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
 
+/*
+ * The heads as the planner wants them: never NULL, because NULL there
+ * means "no database" and an empty version table is a database at base
+ * ("-1" then walks past base instead of being unanswerable).
+ */
+static const char *const *current_ids(const retort_vec *heads)
+{
+	static const char *const none[1] = { NULL };
+
+	return heads->len ? (const char *const *)heads->items : none;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
+	bool alembic = false;
 	int error;
 
 	*out = NULL;
+	/* Running every script again over an Alembic database would fail at best */
+	if ((error = retort__migrate_alembic_table(&alembic, r->db, r->cfg, &r->heads)) < 0)
+		return error;
+	if (alembic && plan == retort_plan_upgrade)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"retort's version table '%s' is empty but the database has Alembic's "
+			"'alembic_version': set 'version_table = alembic_version' in %s to take it over "
+			"(or drop alembic_version to start from base)", r->cfg->version_table, r->cfg->path);
 	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
-	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
+	    (error = plan(out, r->graph, current_ids(&r->heads), r->heads.len, target)) < 0)
 		return error;
 	return retort__migrate_read_scripts(*out);
 }
@@ -371,7 +408,7 @@ static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target
 static void report_dry(run *r, const retort_plan *plan)
 {
 	for (size_t i = 0; i < plan->nsteps; i++)
-		report(r, &plan->steps[i], 0);
+		report(r, &plan->steps[i], 0, RETORT_PHASE_DONE);
 }
 
 /* Whole run in one transaction (transaction_per_migration = false). */
@@ -546,7 +583,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	/* Unknown heads are what --purge is for. */
 	if (!purge && (error = retort__migrate_check_known(r.db, cfg, graph, &r.heads)) < 0)
 		goto done;
-	if ((error = retort_plan_stamp(&plan, graph, (const char *const *)r.heads.items,
+	if ((error = retort_plan_stamp(&plan, graph, current_ids(&r.heads),
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
@@ -567,12 +604,14 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	e.heads_after = &plan->final_heads;
 	e.duration_ms = (int64_t)(now_ms() - t0 + 0.5);
 	e.git_commit = r.git_commit;
+	e.tag = opts ? opts->tag : NULL;
 	if ((error = retort_history_append(r.db, cfg, &e, 1)) < 0 || (error = tx_commit(&r)) < 0)
 		goto done;
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");
 		char *to = retort__ids_join(&plan->final_heads, ", ");
-		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0, false };
+		retort_migrate_event ev = { RETORT_PHASE_DONE, "stamp", NULL, from, to, "", now_ms() - t0, false,
+			NULL, NULL, 0 };
 		opts->progress(&ev, opts->progress_payload);
 		free(from);
 		free(to);

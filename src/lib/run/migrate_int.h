@@ -46,6 +46,13 @@ int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
 	const retort_config *cfg, const char *revision);
 void retort__unknown_head_free(retort_unknown_head *u);
 /*
+ * Whether an empty or missing default version table sits beside Alembic's
+ * alembic_version (see alembic_table above).
+ */
+int retort__migrate_alembic_table(bool *out, retort_db *db, const retort_config *cfg,
+	const retort_vec *heads);
+
+/*
  * Fail (RETORT_ENOTFOUND, with the explanation) when one of `heads` is a
  * revision the graph does not define.
  */
