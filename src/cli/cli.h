@@ -191,7 +191,7 @@ typedef int (*cli_command_fn)(int argc, char **argv, cli_global *g);
 	X(diff, "print the SQL that turns one database's schema into another's") \
 	X(check, "fail if autogenerate would produce a revision") \
 	X(drift, "fail if the live schema differs from its migrations") \
-	X(lint, "review new revisions against a git base")
+	X(lint, "review revisions: git history checks and lock-aware statement rules")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(int argc, char **argv, cli_global *g);
 CLI_COMMANDS(CLI_DECLARE)

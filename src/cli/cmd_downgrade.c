@@ -7,6 +7,7 @@
  * configuration downgrades each of its databases in turn.
  */
 #include "migrate_cli.h"
+#include "plan_cli.h"
 
 typedef struct downgrade_args {
 	const char *target;
@@ -19,9 +20,11 @@ static int downgrade_one(cli_global *g, void *ctx)
 	const downgrade_args *a = ctx;
 	retort_buf out = RETORT_BUF_INIT;
 	cli_run r = { 0 };
+	plan_cli plan = { 0 };
 	int rc;
 
-	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, a->dry)) != 0)
+	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, a->dry)) != 0 ||
+	    (rc = plan_cli_attach(&plan, &r, g)) != 0)
 		goto done;
 	r.opts.tag = a->tag;
 	if (a->sql)
@@ -30,6 +33,7 @@ static int downgrade_one(cli_global *g, void *ctx)
 		rc = cli_run_report(&r, cli_run_finish(retort_migrate_downgrade(r.cfg, r.graph, a->target,
 			&r.opts), NULL), "downgrade", a->target);
 done:
+	plan_cli_detach(&plan);
 	cli_run_close(&r);
 	retort_buf_dispose(&out);
 	return rc;
@@ -41,7 +45,7 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with this run's rows in the history table" },
 		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL for a range FROM:TO instead of running it" },
-		{ CLI_OPT_FLAG, 0, "dry-run", &a.dry, NULL, "list the revisions that would be reverted, change nothing" },
+		{ CLI_OPT_FLAG, 0, "dry-run", &a.dry, NULL, "list the revisions that would be reverted, change nothing (-v: each statement, its lock and lint findings)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "downgrade", "[options] TARGET",

@@ -41,11 +41,38 @@ static unsigned line_from_message(const char *msg, const char *file)
 	return (unsigned)strtoul(msg + n + 1, NULL, 10);
 }
 
+/*
+ * A lock wait that timed out goes to stderr, like waiting for the run lock,
+ * even with -q; with --json it is an event of its own ("retry") on stdout.
+ */
+static void print_retry(const cli_run *r, const retort_migrate_event *ev)
+{
+	char delay[32];
+
+	if (r->g->json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:s}", "event", "retry",
+			"verb", ev->direction, "from", ev->from, "to", ev->to, "attempt", (int)ev->attempt,
+			"attempts", (int)ev->attempts, "delay_ms", round3(ev->delay_ms), "reason", ev->reason);
+		json_object_set_new(o, "database", json_string(r->cfg->section));
+		print_event_json(o);
+		return;
+	}
+	retort__duration_format(delay, (long)ev->delay_ms);
+	fprintf(stderr, "retort: %s %s -> %s waited too long for a lock (attempt %u of %u): %s; "
+		"rolled back, trying again in %s\n", ev->direction, ev->from, ev->to, ev->attempt,
+		ev->attempts, ev->reason, delay);
+	fflush(stderr);
+}
+
 static void on_progress(const retort_migrate_event *ev, void *payload)
 {
 	cli_run *r = payload;
 	const cli_global *g = r->g;
 
+	if (!strcmp(ev->verb, "retry")) {
+		print_retry(r, ev);
+		return;
+	}
 	if (ev->phase == RETORT_PHASE_DONE) {
 		r->steps++;
 		r->total_ms += ev->ms;

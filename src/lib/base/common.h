@@ -73,6 +73,16 @@ char *retort__trim(char *s);
  * NULL when none is close enough to be a typo of it: for "did you mean".
  */
 const char *retort__suggest(const char *word, const char *const *cands, size_t n);
+/*
+ * A duration as written in retort.ini and revision headers: a whole number
+ * and a unit, "500ms", "2s", "5min", "1h" (case-insensitive, blanks
+ * allowed between), or a bare "0".  *ms gets milliseconds; -1 when the
+ * text is not a duration or exceeds INT_MAX ms (what PostgreSQL's
+ * lock_timeout and statement_timeout accept).
+ */
+int retort__duration_parse(long *ms, const char *text);
+/* The same duration for messages: "500ms", "2s", "5min", "90s". */
+void retort__duration_format(char out[32], long ms);
 
 /*
  * UTF-8: the length in bytes (1-4) of the well-formed sequence at s, with n

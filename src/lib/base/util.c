@@ -192,6 +192,55 @@ char *retort__trim(char *s)
 	return s;
 }
 
+int retort__duration_parse(long *ms, const char *text)
+{
+	static const struct { const char *unit; long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "min", 60000 }, { "h", 3600000 },
+	};
+	const char *p = text;
+	long n = 0;
+	char *unit;
+
+	*ms = -1;
+	while (is_space(*p))
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	while (is_space(*p))
+		p++;
+	unit = retort__strdup(p);
+	retort__trim(unit);
+	if (!*unit && n == 0) {
+		free(unit);
+		return *ms = 0, 0;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (retort__strcasecmp(unit, units[i].unit) == 0 && n <= INT_MAX / units[i].ms) {
+			free(unit);
+			return *ms = n * units[i].ms, 0;
+		}
+	}
+	free(unit);
+	return -1;
+}
+
+void retort__duration_format(char out[32], long ms)
+{
+	if (ms % 3600000 == 0 && ms > 0)
+		snprintf(out, 32, "%ldh", ms / 3600000);
+	else if (ms % 60000 == 0 && ms > 0)
+		snprintf(out, 32, "%ldmin", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(out, 32, "%lds", ms / 1000);
+	else
+		snprintf(out, 32, "%ldms", ms);
+}
+
 size_t retort__utf8_seq_len(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -21,7 +21,7 @@
 /* inih's compiled-in line buffer (INI_MAX_LINE in the packaged library). */
 #define INI_LINE_MAX 200
 
-enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT };
+enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT, K_DURATION, K_CODES };
 
 static const struct key_def {
 	const char *name;
@@ -43,6 +43,13 @@ static const struct key_def {
 	{ "include_schemas", K_LIST },
 	{ "exclude_tables", K_LIST },
 	{ "lock_timeout", K_INT },
+	{ "ddl_lock_timeout", K_DURATION },
+	{ "ddl_statement_timeout", K_DURATION },
+	{ "ddl_lock_retries", K_INT },
+	{ "ddl_lock_retry_delay", K_DURATION },
+	{ "lint_error", K_CODES },
+	{ "lint_ignore", K_CODES },
+	{ "lint_large_table", K_INT },
 	{ "cc", K_STRING },
 	{ "cflags", K_STRING },
 	{ "post_write_hook", K_STRING },
@@ -365,8 +372,45 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		}
 		if (strcmp(name, "lock_timeout") == 0)
 			cfg->lock_timeout = (int)l;
+		else if (strcmp(name, "ddl_lock_retries") == 0)
+			cfg->ddl_lock_retries = (int)l;
+		else if (strcmp(name, "lint_large_table") == 0)
+			cfg->lint_large_table = (int)l;
 		else
 			cfg->truncate_slug_length = (int)l;
+		break;
+	}
+	case K_DURATION: {
+		long ms;
+		if (retort__duration_parse(&ms, dup) < 0) {
+			free(dup);
+			return fail(st, "'%s' must be a duration such as 500ms, 2s or 1min (0: no limit), not '%s'",
+				name, v);
+		}
+		if (strcmp(name, "ddl_lock_timeout") == 0)
+			cfg->ddl_lock_timeout = ms;
+		else if (strcmp(name, "ddl_statement_timeout") == 0)
+			cfg->ddl_statement_timeout = ms;
+		else
+			cfg->ddl_lock_retry_delay = ms;
+		break;
+	}
+	case K_CODES: {
+		bool errors = strcmp(name, "lint_error") == 0;
+		retort_vec *list = errors ? &cfg->lint_error : &cfg->lint_ignore;
+		/* Which codes exist is the lint rules' business (a layer above); the shape is ours. */
+		for (const char *c = dup; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+					*c == '-' || *c == '_' || *c == ',' || *c == ' ' || *c == '\t')) {
+				free(dup);
+				return fail(st, "'%s' must list rule codes such as R101 or names such as "
+					"index-not-concurrent, not '%s'", name, v);
+			}
+		split_list(list, dup, NULL);
+		if (errors)
+			cfg->lint_error_line = st->line;
+		else
+			cfg->lint_ignore_line = st->line;
 		break;
 	}
 	case K_FORMAT:
@@ -435,6 +479,11 @@ static void set_defaults(retort_config *cfg)
 	cfg->default_format = retort__strdup("sql");
 	cfg->transaction_per_migration = true;
 	cfg->lock_timeout = 60;
+	cfg->ddl_lock_timeout = -1;
+	cfg->ddl_statement_timeout = -1;
+	cfg->ddl_lock_retries = 3;
+	cfg->ddl_lock_retry_delay = 1000;
+	cfg->lint_large_table = 1000000;
 	cfg->cc = retort__strdup(cc && *cc ? cc : "cc");
 	cfg->cflags = retort__strdup("");
 }
@@ -639,6 +688,8 @@ void retort_config_free(retort_config *cfg)
 	retort_vec_dispose(&cfg->include_schemas, true);
 	retort_vec_dispose(&cfg->exclude_tables, true);
 	retort_vec_dispose(&cfg->databases, true);
+	retort_vec_dispose(&cfg->lint_error, true);
+	retort_vec_dispose(&cfg->lint_ignore, true);
 	free(cfg->cc);
 	free(cfg->cflags);
 	free(cfg->post_write_hook);

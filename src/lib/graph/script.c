@@ -30,7 +30,7 @@ typedef struct hline {
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[6];
+	bool seen[8];
 	size_t used, cap;  /* of s->arena_ */
 } parser;
 
@@ -55,9 +55,11 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
+	"lock timeout", "statement timeout",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -290,6 +292,18 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
+	case K_LOCK_TIMEOUT:
+	case K_STATEMENT_TIMEOUT: {
+		bool lock = k == K_LOCK_TIMEOUT;
+		long ms;
+		if (retort__duration_parse(&ms, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: %s must be a duration such as 500ms, 5s or 1min (0: no limit), not '%s'",
+				p->path, line, lock ? "Lock Timeout" : "Statement Timeout", value);
+		*(lock ? &s->lock_timeout_ms : &s->statement_timeout_ms) = ms;
+		*(lock ? &s->has_lock_timeout : &s->has_statement_timeout) = true;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -323,7 +337,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			if (!in_message) {
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On or Transactional)",
+					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout or "
+					"Statement Timeout)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -682,6 +697,11 @@ int retort_script_read_sql(const retort_script *script)
 	s->upgrade_line = now->upgrade_line;
 	s->downgrade_sql = now->downgrade_sql;
 	s->downgrade_line = now->downgrade_line;
+	/* What runs: the timeouts come with the bodies (the header cache does not keep them). */
+	s->has_lock_timeout = now->has_lock_timeout;
+	s->lock_timeout_ms = now->lock_timeout_ms;
+	s->has_statement_timeout = now->has_statement_timeout;
+	s->statement_timeout_ms = now->statement_timeout_ms;
 	s->sql_arena_ = now->arena_;
 	now->arena_ = NULL;
 	memcpy(s->checksum_, sum, sizeof(sum));

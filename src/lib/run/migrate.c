@@ -65,6 +65,7 @@ typedef struct run {
 	bool locked;
 	bool in_tx;
 	bool per_migration;
+	retort__guard guard;      /* timeouts and retries (guard.c) */
 	char *git_commit;
 	unsigned fail_line;       /* line of the statement that failed, 0 if none */
 	retort_vec heads;         /* char *, the version table as of the last step */
@@ -313,7 +314,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 
 static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase)
 {
-	retort_migrate_event ev;
+	retort_migrate_event ev = { 0 };
 	char *from, *to;
 
 	if (!r->opts || !r->opts->progress)
@@ -350,7 +351,14 @@ static int run_step(run *r, const retort_step *st)
 		return error;
 	report(r, st, 0, RETORT_PHASE_START);
 	r->fail_line = 0;
-	if ((error = run_script(r, st)) < 0)
+	if ((error = retort__guard_enter(&r->guard, r->db, r->cfg, st->rev->script)) < 0)
+		goto fail;
+	error = run_script(r, st);
+	if (!tx) {
+		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
+		error = error < 0 ? error : reset;
+	}
+	if (error < 0)
 		goto fail;
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
@@ -411,14 +419,18 @@ static void report_dry(run *r, const retort_plan *plan)
 		report(r, &plan->steps[i], 0, RETORT_PHASE_DONE);
 }
 
-/* Whole run in one transaction (transaction_per_migration = false). */
-static int run_single(run *r, plan_fn plan_with, const char *target)
+/*
+ * Whole run in one transaction (transaction_per_migration = false), once;
+ * *failed is the step that failed, if one did.
+ */
+static int run_single_once(run *r, plan_fn plan_with, const char *target, retort_step *failed)
 {
 	retort_plan *plan = NULL;
 	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
 	int error;
 
 	r->defer = true;
+	r->nrows = 0;
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
@@ -430,8 +442,11 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 			if ((error = tx_begin(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, &plan->steps[i])) < 0)
+		if ((error = run_step(r, &plan->steps[i])) < 0) {
+			failed->rev = plan->steps[i].rev;
+			failed->direction = plan->steps[i].direction;
 			goto done;
+		}
 	}
 	if (r->in_tx)
 		error = tx_commit(r);
@@ -448,6 +463,18 @@ done:
 	}
 	retort_plan_free(plan);
 	return error;
+}
+
+/* A lock timeout rolls the whole transaction back: the run starts over from the heads it finds. */
+static int run_single(run *r, plan_fn plan_with, const char *target)
+{
+	for (;;) {
+		retort_step failed = { 0 };
+		int error = run_single_once(r, plan_with, target, &failed);
+		if (error >= 0 || !failed.rev ||
+		    !retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, failed.rev, failed.direction, error))
+			return error;
+	}
 }
 
 /*
@@ -503,10 +530,15 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 			if (!tx && (error = tx_commit(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, st)) < 0)
+		if ((error = run_step(r, st)) < 0) {
+			tx_rollback(r);
+			if (retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, st->rev, st->direction, error))
+				continue;
 			goto done;
+		}
 		if (r->in_tx && (error = tx_commit(r)) < 0)
 			goto done;
+		retort__guard_done(&r->guard);
 		i++;
 	}
 done:
@@ -610,8 +642,8 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");
 		char *to = retort__ids_join(&plan->final_heads, ", ");
-		retort_migrate_event ev = { RETORT_PHASE_DONE, "stamp", NULL, from, to, "", now_ms() - t0, false,
-			NULL, NULL, 0 };
+		retort_migrate_event ev = { .phase = RETORT_PHASE_DONE, .verb = "stamp", .from = from, .to = to,
+			.message = "", .ms = now_ms() - t0 };
 		opts->progress(&ev, opts->progress_payload);
 		free(from);
 		free(to);

@@ -42,6 +42,17 @@ typedef struct retort_migrate_event {
 	const char *error;          /* the message, as retort_error_last() has it */
 	const char *file;           /* the script */
 	unsigned line;              /* of the failing statement, 0 when not known */
+	/*
+	 * verb "retry" (PostgreSQL): attempt `attempt` of `attempts` at the
+	 * step in `direction` ("upgrade", "downgrade") waited past
+	 * lock_timeout for a lock (`reason`, the server's message, with
+	 * file:line) and was rolled back (in a one-transaction run, with the
+	 * whole run); the next attempt starts after delay_ms.
+	 */
+	const char *direction;
+	unsigned attempt, attempts;
+	double delay_ms;
+	const char *reason;
 } retort_migrate_event;
 
 typedef void (*retort_migrate_progress_cb)(const retort_migrate_event *ev, void *payload);
