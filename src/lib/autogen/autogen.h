@@ -47,4 +47,15 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg,
 	const retort_graph *graph);
 void retort_autogen_free(retort_autogen *ag);
 
+/* --- shared with squash.c ------------------------------------------------ */
+
+/*
+ * Replay the migrations into the database at `url` up to each of `targets`
+ * (char * identifiers) in turn, keeping no history there.
+ */
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
+	const retort_vec *targets);
+/* Reflect the database at `url` through cfg's filters (retort's own tables left out). */
+int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg);
+
 #endif

@@ -30,7 +30,8 @@ typedef struct hline {
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[8];
+	bool seen[9];
+	unsigned replaces_line;
 	size_t used, cap;  /* of s->arena_ */
 } parser;
 
@@ -56,10 +57,10 @@ static char *keep(parser *p, const char *str, size_t n)
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
 enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
-	K_STATEMENT_TIMEOUT };
+	K_STATEMENT_TIMEOUT, K_REPLACES };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
-	"lock timeout", "statement timeout",
+	"lock timeout", "statement timeout", "replaces",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -169,6 +170,7 @@ void retort_script_free(retort_script *s)
 	retort_vec_dispose(&s->revises, false);
 	retort_vec_dispose(&s->branch_labels, false);
 	retort_vec_dispose(&s->depends_on, false);
+	retort_vec_dispose(&s->replaces, false);
 	free(s->arena_);
 	free(s->sql_arena_);
 	free(s);
@@ -176,8 +178,9 @@ void retort_script_free(retort_script *s)
 
 enum list_kind { LIST_IDS, LIST_LABELS, LIST_ANY };
 
-/* Split "a, b,c" into trimmed, non-empty items. */
-static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, enum list_kind kind)
+/* Split "a, b,c" into trimmed, non-empty items; `key` names the header key, for messages. */
+static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, enum list_kind kind,
+	const char *key)
 {
 	const char *q = value;
 	size_t n = 1;
@@ -203,8 +206,8 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 		if (start == end)
 			continue;
 		/*
-		 * Revises holds ids, Branch Labels labels; Depends On may name
-		 * either, or a prefix, so only the graph can judge it.
+		 * Revises and Replaces hold ids, Branch Labels labels; Depends On
+		 * may name either, or a prefix, so only the graph can judge it.
 		 */
 		if (kind != LIST_ANY) {
 			char *tok = keep(p, start, (size_t)(end - start));
@@ -212,8 +215,7 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 				: retort_script_label_problem(tok);
 			if (why)
 				return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: invalid %s '%s' in %s: %s",
-					p->path, line, kind == LIST_IDS ? "revision id" : "branch label", tok,
-					kind == LIST_IDS ? "Revises" : "Branch Labels", why);
+					p->path, line, kind == LIST_IDS ? "revision id" : "branch label", tok, key, why);
 			retort_vec_push(out, tok);
 		} else {
 			retort_vec_push(out, keep(p, start, (size_t)(end - start)));
@@ -279,14 +281,25 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 		s->header_line = line;
 		return 0;
 	case K_REVISES:
-		return split_list(p, &s->revises, value, line, LIST_IDS);
+		return split_list(p, &s->revises, value, line, LIST_IDS, "Revises");
 	case K_DATE:
 		s->create_date = *value ? keep(p, value, strlen(value)) : NULL;
 		return 0;
 	case K_LABELS:
-		return split_list(p, &s->branch_labels, value, line, LIST_LABELS);
+		return split_list(p, &s->branch_labels, value, line, LIST_LABELS, "Branch Labels");
 	case K_DEPENDS:
-		return split_list(p, &s->depends_on, value, line, LIST_ANY);
+		return split_list(p, &s->depends_on, value, line, LIST_ANY, "Depends On");
+	case K_REPLACES: {
+		int error = split_list(p, &s->replaces, value, line, LIST_IDS, "Replaces");
+		p->replaces_line = line;
+		for (size_t i = 0; i < s->replaces.len && !error; i++)
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(s->replaces.items[i], s->replaces.items[j]))
+					return retort__error_set(RETORT_ERROR_SCRIPT,
+						"%s:%u: '%s' is listed twice in Replaces", p->path, line,
+						(char *)s->replaces.items[i]);
+		return error;
+	}
 	case K_TRANSACTIONAL:
 		if (retort__parse_bool(&s->transactional, value) < 0)
 			return retort__error_set(RETORT_ERROR_SCRIPT,
@@ -337,8 +350,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			if (!in_message) {
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout or "
-					"Statement Timeout)",
+					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout, "
+					"Statement Timeout or Replaces)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -357,6 +370,10 @@ static int parse_header(parser *p, hline *lines, size_t n)
 	if (!error && !p->s->revision)
 		error = retort__error_set(RETORT_ERROR_SCRIPT,
 			"%s:1: header has no 'Revision ID:' line", p->path);
+	for (size_t i = 0; !error && i < p->s->replaces.len; i++)
+		if (!strcmp(p->s->replaces.items[i], p->s->revision))
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: revision '%s' replaces itself", p->path, p->replaces_line, p->s->revision);
 	return error;
 }
 
@@ -593,7 +610,7 @@ const char *retort_script_checksum(const retort_script *script)
 int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len)
 {
 	retort_script *s = retort__calloc(1, sizeof(*s));
-	parser p = { path, s, { false }, 0, len + 64 };
+	parser p = { path, s, { false }, 0, 0, len + 64 };
 	lines ls = { NULL, 0, 0, NULL, 0 };
 	size_t body_pos = 0;
 	unsigned body_line = 0;
@@ -647,6 +664,7 @@ static bool same_header(const retort_script *a, const retort_script *b)
 		retort__strvec_equal(&a->revises, &b->revises) &&
 		retort__strvec_equal(&a->branch_labels, &b->branch_labels) &&
 		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
+		retort__strvec_equal(&a->replaces, &b->replaces) &&
 		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
 		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
 		a->header_line == b->header_line;
