@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "migrate_cli.h"
+#include "run/partial.h"
 
 /*
  * "id (label, label) (head)", exactly as `heads` prints a revision; ", message"
@@ -73,6 +74,28 @@ static json_t *rev_json(const retort_revision *rev)
 		"path", rev->script->path);
 }
 
+/* A Transactional: no step that stopped partway, or null. */
+static json_t *unfinished_json(const retort_db_status *st, const retort_graph *graph)
+{
+	const retort_partial *p = st->unfinished;
+	retort_buf msg = RETORT_BUF_INIT;
+	json_t *o;
+
+	if (!p)
+		return json_null();
+	retort_migrate_describe_unfinished(&msg, st, graph);
+	o = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s}",
+		"revision", p->revision, "direction", p->upgrade ? "upgrade" : "downgrade",
+		"statement", (json_int_t)p->statement, "started_at", p->started_at,
+		"os_user", p->os_user, "host", p->host,
+		"heads_before", p->heads_before ? p->heads_before : "",
+		"heads_after", p->heads_after ? p->heads_after : "", "message", msg.ptr);
+	if (o && p->line)
+		json_object_set_new(o, "line", json_integer(p->line));
+	retort_buf_dispose(&msg);
+	return o;
+}
+
 static json_t *status_json(const retort_db_status *st, const retort_graph *graph,
 	const retort_config *cfg, bool verbose)
 {
@@ -95,6 +118,7 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	json_object_set_new(o, "alembic_version_table", json_boolean(st->alembic_table));
 	if (verbose && st->database)
 		json_object_set_new(o, "database", json_string(st->database));
+	json_object_set_new(o, "unfinished", unfinished_json(st, graph));
 	if (verbose) {
 		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
 		for (size_t i = 0; i < st->pending.len; i++)
@@ -188,6 +212,15 @@ static int current_one(cli_global *g, void *ctx)
 			print_rev(g, r.graph, st->heads.items[i], verbose);
 		if (verbose)
 			print_verbose(r.cfg, st);
+		if (st->unfinished) {
+			retort_buf msg = RETORT_BUF_INIT;
+			retort_migrate_describe_unfinished(&msg, st, r.graph);
+			if (verbose)
+				printf("\nwarning: %s\n", msg.ptr);
+			else
+				fprintf(stderr, "retort: warning: %s\n", msg.ptr);
+			retort_buf_dispose(&msg);
+		}
 		rc = 0;
 	}
 	if (st->alembic_table)

@@ -128,12 +128,17 @@ typedef struct retort_db_status {
 	char *pending_error;        /* why pending could not be listed (inside a pruned range) */
 	/* Always filled: */
 	retort_vec baselines;       /* retort_baseline_need *, in topological order */
+	struct retort_partial *unfinished; /* a Transactional: no step that stopped partway (partial.h), or NULL */
 } retort_db_status;
 
 /* Read the database's state without creating anything. */
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose);
 void retort_db_status_free(retort_db_status *status);
+
+/* The message that explains an unfinished step (status->unfinished) and the ways out. */
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *status,
+	const retort_graph *graph);
 
 /* One revision a database has applied. */
 typedef struct retort_applied {

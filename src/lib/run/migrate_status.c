@@ -16,6 +16,7 @@
 #include "dialect/url.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 
@@ -198,6 +199,10 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	baseline_needs(st, graph);
 	if ((error = retort__migrate_alembic_table(&st->alembic_table, db, cfg, &st->heads)) < 0)
 		goto done;
+	if ((error = retort_partial_find(&st->unfinished, db, cfg)) < 0)
+		goto done;
+	if (st->unfinished)
+		retort_partial_locate(st->unfinished, graph, db->dialect->id);
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
@@ -222,9 +227,17 @@ void retort_db_status_free(retort_db_status *st)
 	for (size_t i = 0; i < st->unknown.len; i++)
 		retort__unknown_head_free(st->unknown.items[i]);
 	retort_vec_dispose(&st->unknown, false);
+	retort_partial_free(st->unfinished);
 	retort_vec_dispose(&st->baselines, true);
 	free(st->pending_error);
 	free(st);
+}
+
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *st,
+	const retort_graph *graph)
+{
+	if (st->unfinished)
+		retort_partial_describe(out, st->unfinished, graph);
 }
 
 /* --- which revisions a database has applied (rebase) ---------------------- */
