@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "api/api_int.h"     /* retort_url_masked */
 #include "autogen_cli.h"
-#include "config/url.h"
 
 static json_t *diff_json(const retort_changeset *cs, const char *from, const char *to)
 {

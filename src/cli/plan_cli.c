@@ -114,7 +114,7 @@ int plan_cli_attach(plan_cli *p, cli_run *r, cli_global *g)
 	p->g = g;
 	p->project = r->project;
 	p->cfg = retort__project_config(r->project);
-	if (retort_config_db_url(&url, p->cfg) < 0)
+	if (retort_url_from_config(&url, p->cfg) < 0)
 		return cli_fail(RETORT_EUSAGE);
 	p->dialect = url->dialect;
 	/* Only PostgreSQL has a catalog worth asking; a dry run must not create a SQLite file. */

@@ -18,6 +18,7 @@
 #include "autogen/autogen.h"
 #include "base/buf.h"
 #include "config/config.h"
+#include "dialect/url.h"          /* masked URLs, for `diff` */
 #include "graph/graph.h"
 #include "run/migrate.h"
 #include "run/partial.h"         /* a status's unfinished step, for `current` */

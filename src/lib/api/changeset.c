@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 struct retort_changeset {
 	/* diff_urls: the two models and both diffs, owned; check and drift: the comparison, owned */
@@ -130,6 +130,8 @@ int retort_diff_urls(retort_changeset **out, const char *from_url, const char *t
 		renames_vec(&renames, opts->renames, opts->renames_count);
 	if ((error = retort_url_parse(&from, from_url)) < 0 || (error = retort_url_parse(&to, to_url)) < 0)
 		goto done;
+	/* a diff only reads: a SQLite file that is not there is an error, not an empty database made on the spot */
+	from->must_exist = to->must_exist = true;
 	if (from->dialect != to->dialect) {
 		error = retort__error_set(RETORT_ERROR_USAGE, "cannot compare a %s database with a %s database",
 			retort_dialect_for(from->dialect)->name, retort_dialect_for(to->dialect)->name);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 int retort__options_check(unsigned version, unsigned known, const char *what)
 {

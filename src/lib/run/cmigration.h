@@ -55,7 +55,7 @@
 
 typedef struct retort_cmigration_opts {
 	const char *cc;        /* compiler; NULL: $CC, then "cc" (retort_config.cc is ready to use) */
-	const char *cflags;    /* extra flags, split on whitespace (no shell quoting); NULL = none */
+	const char *cflags;    /* extra flags, split as a shell splits words (base/os.h); NULL = none */
 	const char *cache_dir; /* where .so files live; NULL: $XDG_CACHE_HOME/retort, else ~/.cache/retort */
 	/*
 	 * The hex SHA-256 the source must have (what the run recorded when it
