@@ -87,9 +87,9 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 		ro.downgrades = down.ptr;
 		/*
 		 * Bodies that rebuild or drop a SQLite table with foreign keys off
-		 * stop inside a transaction; the header says so for them.
+		 * ask the runner for that around their transaction.
 		 */
-		ro.non_transactional = retort_schema_sql_needs_fk_off(up.ptr) ||
+		ro.foreign_keys_off = retort_schema_sql_needs_fk_off(up.ptr) ||
 			retort_schema_sql_needs_fk_off(down.ptr);
 	}
 	if (!(tmpl = graph_cli_template(cfg, ro.format))) {

@@ -54,9 +54,10 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_built[] = __DATE__ " " __TIME__;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_FOREIGN_KEYS };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
+	"foreign keys",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -240,6 +241,14 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
+	case K_FOREIGN_KEYS: {
+		bool on;
+		if (parse_bool(&on, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: Foreign Keys must be on or off, not '%s'", p->path, line, value);
+		s->foreign_keys_off = !on;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -273,7 +282,7 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			if (!in_message) {
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On or Transactional)",
+					"Create Date, Branch Labels, Depends On, Transactional or Foreign Keys)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -597,7 +606,7 @@ static bool same_header(const retort_script *a, const retort_script *b)
 		same_strings(&a->revises, &b->revises) && same_strings(&a->branch_labels, &b->branch_labels) &&
 		same_strings(&a->depends_on, &b->depends_on) && same_opt_string(a->message, b->message) &&
 		same_opt_string(a->create_date, b->create_date) && a->transactional == b->transactional &&
-		a->has_downgrade == b->has_downgrade && a->header_line == b->header_line;
+		a->foreign_keys_off == b->foreign_keys_off && a->has_downgrade == b->has_downgrade && a->header_line == b->header_line;
 }
 
 int retort_script_read_sql(const retort_script *script)

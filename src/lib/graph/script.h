@@ -30,6 +30,12 @@ typedef struct retort_script {
 	char *message;              /* first comment line, may be "" */
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
+	/*
+	 * Foreign Keys: off - on SQLite the runner switches foreign keys off
+	 * before the revision's BEGIN, checks them before its COMMIT and puts
+	 * the setting back after (see migrate.c); PostgreSQL ignores it.
+	 */
+	bool foreign_keys_off;
 	unsigned header_line;       /* line of "Revision ID:" */
 
 	/*

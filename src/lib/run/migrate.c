@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "git/gitsource.h"
+#include "run/fk_off.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
 #include "run/version.h"
@@ -110,6 +111,8 @@ typedef struct run {
 	bool locked;
 	bool in_tx;
 	bool per_migration;
+	bool fk_switched;         /* Foreign Keys: off is in force; fk_was_on is what to restore */
+	bool fk_was_on;
 	char *git_commit;
 	retort_vec heads;         /* char *, the version table as of the last step */
 	/*
@@ -251,9 +254,38 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	return 0;
 }
 
+/* Does this step run with foreign keys off around its transaction (fk_off.h)? */
+static bool fk_off_step(const run *r, const retort_step *st)
+{
+	return retort__fk_off_applies(r->db->dialect, st->rev->script);
+}
+
+/* Before the step's BEGIN: SQLite ignores the pragma inside a transaction. */
+static int fk_switch_off(run *r)
+{
+	int error;
+
+	if (r->fk_switched)
+		return 0;
+	if ((error = retort__fk_off_switch(r->db, &r->fk_was_on)) < 0)
+		return error;
+	r->fk_switched = true;
+	return 0;
+}
+
+/* After the step's COMMIT or ROLLBACK (never inside its transaction). */
+static void fk_restore(run *r)
+{
+	if (!r->fk_switched)
+		return;
+	r->fk_switched = false;
+	retort__fk_off_restore(r->db, r->fk_was_on);
+}
+
 static void run_close(run *r)
 {
 	tx_rollback(r);
+	fk_restore(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
 	retort_db_free(r->db);
@@ -392,8 +424,14 @@ static int run_step(run *r, const retort_step *st)
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
 		return error;
+	if (fk_off_step(r, st) && (error = retort__fk_off_snapshot(r->db)) < 0)
+		return error;
 	if ((error = run_script(r, st)) < 0)
 		return error;
+	if (fk_off_step(r, st) && (error = retort__fk_off_check(r->db)) < 0) {
+		retort__error_prefix("%s", st->rev->script->path);
+		return error;
+	}
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
@@ -458,19 +496,40 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	for (i = 0; i < plan->nsteps; i++) {
+		const retort_step *st = &plan->steps[i];
+		bool fk_off = fk_off_step(r, st);
+
+		/*
+		 * Foreign keys cannot be switched off inside the run's one
+		 * transaction: such a revision ends it (what came before is
+		 * committed, as before a Transactional: no one), runs in its own,
+		 * and the run goes on in a new one.
+		 */
+		if (fk_off) {
+			if (r->in_tx && (error = tx_commit(r)) < 0)
+				goto done;
+			if ((error = fk_switch_off(r)) < 0)
+				goto done;
+		}
 		if (!r->in_tx) {
 			kept = i;
 			if ((error = tx_begin(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, &plan->steps[i])) < 0)
+		if ((error = run_step(r, st)) < 0)
 			goto done;
+		if (fk_off) {
+			if (r->in_tx && (error = tx_commit(r)) < 0)
+				goto done;
+			fk_restore(r);
+		}
 	}
 	if (r->in_tx)
 		error = tx_commit(r);
 done:
 	if (error < 0) {
 		tx_rollback(r);
+		fk_restore(r);
 		/* Progress lines were printed as steps ran; say which of them were undone. */
 		if (plan && i > kept && kept == 0)
 			retort__error_prefix("the whole run was rolled back, no revision was applied "
@@ -504,6 +563,8 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 		const retort_step *st = &plan->steps[i];
 		bool tx = st->rev->script->transactional;
 
+		if (fk_off_step(r, st) && (error = fk_switch_off(r)) < 0)
+			goto done;
 		if (tx || recheck) {
 			if ((error = tx_begin(r)) < 0)
 				goto done;
@@ -531,6 +592,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 				i = 0;
 				if ((error = tx_commit(r)) < 0)
 					goto done;
+				fk_restore(r);
 				continue;
 			}
 			if (!tx && (error = tx_commit(r)) < 0)
@@ -540,11 +602,14 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 			goto done;
 		if (r->in_tx && (error = tx_commit(r)) < 0)
 			goto done;
+		fk_restore(r);
 		i++;
 	}
 done:
-	if (error < 0)
+	if (error < 0) {
 		tx_rollback(r);
+		fk_restore(r);
+	}
 	retort_plan_free(plan);
 	return error;
 }

@@ -217,6 +217,25 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 	retort_buf_puts(out, ";\n");
 }
 
+/* Does SQLite fill `c` itself (the rowid: a lone INTEGER PRIMARY KEY)? */
+static bool sqlite_rowid(const retort_table *t, const retort_model_column *c)
+{
+	const retort_model_constraint *pk = retort_table_primary_key(t);
+
+	return !t->without_rowid && pk && pk->columns.len == 1 &&
+		retort__strcasecmp(pk->columns.items[0], c->name) == 0 && retort__strcasecmp(c->type, "INTEGER") == 0;
+}
+
+void retort__srender_add_column_warning(retort_buf *out, retort_dialect_id id, const retort_table *t,
+	const retort_model_column *c)
+{
+	if (!c->notnull || c->default_expr || c->generated || c->autoincrement || c->identity ||
+		(id == RETORT_DIALECT_SQLITE && sqlite_rowid(t, c)))
+		return;
+	retort__srender_comment(out, "warning: column \"%s\" is added NOT NULL without a default: this fails "
+		"if \"%s\" has rows (give it a default, or add it nullable and fill it first)", c->name, t->name);
+}
+
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	retort__sdialect_for(d->to->dialect)->render_op(out, d, op);

@@ -76,6 +76,22 @@ static bool is_enum(const retort_model *m, const char *type)
 	return false;
 }
 
+/*
+ * A column that becomes NOT NULL with a default: its NULLs take the
+ * default first, so SET NOT NULL does not fail on them.
+ */
+static void render_fill_nulls(retort_buf *out, const retort_table *t, const retort_model_column *c)
+{
+	retort__srender_comment(out, "column \"%s\" becomes NOT NULL: where it is NULL it takes its default", c->name);
+	retort_buf_puts(out, "UPDATE ");
+	table_name(out, t);
+	retort_buf_puts(out, " SET ");
+	retort__srender_ident(out, PG, c->name);
+	retort_buf_printf(out, " = DEFAULT WHERE ");
+	retort__srender_ident(out, PG, c->name);
+	retort_buf_puts(out, " IS NULL;\n");
+}
+
 static void render_alter_column(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const retort_model_column *o = op->old_column, *c = op->column;
@@ -99,9 +115,10 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	}
 	if (op->seq_create)
 		render_create_sequence(out, op->seq_create);
-	if (retype) {
+	if (retype && !retort__type_widens(PG, o->type, c->type))
 		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
 			c->name, o->type, c->type);
+	if (retype) {
 		alter_column(out, t, c);
 		retort_buf_printf(out, "TYPE %s", c->type);
 		if (c->collation) {
@@ -118,6 +135,8 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 		alter_column(out, t, c);
 		retort_buf_printf(out, "SET DEFAULT %s;\n", c->default_expr);
 	}
+	if (!o->notnull && c->notnull && c->default_expr)
+		render_fill_nulls(out, t, c);
 	if (o->notnull != c->notnull) {
 		alter_column(out, t, c);
 		retort_buf_puts(out, c->notnull ? "SET NOT NULL;\n" : "DROP NOT NULL;\n");
@@ -300,6 +319,7 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_ADD_COLUMN:
+		retort__srender_add_column_warning(out, PG, t, op->column);
 		alter_table(out, t);
 		retort_buf_puts(out, "ADD COLUMN ");
 		retort__srender_column(out, PG, op->column, false);
