@@ -21,7 +21,8 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 		"fail if the live schema differs from its migrations",
 		"Replays the migrations up to the database's current heads in a scratch\n"
 		"database and compares that with the live schema.  Exit 0 when they match, 1\n"
-		"when they differ: the SQL printed is what changed outside the migrations." };
+		"when they differ: the SQL printed is what changed outside the migrations; 2 when\n"
+		"they cannot be compared." };
 	const autogen_cli_words words = {
 		"No drift: the schema matches its migrations.",
 		"the live schema differs from its migrations; changes made outside them:",

@@ -5,8 +5,10 @@
  * The parent is the single head unless --head says otherwise (an id,
  * LABEL@head, or base for a new root); a parent that is not a head needs
  * --splice.  With --autogenerate the bodies are the SQL the schema engine
- * finds between the migrations at head and target_schema (autogen.h).  The file is rendered from the migrations directory's template
- * (or the built-in one) and named by file_template.
+ * finds between the migrations at head and target_schema (autogen.h); when
+ * it finds nothing, no file is written ("No changes detected", exit 0).
+ * The file is rendered from the migrations directory's template (or the
+ * built-in one) and named by file_template.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,12 +79,16 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 			rc = cli_fail(rc);
 			goto done;
 		}
+		if (!ag->up->ops.len && !ag->down->ops.len) {
+			/* An empty revision would only add noise to the history. */
+			cli_info(g, "No changes detected: the migrations at head match target_schema; no revision written.\n");
+			rc = CLI_EXIT_OK;
+			goto done;
+		}
 		retort_diff_render(&up, ag->up);
 		retort_diff_render(&down, ag->down);
 		retort_buf_rtrim(&up);
 		retort_buf_rtrim(&down);
-		if (!ag->up->ops.len)
-			cli_warning("no changes detected: the revision is empty");
 		ro.upgrades = up.ptr;
 		ro.downgrades = down.ptr;
 		/*
