@@ -77,6 +77,15 @@ void retort_db_free(retort_db *db)
 	retort_url_free(url);
 }
 
+/* A block of cell texts; blocks never move, so cells may point into them. */
+typedef struct rows_block {
+	struct rows_block *next;
+	size_t used, cap;
+	char data[];
+} rows_block;
+
+#define ROWS_BLOCK_MIN 16384
+
 void retort_rows_free(retort_rows *rows)
 {
 	size_t i;
@@ -85,11 +94,30 @@ void retort_rows_free(retort_rows *rows)
 		return;
 	for (i = 0; i < rows->ncols; i++)
 		free(rows->colnames[i]);
-	for (i = 0; i < rows->nrows * rows->ncols; i++)
-		free(rows->cells[i]);
+	for (rows_block *b = rows->arena_, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(rows->colnames);
 	free(rows->cells);
 	free(rows);
+}
+
+/* Room for n bytes in the current block, or a new block that has it. */
+static char *rows_alloc(retort_rows *rows, size_t n)
+{
+	rows_block *b = rows->arena_;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ROWS_BLOCK_MIN ? n : ROWS_BLOCK_MIN;
+		rows_block *nb = retort__malloc(sizeof(*nb) + cap);
+		nb->next = b;
+		nb->used = 0;
+		nb->cap = cap;
+		rows->arena_ = b = nb;
+	}
+	b->used += n;
+	return b->data + b->used - n;
 }
 
 retort_rows *retort__rows_new(size_t ncols, char **colnames)
@@ -101,8 +129,7 @@ retort_rows *retort__rows_new(size_t ncols, char **colnames)
 	return rows;
 }
 
-/* Appends one row; `cells` (ncols entries) is copied by pointer, the array itself is not kept. */
-void retort__rows_add(retort_rows *rows, char **cells)
+void retort__rows_add(retort_rows *rows, const char *const *texts, const size_t *lens)
 {
 	size_t n = rows->nrows * rows->ncols;
 
@@ -111,8 +138,15 @@ void retort__rows_add(retort_rows *rows, char **cells)
 		size_t cap = rows->nrows ? rows->nrows * 2 : 1;
 		rows->cells = retort__realloc(rows->cells, cap * rows->ncols * sizeof(char *));
 	}
-	if (rows->ncols)
-		memcpy(rows->cells + n, cells, rows->ncols * sizeof(char *));
+	for (size_t i = 0; i < rows->ncols; i++) {
+		char *cell = NULL;
+		if (texts[i]) {
+			cell = rows_alloc(rows, lens[i] + 1);
+			memcpy(cell, texts[i], lens[i]);
+			cell[lens[i]] = '\0';
+		}
+		rows->cells[n + i] = cell;
+	}
 	rows->nrows++;
 }
 

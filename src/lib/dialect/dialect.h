@@ -28,8 +28,13 @@ const char *retort__sql_skip_blank(const char *p, const char *end,
 /* Number of '\n' in [p, end). */
 unsigned retort__count_newlines(const char *p, const char *end);
 
-/* Fill a retort_rows from already-copied cells (takes ownership). */
+/* A result to fill (takes ownership of colnames, ncols malloc'd strings). */
 retort_rows *retort__rows_new(size_t ncols, char **colnames);
-void retort__rows_add(retort_rows *rows, char **cells);
+/*
+ * Append one row: ncols texts of lens[i] bytes (NULL = SQL NULL), copied
+ * into the result's own blocks (one allocation per many cells, not one per
+ * cell: a reflection reads tens of thousands of them).
+ */
+void retort__rows_add(retort_rows *rows, const char *const *texts, const size_t *lens);
 
 #endif

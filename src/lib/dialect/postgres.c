@@ -584,11 +584,13 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 		rows = retort__rows_new((size_t)ncols, names);
 	}
 	for (r = 0; r < nrows; r++) {
-		char *cells[ncols > 0 ? ncols : 1];
-		for (c = 0; c < ncols; c++)
-			cells[c] = PQgetisnull(res, r, c) ? NULL
-				: retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
-		retort__rows_add(rows, cells);
+		const char *texts[ncols > 0 ? ncols : 1];
+		size_t lens[ncols > 0 ? ncols : 1];
+		for (c = 0; c < ncols; c++) {
+			texts[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+			lens[c] = texts[c] ? (size_t)PQgetlength(res, r, c) : 0;
+		}
+		retort__rows_add(rows, texts, lens);
 	}
 	PQclear(res);
 	*out = rows;

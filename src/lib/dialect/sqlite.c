@@ -254,12 +254,13 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		rows = retort__rows_new((size_t)ncols, names);
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char *cells[ncols > 0 ? ncols : 1];
+		const char *texts[ncols > 0 ? ncols : 1];
+		size_t lens[ncols > 0 ? ncols : 1];
 		for (i = 0; i < ncols; i++) {
-			const unsigned char *t = sqlite3_column_text(stmt, i);
-			cells[i] = t ? retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i)) : NULL;
+			texts[i] = (const char *)sqlite3_column_text(stmt, i);
+			lens[i] = texts[i] ? (size_t)sqlite3_column_bytes(stmt, i) : 0;
 		}
-		retort__rows_add(rows, cells);
+		retort__rows_add(rows, texts, lens);
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, NULL);

@@ -108,6 +108,7 @@ typedef struct run {
 	const retort_graph *graph;
 	const retort_migrate_opts *opts;
 	retort_db *db;
+	bool borrowed;            /* db is the caller's (opts->db) */
 	bool locked;
 	bool in_tx;
 	bool per_migration;
@@ -243,6 +244,11 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 		bool missing;
 		return retort__migrate_connect_existing(&r->db, &missing, cfg);
 	}
+	if (opts && opts->db) {
+		r->db = opts->db;
+		r->borrowed = true;
+		return 0;
+	}
 	if ((error = retort__migrate_connect(&r->db, cfg)) < 0)
 		return error;
 	/* The lock is the version table's: one run per table at a time. */
@@ -288,7 +294,8 @@ static void run_close(run *r)
 	fk_restore(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
-	retort_db_free(r->db);
+	if (!r->borrowed)
+		retort_db_free(r->db);
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);

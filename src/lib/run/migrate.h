@@ -41,6 +41,12 @@ typedef struct retort_migrate_opts {
 	void (*on_wait)(const char *what, void *payload);
 	void *wait_payload;
 	bool dry_run;               /* upgrade/downgrade: plan and report, change nothing */
+	/*
+	 * upgrade/downgrade: run on this open connection instead of connecting
+	 * to cfg's URL, without the migration lock, and leave it open (a
+	 * scratch database nobody else uses).  NULL: connect.
+	 */
+	retort_db *db;
 } retort_migrate_opts;
 
 /* target NULL = "heads" for upgrade; downgrade requires one. */

@@ -183,6 +183,7 @@ retort_table *retort_model_add_table(retort_model *m, const char *schema, const 
 	t->schema = retort__strdup(schema);
 	t->name = retort__strdup(name);
 	retort_vec_push(&m->tables, t);
+	m->sorted = false;
 	return t;
 }
 
@@ -225,6 +226,7 @@ retort_view *retort_model_add_view(retort_model *m, const char *schema, const ch
 	v->name = retort__strdup(name);
 	v->definition = retort__strdup(definition);
 	retort_vec_push(&m->views, v);
+	m->sorted = false;
 	return v;
 }
 
@@ -235,6 +237,7 @@ retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, 
 	s->schema = retort__strdup(schema);
 	s->name = retort__strdup(name);
 	retort_vec_push(&m->sequences, s);
+	m->sorted = false;
 	return s;
 }
 
@@ -245,6 +248,7 @@ retort_enum *retort_model_add_enum(retort_model *m, const char *schema, const ch
 	e->schema = retort__strdup(schema);
 	e->name = retort__strdup(name);
 	retort_vec_push(&m->enums, e);
+	m->sorted = false;
 	return e;
 }
 
@@ -420,11 +424,33 @@ void retort_model_sort(retort_model *m)
 	}
 	for (size_t i = 0; i < m->views.len; i++)
 		retort_vec_sort(&((retort_view *)m->views.items[i])->depends, cmp_strp);
+	m->sorted = true;
 }
 
 /* --- lookups ----------------------------------------------------------- */
 
-#define FIND(vec, type, schema, name)                                          \
+/*
+ * By name: a binary search in the order retort_model_sort() left (schema,
+ * then name, NULL first), else a scan.
+ */
+#define FIND(m, vec, type, schema, name)                                       \
+	if ((m)->sorted) {                                                     \
+		size_t lo = 0, hi = (vec).len;                                 \
+		while (lo < hi) {                                              \
+			size_t mid = lo + (hi - lo) / 2;                       \
+			type *x = (vec).items[mid];                            \
+			int r = cmp_str(x->schema, schema);                    \
+			if (!r)                                                \
+				r = cmp_str(x->name, name);                    \
+			if (!r)                                                \
+				return x;                                      \
+			if (r < 0)                                             \
+				lo = mid + 1;                                  \
+			else                                                   \
+				hi = mid;                                      \
+		}                                                              \
+		return NULL;                                                   \
+	}                                                                      \
 	for (size_t i = 0; i < (vec).len; i++) {                               \
 		type *x = (vec).items[i];                                      \
 		if (retort__streq(x->schema, schema) && strcmp(x->name, name) == 0) \
@@ -434,22 +460,22 @@ void retort_model_sort(retort_model *m)
 
 retort_table *retort_model_table(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->tables, retort_table, schema, name);
+	FIND(m, m->tables, retort_table, schema, name);
 }
 
 retort_view *retort_model_view(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->views, retort_view, schema, name);
+	FIND(m, m->views, retort_view, schema, name);
 }
 
 retort_sequence *retort_model_sequence(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->sequences, retort_sequence, schema, name);
+	FIND(m, m->sequences, retort_sequence, schema, name);
 }
 
 retort_enum *retort_model_enum(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->enums, retort_enum, schema, name);
+	FIND(m, m->enums, retort_enum, schema, name);
 }
 
 retort_model_column *retort_table_column(const retort_table *t, const char *name)

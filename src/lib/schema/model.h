@@ -120,6 +120,12 @@ typedef struct retort_model {
 	retort_vec sequences;
 	retort_vec enums;
 	unsigned queries;      /* catalog queries reflection issued to build it */
+	/*
+	 * Set by retort_model_sort(), cleared by every retort_model_add_*():
+	 * while set, lookups by name search the sorted lists (a model of
+	 * 10,000 tables is looked up in for every one of them).
+	 */
+	bool sorted;
 } retort_model;
 
 retort_model *retort_model_new(retort_dialect_id dialect);
