@@ -1,8 +1,7 @@
 /*
  * db.c - the dialect-independent half of db.h: choosing the dialect for a
  * URL, owning the connection's copy of its URL, and the thin wrappers that
- * dispatch through the dialect table.  It also holds the lexical helpers
- * both dialects share (dialect/dialect.h).
+ * dispatch through the dialect table.
  *
  * No SQL is written here and no database library is included: anything
  * that depends on the database lives in dialect/sqlite.c or
@@ -14,6 +13,7 @@
 #include "base/common.h"
 #include "dialect/db.h"
 #include "dialect/dialect.h"
+#include "sql/sql.h"
 
 const retort_dialect *retort_dialect_for(retort_dialect_id id)
 {
@@ -150,49 +150,11 @@ void retort__rows_add(retort_rows *rows, const char *const *texts, const size_t 
 	rows->nrows++;
 }
 
-unsigned retort__count_newlines(const char *p, const char *end)
-{
-	unsigned n = 0;
-
-	for (; p < end; p++)
-		if (*p == '\n')
-			n++;
-	return n;
-}
-
 const char *retort__sql_skip_blank(const char *p, const char *end,
 	bool nested_comments, unsigned *line)
 {
-	while (p < end) {
-		if (*p == '\n') {
-			(*line)++;
-			p++;
-		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
-			p++;
-		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
-			int depth = 1;
-			p += 2;
-			while (p < end && depth > 0) {
-				if (*p == '*' && p + 1 < end && p[1] == '/') {
-					depth--;
-					p += 2;
-				} else if (nested_comments && *p == '/' && p + 1 < end && p[1] == '*') {
-					depth++;
-					p += 2;
-				} else {
-					if (*p == '\n')
-						(*line)++;
-					p++;
-				}
-			}
-		} else {
-			break;
-		}
-	}
-	return p;
+	return p + retort_sql_skip_blank(nested_comments ? RETORT_DIALECT_POSTGRES : RETORT_DIALECT_SQLITE,
+		p, (size_t)(end - p), line);
 }
 
 int retort_db_exec_script(retort_db *db, const char *sql, unsigned *err_line)

@@ -25,6 +25,7 @@
 
 #include "base/buf.h"
 #include "config/url.h"
+#include "sql/sql.h"
 
 typedef struct retort_db retort_db;
 typedef struct retort_dialect retort_dialect;
@@ -49,9 +50,9 @@ void retort_rows_free(retort_rows *rows);
  * input (leading whitespace and comments may be included, the terminating
  * semicolon is not), `line` is the 1-based line of the input where the
  * statement's first token is.  Return non-zero to stop (that value is
- * returned by split).
+ * returned by split).  The splitter is sql.h's, shared by both dialects.
  */
-typedef int (*retort_stmt_cb)(const char *sql, size_t len, unsigned line, void *payload);
+typedef retort_sql_stmt_cb retort_stmt_cb;
 
 /* Called once when a lock is held by someone else and we start waiting. */
 typedef void (*retort_wait_cb)(const char *what, void *payload);
@@ -81,7 +82,7 @@ struct retort_dialect {
 	int (*query)(retort_rows **out, retort_db *db, const char *sql,
 		size_t nparams, const char *const *params);
 
-	/* Split without executing (offline mode, Transactional: no). */
+	/* Split without executing (offline mode, Transactional: no): retort_sql_split. */
 	int (*split)(const char *sql, retort_stmt_cb cb, void *payload);
 
 	/* Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write lock). */
