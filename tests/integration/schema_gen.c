@@ -532,3 +532,143 @@ char *schema_gen_rows_sql(const retort_model *m)
 	}
 	return retort_buf_detach(&out);
 }
+
+/* --- normalizing external dumps ------------------------------------------------- */
+
+static int cmp_strs(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Drop double quotes around identifiers that need none. */
+static void unquote_simple(retort_buf *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '"') {
+			const char *e = p + 1;
+			bool simple = (*e >= 'a' && *e <= 'z') || *e == '_';
+			while (*e && *e != '"') {
+				if (!((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '_'))
+					simple = false;
+				e++;
+			}
+			if (*e == '"' && simple && e > p + 1) {
+				retort_buf_put(out, p + 1, (size_t)(e - p - 1));
+				p = e;
+				continue;
+			}
+		}
+		if (*p == '\'') {
+			const char *e = strchr(p + 1, '\'');
+			size_t n = e ? (size_t)(e - p + 1) : strlen(p);
+			retort_buf_put(out, p, n);
+			p += n - 1;
+			continue;
+		}
+		retort_buf_putc(out, *p);
+	}
+}
+
+/* CREATE TABLE body items sorted, so column order does not count. */
+static char *sort_table_items(const char *stmt)
+{
+	const char *open = strchr(stmt, '('), *close = strrchr(stmt, ')');
+	retort_vec items = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	const char *start;
+	int depth = 0;
+	bool quote = false;
+
+	if (strncmp(stmt, "CREATE TABLE", 12) != 0 || !open || !close || close < open)
+		return retort__strdup(stmt);
+	start = open + 1;
+	for (const char *p = open + 1; p <= close; p++) {
+		if (*p == '\'' || *p == '"')
+			quote = !quote;
+		if (quote)
+			continue;
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && p != close)
+			depth--;
+		if ((*p == ',' && depth == 0) || p == close) {
+			char *item = retort__strndup(start, (size_t)(p - start));
+			retort_vec_push(&items, retort__trim(item));
+			start = p + 1;
+		}
+	}
+	retort_vec_sort(&items, cmp_strs);
+	retort_buf_put(&out, stmt, (size_t)(open - stmt + 1));
+	for (size_t i = 0; i < items.len; i++)
+		retort_buf_printf(&out, "%s%s", i ? ", " : "", (char *)items.items[i]);
+	retort_buf_puts(&out, close);
+	retort_vec_dispose(&items, true);
+	return retort_buf_detach(&out);
+}
+
+char *schema_gen_normalize_dump(const char *dump)
+{
+	retort_buf kept = RETORT_BUF_INIT, out = RETORT_BUF_INIT, uq = RETORT_BUF_INIT;
+	retort_vec stmts = RETORT_VEC_INIT;
+	char *copy = retort__strdup(dump ? dump : ""), *line, *save = NULL, *p;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!*line || strncmp(line, "--", 2) == 0 || strncmp(line, "SET ", 4) == 0 ||
+			strncmp(line, "SELECT pg_catalog.set_config", 28) == 0 || strncmp(line, "\\restrict", 9) == 0 ||
+			strncmp(line, "\\unrestrict", 11) == 0)
+			continue;
+		retort_buf_printf(&kept, "%s\n", line);
+	}
+	unquote_simple(&uq, kept.ptr);
+	p = uq.ptr;
+	while (*p) {
+		char *end = strstr(p, ";\n");
+		char *stmt = end ? retort__strndup(p, (size_t)(end - p)) : retort__strdup(p);
+		char *sq = retort__sql_squeeze(stmt);
+		if (*sq && strncmp(sq, "CREATE TABLE sqlite_sequence", 28) != 0)
+			retort_vec_push(&stmts, sort_table_items(sq));
+		free(sq);
+		free(stmt);
+		if (!end)
+			break;
+		p = end + 2;
+	}
+	retort_vec_sort(&stmts, cmp_strs);
+	for (size_t i = 0; i < stmts.len; i++)
+		retort_buf_printf(&out, "%s;\n", (char *)stmts.items[i]);
+	retort_vec_dispose(&stmts, true);
+	retort_buf_dispose(&kept);
+	retort_buf_dispose(&uq);
+	free(copy);
+	return retort_buf_detach(&out);
+}
+
+
+/* --- rows that reference rows ---------------------------------------------- */
+
+/* The foreign key of `t` on column "r", or NULL. */
+static const retort_model_constraint *fk_on_r(const retort_table *t)
+{
+	for (size_t i = 0; t && i < t->constraints.len; i++) {
+		const retort_model_constraint *c = t->constraints.items[i];
+		if (c->kind == RETORT_CON_FOREIGN && c->columns.len == 1 && strcmp(c->columns.items[0], "r") == 0)
+			return c;
+	}
+	return NULL;
+}
+
+char *schema_gen_references_sql(const retort_model *a, const retort_model *b)
+{
+	retort_buf out = RETORT_BUF_INIT;
+
+	for (size_t i = 0; i < a->tables.len; i++) {
+		const retort_table *t = a->tables.items[i];
+		const retort_model_constraint *fa = fk_on_r(t), *fb = fk_on_r(retort_model_table(b, t->schema, t->name));
+
+		/* B may point the key at a table that A lacks (empty in B): leave those NULL. */
+		if (!fa || (fb && !retort_model_table(a, fb->ref_schema, fb->ref_table)))
+			continue;
+		retort_buf_printf(&out, "UPDATE \"%s\" SET \"r\" = \"id\";\n", t->name);
+	}
+	return retort_buf_detach(&out);
+}
