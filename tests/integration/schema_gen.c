@@ -40,6 +40,7 @@ typedef struct colspec {
 
 typedef struct tabspec {
 	bool on, comment, fkdefer, trigger, auxfk;
+	bool named;     /* SQLite: constraints declared with CONSTRAINT names (PostgreSQL always has them) */
 	colspec cols[NC];
 	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
 } tabspec;
@@ -106,6 +107,7 @@ static void random_table(gen *g, tabspec *t)
 	t->comment = chance(g, 25);
 	t->trigger = chance(g, 20);
 	t->auxfk = chance(g, 25);
+	t->named = chance(g, 40);
 }
 
 static enum klass klass_of(const gen *g, const colspec *c)
@@ -227,7 +229,7 @@ static void mutate(gen *g, spec *s)
 		case 9: t->fk = chance(g, 70) ? pick(g, NT) : -1; t->fkdel = pick(g, 4); t->fkdefer = chance(g, 30); break;
 		case 10: t->gen = pick(g, 3); break;
 		case 11: t->pkmode = pick(g, 4); break;
-		case 12: t->comment = !t->comment; t->trigger = !t->trigger; break;
+		case 12: t->comment = !t->comment; t->trigger = !t->trigger; t->named = chance(g, 50); break;
 		case 13:
 			s->enum_comment = !s->enum_comment;
 			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
@@ -346,7 +348,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 			pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
 		}
 		snprintf(buf, sizeof(buf), "%s_pkey", name);
-		c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
+		c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg || ts->named ? buf : NULL);
 		retort__strvec_add(&c->columns, "id");
 		if (ts->comment) {
 			snprintf(buf, sizeof(buf), "table %s", name);
@@ -378,13 +380,13 @@ static void build(gen *g, const spec *s, retort_model *m)
 		}
 		if (ts->uniq >= 0) {
 			snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
-			c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
+			c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg || ts->named ? buf : NULL);
 			snprintf(buf, sizeof(buf), "c%d%s", ts->uniq, ts->cols[ts->uniq].renamed ? "r" : "");
 			retort__strvec_add(&c->columns, buf);
 		}
 		if (ts->check >= 0) {
 			snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
-			c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
+			c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg || ts->named ? buf : NULL);
 			snprintf(buf, sizeof(buf), "\"c%d%s\" >= 0", ts->check, ts->cols[ts->check].renamed ? "r" : "");
 			c->expr = retort__strdup(buf);
 		}
@@ -392,7 +394,7 @@ static void build(gen *g, const spec *s, retort_model *m)
 			char ref[16];
 			retort_table_add_column(t, "r", pg ? "integer" : "INTEGER");
 			snprintf(buf, sizeof(buf), "%s_r_fkey", name);
-			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg ? buf : NULL);
+			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg || ts->named ? buf : NULL);
 			retort__strvec_add(&c->columns, "r");
 			snprintf(ref, sizeof(ref), "t%d", ts->fk);
 			c->ref_schema = retort__strdup(schema);

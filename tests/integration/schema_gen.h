@@ -5,7 +5,8 @@
  * A pair is a random schema A and a mutation B of it, both valid in the
  * chosen dialect: tables with typed columns, defaults, NOT NULL,
  * collations, identity/AUTOINCREMENT and generated columns, primary,
- * unique, check and foreign keys (cycles included), plain, unique, partial
+ * unique, check and foreign keys (cycles included; on SQLite with and
+ * without CONSTRAINT names), plain, unique, partial
  * and expression indexes, views, and on PostgreSQL an extra schema, enum
  * types, sequences and comments.  The same seed always gives the same pair.
  */

@@ -457,6 +457,37 @@ START_TEST(test_schema_render__sqlparse_table)
 }
 END_TEST
 
+/* CONSTRAINT names of keys, wherever they are declared; a name given to NOT NULL names nothing kept. */
+START_TEST(test_schema_render__sqlparse_constraint_names)
+{
+	retort__lite_tabledef def;
+	retort__lite_keydef *k;
+
+	retort__sqlparse_parse_table(&def,
+		"CREATE TABLE u (id INTEGER CONSTRAINT \"u pk\" PRIMARY KEY, email TEXT CONSTRAINT nn NOT NULL "
+		"CONSTRAINT uq_users_email UNIQUE, a INT CONSTRAINT fk_a REFERENCES u (id), b TEXT UNIQUE, c INT, "
+		"CONSTRAINT uq_bc UNIQUE (b COLLATE nocase DESC, [c]), CONSTRAINT fk_c FOREIGN KEY (c) REFERENCES u)");
+	ck_assert_str_eq(def.pk_name, "u pk");
+	ck_assert_uint_eq(def.uniques.len, 3);
+	k = def.uniques.items[0];
+	ck_assert_str_eq(k->name, "uq_users_email");
+	ck_assert_uint_eq(k->columns.len, 1);
+	ck_assert_str_eq(k->columns.items[0], "email");
+	k = def.uniques.items[1];
+	ck_assert_ptr_null(k->name);
+	ck_assert_str_eq(k->columns.items[0], "b");
+	k = def.uniques.items[2];
+	ck_assert_str_eq(k->name, "uq_bc");
+	ck_assert_uint_eq(k->columns.len, 2);
+	ck_assert_str_eq(k->columns.items[0], "b");
+	ck_assert_str_eq(k->columns.items[1], "c");
+	ck_assert_uint_eq(def.fks.len, 2);
+	ck_assert_str_eq(((retort__lite_fkdef *)def.fks.items[0])->name, "fk_a");
+	ck_assert_str_eq(((retort__lite_fkdef *)def.fks.items[1])->name, "fk_c");
+	retort__sqlparse_tabledef_dispose(&def);
+}
+END_TEST
+
 START_TEST(test_schema_render__sqlparse_index)
 {
 	retort_vec keys = RETORT_VEC_INIT;
@@ -498,6 +529,7 @@ Suite *suite_schema_render(void)
 	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
 	tcase_add_test(parse, test_schema_render__sqlparse_table);
 	tcase_add_test(parse, test_schema_render__sqlparse_index);
+	tcase_add_test(parse, test_schema_render__sqlparse_constraint_names);
 	suite_add_tcase(s, pg);
 	suite_add_tcase(s, lite);
 	suite_add_tcase(s, parse);

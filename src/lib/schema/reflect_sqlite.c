@@ -7,8 +7,8 @@
  * sqlite_schema, give every table's columns, keys and indexes in one query
  * each, however many tables there are.  What the pragmas do not report
  * (CHECK constraints, AUTOINCREMENT, collations, generation expressions,
- * deferrable foreign keys, index expressions and predicates) is picked from
- * the stored CREATE text by sqlparse.c.  Internal sqlite_* objects are
+ * deferrable foreign keys, constraint names, index expressions and
+ * predicates) is picked from the stored CREATE text by sqlparse.c.  Internal sqlite_* objects are
  * skipped.  The queries sort nothing: each pragma returns one table's (or
  * one index's) rows together and in order, which is all the loaders below
  * need, and retort_model_sort() orders the model; sorting 10,000 column
@@ -114,7 +114,7 @@ static void load_columns(retort_map *tables, const retort_rows *r)
 		retort_model_constraint *pk;
 		if (!lt->pk.len)
 			continue;
-		pk = retort_table_add_constraint(lt->t, RETORT_CON_PRIMARY, NULL);
+		pk = retort_table_add_constraint(lt->t, RETORT_CON_PRIMARY, lt->def.pk_name);
 		for (size_t j = 0; j < lt->pk.len; j++)
 			retort__strvec_add(&pk->columns, lt->pk.items[j] ? lt->pk.items[j] : "");
 	}
@@ -202,7 +202,7 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 		if (CELL(r, i, 5))
 			retort__strvec_add(&fk->ref_columns, CELL(r, i, 5));
 	}
-	/* Deferrability is only in the CREATE text: match by referencing columns. */
+	/* Deferrability and names are only in the CREATE text: match by referencing columns. */
 	for (size_t i = 0; i < tables->len; i++) {
 		lite_table *lt = tables->vals[i];
 		for (size_t j = 0; j < lt->t->constraints.len; j++) {
@@ -214,6 +214,36 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 				if (same_columns(&fd->columns, &c->columns)) {
 					c->deferrable = fd->deferrable;
 					c->deferred = fd->deferred;
+					free(c->name);
+					c->name = retort__strdup(fd->name);
+				}
+			}
+		}
+	}
+}
+
+/*
+ * UNIQUE constraints come from pragma_index_list (origin 'u') without
+ * their declared names: take each from the declaration with the same
+ * columns, each declaration once.
+ */
+static void name_uniques(retort_map *tables)
+{
+	for (size_t i = 0; i < tables->len; i++) {
+		lite_table *lt = tables->vals[i];
+		bool used[lt->def.uniques.len + 1];
+
+		memset(used, 0, sizeof(used));
+		for (size_t j = 0; j < lt->t->constraints.len; j++) {
+			retort_model_constraint *c = lt->t->constraints.items[j];
+			if (c->kind != RETORT_CON_UNIQUE)
+				continue;
+			for (size_t k = 0; k < lt->def.uniques.len; k++) {
+				retort__lite_keydef *kd = lt->def.uniques.items[k];
+				if (!used[k] && same_columns(&kd->columns, &c->columns)) {
+					used[k] = true;
+					c->name = retort__strdup(kd->name);
+					break;
 				}
 			}
 		}
@@ -310,6 +340,7 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 	if ((error = retort__reflect_query(&r, m, db, q_indexes)) < 0)
 		goto done;
 	load_indexes(&tables, &index_sql, r);
+	name_uniques(&tables);
 	retort_rows_free(r);
 	r = NULL;
 

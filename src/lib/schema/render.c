@@ -159,7 +159,9 @@ void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const ret
 	}
 }
 
-void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
+/* A column definition; with `pk`, that key written inline (SQLite AUTOINCREMENT), under its name. */
+static void render_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk,
+	const retort_model_constraint *pk)
 {
 	retort__srender_ident(out, id, c->name);
 	if (c->type[0])
@@ -167,6 +169,10 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 	if (c->collation) {
 		retort_buf_puts(out, " COLLATE ");
 		retort__srender_ident(out, id, c->collation);
+	}
+	if (inline_pk && pk && pk->name) {
+		retort_buf_puts(out, " CONSTRAINT ");
+		retort__srender_ident(out, id, pk->name);
 	}
 	if (inline_pk)
 		retort_buf_puts(out, c->autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
@@ -179,6 +185,11 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 	if (c->default_expr)
 		retort_buf_printf(out, retort__sql_is_literal(c->default_expr) ? " DEFAULT %s" : " DEFAULT (%s)",
 			c->default_expr);
+}
+
+void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
+{
+	render_column(out, id, c, inline_pk, NULL);
 }
 
 void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const retort_table *t,
@@ -197,7 +208,7 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 		retort_model_column *c = t->columns.items[i];
 		retort_buf_puts(out, first ? "\n\t" : ",\n\t");
 		first = false;
-		retort__srender_column(out, id, c, c == autoinc);
+		render_column(out, id, c, c == autoinc, c == autoinc ? retort_table_primary_key(t) : NULL);
 	}
 	for (size_t i = 0; i < t->constraints.len; i++) {
 		retort_model_constraint *c = t->constraints.items[i];
