@@ -40,6 +40,7 @@ static int run_sql_file(retort_db *db, const char *path)
 	return error;
 }
 
+/* Run the SQL files of target_schema (files, or directories of *.sql) against db. */
 static int load_files(retort_db *db, const retort_config *cfg)
 {
 	int error = 0;
@@ -80,7 +81,7 @@ static int load_files(retort_db *db, const retort_config *cfg)
  * added) is loaded again statement by statement; when that fails too, its
  * error (file and line) is the one reported.
  */
-int retort_autogen_load_target(retort_db *db, const retort_config *cfg)
+static int load_target(retort_db *db, const retort_config *cfg)
 {
 	int error;
 
@@ -184,7 +185,7 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 
 	*out = NULL;
 	if ((error = retort_scratch_create(&target, cfg)) < 0 ||
-	    (error = retort_autogen_load_target(retort_scratch_db(target), cfg)) < 0 ||
+	    (error = load_target(retort_scratch_db(target), cfg)) < 0 ||
 	    (error = reflect(&ag->to, retort_scratch_db(target), cfg)) < 0)
 		goto done;
 	/* One scratch at a time: on PostgreSQL each is a database on the server. */

@@ -29,7 +29,4 @@ const char *retort_scratch_url(const retort_scratch *s);
 /* Close the connection, drop the database.  Accepts NULL. */
 void retort_scratch_free(retort_scratch *s);
 
-/* The same URL with its database name replaced (PostgreSQL URIs). Caller frees. */
-char *retort__url_with_dbname(const char *url, const char *dbname);
-
 #endif

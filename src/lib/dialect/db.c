@@ -26,26 +26,21 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id)
 	return NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? retort__strdup(s) : NULL;
-}
-
 /* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
 static retort_url *url_copy(const retort_url *src)
 {
 	retort_url *u = retort__calloc(1, sizeof(*u));
 
 	u->dialect = src->dialect;
-	u->raw = dup_or_null(src->raw);
+	u->raw = retort__strdup(src->raw);
 	u->memory = src->memory;
-	u->path = dup_or_null(src->path);
-	u->conninfo = dup_or_null(src->conninfo);
-	u->user = dup_or_null(src->user);
-	u->password = dup_or_null(src->password);
-	u->host = dup_or_null(src->host);
-	u->port = dup_or_null(src->port);
-	u->dbname = dup_or_null(src->dbname);
+	u->path = retort__strdup(src->path);
+	u->conninfo = retort__strdup(src->conninfo);
+	u->user = retort__strdup(src->user);
+	u->password = retort__strdup(src->password);
+	u->host = retort__strdup(src->host);
+	u->port = retort__strdup(src->port);
+	u->dbname = retort__strdup(src->dbname);
 	return u;
 }
 
@@ -103,51 +98,48 @@ void retort_rows_free(retort_rows *rows)
 	free(rows);
 }
 
-/* Room for n bytes in the current block, or a new block that has it. */
-static char *rows_alloc(retort_rows *rows, size_t n)
+char *retort__rows_text(retort_rows *rows, const char *text, size_t len)
 {
 	rows_block *b = rows->arena_;
+	char *cell;
 
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ROWS_BLOCK_MIN ? n : ROWS_BLOCK_MIN;
+	if (!b || b->cap - b->used < len + 1) {
+		size_t cap = len + 1 > ROWS_BLOCK_MIN ? len + 1 : ROWS_BLOCK_MIN;
 		rows_block *nb = retort__malloc(sizeof(*nb) + cap);
 		nb->next = b;
 		nb->used = 0;
 		nb->cap = cap;
 		rows->arena_ = b = nb;
 	}
-	b->used += n;
-	return b->data + b->used - n;
+	cell = b->data + b->used;
+	b->used += len + 1;
+	memcpy(cell, text, len);
+	cell[len] = '\0';
+	return cell;
 }
 
-retort_rows *retort__rows_new(size_t ncols, char **colnames)
+retort_rows *retort__rows_new(size_t ncols)
 {
 	retort_rows *rows = retort__calloc(1, sizeof(*rows));
 
 	rows->ncols = ncols;
-	rows->colnames = colnames;
+	rows->colnames = retort__calloc(ncols + 1, sizeof(char *));
 	return rows;
 }
 
-void retort__rows_add(retort_rows *rows, const char *const *texts, const size_t *lens)
+char **retort__rows_add(retort_rows *rows)
 {
-	size_t n = rows->nrows * rows->ncols;
+	size_t row = rows->nrows++;
+	char **cells;
 
-	/* Grow by doubling the row capacity; capacity is implied by powers of two. */
-	if (rows->ncols && (rows->nrows & (rows->nrows - 1)) == 0) {
-		size_t cap = rows->nrows ? rows->nrows * 2 : 1;
-		rows->cells = retort__realloc(rows->cells, cap * rows->ncols * sizeof(char *));
-	}
-	for (size_t i = 0; i < rows->ncols; i++) {
-		char *cell = NULL;
-		if (texts[i]) {
-			cell = rows_alloc(rows, lens[i] + 1);
-			memcpy(cell, texts[i], lens[i]);
-			cell[lens[i]] = '\0';
-		}
-		rows->cells[n + i] = cell;
-	}
-	rows->nrows++;
+	if (!rows->ncols)
+		return NULL;
+	/* The capacity doubles whenever the row count reaches a power of two: 1, 2, 4, ... */
+	if ((row & (row - 1)) == 0)
+		rows->cells = retort__realloc(rows->cells, (row ? row * 2 : 1) * rows->ncols * sizeof(char *));
+	cells = rows->cells + row * rows->ncols;
+	memset(cells, 0, rows->ncols * sizeof(char *));
+	return cells;
 }
 
 const char *retort__sql_skip_blank(const char *p, const char *end,

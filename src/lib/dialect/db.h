@@ -7,8 +7,10 @@
  * (dialect/sqlite.c, dialect/postgres.c) are the only files that include
  * sqlite3.h or libpq-fe.h.
  *
- * A dialect is a versioned table of function pointers (like sqlite3_vfs);
- * a connection is a struct whose first member is `retort_db`, so the
+ * A dialect is a table of function pointers (like sqlite3_vfs, but
+ * without its version number: both dialects are compiled into the library
+ * with this header, so the table and its callers cannot disagree); a
+ * connection is a struct whose first member is `retort_db`, so the
  * generic wrappers below can dispatch through db->dialect.
  *
  * Errors: every function returns 0 or a negative status and sets the
@@ -57,10 +59,7 @@ typedef retort_sql_stmt_cb retort_stmt_cb;
 /* Called once when a lock is held by someone else and we start waiting. */
 typedef void (*retort_wait_cb)(const char *what, void *payload);
 
-#define RETORT_DIALECT_VERSION 1
-
 struct retort_dialect {
-	unsigned version;            /* RETORT_DIALECT_VERSION */
 	retort_dialect_id id;
 	const char *name;            /* "sqlite", "postgresql" */
 
@@ -89,8 +88,6 @@ struct retort_dialect {
 	int (*begin)(retort_db *db);
 	int (*commit)(retort_db *db);
 	int (*rollback)(retort_db *db);
-	const char *begin_sql;       /* what begin runs, for offline output */
-	bool transactional_ddl;      /* both true; kept for future dialects */
 
 	/*
 	 * The migration lock of version table `table` (in `schema`, or the
@@ -113,9 +110,6 @@ struct retort_dialect {
 
 	/* Does table `name` exist (in `schema`, or the default schema when NULL)? */
 	int (*table_exists)(bool *out, retort_db *db, const char *schema, const char *name);
-
-	/* Server version for messages, e.g. "SQLite 3.40.1"; borrowed. */
-	const char *(*server_version)(retort_db *db);
 };
 
 /* The base of every connection struct. */

@@ -25,13 +25,19 @@ extern const retort_dialect retort__dialect_postgres;
 const char *retort__sql_skip_blank(const char *p, const char *end,
 	bool nested_comments, unsigned *line);
 
-/* A result to fill (takes ownership of colnames, ncols malloc'd strings). */
-retort_rows *retort__rows_new(size_t ncols, char **colnames);
 /*
- * Append one row: ncols texts of lens[i] bytes (NULL = SQL NULL), copied
- * into the result's own blocks (one allocation per many cells, not one per
- * cell: a reflection reads tens of thousands of them).
+ * Build a retort_rows in place: rows_new gives `ncols` column names, all
+ * NULL, for the dialect to fill with malloc'd text, and rows_add one more
+ * row of `ncols` cells, all NULL (SQL NULL), for it to fill with texts
+ * from rows_text.  rows_add returns NULL for a result without columns.
  */
-void retort__rows_add(retort_rows *rows, const char *const *texts, const size_t *lens);
+retort_rows *retort__rows_new(size_t ncols);
+char **retort__rows_add(retort_rows *rows);
+/*
+ * A copy of `len` bytes of `text`, NUL-terminated, kept in the result's
+ * own blocks (one allocation for many cells, not one per cell: a
+ * reflection reads tens of thousands of them).
+ */
+char *retort__rows_text(retort_rows *rows, const char *text, size_t len);
 
 #endif

@@ -14,7 +14,6 @@
  * Identifiers are always double-quoted: quoting is never wrong, and it
  * keeps mixed-case and keyword names exactly as written.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,7 +30,6 @@
 typedef struct pg_db {
 	retort_db base;
 	PGconn *conn;
-	char version[64];
 	char *lock_key;  /* the advisory lock's resolved name while held */
 	/*
 	 * BEGIN was asked for and not sent yet: it goes out with the first
@@ -149,7 +147,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	char *errmsg = NULL;
 	pg_db *db = NULL;
 	PGresult *res;
-	const char *sv;
 
 	*out = NULL;
 	if (!url->conninfo)
@@ -188,8 +185,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		goto fail;
 	}
 	PQclear(res);
-	sv = PQparameterStatus(db->conn, "server_version");
-	snprintf(db->version, sizeof(db->version), "PostgreSQL %s", sv ? sv : "(unknown)");
 	*out = &db->base;
 	return 0;
 fail:
@@ -383,10 +378,10 @@ static int pipeline_flush(pipeline *pl)
 static int pipeline_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
 	pipeline *pl = payload;
-	int error;
 
 	/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
 	if (cls->copy != RETORT_SQL_COPY_NONE) {
+		int error;
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = retort__error_set(RETORT_ERROR_DATABASE,
@@ -478,20 +473,14 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 	}
 	ncols = PQnfields(res);
 	nrows = PQntuples(res);
-	{
-		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
-		for (c = 0; c < ncols; c++)
-			names[c] = retort__strdup(PQfname(res, c));
-		rows = retort__rows_new((size_t)ncols, names);
-	}
+	rows = retort__rows_new((size_t)ncols);
+	for (c = 0; c < ncols; c++)
+		rows->colnames[c] = retort__strdup(PQfname(res, c));
 	for (r = 0; r < nrows; r++) {
-		const char *texts[ncols > 0 ? ncols : 1];
-		size_t lens[ncols > 0 ? ncols : 1];
-		for (c = 0; c < ncols; c++) {
-			texts[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-			lens[c] = texts[c] ? (size_t)PQgetlength(res, r, c) : 0;
-		}
-		retort__rows_add(rows, texts, lens);
+		char **cells = retort__rows_add(rows);
+		for (c = 0; c < ncols; c++)
+			if (!PQgetisnull(res, r, c))
+				cells[c] = retort__rows_text(rows, PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
 	}
 	PQclear(res);
 	*out = rows;
@@ -701,13 +690,7 @@ static int pg_table_exists(bool *out, retort_db *base, const char *schema, const
 	return 0;
 }
 
-static const char *pg_server_version(retort_db *base)
-{
-	return ((pg_db *)base)->version;
-}
-
 const retort_dialect retort__dialect_postgres = {
-	.version = RETORT_DIALECT_VERSION,
 	.id = RETORT_DIALECT_POSTGRES,
 	.name = "postgresql",
 	.connect = pg_connect,
@@ -718,12 +701,9 @@ const retort_dialect retort__dialect_postgres = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.begin_sql = "BEGIN",
-	.transactional_ddl = true,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
 	.table_exists = pg_table_exists,
-	.server_version = pg_server_version,
 };

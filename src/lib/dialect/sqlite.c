@@ -8,7 +8,6 @@
  * handler up to the lock timeout.  This file does not know about version
  * tables or revisions.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,7 +28,6 @@
 typedef struct sqlite_db {
 	retort_db base;
 	sqlite3 *h;
-	char version[48];
 	char *name;              /* for messages: the file path or ":memory:" */
 	int busy_ms;
 	retort_wait_cb wait_cb;
@@ -102,7 +100,6 @@ static int sqlite_connect(retort_db **out, const retort_url *url)
 		sqlite3_free(errmsg);
 		goto fail;
 	}
-	snprintf(db->version, sizeof(db->version), "SQLite %s", sqlite3_libversion());
 	*out = &db->base;
 	return 0;
 fail:
@@ -247,20 +244,16 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 	if ((error = bind_params(db, stmt, nparams, params)) < 0)
 		goto done;
 	ncols = sqlite3_column_count(stmt);
-	{
-		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
-		for (i = 0; i < ncols; i++)
-			names[i] = retort__strdup(sqlite3_column_name(stmt, i));
-		rows = retort__rows_new((size_t)ncols, names);
-	}
+	rows = retort__rows_new((size_t)ncols);
+	for (i = 0; i < ncols; i++)
+		rows->colnames[i] = retort__strdup(sqlite3_column_name(stmt, i));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *texts[ncols > 0 ? ncols : 1];
-		size_t lens[ncols > 0 ? ncols : 1];
+		char **cells = retort__rows_add(rows);
 		for (i = 0; i < ncols; i++) {
-			texts[i] = (const char *)sqlite3_column_text(stmt, i);
-			lens[i] = texts[i] ? (size_t)sqlite3_column_bytes(stmt, i) : 0;
+			const unsigned char *t = sqlite3_column_text(stmt, i);
+			if (t)
+				cells[i] = retort__rows_text(rows, (const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
 		}
-		retort__rows_add(rows, texts, lens);
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, NULL);
@@ -440,11 +433,6 @@ done:
 	return error;
 }
 
-static const char *sqlite_server_version(retort_db *base)
-{
-	return ((sqlite_db *)base)->version;
-}
-
 /*
  * Offline splitting with sql.h's splitter, whose statement ends are the
  * ones sqlite3_complete (and so sqlite3_prepare_v2's tail) finds: quotes,
@@ -456,7 +444,6 @@ static int sqlite_split(const char *sql, retort_stmt_cb cb, void *payload)
 }
 
 const retort_dialect retort__dialect_sqlite = {
-	.version = RETORT_DIALECT_VERSION,
 	.id = RETORT_DIALECT_SQLITE,
 	.name = "sqlite",
 	.connect = sqlite_connect,
@@ -467,12 +454,9 @@ const retort_dialect retort__dialect_sqlite = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.transactional_ddl = true,
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
 	.quote_ident = sqlite_quote_ident,
 	.quote_literal = sqlite_quote_literal,
 	.table_exists = sqlite_table_exists,
-	.server_version = sqlite_server_version,
 };

@@ -191,9 +191,13 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 			return;
 		if ((body = c_function_body(text, "upgrade", &body_line))) {
 			retort_buf sql = RETORT_BUF_INIT;
-			const char *call = strstr(body, "retort_drop_table");
-			if (!call)
-				call = strstr(body, "retort_drop_column");
+			/* migration.h's names for the portable drops, and their earlier aliases */
+			static const char *const drops[] = {
+				"retort_table_drop", "retort_drop_table", "retort_column_drop", "retort_drop_column",
+			};
+			const char *call = NULL;
+			for (size_t i = 0; i < RETORT_ARRAY_SIZE(drops) && !call; i++)
+				call = strstr(body, drops[i]);
 			if (call) {
 				unsigned at = body_line;
 				for (const char *c = body; c < call; c++)

@@ -231,9 +231,8 @@ static void name_uniques(retort_map *tables)
 {
 	for (size_t i = 0; i < tables->len; i++) {
 		lite_table *lt = tables->vals[i];
-		bool used[lt->def.uniques.len + 1];
+		bool *used = retort__calloc(lt->def.uniques.len + 1, sizeof(bool));
 
-		memset(used, 0, sizeof(used));
 		for (size_t j = 0; j < lt->t->constraints.len; j++) {
 			retort_model_constraint *c = lt->t->constraints.items[j];
 			if (c->kind != RETORT_CON_UNIQUE)
@@ -247,6 +246,7 @@ static void name_uniques(retort_map *tables)
 				}
 			}
 		}
+		free(used);
 	}
 }
 
