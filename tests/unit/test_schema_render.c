@@ -233,7 +233,8 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 		"DROP TABLE \"_retort_new_items\";\n"
 		"CREATE INDEX \"items_name\" ON \"items\" (\"name\");\n"
 		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
-		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CONSTRAINT "
+		"\"foreign keys broken by this script (PRAGMA foreign_key_check lists them)\" CHECK (violations = 0));\n"
 		"-- \"items\" was rebuilt: all its foreign keys\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('items');\n"
 		"DROP TABLE \"_retort_fk_check\";\n");
@@ -321,7 +322,8 @@ START_TEST(test_schema_render__sqlite_fk_check_scope)
 	ck_assert_msg(check != NULL, "no check:\n%s", sql);
 	ck_assert_str_eq(check,
 		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
-		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CONSTRAINT "
+		"\"foreign keys broken by this script (PRAGMA foreign_key_check lists them)\" CHECK (violations = 0));\n"
 		"-- \"stay\" references \"gone\": only its rows that point there\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('stay') "
 		"WHERE \"parent\" = 'gone' COLLATE NOCASE;\n"

@@ -15,7 +15,8 @@
 
 #include "base/buf.h"
 #include "dialect/db.h"
-#include "run/ops_render.h"
+#define RETORT_MIGRATION_HOST
+#include "retort/migration.h"
 
 typedef struct retort__ctx retort__ctx;
 

@@ -246,7 +246,7 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-		"create_extension", "drop_extension", "comment_view", "comment_type",
+		"create_extension", "drop_extension", "comment_view", "comment_type", "rename_table",
 	};
 	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }

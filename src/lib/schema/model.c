@@ -211,6 +211,24 @@ retort_index *retort_table_add_index(retort_table *t, const char *name)
 	return i;
 }
 
+void retort_table_remove_column(retort_table *t, size_t i)
+{
+	column_free(t->columns.items[i]);
+	retort_vec_remove(&t->columns, i);
+}
+
+void retort_table_remove_constraint(retort_table *t, size_t i)
+{
+	constraint_free(t->constraints.items[i]);
+	retort_vec_remove(&t->constraints, i);
+}
+
+void retort_table_remove_index(retort_table *t, size_t i)
+{
+	index_free(t->indexes.items[i]);
+	retort_vec_remove(&t->indexes, i);
+}
+
 retort_view *retort_model_add_view(retort_model *m, const char *schema, const char *name, const char *definition)
 {
 	retort_view *v = retort__calloc(1, sizeof(*v));

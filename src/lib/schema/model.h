@@ -141,6 +141,10 @@ retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, 
 retort_enum *retort_model_add_enum(retort_model *m, const char *schema, const char *name);
 /* Append a copy of each NULL-terminated string. */
 void retort__strvec_add(retort_vec *v, const char *s);
+/* Remove element i of a table's list and free it (an edit of a model, as C revisions make). */
+void retort_table_remove_column(retort_table *t, size_t i);
+void retort_table_remove_constraint(retort_table *t, size_t i);
+void retort_table_remove_index(retort_table *t, size_t i);
 
 /*
  * Put every list in its deterministic order and fill the canonical texts

@@ -300,8 +300,9 @@ void retort__sqlite_render_rebuild(retort_buf *out, const retort_op *op)
 
 /* --- the guards at the start ------------------------------------------------ */
 
-/* Does another table reference `t` with an ON DELETE action that dropping it would fire? */
-static const char *referenced_with_action(const retort_diff *d, const retort_table *t)
+/* Does another table reference `t` with an ON DELETE action that dropping it would fire?  That key, or NULL. */
+static const retort_model_constraint *referenced_with_action(const retort_diff *d, const retort_table *t,
+	const char **child)
 {
 	const retort_model *m = d->from;
 
@@ -314,24 +315,23 @@ static const char *referenced_with_action(const retort_diff *d, const retort_tab
 		for (size_t j = 0; j < other->constraints.len; j++) {
 			const retort_model_constraint *c = other->constraints.items[j];
 			if (c->kind == RETORT_CON_FOREIGN && retort__strcasecmp(c->ref_table, t->name) == 0 &&
-				c->on_delete != RETORT_FK_NO_ACTION)
-				return other->name;
+				c->on_delete != RETORT_FK_NO_ACTION) {
+				*child = other->name;
+				return c;
+			}
 		}
 	}
 	return NULL;
 }
 
-/* The guard below; also what retort_schema_sql_needs_fk_off() looks for. */
-static const char fk_guard_sql[] =
-	"CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT "
-	"\"foreign keys are on: this revision needs 'Foreign Keys: off' in its header\" CHECK (fk_off));\n"
-	"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
-	"DROP TABLE \"_retort_guard\";\n";
+/* How the guard below starts; also what retort_schema_sql_needs_fk_off() looks for. */
+static const char fk_guard_start[] =
+	"CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT \"foreign keys are on: ";
 
 bool retort_schema_sql_needs_fk_off(const char *sql)
 {
-	/* The guard is emitted whole and only by render_fk_guard: its text is the flag. */
-	return sql && strstr(sql, fk_guard_sql) != NULL;
+	/* Only render_fk_guard writes that text. */
+	return sql && strstr(sql, fk_guard_start) != NULL;
 }
 
 /*
@@ -340,14 +340,26 @@ bool retort_schema_sql_needs_fk_off(const char *sql)
  * (deferring does not defer actions): their rows would be lost.  PRAGMA
  * foreign_keys = OFF does nothing inside a transaction; the runner sets it
  * before the revision's BEGIN when its header asks (Foreign Keys: off).
- * Run any other way, the script stops here instead of losing data.
+ * Run any other way, the script stops here instead of losing data, with a
+ * message (the CHECK's name) that says which reference is in the way.
  */
-static void render_fk_guard(retort_buf *out, const char *table, const char *child)
+static void render_fk_guard(retort_buf *out, const char *table, const char *child,
+	const retort_model_constraint *fk)
 {
+	retort_buf why = RETORT_BUF_INIT;
+
+	retort_buf_printf(&why, "foreign keys are on: \"%s\" references \"%s\" ON DELETE %s, which rebuilding or "
+		"dropping \"%s\" would run; this revision needs 'Foreign Keys: off' in its header", child, table,
+		retort__srender_fk_action(fk->on_delete), table);
 	retort__srender_comment(out, "\"%s\" references \"%s\" with an ON DELETE action that dropping it would fire:",
 		child, table);
 	retort_buf_puts(out, "-- stop unless foreign keys are off (Foreign Keys: off in the revision header)\n");
-	retort_buf_puts(out, fk_guard_sql);
+	retort_buf_puts(out, "CREATE TEMP TABLE \"_retort_guard\" (fk_off INTEGER CONSTRAINT ");
+	ident(out, why.ptr);
+	retort_buf_puts(out, " CHECK (fk_off));\n"
+		"INSERT INTO \"_retort_guard\" SELECT foreign_keys = 0 FROM pragma_foreign_keys;\n"
+		"DROP TABLE \"_retort_guard\";\n");
+	retort_buf_dispose(&why);
 }
 
 /*
@@ -399,6 +411,7 @@ bool retort__sqlite_rebuilds_or_drops(const retort_diff *d)
 void retort__sqlite_render_guards(retort_buf *out, const retort_diff *d)
 {
 	const char *child = NULL, *table = NULL;
+	const retort_model_constraint *fk = NULL;
 
 	for (size_t i = 0; i < d->ops.len; i++) {
 		const retort_op *op = d->ops.items[i];
@@ -406,11 +419,11 @@ void retort__sqlite_render_guards(retort_buf *out, const retort_diff *d)
 			op->kind == RETORT_OP_DROP_TABLE ? op->table : NULL;
 		if (op->kind == RETORT_OP_REBUILD_TABLE)
 			render_columns_guard(out, op->old_table);
-		if (t && !child && (child = referenced_with_action(d, t)))
+		if (t && !fk && (fk = referenced_with_action(d, t, &child)))
 			table = t->name;
 	}
-	if (child)
-		render_fk_guard(out, table, child);
+	if (fk)
+		render_fk_guard(out, table, child, fk);
 }
 
 /* --- the foreign key check at the end --------------------------------------- */
@@ -505,7 +518,8 @@ void retort__sqlite_render_fk_checks(retort_buf *out, const retort_diff *d)
 	if (checks.size) {
 		retort_buf_puts(out,
 			"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
-			"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n");
+			"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CONSTRAINT "
+			"\"" RETORT_SCHEMA_FK_CHECK_FAILED "\" CHECK (violations = 0));\n");
 		retort_buf_put(out, checks.ptr, checks.size);
 		retort_buf_puts(out, "DROP TABLE \"_retort_fk_check\";\n");
 	} else {

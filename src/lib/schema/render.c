@@ -247,6 +247,11 @@ void retort__srender_add_column_warning(retort_buf *out, retort_dialect_id id, c
 		"if \"%s\" has rows (give it a default, or add it nullable and fill it first)", c->name, t->name);
 }
 
+bool retort_op_in_place(const retort_diff *d, const retort_op *op)
+{
+	return retort__sdialect_for(d->to->dialect)->can_alter(op);
+}
+
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	retort__sdialect_for(d->to->dialect)->render_op(out, d, op);

@@ -24,6 +24,34 @@ static void ident(retort_buf *out, const char *name)
 	retort__srender_ident(out, LITE, name);
 }
 
+/* " REFERENCES t (c) ON DELETE ...": a foreign key written on the column it is on. */
+static void render_inline_reference(retort_buf *out, const retort_model_constraint *fk)
+{
+	const char *a;
+
+	if (fk->name) {
+		retort_buf_puts(out, " CONSTRAINT ");
+		ident(out, fk->name);
+	}
+	retort_buf_puts(out, " REFERENCES ");
+	ident(out, fk->ref_table);
+	if (fk->ref_columns.len) {
+		retort_buf_puts(out, " (");
+		for (size_t i = 0; i < fk->ref_columns.len; i++) {
+			if (i)
+				retort_buf_puts(out, ", ");
+			ident(out, fk->ref_columns.items[i]);
+		}
+		retort_buf_putc(out, ')');
+	}
+	if ((a = retort__srender_fk_action(fk->on_update)))
+		retort_buf_printf(out, " ON UPDATE %s", a);
+	if ((a = retort__srender_fk_action(fk->on_delete)))
+		retort_buf_printf(out, " ON DELETE %s", a);
+	if (fk->deferrable)
+		retort_buf_puts(out, fk->deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+}
+
 static void lite_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const retort_table *t = op->table;
@@ -48,6 +76,24 @@ static void lite_render_op(retort_buf *out, const retort_diff *d, const retort_o
 		ident(out, t->name);
 		retort_buf_puts(out, " ADD COLUMN ");
 		retort__srender_column(out, LITE, op->column, false);
+		if (op->constraint && op->constraint->kind == RETORT_CON_FOREIGN)
+			render_inline_reference(out, op->constraint);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_DROP_COLUMN:
+		/* C revisions only: the diff rebuilds instead (lite_can_alter cannot know what SQLite allows). */
+		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
+		retort_buf_puts(out, "ALTER TABLE ");
+		ident(out, t->name);
+		retort_buf_puts(out, " DROP COLUMN ");
+		ident(out, op->column->name);
+		retort_buf_puts(out, ";\n");
+		break;
+	case RETORT_OP_RENAME_TABLE:
+		retort_buf_puts(out, "ALTER TABLE ");
+		ident(out, op->old_table->name);
+		retort_buf_puts(out, " RENAME TO ");
+		ident(out, t->name);
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_RENAME_COLUMN:
@@ -112,6 +158,9 @@ static bool lite_can_alter(const retort_op *op)
 		return true;
 	case RETORT_OP_ADD_COLUMN:
 		if (c->autoincrement || (c->generated && c->gen_stored))
+			return false;
+		/* SQLite adds a column with a REFERENCES clause only when its default is NULL. */
+		if (op->constraint && (op->constraint->kind != RETORT_CON_FOREIGN || c->default_expr))
 			return false;
 		if (c->notnull && !c->default_expr && !c->generated)
 			return false;

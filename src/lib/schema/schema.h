@@ -63,6 +63,7 @@ typedef enum retort_op_kind {
 	RETORT_OP_DROP_EXTENSION,
 	RETORT_OP_COMMENT_VIEW,
 	RETORT_OP_COMMENT_TYPE,
+	RETORT_OP_RENAME_TABLE,    /* old_table's name to table's (C revisions; the diff does not find renames) */
 } retort_op_kind;
 
 /*
@@ -147,7 +148,19 @@ void retort_diff_render(retort_buf *out, const retort_diff *d);
  * and for any script the renderer did not guard.
  */
 bool retort_schema_sql_needs_fk_off(const char *sql);
-/* The statements of one op alone (for --json). */
+/*
+ * What SQLite says (in "CHECK constraint failed: ...") when a rendered
+ * script's closing foreign key check finds a reference it broke; a caller
+ * running the script may then look the violations up and name them.
+ */
+#define RETORT_SCHEMA_FK_CHECK_FAILED "foreign keys broken by this script (PRAGMA foreign_key_check lists them)"
+/* The statements of one op alone (for --json, and C revisions' portable operations). */
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op);
+/*
+ * May the `to` model's dialect make this table-level op in place (else the
+ * table is rebuilt: SQLite's move and copy)?  For an ADD_COLUMN, `constraint`
+ * may be a foreign key on that column alone, written inline.
+ */
+bool retort_op_in_place(const retort_diff *d, const retort_op *op);
 
 #endif
