@@ -41,6 +41,7 @@ typedef struct colspec {
 typedef struct tabspec {
 	bool on, comment, fkdefer, trigger, auxfk;
 	bool named;     /* SQLite: constraints declared with CONSTRAINT names (PostgreSQL always has them) */
+	bool strict, norowid; /* SQLite: a STRICT and/or WITHOUT ROWID table */
 	colspec cols[NC];
 	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
 } tabspec;
@@ -49,6 +50,7 @@ typedef struct spec {
 	tabspec t[NT];
 	int enum_labels, seq, view;
 	bool aux, enum_comment, view_comment;
+	bool view2, vtrigger; /* SQLite: v1 over v0, an INSTEAD OF trigger on v0 */
 } spec;
 
 typedef struct gen {
@@ -108,6 +110,8 @@ static void random_table(gen *g, tabspec *t)
 	t->trigger = chance(g, 20);
 	t->auxfk = chance(g, 25);
 	t->named = chance(g, 40);
+	t->strict = chance(g, 15);
+	t->norowid = chance(g, 15);
 }
 
 static enum klass klass_of(const gen *g, const colspec *c)
@@ -173,12 +177,18 @@ static void fixup(gen *g, spec *s)
 			t->comment = false;
 			if (t->pkmode > 1)
 				t->pkmode = 1;
-		} else if (t->gen > 1) {
-			t->gen = 1;
+			if (t->norowid)
+				t->pkmode = 0; /* AUTOINCREMENT needs the rowid */
+		} else {
+			if (t->gen > 1)
+				t->gen = 1;
+			t->strict = t->norowid = false;
 		}
 	}
 	if (!s->t[0].on)
 		s->view = 0;
+	if (pg || !s->view)
+		s->view2 = s->vtrigger = false;
 }
 
 static void mutate(gen *g, spec *s)
@@ -188,7 +198,7 @@ static void mutate(gen *g, spec *s)
 	for (int m = 0; m < n; m++) {
 		tabspec *t = &s->t[pick(g, NT)];
 		colspec *c = &t->cols[pick(g, NC)];
-		int what = pick(g, 18);
+		int what = pick(g, 19);
 
 		if (!t->on && what < 13)
 			what = 0;
@@ -238,9 +248,15 @@ static void mutate(gen *g, spec *s)
 				s->enum_labels = s->enum_labels ? 0 : 2;
 			break;
 		case 14: s->seq = pick(g, 3); break;
-		case 15: s->view = pick(g, 3); s->view_comment = chance(g, 50); break;
+		case 15:
+			s->view = pick(g, 3);
+			s->view_comment = chance(g, 50);
+			s->view2 = chance(g, 50);
+			s->vtrigger = chance(g, 50);
+			break;
 		case 16: s->aux = !s->aux; t->auxfk = !t->auxfk; break;
 		case 17: if (c->on) c->renamed = !c->renamed; break;
+		case 18: t->strict = chance(g, 50); t->norowid = chance(g, 50); break;
 		}
 	}
 }
@@ -257,6 +273,8 @@ static void random_spec(gen *g, spec *s)
 	s->aux = chance(g, 30);
 	s->enum_comment = chance(g, 30);
 	s->view_comment = chance(g, 30);
+	s->view2 = chance(g, 30);
+	s->vtrigger = chance(g, 30);
 }
 
 /* --- building models ------------------------------------------------------ */
@@ -345,6 +363,19 @@ static void build_key(gen *g, const tabspec *ts, const char *name, retort_table 
 	retort__strvec_add(&c->columns, "id");
 }
 
+/* A STRICT table's columns take one of the type names STRICT allows, of the same class. */
+static const char *strict_type(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "BIGINT", "INTEGER" }, { "VARCHAR(20)", "TEXT" }, { "NUMERIC", "REAL" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(type, map[i][0]) == 0)
+			return map[i][1];
+	return type;
+}
+
 /* The data columns c0..cN (cKr when renamed) and the generated column g. */
 static void build_columns(gen *g, const tabspec *ts, retort_table *t)
 {
@@ -358,7 +389,8 @@ static void build_columns(gen *g, const tabspec *ts, retort_table *t)
 		if (!cs->on)
 			continue;
 		snprintf(cname, sizeof(cname), "c%d%s", k, cs->renamed ? "r" : "");
-		col = retort_table_add_column(t, cname, g->types[cs->type].name);
+		col = retort_table_add_column(t, cname, ts->strict ? strict_type(g->types[cs->type].name)
+			: g->types[cs->type].name);
 		col->notnull = cs->notnull;
 		col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
 		if (cs->coll)
@@ -449,6 +481,8 @@ static void build_table(gen *g, const tabspec *ts, int i, retort_model *m)
 
 	snprintf(name, sizeof(name), "t%d", i);
 	t = retort_model_add_table(m, pg ? "public" : NULL, name);
+	t->strict = ts->strict;
+	t->without_rowid = ts->norowid;
 	build_key(g, ts, name, t, m);
 	if (ts->comment)
 		t->comment = retort__sprintf("table %s", name);
@@ -474,6 +508,14 @@ static void build_view(const spec *s, retort_model *m, bool pg)
 	if (pg && s->view_comment)
 		v->comment = retort__strdup("ids of t0");
 	free(def);
+	/* SQLite: a view over the view (made after it, dropped before), and a trigger on the view. */
+	if (s->vtrigger)
+		retort__strvec_add(&v->triggers, "CREATE TRIGGER \"v0_ins\" INSTEAD OF INSERT ON \"v0\" "
+			"BEGIN INSERT INTO \"t0\" (\"id\") VALUES (NEW.\"id\"); END");
+	if (s->view2) {
+		v = retort_model_add_view(m, NULL, "v1", "CREATE VIEW \"v1\" AS SELECT \"id\" FROM \"v0\"");
+		retort__strvec_add(&v->depends, "v0");
+	}
 }
 
 static void build(gen *g, const spec *s, retort_model *m)

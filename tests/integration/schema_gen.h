@@ -6,7 +6,8 @@
  * chosen dialect: tables with typed columns, defaults, NOT NULL,
  * collations, identity/AUTOINCREMENT and generated columns, primary,
  * unique, check and foreign keys (cycles included; on SQLite with and
- * without CONSTRAINT names), plain, unique, partial
+ * without CONSTRAINT names), on SQLite STRICT and WITHOUT ROWID tables, a
+ * view over a view and an INSTEAD OF trigger, plain, unique, partial
  * and expression indexes, views, and on PostgreSQL an extra schema, enum
  * types, sequences and comments.  The same seed always gives the same pair.
  */

@@ -137,6 +137,7 @@ void retort_model_free(retort_model *m)
 		free(v->definition);
 		free(v->comment);
 		retort_vec_dispose(&v->depends, true);
+		retort_vec_dispose(&v->triggers, true);
 		free(v);
 	}
 	for (size_t i = 0; i < m->sequences.len; i++) {
@@ -420,8 +421,10 @@ void retort_model_sort(retort_model *m)
 		retort_vec_sort(&t->indexes, cmp_index);
 		retort_vec_sort(&t->triggers, cmp_strp);
 	}
-	for (size_t i = 0; i < m->views.len; i++)
+	for (size_t i = 0; i < m->views.len; i++) {
 		retort_vec_sort(&((retort_view *)m->views.items[i])->depends, cmp_strp);
+		retort_vec_sort(&((retort_view *)m->views.items[i])->triggers, cmp_strp);
+	}
 	m->sorted = true;
 }
 
@@ -556,6 +559,8 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 		if (v->comment)
 			retort_buf_printf(out, " COMMENT '%s'", v->comment);
 		retort_buf_putc(out, '\n');
+		for (size_t j = 0; j < v->triggers.len; j++)
+			retort_buf_printf(out, "  trigger %s\n", (const char *)v->triggers.items[j]);
 	}
 }
 

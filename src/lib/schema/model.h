@@ -93,6 +93,7 @@ typedef struct retort_view {
 	char *definition;      /* the SELECT (PostgreSQL) or whole CREATE VIEW text (SQLite) */
 	retort_vec depends;    /* char *: "schema.table" / "table" names it reads */
 	char *comment;
+	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text on the view (INSTEAD OF), made again with it */
 } retort_view;
 
 typedef struct retort_sequence {

@@ -320,13 +320,22 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 	}
 	for (size_t i = 0; i < objects->nrows; i++) {
 		const char *type = CELL(objects, i, 0), *sql = CELL(objects, i, 3);
-		lite_table *lt = retort_map_get(&tables, CELL(objects, i, 2));
 
-		if (strcmp(type, "trigger") == 0 && lt && sql)
-			retort__strvec_add(&lt->t->triggers, sql);
-		else if (strcmp(type, "view") == 0 && sql &&
-			retort__reflect_table_wanted(opts, NULL, CELL(objects, i, 1)))
+		if (strcmp(type, "view") == 0 && sql && retort__reflect_table_wanted(opts, NULL, CELL(objects, i, 1)))
 			retort_model_add_view(m, NULL, CELL(objects, i, 1), sql);
+	}
+	/* Triggers belong to a table, or (INSTEAD OF) to a view. */
+	for (size_t i = 0; i < objects->nrows; i++) {
+		const char *type = CELL(objects, i, 0), *sql = CELL(objects, i, 3), *on = CELL(objects, i, 2);
+		lite_table *lt = retort_map_get(&tables, on);
+		retort_view *v;
+
+		if (strcmp(type, "trigger") != 0 || !sql)
+			continue;
+		if (lt)
+			retort__strvec_add(&lt->t->triggers, sql);
+		else if ((v = retort_model_view(m, NULL, on)))
+			retort__strvec_add(&v->triggers, sql);
 	}
 
 	load_view_depends(m);

@@ -159,9 +159,13 @@ void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const ret
 	}
 }
 
-/* A column definition; with `pk`, that key written inline (SQLite AUTOINCREMENT), under its name. */
+/*
+ * A column definition; with `pk`, that key written inline (SQLite
+ * AUTOINCREMENT), under its name; with `implied_notnull`, no NOT NULL
+ * where the table makes the column so anyway.
+ */
 static void render_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk,
-	const retort_model_constraint *pk)
+	const retort_model_constraint *pk, bool implied_notnull)
 {
 	retort__srender_ident(out, id, c->name);
 	if (c->type[0])
@@ -180,7 +184,7 @@ static void render_column(retort_buf *out, retort_dialect_id id, const retort_mo
 		retort_buf_printf(out, " GENERATED ALWAYS AS (%s) %s", c->generated, c->gen_stored ? "STORED" : "VIRTUAL");
 	if (c->identity)
 		retort_buf_printf(out, " GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-	if (c->notnull)
+	if (c->notnull && !implied_notnull)
 		retort_buf_puts(out, " NOT NULL");
 	if (c->default_expr)
 		retort_buf_printf(out, retort__sql_is_literal(c->default_expr) ? " DEFAULT %s" : " DEFAULT (%s)",
@@ -189,7 +193,18 @@ static void render_column(retort_buf *out, retort_dialect_id id, const retort_mo
 
 void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
 {
-	render_column(out, id, c, inline_pk, NULL);
+	render_column(out, id, c, inline_pk, NULL, false);
+}
+
+/* SQLite makes a WITHOUT ROWID table's key columns NOT NULL (and reports them so): not written. */
+static bool key_of_without_rowid(const retort_table *t, const retort_model_column *c)
+{
+	const retort_model_constraint *pk = t->without_rowid ? retort_table_primary_key(t) : NULL;
+
+	for (size_t i = 0; pk && i < pk->columns.len; i++)
+		if (!retort__strcasecmp(pk->columns.items[i], c->name))
+			return true;
+	return false;
 }
 
 void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const retort_table *t,
@@ -208,7 +223,8 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 		retort_model_column *c = t->columns.items[i];
 		retort_buf_puts(out, first ? "\n\t" : ",\n\t");
 		first = false;
-		render_column(out, id, c, c == autoinc, c == autoinc ? retort_table_primary_key(t) : NULL);
+		render_column(out, id, c, c == autoinc, c == autoinc ? retort_table_primary_key(t) : NULL,
+			key_of_without_rowid(t, c));
 	}
 	for (size_t i = 0; i < t->constraints.len; i++) {
 		retort_model_constraint *c = t->constraints.items[i];
