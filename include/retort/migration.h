@@ -72,7 +72,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever retort_ctx_ops or the structs below change layout. */
-#define RETORT_MIGRATION_ABI 1
+#define RETORT_MIGRATION_ABI 2
 
 typedef struct retort_ctx retort_ctx;
 
@@ -168,6 +168,9 @@ typedef struct retort_ctx_ops {
 
 	/* Which line of the revision the next call comes from (for messages); may be NULL. */
 	void (*at_line)(retort_ctx *ctx, int line);
+
+	/* ABI 2: the value of -x KEY=VALUE, NULL when not given. */
+	const char *(*xarg)(retort_ctx *ctx, const char *key);
 } retort_ctx_ops;
 
 /* The public part of every context; retort's own state follows it. */
@@ -225,6 +228,16 @@ static inline int retort__ctx_query(retort_ctx *ctx, const char *sql, size_t npa
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->query(ctx, sql, nparams, params, fn, payload);
+}
+
+/*
+ * The value given with `-x KEY=VALUE` on the command line for this run
+ * (the last one for a repeated KEY), or NULL when KEY was not given.  The
+ * string belongs to retort and lives until upgrade()/downgrade() returns.
+ */
+static inline const char *retort_ctx_xarg(retort_ctx *ctx, const char *key)
+{
+	return ctx->ops->xarg ? ctx->ops->xarg(ctx, key) : NULL;
 }
 
 /* "sqlite" or "postgresql". */

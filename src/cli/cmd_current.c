@@ -11,13 +11,19 @@
 
 #include "migrate_cli.h"
 
-static const char *head_tag(const retort_graph *graph, const char *id)
+/* "id (label, label) (head)", exactly as `heads` prints a revision; ", message" with -v. */
+static void print_rev(const cli_global *g, const retort_graph *graph, const char *id, bool verbose)
 {
 	const retort_revision *rev = retort_graph_get(graph, id);
+	retort_buf line = RETORT_BUF_INIT;
 
-	if (!rev)
-		return " (unknown)";
-	return rev->children.len == 0 ? " (head)" : "";
+	if (!rev) {
+		printf("%s%s%s (unknown)\n", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
+		return;
+	}
+	graph_cli_line(&line, rev, (verbose ? GRAPH_CLI_DOC : 0) | (g->color ? GRAPH_CLI_COLOR : 0));
+	fputs(line.ptr, stdout);
+	retort_buf_dispose(&line);
 }
 
 static json_t *rev_json(const retort_revision *rev)
@@ -27,7 +33,8 @@ static json_t *rev_json(const retort_revision *rev)
 		"path", rev->script->path);
 }
 
-static json_t *status_json(const retort_db_status *st, const retort_graph *graph, bool verbose)
+static json_t *status_json(const retort_db_status *st, const retort_graph *graph,
+	const retort_config *cfg, bool verbose)
 {
 	json_t *o = json_object(), *heads = json_array();
 
@@ -43,6 +50,9 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	}
 	json_object_set_new(o, "heads", heads);
 	json_object_set_new(o, "at_head", json_boolean(st->at_head));
+	json_object_set_new(o, "alembic_version_table", json_boolean(st->alembic_table));
+	if (verbose && st->database)
+		json_object_set_new(o, "database", json_string(st->database));
 	if (verbose) {
 		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
 		for (size_t i = 0; i < st->pending.len; i++)
@@ -58,14 +68,26 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 		json_object_set_new(o, "pending", pending);
 		json_object_set_new(o, "changed", changed);
 		json_object_set_new(o, "unknown", unknown);
+		{
+			json_t *x = json_object();
+			for (size_t i = 0; i < cfg->xargs.len; i++)
+				json_object_set_new(x, cfg->xargs.keys[i], json_string(cfg->xargs.vals[i]));
+			json_object_set_new(o, "x", x);
+		}
 	}
 	return o;
 }
 
-static void print_verbose(const retort_db_status *st)
+static void print_verbose(const retort_config *cfg, const retort_db_status *st)
 {
 	if (!st->has_version_table)
 		printf("No version table: the database is at base.\n");
+	else if (!st->heads.len)
+		printf("The version table is empty: the database is at base.\n");
+	if (st->database)
+		printf("Database: %s%s\n", st->database, st->missing ? " (does not exist yet)" : "");
+	for (size_t i = 0; i < cfg->xargs.len; i++)
+		printf("-x %s=%s\n", cfg->xargs.keys[i], (const char *)cfg->xargs.vals[i]);
 	if (st->pending.len) {
 		printf("\n%zu pending revision(s):\n", st->pending.len);
 		for (size_t i = 0; i < st->pending.len; i++) {
@@ -90,25 +112,18 @@ static void print_verbose(const retort_db_status *st)
 	}
 }
 
-int cmd_current(int argc, char **argv, cli_global *g)
+typedef struct current_args {
+	bool check;
+} current_args;
+
+static int current_one(cli_global *g, void *ctx)
 {
-	bool check = false;
-	int verbose = 0;
-	const cli_option opts[] = {
-		{ CLI_OPT_FLAG, 0, "check-heads", &check, NULL, "exit 1 unless the database is at the head revision(s)" },
-		CLI_OPT_END_MARKER
-	};
-	const cli_usage usage = { "current", "[options]",
-		"show the database's current revision(s)",
-		"-v adds pending revisions, changed scripts and where unknown revisions came from." };
-	retort_vec args = RETORT_VEC_INIT;
+	const current_args *a = ctx;
+	bool verbose = g->verbosity > 0;
 	retort_db_status *st = NULL;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
-		goto done;
-	verbose = g->verbosity > 0;
 	if ((rc = cli_run_open(&r, g, GRAPH_CLI_REPORT)) != 0)
 		goto done;
 	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
@@ -116,23 +131,22 @@ int cmd_current(int argc, char **argv, cli_global *g)
 		goto done;
 	}
 	if (g->json) {
-		rc = cli_json_print(status_json(st, r.graph, verbose));
+		rc = cli_json_print(status_json(st, r.graph, r.cfg, verbose));
 	} else {
 		if (verbose)
-			printf("Current revision(s) for %s:\n", st->url_masked);
-		for (size_t i = 0; i < st->heads.len; i++) {
-			const char *id = st->heads.items[i];
-			const retort_revision *rev = retort_graph_get(r.graph, id);
-			if (verbose && rev)
-				printf("%s%s, %s\n", id, head_tag(r.graph, id), rev->script->message);
-			else
-				printf("%s%s\n", id, head_tag(r.graph, id));
-		}
+			printf("%sCurrent revision(s) for %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING),
+				st->url_masked, cli_color_off(g));
+		for (size_t i = 0; i < st->heads.len; i++)
+			print_rev(g, r.graph, st->heads.items[i], verbose);
 		if (verbose)
-			print_verbose(st);
+			print_verbose(r.cfg, st);
 		rc = 0;
 	}
-	if (check && !st->at_head) {
+	if (st->alembic_table)
+		cli_warning("the database has Alembic's alembic_version table and '%s' is empty: "
+			"to take over an Alembic database, set 'version_table = alembic_version' in %s",
+			r.cfg->version_table, r.cfg->path);
+	if (a->check && !st->at_head) {
 		if (!g->json)
 			cli_error("the database is not at the head revision(s)");
 		rc = CLI_EXIT_FAIL;
@@ -140,6 +154,25 @@ int cmd_current(int argc, char **argv, cli_global *g)
 done:
 	retort_db_status_free(st);
 	cli_run_close(&r);
+	return rc;
+}
+
+int cmd_current(int argc, char **argv, cli_global *g)
+{
+	current_args a = { false };
+	const cli_option opts[] = {
+		{ CLI_OPT_FLAG, 0, "check-heads", &a.check, NULL, "exit 1 unless the database is at the head revision(s)" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "current", "[options]",
+		"show the database's current revision(s)",
+		"-v adds the database's location, the -x values, pending revisions, changed\n"
+		"scripts and where unknown revisions came from." };
+	retort_vec args = RETORT_VEC_INIT;
+	int rc;
+
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) == CLI_CONTINUE)
+		rc = cli_for_each_database(g, current_one, &a, false);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

@@ -48,7 +48,7 @@ static void teardown(void)
 static retort_cmigration_opts opts(void)
 {
 	static char cache[512];
-	retort_cmigration_opts o = { NULL, "-Wall -Werror -O0", cache, NULL };
+	retort_cmigration_opts o = { NULL, "-Wall -Werror -O0", cache, NULL, NULL };
 
 	snprintf(cache, sizeof(cache), "%s/cache", workdir);
 	return o;

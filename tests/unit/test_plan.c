@@ -131,7 +131,8 @@ START_TEST(test_plan__alembic_docs_example)
 	expect_plan(docs, DOWN, "27c6a30d7c24 29f859a13ea", "networking@base",
 		"-29f859a13ea(27c6a30d7c24 29f859a13ea:109ec7d132bf 27c6a30d7c24 55af2cb1c267) "
 		"-109ec7d132bf(109ec7d132bf 27c6a30d7c24 55af2cb1c267:27c6a30d7c24 3cac04ae8714 55af2cb1c267) "
-		"=> 27c6a30d7c24 3cac04ae8714 55af2cb1c267");
+		"-3cac04ae8714(27c6a30d7c24 3cac04ae8714 55af2cb1c267:27c6a30d7c24 55af2cb1c267) "
+		"=> 27c6a30d7c24 55af2cb1c267");
 }
 END_TEST
 

@@ -99,7 +99,30 @@ START_TEST(test_script__keys_case_insensitive_and_defaults)
 	ck_assert_ptr_null(s->downgrade_sql);
 	ck_assert(!s->has_downgrade);
 	ck_assert_uint_eq(s->upgrade_line, 6);
+	ck_assert(!s->has_lock_timeout && !s->has_statement_timeout);
 	retort_script_free(s);
+}
+END_TEST
+
+/* Lock Timeout and Statement Timeout: durations, in SQL and C headers. */
+START_TEST(test_script__timeouts)
+{
+	retort_script *s = parse_ok("x.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 5s\n"
+		"-- statement timeout: 0\n-- retort:upgrade\nSELECT 1;\n");
+
+	ck_assert(s->has_lock_timeout);
+	ck_assert_int_eq(s->lock_timeout_ms, 5000);
+	ck_assert(s->has_statement_timeout);
+	ck_assert_int_eq(s->statement_timeout_ms, 0);
+	retort_script_free(s);
+	s = parse_ok("x.c", "/* m\n * Revision ID: a\n * Statement Timeout: 1500 ms\n */\nint upgrade(void);\n");
+	ck_assert(!s->has_lock_timeout);
+	ck_assert_int_eq(s->statement_timeout_ms, 1500);
+	retort_script_free(s);
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 5\n-- retort:upgrade\n",
+		"v/a.sql:3: Lock Timeout must be a duration such as 500ms, 5s or 1min (0: no limit), not '5'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 1s\n-- Lock Timeout: 2s\n-- retort:upgrade\n",
+		"v/a.sql:4: duplicate header key 'Lock Timeout'");
 }
 END_TEST
 
@@ -254,6 +277,7 @@ Suite *suite_script(void)
 
 	tcase_add_test(parse, test_script__sql_header);
 	tcase_add_test(parse, test_script__keys_case_insensitive_and_defaults);
+	tcase_add_test(parse, test_script__timeouts);
 	tcase_add_test(parse, test_script__checksum_is_lazy_for_loaded_files);
 	tcase_add_test(parse, test_script__no_message);
 	tcase_add_test(parse, test_script__errors);

@@ -237,8 +237,10 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	int error;
 
 	*out = NULL;
-	if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+	if ((error = retort_migrate_status(&st, cfg, graph, true)) < 0)
 		goto done;
+	for (size_t i = 0; i < st->changed.len; i++)
+		retort_vec_push(&ag->edited, st->changed.items[i]);
 	if (st->missing) {
 		error = retort__error_set(RETORT_ERROR_DATABASE,
 			"there is no database at '%s' to compare", st->url_masked);
@@ -270,6 +272,7 @@ void retort_autogen_free(retort_autogen *ag)
 	retort_diff_free(ag->down);
 	retort_model_free(ag->from);
 	retort_model_free(ag->to);
+	retort_vec_dispose(&ag->edited, false);
 	retort_vec_dispose(&ag->heads, true);
 	free(ag);
 }

@@ -26,6 +26,12 @@ typedef struct retort_autogen {
 	retort_diff *up;      /* from -> to */
 	retort_diff *down;    /* to -> from */
 	retort_vec heads;     /* char *: the revisions `from` is at */
+	/*
+	 * drift: applied revisions whose file changed since they ran (history
+	 * checksums), borrowed from the graph.  The replay runs the edited
+	 * files, so a difference may be the edit's, not the database's.
+	 */
+	retort_vec edited;
 } retort_autogen;
 
 typedef struct retort_autogen_opts {

@@ -15,7 +15,9 @@
  *
  * Errors: every function returns 0 or a negative status and sets the
  * thread-local error (class DATABASE) to the database's own message with
- * trailing newlines stripped.  Line numbers in scripts are the caller's
+ * trailing newlines stripped; a statement that could not get a lock in
+ * time (PostgreSQL's lock_not_available, SQLSTATE 55P03: lock_timeout or
+ * NOWAIT) returns RETORT_ELOCKED.  Line numbers in scripts are the caller's
  * business; exec_script reports where in its input the failing statement
  * starts.
  */

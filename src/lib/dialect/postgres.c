@@ -89,6 +89,7 @@ static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_
 	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	const char *position = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	const char *context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+	const char *sqlstate;
 	retort_buf msg = RETORT_BUF_INIT;
 	int error;
 
@@ -121,7 +122,13 @@ static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_
 		retort_buf_puts(&msg, "; context: ");
 		put_clean(&msg, context);
 	}
-	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	/*
+	 * lock_not_available (lock_timeout, NOWAIT): someone else holds a lock
+	 * the statement needs.  Callers may roll back and try again later.
+	 */
+	sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	error = retort__error_code(sqlstate && !strcmp(sqlstate, "55P03") ? RETORT_ELOCKED : RETORT_ERROR,
+		RETORT_ERROR_DATABASE, "%s", msg.ptr);
 	retort_buf_dispose(&msg);
 	return error;
 }
@@ -173,7 +180,7 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
 		retort_buf_puts(&msg, "': ");
 		put_clean(&msg, db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+		retort__error_set(RETORT_ERROR_CONNECT, "%s", msg.ptr);
 		retort_buf_dispose(&msg);
 		goto fail;
 	}

@@ -87,7 +87,7 @@ static int sqlite_connect(retort_db **out, const retort_url *url)
 	db->lock_fd = -1;
 	rc = sqlite3_open_v2(name, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		retort__error_set(RETORT_ERROR_DATABASE, "cannot open SQLite database '%s': %s", name,
+		retort__error_set(RETORT_ERROR_CONNECT, "cannot open SQLite database '%s': %s", name,
 			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto fail;
 	}

@@ -36,13 +36,13 @@ int retort_gitsource_open(retort_gitsource **out, const retort_config *cfg)
 	src = retort__calloc(1, sizeof(*src));
 	if (git_repository_open_ext(&src->repo, cfg->script_location, 0, NULL) < 0) {
 		retort_gitsource_free(src);
-		return retort__error_set(RETORT_ERROR_GIT,
+		return retort__error_set(RETORT_ERROR_CONFIG,
 			"'%s' is not inside a git repository: lint compares revisions with git history",
 			cfg->script_location);
 	}
 	if (!(wd = git_repository_workdir(src->repo))) {
 		retort_gitsource_free(src);
-		return retort__error_set(RETORT_ERROR_GIT, "the repository of '%s' is bare", cfg->script_location);
+		return retort__error_set(RETORT_ERROR_CONFIG, "the repository of '%s' is bare", cfg->script_location);
 	}
 	{
 		char real[PATH_MAX];

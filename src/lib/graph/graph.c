@@ -78,6 +78,18 @@ static void revision_free(retort_revision *r)
 	free(r);
 }
 
+const retort_vec *retort_graph_ignored(const retort_graph *graph)
+{
+	return &graph->ignored;
+}
+
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths)
+{
+	retort_vec_dispose(&graph->ignored, true);
+	graph->ignored = *paths;
+	memset(paths, 0, sizeof(*paths));
+}
+
 void retort_graph_free(retort_graph *g)
 {
 	if (!g)
@@ -89,6 +101,7 @@ void retort_graph_free(retort_graph *g)
 	retort_map_dispose(&g->by_label, false);
 	retort_vec_dispose(&g->heads, false);
 	retort_vec_dispose(&g->bases, false);
+	retort_vec_dispose(&g->ignored, true);
 	free(g->sorted);
 	free(g);
 }

@@ -72,6 +72,14 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg);
 int retort_graph_build(retort_graph **out, retort_vec *scripts);
 void retort_graph_free(retort_graph *graph);
 
+/*
+ * Alembic revision files (*.py, not __init__.py) found in the version
+ * locations, which retort does not read: paths, borrowed, for a warning.
+ */
+const retort_vec *retort_graph_ignored(const retort_graph *graph);
+/* For the loader: hand those paths to the graph (it takes the vec's strings). */
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths);
+
 /* All revisions in topological order (bases first); borrowed. */
 size_t retort_graph_count(const retort_graph *graph);
 retort_revision *retort_graph_at(const retort_graph *graph, size_t topo);

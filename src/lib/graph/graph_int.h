@@ -16,6 +16,7 @@ struct retort_graph {
 	retort_revision **sorted; /* by id, for prefix lookup */
 	retort_vec heads;     /* no children */
 	retort_vec bases;     /* no parents */
+	retort_vec ignored;   /* char *, owned: Alembic .py revisions found beside ours */
 };
 
 /* Walk flags: which edges count. */
@@ -46,6 +47,14 @@ char *retort__graph_id_list(retort_revision *const *revs, size_t n);
  */
 int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, const retort_graph *g,
 	const char *ident, const char *const *current, size_t ncurrent);
+
+/*
+ * When `ident` is LABEL@base (or REV@base): append the bases a downgrade
+ * to it starts removing from, as Alembic picks them (all bases when there
+ * is only one, else those below the label's revision) and return 1; 0 when
+ * `ident` is of another form; negative on error.
+ */
+int retort__graph_branch_bases(retort_vec *out, const retort_graph *g, const char *ident);
 
 /* Resolve the database's current ids to revisions; unknown ids are errors. */
 int retort__graph_current(retort_vec *out, const retort_graph *g,

@@ -191,6 +191,7 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	unsigned char *drop = NULL, *keep_branch = NULL;
 	retort_revision *branch = NULL;
 	size_t n = retort_graph_count(g);
+	bool whole_branch = false;
 	ctx c;
 	int error;
 
@@ -201,7 +202,18 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 		error = retort__error_set(RETORT_ERROR_USAGE, "downgrade needs a target (base, -1, an id...)");
 		goto done;
 	}
-	if ((error = retort__graph_resolve_branch(&targets, &branch, g, target, current, ncurrent)) < 0)
+	/* LABEL@base: the branch's bases and everything above them go (Alembic). */
+	if ((error = retort__graph_branch_bases(&roots, g, target)) < 0)
+		goto done;
+	whole_branch = error == 1;
+	error = 0;
+	if (whole_branch && !roots.len) {
+		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+			"cannot downgrade to '%s': no base lies below that branch", target);
+		goto done;
+	}
+	if (!whole_branch &&
+	    (error = retort__graph_resolve_branch(&targets, &branch, g, target, current, ncurrent)) < 0)
 		goto done;
 	if (targets.len > 1) {
 		char *list = retort__graph_id_list((retort_revision **)targets.items, targets.len);
@@ -220,7 +232,7 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	}
 
 	/* What goes: everything applied above the target (all of it for base). */
-	if (targets.len == 0) {
+	if (targets.len == 0 && !whole_branch) {
 		for (size_t i = 0; i < g->bases.len; i++)
 			retort_vec_push(&roots, g->bases.items[i]);
 	}

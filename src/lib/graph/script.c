@@ -27,10 +27,14 @@ typedef struct hline {
 	unsigned line;  /* 1-based line in the file */
 } hline;
 
+/* The header keys (key_names below spells them). */
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT, K_FOREIGN_KEYS, K_COUNT };
+
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[6];
+	bool seen[K_COUNT];
 	size_t used, cap;  /* of s->arena_ */
 } parser;
 
@@ -55,10 +59,9 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_FOREIGN_KEYS };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
-	"foreign keys",
+	"lock timeout", "statement timeout", "foreign keys",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -228,6 +231,18 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
+	case K_LOCK_TIMEOUT:
+	case K_STATEMENT_TIMEOUT: {
+		bool lock = k == K_LOCK_TIMEOUT;
+		long ms;
+		if (retort__duration_parse(&ms, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: %s must be a duration such as 500ms, 5s or 1min (0: no limit), not '%s'",
+				p->path, line, lock ? "Lock Timeout" : "Statement Timeout", value);
+		*(lock ? &s->lock_timeout_ms : &s->statement_timeout_ms) = ms;
+		*(lock ? &s->has_lock_timeout : &s->has_statement_timeout) = true;
+		return 0;
+	}
 	case K_FOREIGN_KEYS: {
 		bool on;
 		if (retort__parse_bool(&on, value) < 0)
@@ -269,7 +284,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			if (!in_message) {
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On, Transactional or Foreign Keys)",
+					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout, "
+					"Statement Timeout or Foreign Keys)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -629,6 +645,11 @@ int retort_script_read_sql(const retort_script *script)
 	s->upgrade_line = now->upgrade_line;
 	s->downgrade_sql = now->downgrade_sql;
 	s->downgrade_line = now->downgrade_line;
+	/* What runs: the timeouts come with the bodies (the header cache does not keep them). */
+	s->has_lock_timeout = now->has_lock_timeout;
+	s->lock_timeout_ms = now->lock_timeout_ms;
+	s->has_statement_timeout = now->has_statement_timeout;
+	s->statement_timeout_ms = now->statement_timeout_ms;
 	s->sql_arena_ = now->arena_;
 	now->arena_ = NULL;
 	memcpy(s->checksum_, sum, sizeof(sum));

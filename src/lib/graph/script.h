@@ -36,6 +36,15 @@ typedef struct retort_script {
 	 * the setting back after (see migrate.c); PostgreSQL ignores it.
 	 */
 	bool foreign_keys_off;
+	/*
+	 * Lock Timeout: / Statement Timeout: (PostgreSQL's lock_timeout and
+	 * statement_timeout for this revision's statements, overriding
+	 * ddl_lock_timeout / ddl_statement_timeout), in ms when has_... is
+	 * set.  Like the SQL bodies they belong to what runs: a script from
+	 * the header cache has them only after retort_script_read_sql().
+	 */
+	bool has_lock_timeout, has_statement_timeout;
+	long lock_timeout_ms, statement_timeout_ms;
 	unsigned header_line;       /* line of "Revision ID:" */
 
 	/*

@@ -33,6 +33,7 @@ typedef struct cmigration {
 	void *handle;
 	entry_fn upgrade;
 	entry_fn downgrade;
+	const retort_map *xargs;  /* borrowed from the opts it was loaded with */
 } cmigration;
 
 #ifndef RETORT_INSTALL_INCLUDEDIR
@@ -339,6 +340,7 @@ static int load(cmigration **out, const char *path, const retort_cmigration_opts
 	cache_key(key, source, len, opts);
 	m = retort__calloc(1, sizeof(*m));
 	m->path = retort__strdup(path);
+	m->xargs = opts ? opts->xargs : NULL;
 	{
 		char *name = retort__sprintf("%s.so", key);
 		m->object = retort__path_join(dir, name);
@@ -386,6 +388,7 @@ static int call(cmigration *m, retort__ctx *ctx, bool up)
 	if (!fn)
 		return retort__error_set(RETORT_ERROR_SCRIPT,
 			"'%s' does not define int downgrade(retort_ctx *ctx)", m->path);
+	retort__ctx_set_xargs(ctx, m->xargs);
 	rc = fn(retort__ctx_public(ctx));
 	if (retort__ctx_failed(ctx)) {
 		/* The first failure is the cause; later ones are usually its consequences. */

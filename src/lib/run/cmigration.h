@@ -41,6 +41,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "dialect/db.h"
 
 typedef struct retort_cmigration_opts {
@@ -53,6 +54,8 @@ typedef struct retort_cmigration_opts {
 	 * checked, never from a second read of the file.
 	 */
 	const char *expect_sha256;
+	/* -x KEY=VALUE of the run, for retort_ctx_xarg(); borrowed, may be NULL */
+	const retort_map *xargs;
 } retort_cmigration_opts;
 
 /*

@@ -29,6 +29,7 @@ struct retort__ctx {
 	int line;                   /* revision line of the call in progress, 0 = unknown */
 	int error_line;             /* line of the first failure */
 	bool refused;               /* the first failure was an offline refusal */
+	const retort_map *xargs;    /* -x KEY=VALUE, borrowed; NULL: none */
 };
 
 static retort__ctx *priv(retort_ctx *pub)
@@ -359,6 +360,13 @@ static void op_at_line(retort_ctx *pub, int line)
 	priv(pub)->line = line;
 }
 
+static const char *op_xarg(retort_ctx *pub, const char *key)
+{
+	retort__ctx *c = priv(pub);
+
+	return c->xargs && key ? retort_map_get(c->xargs, key) : NULL;
+}
+
 static const retort_ctx_ops ops = {
 	.abi = RETORT_MIGRATION_ABI,
 	.exec = op_exec,
@@ -380,6 +388,7 @@ static const retort_ctx_ops ops = {
 	.add_constraint = op_add_constraint,
 	.drop_constraint = op_drop_constraint,
 	.at_line = op_at_line,
+	.xarg = op_xarg,
 };
 
 static retort__ctx *ctx_new(const retort_dialect *d, const char *label)
@@ -417,6 +426,11 @@ void retort__ctx_free(retort__ctx *c)
 	free(c->error);
 	free(c->last);
 	free(c);
+}
+
+void retort__ctx_set_xargs(retort__ctx *c, const retort_map *xargs)
+{
+	c->xargs = xargs;
 }
 
 retort_ctx *retort__ctx_public(retort__ctx *c)

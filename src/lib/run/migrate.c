@@ -67,9 +67,11 @@ typedef struct run {
 	bool locked;
 	bool in_tx;
 	bool per_migration;
+	retort__guard guard;      /* timeouts and retries (guard.c) */
 	bool fk_switched;         /* Foreign Keys: off is in force; fk_was_on is what to restore */
 	bool fk_was_on;
 	char *git_commit;
+	unsigned fail_line;       /* line of the statement that failed, 0 if none */
 	retort_vec heads;         /* char *, the version table as of the last step */
 	/*
 	 * One-transaction runs defer the version update and the history rows
@@ -265,13 +267,15 @@ static int read_heads(run *r)
 	return 0;
 }
 
-/* Prefix the current error with file:line of the failing statement. */
-static void locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
+/* Prefix the current error with file:line of the failing statement; returns the line. */
+static unsigned locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
 {
-	if (err_line > 0)
+	if (err_line > 0) {
 		retort__error_prefix("%s:%u", s->path, section_line + err_line - 1);
-	else
-		retort__error_prefix("%s", s->path);
+		return section_line + err_line - 1;
+	}
+	retort__error_prefix("%s", s->path);
+	return 0;
 }
 
 typedef struct split_exec {
@@ -314,13 +318,13 @@ static int run_script(run *r, const retort_step *st)
 			"%s: revision '%s' has no downgrade section", s->path, s->revision);
 	if (s->transactional) {
 		if ((error = retort_db_exec_script(r->db, sql, &err_line)) < 0)
-			locate_error(s, line, err_line);
+			r->fail_line = locate_error(s, line, err_line);
 		return error;
 	}
 	{
 		split_exec se = { r->db, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
-			locate_error(s, line, se.line);
+			r->fail_line = locate_error(s, line, se.line);
 	}
 	return error;
 }
@@ -337,6 +341,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
 	e.duration_ms = (int64_t)(ms + 0.5);
 	e.git_commit = r->git_commit;
+	e.tag = r->opts ? r->opts->tag : NULL;
 	if (r->defer)
 		defer_row(r, &e);
 	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
@@ -346,15 +351,22 @@ static int record_step(run *r, const retort_step *st, double ms)
 	return 0;
 }
 
-static void report(run *r, const retort_step *st, double ms)
+static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase)
 {
-	retort_migrate_event ev;
+	retort_migrate_event ev = { 0 };
 	char *from, *to;
 
 	if (!r->opts || !r->opts->progress)
 		return;
+	memset(&ev, 0, sizeof(ev));
 	from = retort__migrate_step_side(st, true);
 	to = retort__migrate_step_side(st, false);
+	ev.phase = phase;
+	if (phase == RETORT_PHASE_FAIL) {
+		ev.error = retort_error_last() ? retort_error_last()->message : "";
+		ev.file = st->rev->script->path;
+		ev.line = r->fail_line;
+	}
 	ev.verb = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
 	ev.rev = st->rev;
 	ev.from = from;
@@ -376,39 +388,70 @@ static int run_step(run *r, const retort_step *st)
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
 		return error;
+	report(r, st, 0, RETORT_PHASE_START);
+	r->fail_line = 0;
+	if ((error = retort__guard_enter(&r->guard, r->db, r->cfg, st->rev->script)) < 0)
+		goto fail;
 	if (fk_off_step(r, st) && (error = retort__fk_off_snapshot(r->db)) < 0)
-		return error;
-	if ((error = run_script(r, st)) < 0)
-		return error;
-	if (fk_off_step(r, st) && (error = retort__fk_off_check(r->db)) < 0) {
+		goto fail;
+	error = run_script(r, st);
+	if (error >= 0 && fk_off_step(r, st) && (error = retort__fk_off_check(r->db)) < 0)
 		retort__error_prefix("%s", st->rev->script->path);
-		return error;
+	if (!tx) {
+		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
+		error = error < 0 ? error : reset;
 	}
+	if (error < 0)
+		goto fail;
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
-			return error;
+			goto fail;
 	}
 	ms = now_ms() - t0;
 	if ((error = record_step(r, st, ms)) < 0)
-		return error;
+		goto fail;
 	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
-		return error;
-	report(r, st, ms);
+		goto fail;
+	report(r, st, ms, RETORT_PHASE_DONE);
 	return 0;
+fail:
+	report(r, st, now_ms() - t0, RETORT_PHASE_FAIL);
+	return error;
 }
 
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
 
+/*
+ * The heads as the planner wants them: never NULL, because NULL there
+ * means "no database" and an empty version table is a database at base
+ * ("-1" then walks past base instead of being unanswerable).
+ */
+static const char *const *current_ids(const retort_vec *heads)
+{
+	static const char *const none[1] = { NULL };
+
+	return heads->len ? (const char *const *)heads->items : none;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
+	bool alembic = false;
 	int error;
 
 	*out = NULL;
+	/* Running every script again over an Alembic database would fail at best */
+	if ((error = retort__migrate_alembic_table(&alembic, r->db, r->cfg, &r->heads)) < 0)
+		return error;
+	if (alembic && plan == retort_plan_upgrade)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"retort's version table '%s' is empty but the database has Alembic's "
+			"'alembic_version': set 'version_table = alembic_version' in %s to take it over "
+			"(or drop alembic_version to start from base)", r->cfg->version_table, r->cfg->path);
 	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
-	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
+	    (error = plan(out, r->graph, current_ids(&r->heads), r->heads.len, target)) < 0)
 		return error;
 	return retort__migrate_read_scripts(*out);
 }
@@ -416,17 +459,21 @@ static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target
 static void report_dry(run *r, const retort_plan *plan)
 {
 	for (size_t i = 0; i < plan->nsteps; i++)
-		report(r, &plan->steps[i], 0);
+		report(r, &plan->steps[i], 0, RETORT_PHASE_DONE);
 }
 
-/* Whole run in one transaction (transaction_per_migration = false). */
-static int run_single(run *r, plan_fn plan_with, const char *target)
+/*
+ * Whole run in one transaction (transaction_per_migration = false), once;
+ * *failed is the step that failed, if one did.
+ */
+static int run_single_once(run *r, plan_fn plan_with, const char *target, retort_step *failed)
 {
 	retort_plan *plan = NULL;
 	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
 	int error;
 
 	r->defer = true;
+	r->nrows = 0;
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
@@ -453,8 +500,11 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 			if ((error = tx_begin(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, st)) < 0)
+		if ((error = run_step(r, st)) < 0) {
+			failed->rev = st->rev;
+			failed->direction = st->direction;
 			goto done;
+		}
 		if (fk_off) {
 			if (r->in_tx && (error = tx_commit(r)) < 0)
 				goto done;
@@ -477,6 +527,18 @@ done:
 	}
 	retort_plan_free(plan);
 	return error;
+}
+
+/* A lock timeout rolls the whole transaction back: the run starts over from the heads it finds. */
+static int run_single(run *r, plan_fn plan_with, const char *target)
+{
+	for (;;) {
+		retort_step failed = { 0 };
+		int error = run_single_once(r, plan_with, target, &failed);
+		if (error >= 0 || !failed.rev ||
+		    !retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, failed.rev, failed.direction, error))
+			return error;
+	}
 }
 
 /*
@@ -535,11 +597,16 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 			if (!tx && (error = tx_commit(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, st)) < 0)
+		if ((error = run_step(r, st)) < 0) {
+			tx_rollback(r);
+			if (retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, st->rev, st->direction, error))
+				continue;
 			goto done;
+		}
 		if (r->in_tx && (error = tx_commit(r)) < 0)
 			goto done;
 		fk_restore(r);
+		retort__guard_done(&r->guard);
 		i++;
 	}
 done:
@@ -618,7 +685,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	/* Unknown heads are what --purge is for. */
 	if (!purge && (error = retort__migrate_check_known(r.db, cfg, graph, &r.heads)) < 0)
 		goto done;
-	if ((error = retort_plan_stamp(&plan, graph, (const char *const *)r.heads.items,
+	if ((error = retort_plan_stamp(&plan, graph, current_ids(&r.heads),
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
@@ -639,12 +706,14 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	e.heads_after = &plan->final_heads;
 	e.duration_ms = (int64_t)(now_ms() - t0 + 0.5);
 	e.git_commit = r.git_commit;
+	e.tag = opts ? opts->tag : NULL;
 	if ((error = retort_history_append(r.db, cfg, &e, 1)) < 0 || (error = tx_commit(&r)) < 0)
 		goto done;
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");
 		char *to = retort__ids_join(&plan->final_heads, ", ");
-		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0, false };
+		retort_migrate_event ev = { .phase = RETORT_PHASE_DONE, .verb = "stamp", .from = from, .to = to,
+			.message = "", .ms = now_ms() - t0 };
 		opts->progress(&ev, opts->progress_payload);
 		free(from);
 		free(to);

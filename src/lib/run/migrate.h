@@ -21,8 +21,16 @@
 #include "graph/graph.h"
 #include "base/vec.h"
 
-/* One revision applied (or, with dry_run, about to be). */
+/* Where in a step an event is. */
+typedef enum retort_migrate_phase {
+	RETORT_PHASE_DONE = 0,      /* applied (or, with dry_run, planned) */
+	RETORT_PHASE_START,         /* about to run its script */
+	RETORT_PHASE_FAIL,          /* its script or version update failed; rolled back */
+} retort_migrate_phase;
+
+/* One revision applied (or, with dry_run, about to be; or starting; or failed). */
 typedef struct retort_migrate_event {
+	retort_migrate_phase phase;
 	const char *verb;           /* "upgrade", "downgrade", "stamp" */
 	const retort_revision *rev; /* NULL for stamp */
 	const char *from;           /* ids joined by ", " ("" for base) */
@@ -30,6 +38,21 @@ typedef struct retort_migrate_event {
 	const char *message;        /* the script's message, "" for stamp */
 	double ms;                  /* time taken, 0 for dry runs */
 	bool dry_run;               /* not run: --dry-run reports the plan */
+	/* RETORT_PHASE_FAIL only: */
+	const char *error;          /* the message, as retort_error_last() has it */
+	const char *file;           /* the script */
+	unsigned line;              /* of the failing statement, 0 when not known */
+	/*
+	 * verb "retry" (PostgreSQL): attempt `attempt` of `attempts` at the
+	 * step in `direction` ("upgrade", "downgrade") waited past
+	 * lock_timeout for a lock (`reason`, the server's message, with
+	 * file:line) and was rolled back (in a one-transaction run, with the
+	 * whole run); the next attempt starts after delay_ms.
+	 */
+	const char *direction;
+	unsigned attempt, attempts;
+	double delay_ms;
+	const char *reason;
 } retort_migrate_event;
 
 typedef void (*retort_migrate_progress_cb)(const retort_migrate_event *ev, void *payload);
@@ -41,6 +64,7 @@ typedef struct retort_migrate_opts {
 	void (*on_wait)(const char *what, void *payload);
 	void *wait_payload;
 	bool dry_run;               /* upgrade/downgrade: plan and report, change nothing */
+	const char *tag;            /* --tag: stored with each history row of the run; may be NULL */
 	/*
 	 * upgrade/downgrade: run on this open connection instead of connecting
 	 * to cfg's URL, without the migration lock, and leave it open (a
@@ -85,6 +109,13 @@ typedef struct retort_db_status {
 	bool missing;               /* a SQLite file that does not exist (read as empty, not created) */
 	retort_vec heads;           /* char *, sorted */
 	bool at_head;               /* heads == the graph's heads */
+	/*
+	 * The version table is empty or missing, version_table is the default,
+	 * and the database has Alembic's alembic_version table: most likely an
+	 * Alembic database that wants `version_table = alembic_version`.
+	 */
+	bool alembic_table;
+	char *database;             /* SQLite: the file's absolute path; PostgreSQL: host/port/dbname */
 	/* Filled by retort_migrate_status with verbose: */
 	retort_vec pending;         /* const retort_revision *, in upgrade order */
 	retort_vec changed;         /* const retort_revision *: applied, file changed since */

@@ -162,3 +162,12 @@ int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
 	}
 	return 0;
 }
+
+int retort__migrate_alembic_table(bool *out, retort_db *db, const retort_config *cfg,
+	const retort_vec *heads)
+{
+	*out = false;
+	if (heads->len || strcmp(cfg->version_table, "retort_version") != 0)
+		return 0;
+	return db->dialect->table_exists(out, db, cfg->version_table_schema, "alembic_version");
+}

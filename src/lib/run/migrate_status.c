@@ -8,9 +8,12 @@
  *
  * Read-only: no lock, no transaction, no CREATE.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config/url.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
 #include "run/version.h"
@@ -18,6 +21,39 @@
 
 
 
+/* Where the data lives, for `current -v`: a SQLite file's absolute path, a server's database. */
+static char *database_location(const retort_config *cfg)
+{
+	retort_url *url = NULL;
+	char *out = NULL;
+
+	if (retort_config_db_url(&url, cfg) < 0) {
+		retort_error_clear();
+		return NULL;
+	}
+	if (url->dialect == RETORT_DIALECT_SQLITE) {
+		char *abs = url->memory ? NULL : realpath(url->path, NULL);
+		if (url->memory)
+			out = retort__strdup(":memory:");
+		else if (abs)
+			out = retort__strdup(abs);
+		else if (url->path[0] == '/')
+			out = retort__strdup(url->path);
+		else {
+			char *cwd = getcwd(NULL, 0);
+			out = cwd ? retort__path_join(cwd, url->path) : retort__strdup(url->path);
+			free(cwd);
+		}
+		free(abs);
+	} else {
+		out = retort__sprintf("database '%s' on %s%s%s", url->dbname ? url->dbname : "(default)",
+			url->host ? url->host : "(default host)", url->port ? ":" : "", url->port ? url->port : "");
+	}
+	retort_url_free(url);
+	return out;
+}
+
+/* --- status ------------------------------------------------------------- */
 
 static bool graph_at_heads(const retort_graph *graph, const retort_vec *heads)
 {
@@ -120,6 +156,9 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
+	st->database = database_location(cfg);
+	if ((error = retort__migrate_alembic_table(&st->alembic_table, db, cfg, &st->heads)) < 0)
+		goto done;
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
@@ -137,6 +176,7 @@ void retort_db_status_free(retort_db_status *st)
 	if (!st)
 		return;
 	free(st->url_masked);
+	free(st->database);
 	retort_vec_dispose(&st->heads, true);
 	retort_vec_dispose(&st->pending, false);
 	retort_vec_dispose(&st->changed, false);

@@ -68,6 +68,7 @@ typedef struct retort_history_entry {
 	const char *checksum;      /* hex SHA-256 of the script, NULL for stamp */
 	int64_t duration_ms;
 	const char *git_commit;    /* NULL outside git */
+	const char *tag;           /* --tag, NULL without */
 	const char *applied_at;    /* NULL: now; else from retort__history_now() */
 } retort_history_entry;
 

@@ -65,6 +65,20 @@ bool retort__diff_is_touched(differ *df, const char *qualname)
 	return retort_map_has(&df->touched, qualname);
 }
 
+void retort__diff_reshape(differ *df, const char *schema, const char *name)
+{
+	char *q = retort__qualname(schema, name);
+
+	retort_map_set(&df->touched, q, (void *)1);
+	retort_map_set(&df->reshaped, q, (void *)1);
+	free(q);
+}
+
+bool retort__diff_is_reshaped(differ *df, const char *qualname)
+{
+	return retort_map_has(&df->reshaped, qualname);
+}
+
 /* --- renames --------------------------------------------------------------- */
 
 static void renames_free(retort_vec *v)
@@ -418,6 +432,8 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 	for (size_t i = 0; i < list.len; i++) {
 		pending *pe = list.items[i];
 		retort_op_kind k = pe->op->kind;
+		if (rebuild || k == RETORT_OP_DROP_COLUMN || k == RETORT_OP_ALTER_COLUMN || k == RETORT_OP_RENAME_COLUMN)
+			retort__diff_reshape(df, t->schema, t->name);
 		if (rebuild && (structural(k) || k == RETORT_OP_CREATE_INDEX || k == RETORT_OP_DROP_INDEX ||
 			k == RETORT_OP_CREATE_TRIGGER || k == RETORT_OP_DROP_TRIGGER))
 			op_free(pe->op);
@@ -561,7 +577,7 @@ static void diff_tables(differ *df)
 		retort_table *t = df->from->tables.items[i];
 		if (!retort_model_table(df->to, t->schema, t->name)) {
 			retort_vec_push(&removed, t);
-			retort__diff_touch(df, t->schema, t->name);
+			retort__diff_reshape(df, t->schema, t->name);
 		}
 	}
 	for (size_t i = 0; i < df->to->tables.len; i++) {
@@ -712,6 +728,7 @@ done:
 	retort_diff_free(df.d);
 	renames_free(&df.renames);
 	retort_map_dispose(&df.touched, false);
+	retort_map_dispose(&df.reshaped, false);
 	retort_map_dispose(&df.seq_done, false);
 	return error;
 }

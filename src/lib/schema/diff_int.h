@@ -36,14 +36,23 @@ typedef struct differ {
 	retort_vec phases[P_COUNT];
 	retort_vec renames;    /* rename * */
 	retort_map touched;    /* qualified table/view names that change */
+	/*
+	 * The subset whose columns change shape (dropped, altered, renamed,
+	 * rebuilt, or the table gone): what a view over them must be recreated
+	 * for.  An index, trigger, constraint or comment leaves views alone.
+	 */
+	retort_map reshaped;
 	retort_map seq_done;   /* sequences an ALTER_COLUMN creates or drops itself */
 } differ;
 
 /* A new op appended to phase p (owned by the differ until handed out). */
 retort_op *retort__diff_emit(differ *df, enum phase p, retort_op_kind kind);
-/* Remember that a table or view changes (views over it get recreated). */
+/* Remember that a table or view changes (tables created with a foreign key to it wait for it). */
 void retort__diff_touch(differ *df, const char *schema, const char *name);
 bool retort__diff_is_touched(differ *df, const char *qualname);
+/* Remember that its columns change shape (views over it get recreated); also touches it. */
+void retort__diff_reshape(differ *df, const char *schema, const char *name);
+bool retort__diff_is_reshaped(differ *df, const char *qualname);
 bool retort__diff_has_str(const retort_vec *v, const char *s);
 /* The name from-column `name` of table t has after the --rename options. */
 const char *retort__diff_renamed_to(differ *df, const retort_table *t, const char *name);

@@ -16,7 +16,7 @@
 static bool view_depends_on_touched(differ *df, const retort_view *v)
 {
 	for (size_t i = 0; i < v->depends.len; i++)
-		if (retort__diff_is_touched(df, v->depends.items[i]))
+		if (retort__diff_is_reshaped(df, v->depends.items[i]))
 			return true;
 	return false;
 }
@@ -59,23 +59,20 @@ void retort__diff_views(differ *df)
 		for (size_t i = 0; i < df->from->views.len; i++) {
 			retort_view *v = df->from->views.items[i];
 			retort_view *nv = retort_model_view(df->to, v->schema, v->name);
-			char *q;
 
 			if (retort_vec_contains(&drop, v))
 				continue;
 			if (nv && retort__streq(v->definition, nv->definition) && !view_depends_on_touched(df, v))
 				continue;
 			retort_vec_push(&drop, v);
-			q = retort__qualname(v->schema, v->name);
-			retort_map_set(&df->touched, q, (void *)1);
-			free(q);
+			retort__diff_reshape(df, v->schema, v->name);
 			again = true;
 		}
 	}
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		char *q = retort__qualname(v->schema, v->name);
-		if (!retort_model_view(df->from, v->schema, v->name) || retort__diff_is_touched(df, q))
+		if (!retort_model_view(df->from, v->schema, v->name) || retort__diff_is_reshaped(df, q))
 			retort_vec_push(&create, v);
 		free(q);
 	}

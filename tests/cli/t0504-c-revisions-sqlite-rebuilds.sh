@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0503-c-revisions-sqlite-rebuilds: a C revision's SQLite rebuild is the
+# t0504-c-revisions-sqlite-rebuilds: a C revision's SQLite rebuild is the
 # one generated revisions use: it keeps every column of the live table
 # (one added by hand too), declared constraint names, the rows, and asks
 # for `Foreign Keys: off` when a cascading reference is in the way; with
