@@ -193,20 +193,24 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 	target = NULL;
 
 	if (opts && opts->from_db) {
+		/* One connection for the heads and the schema: opening a database reads its whole schema. */
 		retort_db_status *st = NULL;
-		if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+		retort_db *live = NULL;
+		if ((error = retort_migrate_status_open(&st, &live, cfg, graph)) < 0)
 			goto done;
 		if (!st->at_head) {
 			error = retort__error_set(RETORT_ERROR_DATABASE,
 				"the database at '%s' is not at head: run 'retort upgrade head' first, "
 				"or compare against the migrations without --from-db", st->url_masked);
 			retort_db_status_free(st);
+			retort_db_free(live);
 			goto done;
 		}
 		for (size_t i = 0; i < st->heads.len; i++)
 			retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 		retort_db_status_free(st);
-		error = reflect_url(&ag->from, cfg->url, cfg);
+		error = reflect(&ag->from, live, cfg);
+		retort_db_free(live);
 	} else {
 		retort_vec head_ids = RETORT_VEC_INIT;
 		push_heads(&ag->heads, retort_graph_heads(graph));

@@ -125,6 +125,13 @@ typedef struct retort_db_status {
 /* Read the database's state without creating anything. */
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose);
+/*
+ * The same without the verbose part, leaving the connection it read
+ * through open in *db (the caller frees it): autogenerate's --from-db
+ * reads the schema through it next, instead of opening the database again.
+ */
+int retort_migrate_status_open(retort_db_status **out, retort_db **db, const retort_config *cfg,
+	const retort_graph *graph);
 void retort_db_status_free(retort_db_status *status);
 
 /* The message that explains an unknown head and the ways out. */
