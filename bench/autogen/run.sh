@@ -4,13 +4,14 @@
 # each (the live database lacks one column in every 100th table), on
 # SQLite and on a private PostgreSQL, beside the floor of the dev-database
 # method (load the target into a fresh database in one transaction with
-# sqlite3 / psql -1, dump the live schema with .schema / pg_dump -s) and
-# beside Alembic's autogenerate of the same schema declared as SQLAlchemy
-# tables.  Also `revision --autogenerate` that replays the migrations
-# instead of reading the live database.  Prints hyperfine's table, the
-# medians and the ratios to the floor; with CALLGRIND=1 also the
-# instructions of retort and of the floor (SQLite: steady however loaded
-# the machine is).
+# sqlite3 / psql -1, dump the live schema with .schema / pg_dump -s; on
+# PostgreSQL also with the fresh database's CREATE and DROP, which retort's
+# own run includes) and beside Alembic's autogenerate of the same schema
+# declared as SQLAlchemy tables.  Also `revision --autogenerate` that
+# replays the migrations instead of reading the live database.  Prints
+# hyperfine's table, the medians and the ratios to the floor; with
+# CALLGRIND=1 also the instructions of retort and of the floor (SQLite:
+# steady however loaded the machine is).
 #
 #   RETORT=path/to/retort bench/autogen/run.sh [sqlite|postgres|all]
 #
@@ -107,8 +108,11 @@ run_postgres() {
 	"$PYTHON" -m alembic -c "$d/alembic/alembic.ini" stamp a1 2>/dev/null
 	rev="$RETORT -q -c $d/retort/retort.ini revision --autogenerate -m bench --rev-id b2"
 	clean="$admin -c 'DROP DATABASE IF EXISTS fresh' -c 'CREATE DATABASE fresh'; rm -f $d/retort/migrations/versions/b2_* $d/alembic/versions/b2_*"
+	# retort makes and drops its scratch database inside the run: the second floor does too.
 	set -- --prepare "$clean" \
 		-n "floor" "psql -X -q -v ON_ERROR_STOP=1 -1 -d '$(url fresh)' -f $d/target.sql && pg_dump -s -d '$(url live)' >/dev/null" \
+		--prepare "$admin -c 'DROP DATABASE IF EXISTS fresh'; rm -f $d/retort/migrations/versions/b2_*" \
+		-n "floor with CREATE and DROP DATABASE" "$admin -c 'CREATE DATABASE fresh' && psql -X -q -v ON_ERROR_STOP=1 -1 -d '$(url fresh)' -f $d/target.sql && pg_dump -s -d '$(url live)' >/dev/null && $admin -c 'DROP DATABASE fresh'" \
 		--prepare "$clean" -n "retort --from-db" "$rev --from-db" \
 		--prepare "$clean" -n "retort (replaying the migrations)" "$rev"
 	[ "$ALEMBIC" = 1 ] && set -- "$@" --prepare "$clean" \

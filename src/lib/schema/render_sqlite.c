@@ -17,7 +17,6 @@
 #include "schema/sqlparse.h"
 
 #define LITE RETORT_DIALECT_SQLITE
-#define NEW_PREFIX "_retort_new_"
 
 static void ident(retort_buf *out, const char *name)
 {
@@ -81,7 +80,11 @@ static void lite_render_op(retort_buf *out, const retort_diff *d, const retort_o
 		retort_buf_puts(out, ";\n");
 		break;
 	case RETORT_OP_DROP_COLUMN:
-		/* C revisions only: the diff rebuilds instead (lite_can_alter cannot know what SQLite allows). */
+		/*
+		 * For callers that try SQLite's own ALTER first and rebuild when it
+		 * refuses (C revisions); the diff always rebuilds, as lite_can_alter
+		 * cannot know from the model whether SQLite would accept it.
+		 */
 		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
 		retort_buf_puts(out, "ALTER TABLE ");
 		ident(out, t->name);
