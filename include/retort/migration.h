@@ -6,9 +6,11 @@
  *     int upgrade(retort_ctx *ctx);
  *     int downgrade(retort_ctx *ctx);
  *
- * returning 0 on success and a negative value on failure (which rolls the
+ * returning 0 on success; any other value is failure (which rolls the
  * revision back).  retort compiles the file into a shared object and calls
- * these functions inside the revision's transaction.
+ * these functions inside the revision's transaction, in a child process
+ * whose context forwards each call to retort: exit(), a crash, an abort
+ * or running past revision_timeout fails the revision.
  *
  * Everything here reaches retort through a table of function pointers in
  * the context (ctx->ops), so a revision needs no symbols from the retort
@@ -53,9 +55,9 @@
  * unchanged; they call the same operations.
  *
  * Revisions are compiled as C99 or later (the wrappers are static inline)
- * with the configured `cc` and `cflags`.  A revision runs inside retort:
- * it must not exit() or keep pointers the context handed out after it
- * returns.
+ * with the configured `cc` and `cflags`.  A revision must not keep
+ * pointers the context handed out after it returns, nor end or replace
+ * the transaction it runs in (COMMIT, ROLLBACK and BEGIN are refused).
  *
  * Identifiers passed to the portable operations are quoted by retort;
  * SQL fragments (types, defaults, CHECK expressions, WHERE clauses) are

@@ -191,7 +191,9 @@ typedef int (*cli_command_fn)(int argc, char **argv, cli_global *g);
 	X(diff, "print the SQL that turns one database's schema into another's") \
 	X(check, "fail if autogenerate would produce a revision") \
 	X(drift, "fail if the live schema differs from its migrations") \
-	X(lint, "review revisions: git history checks and lock-aware statement rules")
+	X(lint, "review revisions: git history checks and lock-aware statement rules") \
+	X(rebase, "put the branch's new revisions on top of the base's head") \
+	X(squash, "replace a run of revisions with one baseline")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(int argc, char **argv, cli_global *g);
 CLI_COMMANDS(CLI_DECLARE)

@@ -8,22 +8,63 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "migrate_cli.h"
+#include "run/partial.h"
 
-/* "id (label, label) (head)", exactly as `heads` prints a revision; ", message" with -v. */
+/*
+ * "id (label, label) (head)", exactly as `heads` prints a revision; ", message"
+ * with -v.  An id a baseline replaces says what it stands for: the baseline
+ * ("r40 = b40 (head) (baseline)") or, inside the range, which baseline.
+ */
 static void print_rev(const cli_global *g, const retort_graph *graph, const char *id, bool verbose)
 {
-	const retort_revision *rev = retort_graph_get(graph, id);
+	const retort_revision *rev = retort_graph_lookup(graph, id), *b;
 	retort_buf line = RETORT_BUF_INIT;
 
 	if (!rev) {
-		printf("%s%s%s (unknown)\n", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
+		b = retort_graph_replaced_by(graph, id);
+		printf("%s%s%s (%s%s%s)\n", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g),
+			b ? "inside the range baseline " : "unknown", b ? b->id : "",
+			b ? " replaces" : "");
 		return;
 	}
+	if (strcmp(rev->id, id) != 0)
+		printf("%s%s%s = ", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g));
 	graph_cli_line(&line, rev, (verbose ? GRAPH_CLI_DOC : 0) | (g->color ? GRAPH_CLI_COLOR : 0));
 	fputs(line.ptr, stdout);
 	retort_buf_dispose(&line);
+}
+
+static json_t *baselines_json(const retort_db_status *st)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < st->baselines.len; i++) {
+		const retort_baseline_need *n = st->baselines.items[i];
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:b, s:s?}",
+			"baseline", n->baseline->id,
+			"replaces", (json_int_t)n->baseline->script->replaces.len,
+			"files_present", (json_int_t)n->files,
+			"needs_files", n->inside != NULL, "inside", n->inside));
+	}
+	return a;
+}
+
+/* Whether pruning a baseline's files would strand this database (`squash --prune`). */
+static void print_baselines(const retort_db_status *st)
+{
+	for (size_t i = 0; i < st->baselines.len; i++) {
+		const retort_baseline_need *n = st->baselines.items[i];
+		printf("\nBaseline %s replaces %zu revision(s); %zu of their files are present.\n",
+			n->baseline->id, n->baseline->script->replaces.len, n->files);
+		if (n->inside)
+			printf("  This database needs them: it is at %s, inside the range.  Upgrade it\n"
+				"  before 'retort squash --prune'.\n", n->inside);
+		else
+			printf("  This database does not need them.\n");
+	}
 }
 
 static json_t *rev_json(const retort_revision *rev)
@@ -31,6 +72,28 @@ static json_t *rev_json(const retort_revision *rev)
 	return json_pack("{s:s, s:s, s:s}", "revision", rev->id,
 		"message", rev->script->message ? rev->script->message : "",
 		"path", rev->script->path);
+}
+
+/* A Transactional: no step that stopped partway, or null. */
+static json_t *unfinished_json(const retort_db_status *st, const retort_graph *graph)
+{
+	const retort_partial *p = st->unfinished;
+	retort_buf msg = RETORT_BUF_INIT;
+	json_t *o;
+
+	if (!p)
+		return json_null();
+	retort_migrate_describe_unfinished(&msg, st, graph);
+	o = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s}",
+		"revision", p->revision, "direction", p->upgrade ? "upgrade" : "downgrade",
+		"statement", (json_int_t)p->statement, "started_at", p->started_at,
+		"os_user", p->os_user, "host", p->host,
+		"heads_before", p->heads_before ? p->heads_before : "",
+		"heads_after", p->heads_after ? p->heads_after : "", "message", msg.ptr);
+	if (o && p->line)
+		json_object_set_new(o, "line", json_integer(p->line));
+	retort_buf_dispose(&msg);
+	return o;
 }
 
 static json_t *status_json(const retort_db_status *st, const retort_graph *graph,
@@ -41,18 +104,21 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 	json_object_set_new(o, "url", json_string(st->url_masked));
 	json_object_set_new(o, "version_table", json_boolean(st->has_version_table));
 	for (size_t i = 0; i < st->heads.len; i++) {
-		const retort_revision *rev = retort_graph_get(graph, st->heads.items[i]);
-		json_array_append_new(heads, json_pack("{s:s, s:b, s:b, s:s?}",
+		const retort_revision *rev = retort_graph_lookup(graph, st->heads.items[i]);
+		const retort_revision *b = retort_graph_replaced_by(graph, st->heads.items[i]);
+		json_array_append_new(heads, json_pack("{s:s, s:b, s:b, s:s?, s:s?}",
 			"revision", (const char *)st->heads.items[i],
-			"known", rev != NULL,
+			"known", rev != NULL || b != NULL,
 			"head", rev && rev->children.len == 0,
-			"message", rev ? rev->script->message : NULL));
+			"message", rev ? rev->script->message : NULL,
+			"baseline", b ? b->id : NULL));
 	}
 	json_object_set_new(o, "heads", heads);
 	json_object_set_new(o, "at_head", json_boolean(st->at_head));
 	json_object_set_new(o, "alembic_version_table", json_boolean(st->alembic_table));
 	if (verbose && st->database)
 		json_object_set_new(o, "database", json_string(st->database));
+	json_object_set_new(o, "unfinished", unfinished_json(st, graph));
 	if (verbose) {
 		json_t *pending = json_array(), *changed = json_array(), *unknown = json_array();
 		for (size_t i = 0; i < st->pending.len; i++)
@@ -68,6 +134,8 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 		json_object_set_new(o, "pending", pending);
 		json_object_set_new(o, "changed", changed);
 		json_object_set_new(o, "unknown", unknown);
+		if (st->pending_error)
+			json_object_set_new(o, "pending_error", json_string(st->pending_error));
 		{
 			json_t *x = json_object();
 			for (size_t i = 0; i < cfg->xargs.len; i++)
@@ -75,6 +143,7 @@ static json_t *status_json(const retort_db_status *st, const retort_graph *graph
 			json_object_set_new(o, "x", x);
 		}
 	}
+	json_object_set_new(o, "baselines", baselines_json(st));
 	return o;
 }
 
@@ -94,6 +163,8 @@ static void print_verbose(const retort_config *cfg, const retort_db_status *st)
 			const retort_revision *rev = st->pending.items[i];
 			printf("  %s, %s\n", rev->id, rev->script->message ? rev->script->message : "");
 		}
+	} else if (st->pending_error) {
+		printf("\nPending revisions cannot be listed: %s\n", st->pending_error);
 	} else if (st->unknown.len == 0) {
 		printf("\nNo pending revisions.\n");
 	}
@@ -110,6 +181,7 @@ static void print_verbose(const retort_config *cfg, const retort_db_status *st)
 		printf("\nwarning: %s\n", msg.ptr);
 		retort_buf_dispose(&msg);
 	}
+	print_baselines(st);
 }
 
 typedef struct current_args {
@@ -140,6 +212,15 @@ static int current_one(cli_global *g, void *ctx)
 			print_rev(g, r.graph, st->heads.items[i], verbose);
 		if (verbose)
 			print_verbose(r.cfg, st);
+		if (st->unfinished) {
+			retort_buf msg = RETORT_BUF_INIT;
+			retort_migrate_describe_unfinished(&msg, st, r.graph);
+			if (verbose)
+				printf("\nwarning: %s\n", msg.ptr);
+			else
+				fprintf(stderr, "retort: warning: %s\n", msg.ptr);
+			retort_buf_dispose(&msg);
+		}
 		rc = 0;
 	}
 	if (st->alembic_table)

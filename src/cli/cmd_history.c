@@ -17,8 +17,10 @@
 
 static bool is_current(const retort_db_status *st, const retort_revision *rev)
 {
+	const char *tip = retort_revision_baseline_tip(rev); /* a database there is at the baseline */
+
 	for (size_t i = 0; st && i < st->heads.len; i++)
-		if (strcmp(st->heads.items[i], rev->id) == 0)
+		if (strcmp(st->heads.items[i], rev->id) == 0 || (tip && strcmp(st->heads.items[i], tip) == 0))
 			return true;
 	return false;
 }

@@ -112,7 +112,10 @@ int cmd_lint(int argc, char **argv, cli_global *g)
 		"review new revisions: git history checks and lock-aware statement rules",
 		"Without --all or FILEs, reads the scripts at the git base and compares them\n"
 		"with the working tree: a revision of the base edited or deleted, more heads\n"
-		"than the base had, an unknown parent are errors.  The new revisions (every\n"
+		"than the base had (with the 'retort rebase' that joins them), an unknown\n"
+		"parent, a base revision this branch forked before, another branch built\n"
+		"inside a range a new squash replaces are errors; pruned revisions warn.\n"
+		"The new revisions (every\n"
 		"revision with --all; the FILEs given) are checked by the statement rules:\n"
 		"locks, rewrites, scans, breaking changes (README: lint rules).  Errors exit\n"
 		"1; warnings and advice alone exit 0.  retort.ini's lint_error, lint_ignore\n"

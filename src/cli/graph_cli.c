@@ -165,6 +165,8 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 	/* Alembic's words: a head others depend on is only an "effective" head */
 	if (retort_revision_is_head(rev))
 		retort_buf_puts(out, rev->dependents.len ? " (effective head)" : " (head)");
+	if (retort_revision_is_baseline(rev))
+		retort_buf_puts(out, " (baseline)");
 	if (parts & GRAPH_CLI_TREE) {
 		if (retort_revision_is_branch_point(rev))
 			retort_buf_puts(out, " (branchpoint)");
@@ -207,6 +209,11 @@ void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color)
 		put_strs(out, &rev->labels);
 		retort_buf_putc(out, '\n');
 	}
+	if (retort_revision_is_baseline(rev)) {
+		retort_buf_printf(out, "Replaces: %zu revisions, ", rev->script->replaces.len);
+		put_strs(out, &rev->script->replaces);
+		retort_buf_putc(out, '\n');
+	}
 	retort_buf_printf(out, "Path: %s\n", rev->script->path);
 	if (rev->script->create_date)
 		retort_buf_printf(out, "Create Date: %s\n", rev->script->create_date);
@@ -242,6 +249,7 @@ json_t *graph_cli_json(const retort_revision *rev)
 	json_object_set_new(o, "children", id_array(&rev->children));
 	json_object_set_new(o, "branch_labels", str_array(&s->branch_labels));
 	json_object_set_new(o, "branches", str_array(&rev->labels));
+	json_object_set_new(o, "replaces", str_array(&s->replaces));
 	json_object_set_new(o, "message", json_string(s->message));
 	json_object_set_new(o, "path", json_string(s->path));
 	json_object_set_new(o, "format", json_string(s->format == RETORT_SCRIPT_C ? "c" : "sql"));
@@ -259,8 +267,7 @@ json_t *graph_cli_json(const retort_revision *rev)
 	return o;
 }
 
-/* The template for new revisions of `format` (see graph_cli_create).  Caller frees; NULL after printing an error. */
-static char *template_for(const retort_config *cfg, retort_script_format format)
+char *graph_cli_template(const retort_config *cfg, retort_script_format format)
 {
 	const char *name = format == RETORT_SCRIPT_C ? "script.c.tmpl" : "script.sql.tmpl";
 	char *path = retort__path_join(cfg->script_location, name);
@@ -296,7 +303,7 @@ int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph
 	char *path = NULL, *tmpl;
 	int rc;
 
-	if (!(tmpl = template_for(cfg, ro->format)))
+	if (!(tmpl = graph_cli_template(cfg, ro->format)))
 		return CLI_EXIT_FAIL;
 	ro->template_text = tmpl;
 	rc = retort_revision_create(&path, cfg, graph, ro);

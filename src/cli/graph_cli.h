@@ -65,6 +65,13 @@ void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color);
 struct json_t;
 struct json_t *graph_cli_json(const retort_revision *rev);
 
+/*
+ * The template for new revisions of `format` (see graph_cli_create), for
+ * commands that render one themselves (squash).  Caller frees; NULL after
+ * printing an error.
+ */
+char *graph_cli_template(const retort_config *cfg, retort_script_format format);
+
 struct retort_revision_opts;
 /*
  * Write a new revision (revision, merge) and print its path, or

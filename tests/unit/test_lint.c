@@ -45,7 +45,7 @@ static retort_lint_report *compare(retort_vec *base, retort_vec *current)
 {
 	retort_lint_report *r = retort__calloc(1, sizeof(*r));
 
-	ck_assert_int_eq(retort_lint_compare(r, base, current), 0);
+	ck_assert_int_eq(retort_lint_compare(r, base, current, NULL, NULL), 0);
 	return r;
 }
 
@@ -190,7 +190,7 @@ START_TEST(test_lint__destructive_by_dialect)
 	/* the comparison reads new revisions in the report's dialect */
 	r->dialect = RETORT_DIALECT_SQLITE;
 	retort_vec_push(&cur, make("aaa", "", trigger, "DROP TRIGGER tr;"));
-	ck_assert_int_eq(retort_lint_compare(r, &base, &cur), 0);
+	ck_assert_int_eq(retort_lint_compare(r, &base, &cur, NULL, NULL), 0);
 	ck_assert_msg(r->findings.len == 0, "nothing inside a trigger body or a quoted name counts: %s",
 		r->findings.len ? ((retort_lint_finding *)r->findings.items[0])->message : "");
 	retort_lint_report_free(r);

@@ -165,6 +165,27 @@ START_TEST(test_script__errors)
 }
 END_TEST
 
+START_TEST(test_script__replaces)
+{
+	retort_script *s = parse_ok("x.sql",
+		"-- baseline\n-- Replaces: r1, r2,r3\n-- Revision ID: b\n-- Revises:\n-- retort:upgrade\n");
+
+	ck_assert_uint_eq(s->replaces.len, 3);
+	ck_assert_str_eq(s->replaces.items[0], "r1");
+	ck_assert_str_eq(s->replaces.items[2], "r3");
+	retort_script_free(s);
+	s = parse_ok("x.sql", "-- m\n-- Revision ID: b\n-- retort:upgrade\n");
+	ck_assert_uint_eq(s->replaces.len, 0);
+	retort_script_free(s);
+	parse_fails("v/b.sql", "-- m\n-- Replaces: r1, b\n-- Revision ID: b\n-- retort:upgrade\n",
+		"v/b.sql:2: revision 'b' replaces itself");
+	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r1, r1\n-- retort:upgrade\n",
+		"v/b.sql:3: 'r1' is listed twice in Replaces");
+	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r-1\n-- retort:upgrade\n",
+		"v/b.sql:3: invalid revision id 'r-1' in Replaces");
+}
+END_TEST
+
 START_TEST(test_script__c_header)
 {
 	static const char text[] =
@@ -282,6 +303,7 @@ Suite *suite_script(void)
 	tcase_add_test(parse, test_script__no_message);
 	tcase_add_test(parse, test_script__errors);
 	tcase_add_test(parse, test_script__c_header);
+	tcase_add_test(parse, test_script__replaces);
 	tcase_add_test(parse, test_script__mutations);
 	tcase_add_test(sha, test_script__sha256);
 	tcase_add_test(valid, test_script__id_valid);

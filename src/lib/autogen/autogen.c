@@ -111,7 +111,7 @@ static int open_url(retort_db **out, const char *text)
 	return error;
 }
 
-static int reflect(retort_model **out, retort_db *db, const retort_config *cfg)
+int retort__autogen_reflect(retort_model **out, retort_db *db, const retort_config *cfg)
 {
 	retort_reflect_opts opts = {
 		.include_schemas = &cfg->include_schemas,
@@ -129,14 +129,13 @@ static int reflect_url(retort_model **out, const char *url, const retort_config 
 
 	if ((error = open_url(&db, url)) < 0)
 		return error;
-	error = reflect(out, db, cfg);
+	error = retort__autogen_reflect(out, db, cfg);
 	retort_db_free(db);
 	return error;
 }
 
-/* Replay the migrations into the scratch database up to each of `targets` in turn. */
-static int replay(const retort_config *cfg, const retort_graph *graph, const retort_scratch *scratch,
-	const retort_vec *targets)
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph,
+	const retort_scratch *scratch, const retort_vec *targets)
 {
 	retort_migrate_opts opts = { .db = retort_scratch_db(scratch) };
 	retort_config copy = *cfg;
@@ -186,7 +185,7 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 	*out = NULL;
 	if ((error = retort_scratch_create(&target, cfg)) < 0 ||
 	    (error = load_target(retort_scratch_db(target), cfg)) < 0 ||
-	    (error = reflect(&ag->to, retort_scratch_db(target), cfg)) < 0)
+	    (error = retort__autogen_reflect(&ag->to, retort_scratch_db(target), cfg)) < 0)
 		goto done;
 	/* One scratch at a time: on PostgreSQL each is a database on the server. */
 	retort_scratch_free(target);
@@ -209,7 +208,7 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 		for (size_t i = 0; i < st->heads.len; i++)
 			retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 		retort_db_status_free(st);
-		error = reflect(&ag->from, live, cfg);
+		error = retort__autogen_reflect(&ag->from, live, cfg);
 		retort_db_free(live);
 	} else {
 		retort_vec head_ids = RETORT_VEC_INIT;
@@ -217,8 +216,8 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 		for (size_t i = 0; i < ag->heads.len; i++)
 			retort_vec_push(&head_ids, ag->heads.items[i]);
 		if ((error = retort_scratch_create(&current, cfg)) == 0 &&
-		    (error = replay(cfg, graph, current, &head_ids)) == 0)
-			error = reflect(&ag->from, retort_scratch_db(current), cfg);
+		    (error = retort__autogen_replay(cfg, graph, current, &head_ids)) == 0)
+			error = retort__autogen_reflect(&ag->from, retort_scratch_db(current), cfg);
 		retort_vec_dispose(&head_ids, false);
 	}
 	if (error == 0)
@@ -253,8 +252,8 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	for (size_t i = 0; i < st->heads.len; i++)
 		retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 	if ((error = retort_scratch_create(&expected, cfg)) < 0 ||
-	    (error = replay(cfg, graph, expected, &ag->heads)) < 0 ||
-	    (error = reflect(&ag->from, retort_scratch_db(expected), cfg)) < 0 ||
+	    (error = retort__autogen_replay(cfg, graph, expected, &ag->heads)) < 0 ||
+	    (error = retort__autogen_reflect(&ag->from, retort_scratch_db(expected), cfg)) < 0 ||
 	    (error = reflect_url(&ag->to, cfg->url, cfg)) < 0)
 		goto done;
 	error = finish(ag, NULL);

@@ -44,6 +44,7 @@ static const struct key_def {
 	{ "include_schemas", K_LIST },
 	{ "exclude_tables", K_LIST },
 	{ "lock_timeout", K_INT },
+	{ "revision_timeout", K_INT },
 	{ "ddl_lock_timeout", K_DURATION },
 	{ "ddl_statement_timeout", K_DURATION },
 	{ "ddl_lock_retries", K_INT },
@@ -337,6 +338,8 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		}
 		if (strcmp(name, "lock_timeout") == 0)
 			cfg->lock_timeout = (int)l;
+		else if (strcmp(name, "revision_timeout") == 0)
+			cfg->revision_timeout = (int)l;
 		else if (strcmp(name, "ddl_lock_retries") == 0)
 			cfg->ddl_lock_retries = (int)l;
 		else if (strcmp(name, "lint_large_table") == 0)

@@ -37,6 +37,7 @@ typedef struct retort_config {
 	retort_vec include_schemas;    /* char * globs; empty = all */
 	retort_vec exclude_tables;     /* char * globs */
 	int lock_timeout;              /* seconds, 60: waiting for another retort */
+	int revision_timeout;          /* seconds a C revision's code may run, 0 = no limit */
 	/*
 	 * Guarded runs (PostgreSQL): the server's lock_timeout and
 	 * statement_timeout for the revisions' statements, in ms; -1 leaves

@@ -86,7 +86,18 @@ struct retort_dialect {
 	/* Split without executing (offline mode, Transactional: no): retort_sql_split. */
 	int (*split)(const char *sql, retort_stmt_cb cb, void *payload);
 
-	/* Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write lock). */
+	/*
+	 * Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write
+	 * lock).  A transaction begun here ends only through commit or
+	 * rollback: while it is open, exec_script and query refuse, before
+	 * running it, a statement that would end or replace it (BEGIN,
+	 * COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION; sql.h's
+	 * retort_sql_txn_ends), and fail at the statement after which the
+	 * connection is no longer in it (PQtransactionStatus,
+	 * sqlite3_get_autocommit), so no caller mistakes a transaction that
+	 * ended early for its own.  Outside one, anything goes (scripts that
+	 * manage their own transactions).
+	 */
 	int (*begin)(retort_db *db);
 	int (*commit)(retort_db *db);
 	int (*rollback)(retort_db *db);

@@ -40,4 +40,12 @@ char **retort__rows_add(retort_rows *rows);
  */
 char *retort__rows_text(retort_rows *rows, const char *text, size_t len);
 
+/*
+ * The errors of db.h's transaction guard, the same in both dialects:
+ * txn_refused for a statement of class `cls` refused before it ran (its
+ * command named), txn_ended for one after which the transaction was gone.
+ */
+int retort__txn_refused(const retort_sql_class *cls);
+int retort__txn_ended(void);
+
 #endif

@@ -4,9 +4,14 @@
  * merge.
  *
  * Errors: a revision that exists at the base was edited (R001) or deleted
- * (R002); the new revisions leave more heads than the base had (R003); a
- * new revision revises an unknown id (R004); the new graph is
- * inconsistent (R005).  The new revisions then get the checks of
+ * (R002; unless a baseline replaces it: pruned, a warning, R011); the new
+ * revisions leave more heads than the base had (R003, naming the `retort
+ * rebase` that joins them when one does); a new revision revises an
+ * unknown id (R004); the new graph is inconsistent (R005: a revision
+ * revising one inside a baseline's range among them); after a squash or
+ * prune, another branch's revision revises an id inside the range (R012);
+ * the base has revisions this branch forked before (R013: merge, and the
+ * rebase).  The new revisions then get the checks of
  * rules/report.h: the statement rules, missing downgrades, drops in C
  * revisions.  The comparison itself never touches git; lint.c gets both
  * sides as parsed scripts.
@@ -31,9 +36,15 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 /*
  * The comparison alone: consumes the scripts in both vecs (they are freed
  * or handed to graphs) and fills `report` (its dialect and rules as the
- * caller set them; rules made with defaults when NULL).  Fails only when
- * the rules' catalog reads fail.  Exposed for tests.
+ * caller set them; rules made with defaults when NULL).  `branches`
+ * (retort_branch_script *, may be NULL) are other branches' scripts,
+ * judged against the working tree's baselines.  `fork` (retort_script *,
+ * borrowed) is the history at the fork point when HEAD does not contain
+ * the base, NULL otherwise: a base revision missing here that the fork
+ * did not have came to the base later, and is no deletion.  Fails only
+ * when the rules' catalog reads fail.  Exposed for tests.
  */
-int retort_lint_compare(retort_lint_report *report, retort_vec *base, retort_vec *current);
+int retort_lint_compare(retort_lint_report *report, retort_vec *base, retort_vec *current,
+	const retort_vec *branches, const retort_vec *fork);
 
 #endif

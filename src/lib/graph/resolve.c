@@ -42,15 +42,29 @@ static int ambiguous(const char *ident, const char *what, const retort_vec *cand
 	return error;
 }
 
-/* An exact id, an exact label, or a unique prefix: exactly one revision. */
+/* An id inside the range a baseline replaces: no revision here (baseline.c). */
+static int replaced_inside(const char *ident, const retort_revision *baseline)
+{
+	return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+		"'%s' is one of the revisions baseline '%s' replaces; name the baseline, or its last "
+		"revision '%s'", ident, baseline->id, retort_revision_baseline_tip(baseline));
+}
+
+/*
+ * An exact id, an exact label, a baseline's tip (the baseline), or a
+ * unique prefix: exactly one revision.
+ */
 static int resolve_one(retort_revision **out, const retort_graph *g, const char *ident)
 {
 	retort_vec cands = RETORT_VEC_INIT;
 	int error = 0;
 
 	if ((*out = retort_graph_get(g, ident)) != NULL ||
-		(*out = retort_map_get(&g->by_label, ident)) != NULL)
+		(*out = retort_map_get(&g->by_label, ident)) != NULL ||
+		(*out = retort_graph_lookup(g, ident)) != NULL)
 		return 0;
+	if (retort_graph_replaced_by(g, ident))
+		return replaced_inside(ident, retort_graph_replaced_by(g, ident));
 	if (*ident && retort__graph_prefix(g, ident, &cands) == 1)
 		*out = cands.items[0];
 	else if (cands.len > 1)

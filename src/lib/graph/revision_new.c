@@ -456,17 +456,60 @@ static const char *undecorated(const char *line)
 	return p;
 }
 
-/* Does the line at `line` hold header key `key` ("revision id") followed by ':'? */
-static bool is_key_line(const char *line, const char *key)
+/*
+ * Does `line` (up to its end) read "KEY:" once comment decoration is
+ * skipped?  Returns where the value starts (after the colon); *key_at, when
+ * given, is where the key starts.
+ */
+static const char *header_value(const char *line, const char *key, const char **key_at)
 {
 	const char *p = undecorated(line);
 	size_t n = strlen(key);
 
 	if (retort__strncasecmp(p, key, n) != 0)
-		return false;
+		return NULL;
+	if (key_at)
+		*key_at = p;
 	for (p += n; *p == ' ' || *p == '\t'; p++)
 		;
-	return *p == ':';
+	return *p == ':' ? p + 1 : NULL;
+}
+
+/* Does the line at `line` hold header key `key` ("revision id") followed by ':'? */
+static bool is_key_line(const char *line, const char *key)
+{
+	return header_value(line, key, NULL) != NULL;
+}
+
+/*
+ * The template with a "Replaces: ${replaces}" line after its Revises line,
+ * decorated the same way: a baseline's header, from a template written
+ * for ordinary revisions.  Without a Revises line the copy is unchanged,
+ * and the parse-back check reports it.
+ */
+static char *template_with_replaces(const char *tmpl)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	bool done = false;
+
+	for (const char *line = tmpl; *line;) {
+		const char *end = strchr(line, '\n'), *key_at = NULL;
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		retort_buf_put(&b, line, len);
+		if (end)
+			retort_buf_putc(&b, '\n');
+		if (!done && header_value(line, "revises", &key_at) && (size_t)(key_at - line) < len) {
+			retort_buf_put(&b, line, (size_t)(key_at - line));
+			retort_buf_puts(&b, "Replaces: ${replaces}\n");
+			done = true;
+		}
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
 }
 
 /*
@@ -514,6 +557,7 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 	retort_vec parents = RETORT_VEC_INIT;
 	retort_buf down = RETORT_BUF_INIT, deps = RETORT_BUF_INIT, labels = RETORT_BUF_INIT;
 	char id[33], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
+	char *own_template = NULL;
 	time_t now = o->now ? o->now : time(NULL);
 	retort_script *check = NULL;
 	struct tm utc;
@@ -531,14 +575,22 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 		do {
 			if ((error = random_id(id)) < 0)
 				goto done;
-		} while (retort_graph_get(graph, id));
+		} while (retort_graph_get(graph, id) || retort_graph_replaced_by(graph, id));
+	}
+	if (retort_graph_replaced_by(graph, id)) {
+		error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
+			"revision id '%s' is one that baseline '%s' replaces", id,
+			retort_graph_replaced_by(graph, id)->id);
+		goto done;
 	}
 	if (retort_graph_get(graph, id)) {
 		error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
 			"revision id '%s' already exists (%s)", id, retort_graph_get(graph, id)->script->path);
 		goto done;
 	}
-	if ((error = check_labels(graph, o)) < 0 || (error = pick_parents(&parents, graph, o)) < 0 ||
+	/* a baseline carries the labels of what it replaces: they are taken, by design */
+	if ((!o->replaces && (error = check_labels(graph, o)) < 0) ||
+		(error = pick_parents(&parents, graph, o)) < 0 ||
 		(error = dependencies(&deps, graph, o)) < 0 ||
 		(error = pick_dir(&dir, cfg, &parents, o->version_path)) < 0)
 		goto done;
@@ -554,15 +606,19 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 	for (char *c = message; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
+	if (o->replaces && !strstr(o->template_text, "${replaces}"))
+		own_template = template_with_replaces(o->template_text);
 	{
 		const char *vars[] = {
 			"message", message, "rev_id", id, "down_revision", down.ptr,
 			"create_date", date, "branch_labels", labels.ptr, "depends_on", deps.ptr,
 			"transactional", "yes",
 			"upgrades", o->upgrades ? o->upgrades : "",
-			"downgrades", o->downgrades ? o->downgrades : "", NULL,
+			"downgrades", o->downgrades ? o->downgrades : "",
+			"replaces", o->replaces ? o->replaces : "", NULL,
 		};
-		if ((error = retort_revision_render(&text, o->template_text, vars, &cfg->xargs)) < 0)
+		if ((error = retort_revision_render(&text, own_template ? own_template : o->template_text,
+				vars, &cfg->xargs)) < 0)
 			goto done;
 	}
 	if (o->foreign_keys_off) {
@@ -583,6 +639,12 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 	if (strcmp(check->revision, id)) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
 			"the script template does not use ${rev_id} as its Revision ID");
+		goto done;
+	}
+	if (o->replaces && !check->replaces.len) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"the script template has no 'Revises:' header line to put the baseline's "
+			"'Replaces:' after; add 'Replaces: ${replaces}' to it");
 		goto done;
 	}
 	if (o->foreign_keys_off && !check->foreign_keys_off) {
@@ -609,5 +671,6 @@ done:
 	free(path);
 	free(text);
 	free(message);
+	free(own_template);
 	return error;
 }

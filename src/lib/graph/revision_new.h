@@ -48,6 +48,12 @@ typedef struct retort_revision_opts {
 	 * (or Revision ID) line.
 	 */
 	bool foreign_keys_off;
+	/*
+	 * A baseline (`retort squash`): its Replaces ids, "a, b, c".  The
+	 * template's ${replaces}, or a line added after its Revises line.  Its
+	 * branch labels are those of what it replaces, so they are in use.
+	 */
+	const char *replaces;
 	time_t now;                       /* 0 = time(NULL); for tests */
 	bool no_hook;                     /* skip post_write_hook */
 } retort_revision_opts;

@@ -27,6 +27,11 @@ typedef struct retort_script {
 	retort_vec revises;         /* char *: down revisions, empty for a base */
 	retort_vec branch_labels;   /* char * */
 	retort_vec depends_on;      /* char *: as written (ids, prefixes or labels) */
+	/*
+	 * char *: a baseline's `Replaces:` ids, in upgrade order, the last one
+	 * being the tip later revisions may revise; empty for other revisions.
+	 */
+	retort_vec replaces;
 	char *message;              /* first comment line, may be "" */
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
@@ -118,6 +123,14 @@ bool retort_script_is_revision_file(const char *name);
  * header cache trusts only entries written by the same parser.
  */
 extern const char retort__script_parser_key[];
+
+/*
+ * Make the revision file at `path` revise `ids` (n of them): its Revises
+ * value changes and no other byte; the result is parsed back (same id,
+ * same header otherwise) and written to a temporary file beside it that is
+ * renamed over it, with the file's mode (script_edit.c).
+ */
+int retort_script_set_revises(const char *path, const char *const *ids, size_t n);
 
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);

@@ -530,6 +530,7 @@ void retort_lint_report_free(retort_lint_report *r)
 	}
 	retort_vec_dispose(&r->findings, false);
 	retort_rules_free(r->rules);
+	free(r->base_ref);
 	free(r->base_name);
 	free(r->base_id);
 	free(r);

@@ -35,6 +35,7 @@ typedef struct retort_lint_finding {
 } retort_lint_finding;
 
 typedef struct retort_lint_report {
+	char *base_ref;             /* --base as given: the commands lint advises repeat it; NULL for the default */
 	char *base_name;            /* "main", "merge base with @{upstream}"; NULL without git */
 	char *base_id;              /* 40 hex; NULL without git */
 	size_t base_revisions, revisions, new_revisions;

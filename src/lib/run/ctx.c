@@ -79,6 +79,22 @@ static bool ends_in_line_comment(retort_dialect_id dialect, const char *sql, siz
 	return yes;
 }
 
+/* Does `sql` hold a statement that would end the transaction it runs in? */
+static int refuse_txn_control(retort_dialect_id dialect, const char *sql)
+{
+	retort_sql_script *script = NULL;
+	int error;
+
+	if ((error = retort_sql_script_read(&script, dialect, sql, strlen(sql))) < 0)
+		return error;
+	for (size_t i = 0; i < script->nstmts && !error; i++)
+		if (retort_sql_txn_ends(script->stmts[i].cls.txn))
+			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s would end the transaction it runs in",
+				script->stmts[i].cls.command);
+	retort_sql_script_free(script);
+	return error;
+}
+
 /* Run or record one rendered statement. */
 static int emit(retort__ctx *c, const char *sql)
 {
@@ -88,6 +104,9 @@ static int emit(retort__ctx *c, const char *sql)
 		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL", c->label));
 	if (c->out) {
 		size_t start = c->out->size;
+		/* A live run's dialect refuses these (db.h); so does the offline SQL. */
+		if ((error = refuse_txn_control(c->d->id, sql)) < 0)
+			return fail(c, error);
 		retort_buf_puts(c->out, sql);
 		retort_buf_rtrim(c->out);
 		if (c->out->size > start && c->out->ptr[c->out->size - 1] == ';') {

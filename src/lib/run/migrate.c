@@ -23,6 +23,7 @@
 #include "run/fk_off.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 static double now_ms(void)
@@ -84,6 +85,10 @@ typedef struct run {
 	retort_history_entry *rows;
 	char (*whens)[96];
 	size_t nrows, caprows;
+	/* Steps done in the open transaction: announced once it commits. */
+	struct done_step { const retort_step *st; double ms; } *done;
+	size_t ndone, capdone;
+	size_t committed;         /* steps whose transaction committed in this run */
 } run;
 
 static void heads_release(retort_vec *heads)
@@ -140,6 +145,70 @@ static void defer_row(run *r, const retort_history_entry *e)
 	r->nrows++;
 }
 
+static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase);
+
+/* Append to the current error's message, keeping its class. */
+static void error_suffix(const char *text)
+{
+	const retort_error *e = retort_error_last();
+	char *msg;
+
+	if (!e)
+		return;
+	msg = retort__strdup(e->message);
+	retort__error_set(e->klass, "%s%s", msg, text);
+	free(msg);
+}
+
+/* Its first statement failed: nothing ran, so the trace goes (keeping the error). */
+static void discard_trace(run *r, int64_t trace)
+{
+	const retort_error *e = retort_error_last();
+	char *saved = e ? retort__strdup(e->message) : NULL;
+	int klass = e ? (int)e->klass : RETORT_ERROR_INTERNAL;
+
+	retort_partial_discard(r->db, r->cfg, trace);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+}
+
+/* --- progress: a step is announced only once its transaction committed ---- */
+
+static void queue_done(run *r, const retort_step *st, double ms)
+{
+	if (r->ndone == r->capdone) {
+		r->capdone = r->capdone ? r->capdone * 2 : 16;
+		r->done = retort__realloc(r->done, r->capdone * sizeof(*r->done));
+	}
+	r->done[r->ndone].st = st;
+	r->done[r->ndone].ms = ms;
+	r->ndone++;
+}
+
+static void announce_done(run *r)
+{
+	for (size_t i = 0; i < r->ndone; i++)
+		report(r, r->done[i].st, r->done[i].ms, RETORT_PHASE_DONE);
+	r->committed += r->ndone;
+	r->ndone = 0;
+}
+
+/* A COMMIT that fails (a deferred constraint) fails the revisions it would have committed. */
+static void name_commit_failure(run *r)
+{
+	if (r->ndone == 1)
+		retort__error_prefix("%s: revision '%s' was not applied", r->done[0].st->rev->script->path,
+			r->done[0].st->rev->id);
+	else if (r->ndone > 1)
+		retort__error_prefix("revisions '%s' to '%s' were not applied", r->done[0].st->rev->id,
+			r->done[r->ndone - 1].st->rev->id);
+	r->fail_line = 0;
+	for (size_t i = 0; i < r->ndone; i++)
+		report(r, r->done[i].st, r->done[i].ms, RETORT_PHASE_FAIL);
+	r->ndone = 0;
+}
+
 static int tx_commit(run *r)
 {
 	int error;
@@ -147,11 +216,18 @@ static int tx_commit(run *r)
 	if (r->in_tx && (error = flush_deferred(r)) < 0)
 		return error;
 	r->in_tx = false;
-	return retort_db_commit(r->db);
+	if ((error = retort_db_commit(r->db)) < 0) {
+		name_commit_failure(r);
+		r->in_tx = true; /* whatever is left of it is rolled back, keeping this error */
+		return error;
+	}
+	announce_done(r);
+	return 0;
 }
 
 static void tx_rollback(run *r)
 {
+	r->ndone = 0;
 	if (r->in_tx) {
 		/* Keep the error that made us roll back, not the rollback's own. */
 		char *saved = retort_error_last() ? retort__strdup(retort_error_last()->message) : NULL;
@@ -235,14 +311,27 @@ static void fk_restore(run *r)
 	retort__fk_off_restore(r->db, r->fk_was_on);
 }
 
+/*
+ * Roll back, unlock, disconnect.  Keeps the error that ended the run: after
+ * a lost connection the cleanup's own failures ("no connection to the
+ * server") say nothing the user needs.
+ */
 static void run_close(run *r)
 {
+	const retort_error *last = retort_error_last();
+	char *saved = last && last->message ? retort__strdup(last->message) : NULL;
+	int klass = last ? (int)last->klass : RETORT_ERROR_INTERNAL;
+
 	tx_rollback(r);
 	fk_restore(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
 	if (!r->borrowed)
 		retort_db_free(r->db);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+	free(r->done);
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);
@@ -280,25 +369,40 @@ static unsigned locate_error(const retort_script *s, unsigned section_line, unsi
 
 typedef struct split_exec {
 	retort_db *db;
+	const retort_config *cfg;
+	int64_t trace;            /* partial.h's row, 0 for none */
+	unsigned done;            /* statements completed */
 	unsigned line;            /* of the failing statement */
 } split_exec;
 
 static int exec_one(const char *sql, size_t len, unsigned line, void *payload)
 {
 	split_exec *se = payload;
-	char *stmt = retort__strndup(sql, len);
-	int error = retort_db_exec(se->db, stmt);
+	char *stmt;
+	int error;
 
+	/* The trace says which statement runs next; the first is already in it. */
+	if (se->done > 0 && (error = retort_partial_progress(se->db, se->cfg, se->trace, se->done + 1)) < 0) {
+		se->line = line;
+		return error;
+	}
+	stmt = retort__strndup(sql, len);
+	error = retort_db_exec(se->db, stmt);
 	free(stmt);
 	if (error < 0) {
 		se->line = line;
 		return error;
 	}
+	se->done++;
 	return 0;
 }
 
-/* Run the step's script (not the version update). */
-static int run_script(run *r, const retort_step *st)
+/*
+ * Run the step's script (not the version update); `trace`: partial.h's
+ * row.  *done: the statements that completed, for a Transactional: no SQL
+ * script (-1 when not counted).
+ */
+static int run_script(run *r, const retort_step *st, int64_t trace, long *done)
 {
 	const retort_script *s = st->rev->script;
 	bool up = st->direction == RETORT_UPGRADE;
@@ -306,6 +410,7 @@ static int run_script(run *r, const retort_step *st)
 	unsigned line, err_line = 0;
 	int error;
 
+	*done = -1;
 	if (s->format == RETORT_SCRIPT_C)
 		return retort__migrate_run_c(r->db, r->cfg, s, up);
 	/* read when the run was planned; the history's checksum comes from the same bytes */
@@ -322,27 +427,41 @@ static int run_script(run *r, const retort_step *st)
 		return error;
 	}
 	{
-		split_exec se = { r->db, 0 };
+		split_exec se = { r->db, r->cfg, trace, 0, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
 			r->fail_line = locate_error(s, line, se.line);
+		*done = se.done;
 	}
 	return error;
 }
 
-static int record_step(run *r, const retort_step *st, double ms)
+static void step_entry(retort_history_entry *e, const run *r, const retort_step *st, double ms)
 {
-	retort_history_entry e = { 0 };
+	memset(e, 0, sizeof(*e));
+	e->revision = st->rev->id;
+	e->direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	e->heads_before = &st->heads_before;
+	e->heads_after = &st->heads_after;
+	e->checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
+	e->duration_ms = (int64_t)(ms + 0.5);
+	e->git_commit = r->git_commit;
+	e->tag = r->opts ? r->opts->tag : NULL;
+}
+
+/* Version update and history row; a traced step's row is its trace, finished. */
+static int record_step(run *r, const retort_step *st, double ms, int64_t trace)
+{
+	retort_history_entry e;
 	int error;
 
-	e.revision = st->rev->id;
-	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
-	e.heads_before = &st->heads_before;
-	e.heads_after = &st->heads_after;
-	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
-	e.duration_ms = (int64_t)(ms + 0.5);
-	e.git_commit = r->git_commit;
-	e.tag = r->opts ? r->opts->tag : NULL;
-	if (r->defer)
+	step_entry(&e, r, st, ms);
+	if (trace) {
+		if ((error = retort_partial_finish(r->db, r->cfg, trace, e.direction, e.duration_ms)) < 0)
+			return error;
+		if (!r->defer && (error = retort_version_table_apply(r->db, r->cfg, &st->heads_before,
+				&st->heads_after)) < 0)
+			return error;
+	} else if (r->defer)
 		defer_row(r, &e);
 	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
 			&st->heads_after, &e)) < 0)
@@ -379,11 +498,19 @@ static void report(run *r, const retort_step *st, double ms, retort_migrate_phas
 	free(to);
 }
 
-/* One step: script + version update, in a transaction unless non-transactional. */
+/*
+ * One step: script + version update, in a transaction unless
+ * non-transactional.  A non-transactional step leaves its trace
+ * (partial.h) before its first statement, and its version update commits
+ * at once whatever transaction_per_migration says: its statements cannot
+ * be rolled back, so neither may the record that they ran.
+ */
 static int run_step(run *r, const retort_step *st)
 {
 	bool tx = st->rev->script->transactional;
 	double t0 = now_ms(), ms;
+	int64_t trace = 0;
+	long done = -1;
 	int error;
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
@@ -394,26 +521,43 @@ static int run_step(run *r, const retort_step *st)
 		goto fail;
 	if (fk_off_step(r, st) && (error = retort__fk_off_snapshot(r->db)) < 0)
 		goto fail;
-	error = run_script(r, st);
+	if (!tx) {
+		retort_history_entry e;
+		step_entry(&e, r, st, 0);
+		if ((error = retort_partial_start(&trace, r->db, r->cfg, &e,
+				st->rev->script->format == RETORT_SCRIPT_SQL)) < 0) {
+			retort__guard_leave(&r->guard, r->db, true);
+			goto fail;
+		}
+	}
+	error = run_script(r, st, trace, &done);
 	if (error >= 0 && fk_off_step(r, st) && (error = retort__fk_off_check(r->db)) < 0)
 		retort__error_prefix("%s", st->rev->script->path);
 	if (!tx) {
 		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
 		error = error < 0 ? error : reset;
 	}
-	if (error < 0)
+	if (error < 0) {
+		if (trace && done == 0)
+			discard_trace(r, trace);
+		else if (trace)
+			error_suffix("; this revision is 'Transactional: no': the statements before "
+				"the failing one stay applied and the version table does not record them "
+				"('retort current -v' says how to go on)");
 		goto fail;
+	}
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
 			goto fail;
 	}
 	ms = now_ms() - t0;
-	if ((error = record_step(r, st, ms)) < 0)
+	if ((error = record_step(r, st, ms, trace)) < 0)
 		goto fail;
-	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
-		goto fail;
-	report(r, st, ms, RETORT_PHASE_DONE);
+	/* Announced as done when its transaction commits (tx_commit); a failing COMMIT fails it there. */
+	queue_done(r, st, ms);
+	if (!tx && (error = tx_commit(r)) < 0)
+		return error;
 	return 0;
 fail:
 	report(r, st, now_ms() - t0, RETORT_PHASE_FAIL);
@@ -423,6 +567,23 @@ fail:
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
+
+/* A step that stopped partway (partial.h) must be dealt with before anything else runs. */
+static int check_unfinished(run *r)
+{
+	retort_partial *p = NULL;
+	retort_buf msg = RETORT_BUF_INIT;
+	int error;
+
+	if ((error = retort_partial_find(&p, r->db, r->cfg)) < 0 || !p)
+		return error;
+	retort_partial_locate(p, r->graph, r->db->dialect->id);
+	retort_partial_describe(&msg, p, r->graph);
+	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	retort_buf_dispose(&msg);
+	retort_partial_free(p);
+	return error;
+}
 
 /*
  * The heads as the planner wants them: never NULL, because NULL there
@@ -442,6 +603,8 @@ static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target
 	int error;
 
 	*out = NULL;
+	if ((error = check_unfinished(r)) < 0)
+		return error;
 	/* Running every script again over an Alembic database would fail at best */
 	if ((error = retort__migrate_alembic_table(&alembic, r->db, r->cfg, &r->heads)) < 0)
 		return error;
@@ -469,11 +632,12 @@ static void report_dry(run *r, const retort_plan *plan)
 static int run_single_once(run *r, plan_fn plan_with, const char *target, retort_step *failed)
 {
 	retort_plan *plan = NULL;
-	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
+	size_t i = 0;
 	int error;
 
 	r->defer = true;
 	r->nrows = 0;
+	r->committed = 0;
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
@@ -495,11 +659,8 @@ static int run_single_once(run *r, plan_fn plan_with, const char *target, retort
 			if ((error = fk_switch_off(r)) < 0)
 				goto done;
 		}
-		if (!r->in_tx) {
-			kept = i;
-			if ((error = tx_begin(r)) < 0)
-				goto done;
-		}
+		if (!r->in_tx && (error = tx_begin(r)) < 0)
+			goto done;
 		if ((error = run_step(r, st)) < 0) {
 			failed->rev = st->rev;
 			failed->direction = st->direction;
@@ -517,13 +678,13 @@ done:
 	if (error < 0) {
 		tx_rollback(r);
 		fk_restore(r);
-		/* Progress lines were printed as steps ran; say which of them were undone. */
-		if (plan && i > kept && kept == 0)
+		/* Say what the rollback undid: everything since the last commit (a non-transactional step commits). */
+		if (plan && r->committed == 0)
 			retort__error_prefix("the whole run was rolled back, no revision was applied "
 				"(transaction_per_migration = false)");
-		else if (plan && i > kept)
+		else if (plan && r->committed < plan->nsteps)
 			retort__error_prefix("rolled back to %s: the revisions after it were not applied "
-				"(transaction_per_migration = false)", plan->steps[kept - 1].rev->id);
+				"(transaction_per_migration = false)", plan->steps[r->committed - 1].rev->id);
 	}
 	retort_plan_free(plan);
 	return error;

@@ -103,6 +103,17 @@ typedef struct retort_unknown_head {
 	char *os_user, *host;
 } retort_unknown_head;
 
+/*
+ * A baseline whose replaced files are still present, or whose range the
+ * database is inside.  A database needs those files only while it is
+ * inside the range: once no database does, `squash --prune` may go.
+ */
+typedef struct retort_baseline_need {
+	const retort_revision *baseline;
+	size_t files;               /* replaced files still present */
+	const char *inside;         /* the database's id inside the range (borrowed), NULL when not */
+} retort_baseline_need;
+
 typedef struct retort_db_status {
 	char *url_masked;
 	bool has_version_table;
@@ -120,6 +131,10 @@ typedef struct retort_db_status {
 	retort_vec pending;         /* const retort_revision *, in upgrade order */
 	retort_vec changed;         /* const retort_revision *: applied, file changed since */
 	retort_vec unknown;         /* retort_unknown_head *: heads no script defines */
+	char *pending_error;        /* why pending could not be listed (inside a pruned range) */
+	/* Always filled: */
+	retort_vec baselines;       /* retort_baseline_need *, in topological order */
+	struct retort_partial *unfinished; /* a Transactional: no step that stopped partway (partial.h), or NULL */
 } retort_db_status;
 
 /* Read the database's state without creating anything. */
@@ -133,6 +148,27 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 int retort_migrate_status_open(retort_db_status **out, retort_db **db, const retort_config *cfg,
 	const retort_graph *graph);
 void retort_db_status_free(retort_db_status *status);
+
+/* The message that explains an unfinished step (status->unfinished) and the ways out. */
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *status,
+	const retort_graph *graph);
+
+/* One revision a database has applied. */
+typedef struct retort_applied {
+	char *revision;
+	char *applied_at;           /* from the history table; NULL when it has no record */
+} retort_applied;
+
+/*
+ * Which of `ids` the configured database has applied, appended to `out`
+ * (retort_applied *): those at or below its version table's heads in
+ * `graph`.  With no graph (the history does not form one), those its
+ * version table or history table names.  Reads without creating anything;
+ * *url_masked (malloc'd) names the database for messages.
+ */
+int retort_migrate_applied(retort_vec *out, char **url_masked, const retort_config *cfg,
+	const retort_graph *graph, const char *const *ids, size_t n);
+void retort_applied_free(retort_applied *a);
 
 /* The message that explains an unknown head and the ways out. */
 void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u);

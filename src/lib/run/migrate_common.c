@@ -150,7 +150,9 @@ int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
 		retort_buf msg = RETORT_BUF_INIT;
 		int error;
 
-		if (retort_graph_get(graph, heads->items[i]))
+		/* ids inside a replaced range are known: the plan says what they need */
+		if (retort_graph_lookup(graph, heads->items[i]) ||
+				retort_graph_replaced_by(graph, heads->items[i]))
 			continue;
 		if ((error = retort__migrate_unknown(&u, db, cfg, heads->items[i])) < 0)
 			return error;

@@ -120,7 +120,8 @@ static void render_history_create(retort_buf *out, const retort_dialect *d, cons
 		"    os_user TEXT,\n"
 		"    host TEXT,\n"
 		"    git_commit VARCHAR(64),\n"
-		"    tag TEXT\n"
+		"    tag TEXT,\n"
+		"    unfinished_statement INTEGER\n" /* partial.h: a Transactional: no step in progress */
 		")");
 }
 
@@ -406,6 +407,12 @@ static const char *os_host(void)
 	return whoami_host[0] ? whoami_host : NULL;
 }
 
+void retort__history_whoami(const char **user, const char **host)
+{
+	*user = os_user();
+	*host = os_host();
+}
+
 #define HISTORY_ROWS_PER_INSERT 10
 #define HISTORY_ROW_PARAMS 7
 
@@ -609,7 +616,8 @@ int retort_history_find(retort_history_row **out, retort_db *db,
 	retort_buf_puts(&sql, "SELECT revision, direction, checksum, applied_at, git_commit,"
 		" os_user, host, heads_after FROM ");
 	retort__history_table_name(&sql, db->dialect, cfg);
-	retort_buf_puts(&sql, " WHERE direction <> 'downgrade' ORDER BY id DESC");
+	/* 'unfinished' rows (partial.h) never put a revision in the version table */
+	retort_buf_puts(&sql, " WHERE direction IN ('upgrade', 'stamp') ORDER BY id DESC");
 	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0)
 		goto done;
 	for (size_t i = 0; i < rows->nrows; i++) {
