@@ -93,6 +93,15 @@ RETORT_EXTERN const retort_revision_info *retort_changeset_edited(const retort_c
 /* Append the whole script of the changes, notes included, to `out`; nothing when there are none. */
 RETORT_EXTERN int retort_changeset_sql(retort_buffer *out, const retort_changeset *changeset);
 /*
+ * Nonzero when the script must run with SQLite's foreign keys off: it
+ * rebuilds or drops a table another references with an ON DELETE action.
+ * SQLite ignores the pragma inside a transaction, so the caller runs
+ * "PRAGMA foreign_keys = OFF", then the script in one transaction, then
+ * "PRAGMA foreign_keys = ON" (as retort runs a `Foreign Keys: off`
+ * revision).  Always 0 for PostgreSQL.
+ */
+RETORT_EXTERN int retort_changeset_needs_foreign_keys_off(const retort_changeset *changeset);
+/*
  * The way back: the changes that undo these, with renames turned around.
  * Borrowed: it lives as long as `changeset`, and its own way back is
  * `changeset`.

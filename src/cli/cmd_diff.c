@@ -9,6 +9,11 @@
  * version and history tables are left out of the comparison.  --json lists
  * the operations with their SQL instead.  This command neither changes a
  * database nor reads retort.ini.
+ *
+ * A SQLite script that must run with foreign keys off (it rebuilds or drops
+ * a table another references with an ON DELETE action) is printed framed
+ * as the runner runs a `Foreign Keys: off` revision: the pragma before
+ * BEGIN, COMMIT, the pragma after.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -83,7 +88,11 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 			rc = CLI_EXIT_USAGE;
 	} else {
 		retort_changeset_sql(&sql, shown);
-		if (sql.size)
+		if (sql.size && retort_changeset_needs_foreign_keys_off(shown))
+			printf("-- a table others reference with an ON DELETE action is rebuilt or dropped:\n"
+				"-- foreign keys off around one transaction (SQLite ignores the pragma inside one)\n"
+				"PRAGMA foreign_keys = OFF;\nBEGIN;\n%sCOMMIT;\nPRAGMA foreign_keys = ON;\n", sql.ptr);
+		else if (sql.size)
 			fputs(sql.ptr, stdout);
 		/* stdout stays empty for scripts; a person still hears back */
 		if (!retort_changeset_count(shown) && g->verbosity >= 0)

@@ -36,7 +36,8 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 		"Replays the migrations up to the database's current heads in a scratch\n"
 		"database and compares that with the live schema.  Exit 0 when they match, 1\n"
 		"when they differ: first any applied script edited since it ran, then a summary,\n"
-		"then the SQL of what changed outside the migrations and the SQL to undo it." };
+		"then the SQL of what changed outside the migrations and the SQL to undo it; 2\n"
+		"when they cannot be compared." };
 	retort_vec args = RETORT_VEC_INIT;
 	retort_project *project = NULL;
 	retort_changeset *cs = NULL;
@@ -48,7 +49,9 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 	if ((rc = cli_project_open(g, &project)) != 0)
 		goto done;
 	if ((rc = retort_project_drift(&cs, project)) < 0) {
-		rc = cli_fail(rc);
+		/* 1 means "they differ": whatever stopped the comparison is 2, so CI can tell. */
+		cli_fail(rc);
+		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
 	nedited = retort_changeset_edited_count(cs);

@@ -46,11 +46,12 @@ START_TEST(test_script__sql_header)
 	ck_assert_int_eq(s->depends_on.len, 2);
 	ck_assert_str_eq(s->depends_on.items[1], "net");
 	ck_assert(!s->transactional);
+	ck_assert(s->foreign_keys_off);
 	ck_assert_uint_eq(s->header_line, 3);
 	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
-	ck_assert_uint_eq(s->upgrade_line, 11);
+	ck_assert_uint_eq(s->upgrade_line, 12);
 	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE users;");
-	ck_assert_uint_eq(s->downgrade_line, 14);
+	ck_assert_uint_eq(s->downgrade_line, 15);
 	ck_assert(s->has_downgrade);
 	retort_script_sha256(sum, full_sql, strlen(full_sql));
 	ck_assert_str_eq(retort_script_checksum(s), sum);
@@ -94,6 +95,7 @@ START_TEST(test_script__keys_case_insensitive_and_defaults)
 	ck_assert_str_eq(s->revision, "abc");
 	ck_assert_int_eq(s->revises.len, 0);
 	ck_assert(s->transactional);
+	ck_assert(!s->foreign_keys_off);
 	ck_assert_ptr_null(s->create_date);
 	ck_assert_ptr_null(s->downgrade_sql);
 	ck_assert(!s->has_downgrade);
@@ -151,6 +153,8 @@ START_TEST(test_script__errors)
 		"v/a.sql:2: invalid revision id 'a-b'");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Transactional: maybe\n-- retort:upgrade\n",
 		"v/a.sql:3: Transactional must be yes or no, not 'maybe'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Foreign Keys: sometimes\n-- retort:upgrade\n",
+		"v/a.sql:3: Foreign Keys must be on or off, not 'sometimes'");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n\nSELECT 1;\n",
 		"v/a.sql:4: SQL before the '-- retort:upgrade' line");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n", "no '-- retort:upgrade' section");

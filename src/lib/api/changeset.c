@@ -277,6 +277,18 @@ int retort_changeset_sql(retort_buffer *out, const retort_changeset *changeset)
 	return render(out, changeset ? changeset->diff : NULL);
 }
 
+int retort_changeset_needs_foreign_keys_off(const retort_changeset *changeset)
+{
+	retort_buffer sql = RETORT_BUFFER_INIT;
+	int needs;
+
+	if (!changeset || render(&sql, changeset->diff) < 0)
+		return 0;
+	needs = sql.ptr && retort_schema_sql_needs_fk_off(sql.ptr);
+	retort_buffer_dispose(&sql);
+	return needs;
+}
+
 const retort_changeset *retort_changeset_reverse(const retort_changeset *changeset)
 {
 	return changeset ? changeset->reverse : NULL;

@@ -44,12 +44,18 @@ const char *retort__sql_skip_blank(const char *p, const char *end,
 
 /*
  * Build a retort_rows in place: rows_new gives `ncols` column names, all
- * NULL, and rows_add one more row of `ncols` cells, all NULL (SQL NULL),
- * for the dialect to fill with malloc'd text that the rows then own.
- * rows_add returns NULL for a result without columns.
+ * NULL, for the dialect to fill with malloc'd text, and rows_add one more
+ * row of `ncols` cells, all NULL (SQL NULL), for it to fill with texts
+ * from rows_text.  rows_add returns NULL for a result without columns.
  */
 retort_rows *retort__rows_new(size_t ncols);
 char **retort__rows_add(retort_rows *rows);
+/*
+ * A copy of `len` bytes of `text`, NUL-terminated, kept in the result's
+ * own blocks (one allocation for many cells, not one per cell: a
+ * reflection reads tens of thousands of them).
+ */
+char *retort__rows_text(retort_rows *rows, const char *text, size_t len);
 
 /*
  * The errors of db.h's transaction guard, the same in both dialects:

@@ -601,7 +601,7 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 		char **cells = retort__rows_add(rows);
 		for (c = 0; c < ncols; c++)
 			if (!PQgetisnull(res, r, c))
-				cells[c] = retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+				cells[c] = retort__rows_text(rows, PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
 	}
 	PQclear(res);
 	*out = rows;

@@ -376,7 +376,7 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		for (i = 0; i < ncols; i++) {
 			const unsigned char *t = sqlite3_column_text(stmt, i);
 			if (t)
-				cells[i] = retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
+				cells[i] = retort__rows_text(rows, (const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
 		}
 	}
 	if (rc != SQLITE_DONE) {

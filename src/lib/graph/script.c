@@ -27,10 +27,14 @@ typedef struct hline {
 	unsigned line;  /* 1-based line in the file */
 } hline;
 
+/* The header keys (key_names below spells them). */
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT, K_FOREIGN_KEYS, K_REPLACES, K_COUNT };
+
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[9];
+	bool seen[K_COUNT];
 	unsigned replaces_line;
 	size_t used, cap;  /* of s->arena_ */
 } parser;
@@ -56,11 +60,9 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
-	K_STATEMENT_TIMEOUT, K_REPLACES };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
-	"lock timeout", "statement timeout", "replaces",
+	"lock timeout", "statement timeout", "foreign keys", "replaces",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -317,6 +319,14 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 		*(lock ? &s->has_lock_timeout : &s->has_statement_timeout) = true;
 		return 0;
 	}
+	case K_FOREIGN_KEYS: {
+		bool on;
+		if (retort__parse_bool(&on, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: Foreign Keys must be on or off, not '%s'", p->path, line, value);
+		s->foreign_keys_off = !on;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -351,7 +361,7 @@ static int parse_header(parser *p, hline *lines, size_t n)
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
 					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout, "
-					"Statement Timeout or Replaces)",
+					"Statement Timeout, Foreign Keys or Replaces)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -666,7 +676,8 @@ static bool same_header(const retort_script *a, const retort_script *b)
 		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
 		retort__strvec_equal(&a->replaces, &b->replaces) &&
 		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
-		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
+		a->transactional == b->transactional &&
+		a->foreign_keys_off == b->foreign_keys_off && a->has_downgrade == b->has_downgrade &&
 		a->header_line == b->header_line;
 }
 

@@ -36,6 +36,12 @@ typedef struct retort_script {
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
 	/*
+	 * Foreign Keys: off - on SQLite the runner switches foreign keys off
+	 * before the revision's BEGIN, checks them before its COMMIT and puts
+	 * the setting back after (see migrate.c); PostgreSQL ignores it.
+	 */
+	bool foreign_keys_off;
+	/*
 	 * Lock Timeout: / Statement Timeout: (PostgreSQL's lock_timeout and
 	 * statement_timeout for this revision's statements, overriding
 	 * ddl_lock_timeout / ddl_statement_timeout), in ms when has_... is

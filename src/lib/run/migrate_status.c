@@ -180,7 +180,7 @@ static void baseline_needs(retort_db_status *st, const retort_graph *graph)
 	}
 }
 
-int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
+static int status(retort_db_status **out, retort_db **keep, const retort_config *cfg,
 	const retort_graph *graph, bool verbose)
 {
 	retort_db_status *st = retort__calloc(1, sizeof(*st));
@@ -206,13 +206,29 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
-	retort_db_free(db);
+	if (error >= 0 && keep)
+		*keep = db;
+	else
+		retort_db_free(db);
 	if (error < 0) {
 		retort_db_status_free(st);
 		return error;
 	}
 	*out = st;
 	return 0;
+}
+
+int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
+	const retort_graph *graph, bool verbose)
+{
+	return status(out, NULL, cfg, graph, verbose);
+}
+
+int retort_migrate_status_open(retort_db_status **out, retort_db **db, const retort_config *cfg,
+	const retort_graph *graph)
+{
+	*db = NULL;
+	return status(out, db, cfg, graph, false);
 }
 
 void retort_db_status_free(retort_db_status *st)

@@ -321,8 +321,8 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 				op = pend(&list, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, t, old);
 				op->column = c;
 				op->old_column = oc;
-				/* A type change converts values, which may lose some. */
-				op->destructive = !retort__streq(oc->type, c->type);
+				/* A type change converts values, which may lose some; a widening loses none. */
+				op->destructive = !retort__type_widens(df->to->dialect, oc->type, c->type);
 				owned_sequences(df, op, old, t);
 			}
 		}
@@ -412,7 +412,7 @@ static int diff_table(differ *df, const retort_table *old, const retort_table *t
 	}
 	if (rebuild) {
 		/* One move-and-copy batch replaces every structural, index and trigger op. */
-		retort_op *op = retort__diff_emit(df, P_ALTER_TABLE, RETORT_OP_REBUILD_TABLE);
+		retort_op *op = retort__diff_emit(df, P_REBUILD, RETORT_OP_REBUILD_TABLE);
 		op->table = t;
 		op->old_table = old;
 		for (size_t i = 0; i < t->columns.len; i++) {

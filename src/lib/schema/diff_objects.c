@@ -21,6 +21,33 @@ static bool view_depends_on_touched(differ *df, const retort_view *v)
 	return false;
 }
 
+/*
+ * SQLite's triggers on views (INSTEAD OF): a view made again gets all of
+ * its own back after it (DROP VIEW took them); a view kept has those that
+ * changed dropped and created.
+ */
+static void diff_view_triggers(differ *df, const retort_vec *created)
+{
+	for (size_t i = 0; i < df->to->views.len; i++) {
+		retort_view *v = df->to->views.items[i];
+		retort_view *old = retort_model_view(df->from, v->schema, v->name);
+		bool made = retort_vec_contains(created, v);
+
+		for (size_t j = 0; old && !made && j < old->triggers.len; j++)
+			if (!retort__diff_has_str(&v->triggers, old->triggers.items[j])) {
+				retort_op *op = retort__diff_emit(df, P_DROP_TRIGGER, RETORT_OP_DROP_TRIGGER);
+				op->view = old;
+				op->trigger = old->triggers.items[j];
+			}
+		for (size_t j = 0; j < v->triggers.len; j++)
+			if (made || !old || !retort__diff_has_str(&old->triggers, v->triggers.items[j])) {
+				retort_op *op = retort__diff_emit(df, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER);
+				op->view = v;
+				op->trigger = v->triggers.items[j];
+			}
+	}
+}
+
 void retort__diff_views(differ *df)
 {
 	retort_vec drop = RETORT_VEC_INIT, create = RETORT_VEC_INIT;
@@ -94,6 +121,7 @@ void retort__diff_views(differ *df)
 		if (old && !retort_vec_contains(&create, v) && !retort__streq(old->comment, v->comment))
 			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
 	}
+	diff_view_triggers(df, &create);
 	retort_vec_dispose(&drop, false);
 	retort_vec_dispose(&create, false);
 }
@@ -243,7 +271,7 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-		"create_extension", "drop_extension", "comment_view", "comment_type",
+		"create_extension", "drop_extension", "comment_view", "comment_type", "rename_table",
 	};
 	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }
