@@ -17,15 +17,6 @@ extern const retort_dialect retort__dialect_sqlite;
 extern const retort_dialect retort__dialect_postgres;
 
 /*
- * Skip whitespace and comments from `p`, without passing `end`, as
- * retort_sql_skip_blank does for SQLite (`nested_comments` false) or
- * PostgreSQL (true), adding the newlines skipped to *line.  Kept with this
- * signature for run/sqlite_batch.c; new code calls sql.h.
- */
-const char *retort__sql_skip_blank(const char *p, const char *end,
-	bool nested_comments, unsigned *line);
-
-/*
  * Build a retort_rows in place: rows_new gives `ncols` column names, all
  * NULL, for the dialect to fill with malloc'd text, and rows_add one more
  * row of `ncols` cells, all NULL (SQL NULL), for it to fill with texts
