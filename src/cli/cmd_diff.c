@@ -20,7 +20,7 @@
 
 #include "cli.h"
 #include "schema/schema.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 static int reflect_url(retort_model **out, const retort_url *url)
 {
@@ -100,6 +100,8 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 	if ((rc = retort_url_parse(&from_url, args.items[0])) < 0 ||
 	    (rc = retort_url_parse(&to_url, args.items[1])) < 0)
 		goto fail;
+	/* diff only reads: a SQLite file that is not there is an error, not an empty database made on the spot */
+	from_url->must_exist = to_url->must_exist = true;
 	if (from_url->dialect != to_url->dialect) {
 		cli_error("cannot compare a %s database with a %s database",
 			retort_dialect_for(from_url->dialect)->name, retort_dialect_for(to_url->dialect)->name);

@@ -17,7 +17,7 @@
 #include "dialect/db.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 static char *workdir;
 

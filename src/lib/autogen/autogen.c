@@ -17,7 +17,7 @@
 #include "base/common.h"
 #include "run/migrate.h"
 #include "autogen/scratch.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 static int cmp_str(const void *a, const void *b)
 {

@@ -12,7 +12,7 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "autogen/scratch.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 struct retort_scratch {
 	char *url;          /* the scratch database */
@@ -113,7 +113,7 @@ int retort_scratch_create(retort_scratch **out, const retort_config *cfg)
 	int error;
 
 	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0) {
+	if ((error = retort_url_from_config(&url, cfg)) < 0) {
 		free(s);
 		return error;
 	}

@@ -17,7 +17,7 @@
 #include "autogen/squash.h"
 #include "base/buf.h"
 #include "base/common.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "graph/revision_new.h"
 #include "run/migrate.h"
 #include "sql/sql.h"
@@ -213,7 +213,7 @@ int retort_squash(retort_squash_result **out, const retort_config *cfg, const re
 	*out = NULL;
 	memset(&spec, 0, sizeof(spec));
 	if ((error = retort_graph_baseline_spec(&spec, graph, opts->range)) < 0 ||
-	    (error = retort_config_db_url(&url, cfg)) < 0)
+	    (error = retort_url_from_config(&url, cfg)) < 0)
 		goto done;
 	for (size_t i = 0; i < spec.replaces.len; i++)
 		retort_vec_push(&scripts, ((retort_revision *)spec.replaces.items[i])->script);

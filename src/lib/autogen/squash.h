@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "graph/graph.h"
 
 typedef struct retort_squash_opts {

@@ -26,24 +26,6 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id)
 	return NULL;
 }
 
-/* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
-static retort_url *url_copy(const retort_url *src)
-{
-	retort_url *u = retort__calloc(1, sizeof(*u));
-
-	u->dialect = src->dialect;
-	u->raw = retort__strdup(src->raw);
-	u->memory = src->memory;
-	u->path = retort__strdup(src->path);
-	u->conninfo = retort__strdup(src->conninfo);
-	u->user = retort__strdup(src->user);
-	u->password = retort__strdup(src->password);
-	u->host = retort__strdup(src->host);
-	u->port = retort__strdup(src->port);
-	u->dbname = retort__strdup(src->dbname);
-	return u;
-}
-
 int retort_db_open(retort_db **out, const retort_url *url)
 {
 	const retort_dialect *dialect;
@@ -56,7 +38,7 @@ int retort_db_open(retort_db **out, const retort_url *url)
 	if ((error = dialect->connect(&db, url)) < 0)
 		return error;
 	db->dialect = dialect;
-	db->url = url_copy(url);
+	db->url = retort_url_copy(url);
 	*out = db;
 	return 0;
 }

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "sql/sql.h"
 
 typedef struct retort_db retort_db;

@@ -12,9 +12,26 @@
 #include <stddef.h>
 
 #include "dialect/db.h"
+#include "dialect/url.h"
 
 extern const retort_dialect retort__dialect_sqlite;
 extern const retort_dialect retort__dialect_postgres;
+
+/*
+ * Each dialect parses its own URL form into `url` (url->raw is set): SQLite
+ * what follows "sqlite:", PostgreSQL what follows "<scheme>://" (`scheme`
+ * as written, for the display form).  0, or -1 with *why (malloc'd) saying
+ * what is wrong; neither touches the current error (url.c words it, and
+ * masking a URL must leave it alone).
+ */
+int retort__sqlite_url_parse(retort_url *url, const char *rest, char **why);
+int retort__pg_url_parse(retort_url *url, const char *scheme, const char *rest, char **why);
+/*
+ * A libpq error message (malloc'd, one line) without the text libpq quotes
+ * at its end ("invalid percent-encoded token: \"...\""), which may be a
+ * password.
+ */
+char *retort__pg_libpq_reason(const char *errmsg);
 
 /*
  * Build a retort_rows in place: rows_new gives `ncols` column names, all

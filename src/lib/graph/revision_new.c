@@ -431,8 +431,9 @@ static int check_labels(const retort_graph *graph, const retort_revision_opts *o
 {
 	for (size_t i = 0; i < o->nbranch_labels; i++) {
 		const char *l = o->branch_labels[i];
-		if (!*l || strpbrk(l, "@:+, \t"))
-			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s'", l);
+		if (retort_script_label_problem(l))
+			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s': %s",
+				l, retort_script_label_problem(l));
 		if (retort_graph_get(graph, l) || retort_graph_label(graph, l))
 			return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
 				"branch label '%s' is already a revision id or label", l);
@@ -556,7 +557,7 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 {
 	retort_vec parents = RETORT_VEC_INIT;
 	retort_buf down = RETORT_BUF_INIT, deps = RETORT_BUF_INIT, labels = RETORT_BUF_INIT;
-	char id[33], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
+	char id[4 * RETORT_REVISION_ID_MAX + 1], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
 	char *own_template = NULL;
 	time_t now = o->now ? o->now : time(NULL);
 	retort_script *check = NULL;
@@ -565,9 +566,9 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 
 	*out = NULL;
 	if (o->rev_id) {
-		if (!retort_script_id_valid(o->rev_id)) {
-			error = retort__error_set(RETORT_ERROR_USAGE,
-				"invalid revision id '%s' (1-32 characters, none of ',@+-:' or spaces)", o->rev_id);
+		if (retort_script_id_problem(o->rev_id)) {
+			error = retort__error_set(RETORT_ERROR_USAGE, "invalid revision id '%s': %s",
+				o->rev_id, retort_script_id_problem(o->rev_id));
 			goto done;
 		}
 		snprintf(id, sizeof(id), "%s", o->rev_id);

@@ -23,7 +23,7 @@ static int dialect_of(const retort_dialect **out, const retort_config *cfg)
 	retort_url *url = NULL;
 	int error;
 
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
+	if ((error = retort_url_from_config(&url, cfg)) < 0)
 		return error;
 	*out = retort_dialect_for(url->dialect);
 	retort_url_free(url);

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "base/vec.h"
 
 typedef struct retort_model_column {
