@@ -48,6 +48,9 @@ typedef enum retort_error_class {
 	RETORT_ERROR_INTERNAL, /* a bug in retort */
 	RETORT_ERROR_CONNECT,  /* the database cannot be reached: nothing was read or changed */
 	RETORT_ERROR_CANCELLED, /* a run was cancelled: the revision in progress rolled back */
+	RETORT_ERROR_REFUSED,  /* an input retort will not work from: a revision id or branch label
+	                          in a script header that breaks the naming rules, a version table
+	                          that cannot be a database's state; nothing was changed */
 } retort_error_class;
 
 typedef struct retort_error {

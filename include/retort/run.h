@@ -10,6 +10,13 @@
  * false).  The first failure rolls its revision back and ends the run.
  * Targets and ranges are the identifiers of retort(1): an id or prefix,
  * head, heads, base, LABEL@head, +N, -N, REV+N, REV-N, LABEL@base ...
+ *
+ * Every function here that reads the scripts or the database refuses,
+ * before it changes anything, a script header whose revision id or branch
+ * label breaks the naming rules and a version table that cannot be a
+ * database's state (a view or other relation that is not a table, a NULL
+ * or duplicated version_num, a revision held with one of its ancestors):
+ * RETORT_ERROR with the class RETORT_ERROR_REFUSED.
  */
 #ifndef RETORT_RUN_H
 #define RETORT_RUN_H

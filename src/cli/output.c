@@ -48,8 +48,8 @@ void cli_warning(const char *fmt, ...)
 /*
  * The one mapping from what went wrong to the exit status, so the same
  * failure exits the same way from every command: 2 when nothing could
- * start (usage, configuration, a database that cannot be reached), 1 for
- * a failure while working.
+ * start (usage, configuration, a database that cannot be reached, an
+ * input retort refuses to work from), 1 for a failure while working.
  */
 int cli_exit_status(int rc)
 {
@@ -61,6 +61,7 @@ int cli_exit_status(int rc)
 	case RETORT_ERROR_CONFIG:
 	case RETORT_ERROR_USAGE:
 	case RETORT_ERROR_CONNECT:
+	case RETORT_ERROR_REFUSED:
 		return CLI_EXIT_USAGE;
 	default:
 		return CLI_EXIT_FAIL;

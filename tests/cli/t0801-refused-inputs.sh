@@ -80,19 +80,42 @@ done
 run retort revision -m x --rev-id "$(printf '\303\251%.0s' $(seq 32))"
 expect_rc 0 "an id of 32 two-byte characters fits the column"
 rm -f m/versions/*_x.sql
-for id in head base current; do
-	rev "$id" a2 "SELECT 1;" "SELECT 1;"
-	run retort upgrade head
-	expect_rc 1 "a header id '$id' is a malformed revision"
-	expect_err "m/versions/$id.sql:3: invalid revision id '$id': it is a reserved word" "header id '$id': file:line and why"
+# in a header: refused like --rev-id (exit 2), with file:line, whatever the command
+for id in head heads base current; do
+	rev "$id" a2 "CREATE TABLE t9 (id INTEGER);" "DROP TABLE t9;"
+	for cmd in "upgrade head" "current" "heads"; do
+		run retort $cmd
+		expect_rc 2 "a header id '$id' is refused: $cmd"
+		expect_err "m/versions/$id.sql:3: invalid revision id '$id': it is a reserved word" "header id '$id': $cmd: file:line and why"
+	done
 	rm "m/versions/$id.sql"
 done
 unchanged "reserved ids"
 printf -- '-- x\n--\n-- Revision ID: bad\377id\n-- Revises: a2\n\n-- retort:upgrade\nSELECT 1;\n' >m/versions/badutf.sql
 run retort heads
-expect_rc 1 "invalid UTF-8 in a header id is refused"
+expect_rc 2 "invalid UTF-8 in a header id is refused"
 expect_err "badutf.sql:3: invalid revision id 'bad\\\\xffid': it is not valid UTF-8" "invalid UTF-8: escaped in the message"
+run retort upgrade head
+expect_rc 2 "invalid UTF-8 in a header id: upgrade refuses too"
 rm m/versions/badutf.sql
+rev 0123456789abcdef0123456789abcdef0 a2 "CREATE TABLE t9 (id INTEGER);" "DROP TABLE t9;"
+run retort upgrade head
+expect_rc 2 "a header id of 33 characters is refused"
+expect_err "0123456789abcdef0123456789abcdef0.sql:3: invalid revision id '0123456789abcdef0123456789abcdef0': it is longer than 32 characters" \
+	"33 characters: file:line and why"
+rm m/versions/0123456789abcdef0123456789abcdef0.sql
+rev a4 "a2, base" "SELECT 1;" "SELECT 1;"
+run retort upgrade head
+expect_rc 2 "a reserved word in Revises is refused"
+expect_err "m/versions/a4.sql:4: invalid revision id 'base' in Revises: it is a reserved word" "Revises: file:line and why"
+rm m/versions/a4.sql
+unchanged "header ids"
+# a malformed header that is not about naming stays a failure while working (exit 1)
+printf -- '-- x\n--\n-- Revision ID: a4\n-- Revision ID: a5\n-- Revises: a2\n\n-- retort:upgrade\nSELECT 1;\n' >m/versions/a4.sql
+run retort upgrade head
+expect_rc 1 "a duplicate header key is still exit 1"
+expect_err "m/versions/a4.sql:4: duplicate header key 'Revision ID'" "duplicate key: file:line"
+rm m/versions/a4.sql
 
 # --- relative targets that overflow -------------------------------------------------
 for t in -9223372036854775808 +9223372036854775808 -99999999999999999999 +1000000001 \
@@ -132,13 +155,13 @@ state_case() { # what sql exit pattern
 	if [ "$(dump state.db)" = "$S_BEFORE" ]; then ok "$1: unchanged"; else fail "$1: the database changed"; fi
 }
 state_case "a view" "DROP TABLE retort_version; CREATE TABLE v_rows (version_num TEXT); INSERT INTO v_rows VALUES ('a2'); CREATE VIEW retort_version AS SELECT version_num FROM v_rows;" \
-	1 "the version table 'retort_version' is a view, not a table"
+	2 "the version table 'retort_version' is a view, not a table"
 state_case "NULL" "DROP TABLE retort_version; CREATE TABLE retort_version (version_num VARCHAR(32)); INSERT INTO retort_version VALUES (NULL);" \
-	1 "holds a NULL version_num"
+	2 "holds a NULL version_num"
 state_case "a duplicate" "DROP TABLE retort_version; CREATE TABLE retort_version (version_num VARCHAR(32)); INSERT INTO retort_version VALUES ('a2'), ('a2');" \
-	1 "holds 'a2' twice"
+	2 "holds 'a2' twice"
 state_case "an ancestor" "INSERT INTO retort_version VALUES ('a1');" \
-	1 "holds 'a1' together with 'a2', which comes after it"
+	2 "holds 'a1' together with 'a2', which comes after it"
 
 # --- diff on a file that does not exist ----------------------------------------
 run retort diff sqlite:///missing.db sqlite:///app.db

@@ -84,11 +84,31 @@ expect_rc 2 "RETORT_URL='' is refused"
 unchanged "empty URL"
 
 # --- ids and counts -------------------------------------------------------------------
-rev head a2 "CREATE TABLE t9 (id INTEGER);" "DROP TABLE t9;"
+for id in head heads base current HEAD 0123456789abcdef0123456789abcdef0 'a/../b' "$(printf 'a\377')"; do
+	run retort revision -m x --rev-id "$id"
+	expect_rc 2 "--rev-id '$id' is refused"
+	expect_err "invalid revision id" "--rev-id '$id': says which rule"
+done
+[ "$(ls m/versions | wc -l)" -eq 3 ] && ok "no refused revision was written" || fail "files: $(ls m/versions)"
+for id in head heads base current; do
+	rev "$id" a2 "CREATE TABLE t9 (id INTEGER);" "DROP TABLE t9;"
+	for cmd in "upgrade head" "current"; do
+		run retort $cmd
+		expect_rc 2 "a header id '$id' is refused: $cmd"
+		expect_err "m/versions/$id.sql:3: invalid revision id '$id': it is a reserved word" "header id '$id': $cmd: file:line and why"
+	done
+	rm "m/versions/$id.sql"
+done
+printf -- '-- x\n--\n-- Revision ID: bad\377id\n-- Revises: a2\n\n-- retort:upgrade\nCREATE TABLE t9 (id INTEGER);\n' >m/versions/badutf.sql
 run retort upgrade head
-expect_rc 1 "a header id 'head' is refused"
-expect_err "m/versions/head.sql:3: invalid revision id 'head'" "header id: file:line"
-rm m/versions/head.sql
+expect_rc 2 "invalid UTF-8 in a header id is refused"
+expect_err "badutf.sql:3: invalid revision id 'bad\\\\xffid': it is not valid UTF-8" "invalid UTF-8: escaped in the message"
+rm m/versions/badutf.sql
+rev 0123456789abcdef0123456789abcdef0 a2 "CREATE TABLE t9 (id INTEGER);" "DROP TABLE t9;"
+run retort upgrade head
+expect_rc 2 "a header id of 33 characters is refused"
+expect_err "invalid revision id '0123456789abcdef0123456789abcdef0': it is longer than 32 characters" "33 characters: why"
+rm m/versions/0123456789abcdef0123456789abcdef0.sql
 for t in -9223372036854775808 a2-9223372036854775808; do
 	run retort downgrade -- "$t"
 	expect_rc 2 "downgrade $t is refused"
@@ -104,7 +124,7 @@ state_case() { # what sql pattern
 	S_BEFORE=$(dump)
 	for cmd in "current" "upgrade head" "downgrade base" "stamp head" "upgrade head --dry-run"; do
 		run retort $cmd
-		expect_rc 1 "$1: $cmd"
+		expect_rc 2 "$1: $cmd"
 		expect_err "$3" "$1: $cmd says why"
 	done
 	if [ "$(dump)" = "$S_BEFORE" ]; then ok "$1: pg_dump unchanged"; else fail "$1: the database changed"; fi
@@ -119,6 +139,8 @@ state_case "a view" "ALTER TABLE retort_version RENAME TO v_rows; CREATE VIEW re
 	"the version table 'retort_version' is a view, not a table"
 state_case "NULL" "ALTER TABLE retort_version DROP CONSTRAINT retort_version_pkc; ALTER TABLE retort_version ALTER version_num DROP NOT NULL; INSERT INTO retort_version VALUES (NULL);" \
 	"holds a NULL version_num"
+state_case "a duplicate" "ALTER TABLE retort_version DROP CONSTRAINT retort_version_pkc; INSERT INTO retort_version VALUES ('a2');" \
+	"holds 'a2' twice"
 state_case "an ancestor" "INSERT INTO retort_version VALUES ('a1');" \
 	"holds 'a1' together with 'a2', which comes after it"
 unchanged "version tables"

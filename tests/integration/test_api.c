@@ -561,6 +561,73 @@ START_TEST(test_api__status_reports_an_unfinished_step)
 }
 END_TEST
 
+/*
+ * Inputs retort will not work from are refused with their own class, which
+ * the retort command maps to exit 2: a version table that cannot be a
+ * database's state, a header id breaking the naming rules.  Nothing changes.
+ */
+START_TEST(test_api__refused_inputs_have_their_class)
+{
+	static const struct { const char *what, *setup, *restore, *expect; } cases[] = {
+		{ "a view", "ALTER TABLE retort_version RENAME TO v_rows; "
+			"CREATE VIEW retort_version AS SELECT version_num FROM v_rows",
+			"DROP VIEW retort_version; ALTER TABLE v_rows RENAME TO retort_version",
+			"the version table 'retort_version' is a view, not a table" },
+		{ "NULL", "DROP TABLE retort_version; CREATE TABLE retort_version (version_num VARCHAR(32)); "
+			"INSERT INTO retort_version VALUES ('b2'); INSERT INTO retort_version VALUES (NULL)",
+			"DELETE FROM retort_version WHERE version_num IS NULL",
+			"holds a NULL version_num" },
+		{ "a duplicate", "INSERT INTO retort_version VALUES ('b2')",
+			"DELETE FROM retort_version; INSERT INTO retort_version VALUES ('b2')",
+			"holds 'b2' twice" },
+		{ "an ancestor", "INSERT INTO retort_version VALUES ('a1')",
+			"DELETE FROM retort_version WHERE version_num = 'a1'",
+			"holds 'a1' together with 'b2', which comes after it" },
+	};
+	env *e = env_new(_i);
+	retort_strarray current = RETORT_STRARRAY_INIT;
+	retort_project *p;
+	char *path;
+
+	if (!e)
+		return;
+	p = open_project(e);
+	ck_assert_msg(retort_project_upgrade(p, "b2", NULL) == 0, "%s", retort_error_last()->message);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *before, *tables;
+		free(oracle(e, cases[i].setup));
+		before = oracle(e, VERSIONS);
+		tables = oracle(e, tables_sql(e));
+		ck_assert_int_eq(retort_project_upgrade(p, "head", NULL), RETORT_ERROR);
+		ck_assert_msg(retort_error_last()->klass == RETORT_ERROR_REFUSED && strstr(retort_error_last()->message,
+			cases[i].expect), "%s: class %d: %s", cases[i].what, (int)retort_error_last()->klass,
+			retort_error_last()->message);
+		ck_assert_int_eq(retort_project_pending(&current, p, NULL), RETORT_ERROR);
+		ck_assert_int_eq(retort_error_last()->klass, RETORT_ERROR_REFUSED);
+		expect_oracle(e, VERSIONS, before);
+		expect_oracle(e, tables_sql(e), tables);
+		free(before);
+		free(tables);
+		free(oracle(e, cases[i].restore));
+	}
+	/* a header id that is a reserved word */
+	path = fmt("%s/versions/head.sql", e->scripts);
+	write_file(path, "-- x\n--\n-- Revision ID: head\n-- Revises: b2\n\n-- retort:upgrade\nCREATE TABLE t9 (id INTEGER);\n");
+	ck_assert_int_eq(retort_project_upgrade(p, "head", NULL), RETORT_ERROR);
+	ck_assert_msg(retort_error_last()->klass == RETORT_ERROR_REFUSED &&
+		strstr(retort_error_last()->message, "head.sql:3: invalid revision id 'head': it is a reserved word"),
+		"class %d: %s", (int)retort_error_last()->klass, retort_error_last()->message);
+	unlink(path);
+	free(path);
+	expect_oracle(e, VERSIONS, "b2");
+	/* set right, the same project goes on */
+	ck_assert_msg(retort_project_upgrade(p, "head", NULL) == 0, "%s", retort_error_last()->message);
+	expect_oracle(e, VERSIONS, "c3");
+	retort_project_free(p);
+	env_free(e);
+}
+END_TEST
+
 RETORT_SUITE(api)
 
 Suite *suite_api(void)
@@ -576,6 +643,7 @@ Suite *suite_api(void)
 		{ "diff", test_api__diff_urls_converges },
 		{ "check_drift", test_api__check_and_drift },
 		{ "unfinished", test_api__status_reports_an_unfinished_step },
+		{ "refused", test_api__refused_inputs_have_their_class },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

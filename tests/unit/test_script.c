@@ -29,6 +29,14 @@ static void parse_fails(const char *path, const char *text, const char *expect)
 		"error for\n%s\nis '%s', expected it to contain '%s'", text, fixture_errmsg(), expect);
 }
 
+/* The same, and the error's class: what the retort command's exit status follows. */
+static void parse_fails_as(const char *path, const char *text, const char *expect, retort_error_class klass)
+{
+	parse_fails(path, text, expect);
+	ck_assert_msg(retort_error_last()->klass == klass, "error for\n%s\nhas class %d, expected %d", text,
+		(int)retort_error_last()->klass, (int)klass);
+}
+
 START_TEST(test_script__sql_header)
 {
 	retort_script *s = parse_ok("v/4f2a.sql", full_sql);
@@ -147,10 +155,11 @@ START_TEST(test_script__errors)
 		"v/a.sql:4: malformed header line 'just words'");
 	parse_fails("v/a.sql", "-- m\n--\n-- Revises: b\n-- retort:upgrade\n",
 		"v/a.sql:1: header has no 'Revision ID:' line");
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Revision ID: b\n-- retort:upgrade\n",
-		"v/a.sql:3: duplicate header key 'Revision ID'");
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: a-b\n-- retort:upgrade\n",
-		"v/a.sql:2: invalid revision id 'a-b'");
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: a\n-- Revision ID: b\n-- retort:upgrade\n",
+		"v/a.sql:3: duplicate header key 'Revision ID'", RETORT_ERROR_SCRIPT);
+	/* a malformed file is SCRIPT (exit 1); an id breaking the naming rules is REFUSED (exit 2) */
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: a-b\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'a-b'", RETORT_ERROR_REFUSED);
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Transactional: maybe\n-- retort:upgrade\n",
 		"v/a.sql:3: Transactional must be yes or no, not 'maybe'");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Foreign Keys: sometimes\n-- retort:upgrade\n",
@@ -182,8 +191,8 @@ START_TEST(test_script__replaces)
 		"v/b.sql:2: revision 'b' replaces itself");
 	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r1, r1\n-- retort:upgrade\n",
 		"v/b.sql:3: 'r1' is listed twice in Replaces");
-	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r-1\n-- retort:upgrade\n",
-		"v/b.sql:3: invalid revision id 'r-1' in Replaces");
+	parse_fails_as("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r-1\n-- retort:upgrade\n",
+		"v/b.sql:3: invalid revision id 'r-1' in Replaces", RETORT_ERROR_REFUSED);
 }
 END_TEST
 
@@ -283,15 +292,20 @@ START_TEST(test_script__id_problems)
 	ck_assert_ptr_nonnull(retort_script_label_problem("a@b"));
 	ck_assert_ptr_nonnull(retort_script_label_problem("a\xff"));
 
-	/* in a header, with file and line */
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: head\n-- retort:upgrade\n",
-		"v/a.sql:2: invalid revision id 'head': it is a reserved word");
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Revises: base\n-- retort:upgrade\n",
-		"v/a.sql:3: invalid revision id 'base' in Revises: it is a reserved word");
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Branch Labels: ok, x@y\n-- retort:upgrade\n",
-		"v/a.sql:3: invalid branch label 'x@y' in Branch Labels");
-	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\xfe\n-- retort:upgrade\n",
-		"v/a.sql:2: invalid revision id 'a\\xfe': it is not valid UTF-8");
+	/* in a header, with file and line, refused (class REFUSED: the command exits 2) */
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: head\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'head': it is a reserved word", RETORT_ERROR_REFUSED);
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: a\n-- Revises: base\n-- retort:upgrade\n",
+		"v/a.sql:3: invalid revision id 'base' in Revises: it is a reserved word", RETORT_ERROR_REFUSED);
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: a\n-- Branch Labels: ok, x@y\n-- retort:upgrade\n",
+		"v/a.sql:3: invalid branch label 'x@y' in Branch Labels", RETORT_ERROR_REFUSED);
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: a\xfe\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'a\\xfe': it is not valid UTF-8", RETORT_ERROR_REFUSED);
+	parse_fails_as("v/a.sql", "-- m\n-- Revision ID: 012345678901234567890123456789012\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id '012345678901234567890123456789012': it is longer than 32",
+		RETORT_ERROR_REFUSED);
+	parse_fails_as("v/a.c", "/* m\n * Revision ID: current\n */\n",
+		"v/a.c:2: invalid revision id 'current': it is a reserved word", RETORT_ERROR_REFUSED);
 }
 END_TEST
 

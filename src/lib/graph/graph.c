@@ -260,7 +260,7 @@ int retort_graph_current_check(const retort_graph *g, const char *const *current
 			retort__graph_mark_ancestors(g, up, (retort_revision *const *)high->parents.items,
 				high->parents.len, RETORT__WALK_PARENTS);
 			if (up[low->topo])
-				error = retort__error_set(RETORT_ERROR_DATABASE,
+				error = retort__error_set(RETORT_ERROR_REFUSED,
 					"the version table holds '%s' together with '%s', which comes after it: "
 					"a database is at one revision per branch, never at a revision and its "
 					"ancestor (set the table right with 'retort stamp')", low->id, high->id);

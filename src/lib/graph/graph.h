@@ -123,7 +123,7 @@ void retort_graph_heads_resolved(retort_vec *out, const retort_graph *graph);
  * Whether the database's current ids (as the version table holds them) can
  * be a database's state: never a revision together with one of its
  * ancestors over Revises (Depends On does not consume a head).  Ids no
- * script defines are left to the caller.  An error of class DATABASE
+ * script defines are left to the caller.  An error of class REFUSED
  * naming both revisions.
  */
 int retort_graph_current_check(const retort_graph *graph, const char *const *current, size_t ncurrent);

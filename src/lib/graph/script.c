@@ -117,6 +117,9 @@ static bool invisible(const char *p, size_t len)
  * everything else either means something in an identifier ("a@head",
  * "a+1", "a:b", "a,b"), in a file name made from the id ('/', '\'), or
  * cannot be told apart on a screen (spaces, controls, bidi marks).
+ * A header breaking these rules is refused (class REFUSED, exit 2 from the
+ * command) like --rev-id and --branch-label breaking them, not reported as
+ * a failure while working: nothing was run, and the fix is the file's name.
  */
 static const char *name_problem(const char *name, bool label)
 {
@@ -216,7 +219,7 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 			const char *why = kind == LIST_IDS ? retort_script_id_problem(tok)
 				: retort_script_label_problem(tok);
 			if (why)
-				return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: invalid %s '%s' in %s: %s",
+				return retort__error_set(RETORT_ERROR_REFUSED, "%s:%u: invalid %s '%s' in %s: %s",
 					p->path, line, kind == LIST_IDS ? "revision id" : "branch label", tok, key, why);
 			retort_vec_push(out, tok);
 		} else {
@@ -277,7 +280,7 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 	switch (k) {
 	case K_REVISION:
 		if (retort_script_id_problem(value))
-			return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: invalid revision id '%s': %s",
+			return retort__error_set(RETORT_ERROR_REFUSED, "%s:%u: invalid revision id '%s': %s",
 				p->path, line, value, retort_script_id_problem(value));
 		s->revision = keep(p, value, strlen(value));
 		s->header_line = line;

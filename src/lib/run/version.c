@@ -58,20 +58,22 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
  * What the version table holds must be a database's state before anything
  * relies on it: a NULL row (a table made by hand, without the primary key)
  * was silently skipped, a duplicate would be undone once and stay.  Both
- * are runtime findings about the database (class DATABASE, exit 1), like
- * a revision no script defines.
+ * are refused (class REFUSED, exit 2): retort will not work from such a
+ * table, and nothing has been changed.  A revision no script defines is
+ * another matter (the scripts may be behind the database): that stays a
+ * finding (REVISION, exit 1).
  */
 static int check_rows(const retort_rows *rows, const retort_config *cfg)
 {
 	for (size_t i = 0; i < rows->nrows; i++) {
 		const char *v = retort_rows_get(rows, i, 0);
 		if (!v)
-			return retort__error_set(RETORT_ERROR_DATABASE,
+			return retort__error_set(RETORT_ERROR_REFUSED,
 				"the version table '%s' holds a NULL version_num: every row names a revision "
 				"(delete that row, then set the table right with 'retort stamp')", cfg->version_table);
 		for (size_t j = 0; j < i; j++)
 			if (retort_rows_get(rows, j, 0) && !strcmp(retort_rows_get(rows, j, 0), v))
-				return retort__error_set(RETORT_ERROR_DATABASE,
+				return retort__error_set(RETORT_ERROR_REFUSED,
 					"the version table '%s' holds '%s' twice: every row names a different revision "
 					"(it has lost its primary key; set it right with 'retort stamp --purge')",
 					cfg->version_table, v);
@@ -107,7 +109,7 @@ done:
  * When no table has the version table's name, something else may: a view
  * (PostgreSQL would write through an updatable one into whatever it
  * selects from, SQLite would fail half-way), a sequence, an index.  That
- * is refused rather than read as "no version table".
+ * is refused (class REFUSED, exit 2) rather than read as "no version table".
  */
 static int check_not_other_relation(retort_db *db, const retort_config *cfg)
 {
@@ -136,7 +138,7 @@ static int check_not_other_relation(retort_db *db, const retort_config *cfg)
 			params)) < 0)
 		goto done;
 	if (rows->nrows > 0)
-		error = retort__error_set(RETORT_ERROR_DATABASE,
+		error = retort__error_set(RETORT_ERROR_REFUSED,
 			"the version table '%s' is a %s, not a table: retort keeps versions only in a table "
 			"it can lock and write (drop or rename the %s, or set version_table)",
 			cfg->version_table, retort_rows_get(rows, 0, 0), retort_rows_get(rows, 0, 0));
