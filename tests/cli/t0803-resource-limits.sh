@@ -87,7 +87,7 @@ expect_rc 2 "a 120 KB --rev-id is refused"
 expect_err "invalid revision id 'x{120}…x{40}': it is longer than 32 characters" "the id is quoted head…tail"
 printf -- '-- long\n--\n-- Revision ID: %s\n-- Revises: a2\n\n-- retort:upgrade\nSELECT 1;\n' "$long" >m/versions/long.sql
 run $T "$RETORT" heads
-expect_rc 1 "a 1 MB header id is refused"
+expect_rc 2 "a 1 MB header id is refused"
 [ "${#ERR}" -lt 1000 ] && ok "its message is ${#ERR} bytes" || fail "a 1 MB header id gave a ${#ERR}-byte message"
 expect_err "long.sql:3: invalid revision id 'x+…x+'" "the file and line come first"
 rm m/versions/long.sql
