@@ -50,7 +50,7 @@ typedef enum retort_error_class {
 	RETORT_ERROR_CANCELLED, /* a run was cancelled: the revision in progress rolled back */
 	RETORT_ERROR_REFUSED,  /* an input retort will not work from: a revision id or branch label
 	                          in a script header that breaks the naming rules, a version table
-	                          that cannot be a database's state; nothing was changed */
+	                          that cannot be a database's state; refused before it is used */
 } retort_error_class;
 
 typedef struct retort_error {

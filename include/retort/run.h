@@ -12,7 +12,7 @@
  * head, heads, base, LABEL@head, +N, -N, REV+N, REV-N, LABEL@base ...
  *
  * Every function here that reads the scripts or the database refuses,
- * before it changes anything, a script header whose revision id or branch
+ * before it uses them, a script header whose revision id or branch
  * label breaks the naming rules and a version table that cannot be a
  * database's state (a view or other relation that is not a table, a NULL
  * or duplicated version_num, a revision held with one of its ancestors):

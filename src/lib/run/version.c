@@ -59,7 +59,7 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
  * relies on it: a NULL row (a table made by hand, without the primary key)
  * was silently skipped, a duplicate would be undone once and stay.  Both
  * are refused (class REFUSED, exit 2): retort will not work from such a
- * table, and nothing has been changed.  A revision no script defines is
+ * table, and says so before it uses it.  A revision no script defines is
  * another matter (the scripts may be behind the database): that stays a
  * finding (REVISION, exit 1).
  */
