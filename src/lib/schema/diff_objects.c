@@ -2,8 +2,8 @@
  * diff_objects.c - the diff of everything around tables: views (recreated
  * when they or anything they read changes, dependents dropped first and
  * created last), PostgreSQL schemas, enum types (labels added in place,
- * otherwise the type is replaced) and sequences; and the names and targets
- * of operations for display.
+ * otherwise the type is replaced) and sequences.  Like every family file
+ * it only appends operations through diff_core.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -236,49 +236,4 @@ void retort__diff_sequences(differ *df)
 			op->destructive = true;
 		}
 	}
-}
-
-const char *retort_op_kind_name(retort_op_kind kind)
-{
-	static const char *const names[] = {
-		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum", "replace_enum",
-		"create_sequence", "alter_sequence", "drop_sequence", "create_table", "drop_table",
-		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
-		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
-		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-		"create_extension", "drop_extension", "comment_view", "comment_type",
-	};
-	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
-}
-
-void retort_op_target(retort_buf *out, const retort_op *op)
-{
-	const char *schema = NULL, *name = NULL;
-
-	if (op->schema) {
-		retort_buf_puts(out, op->schema);
-		return;
-	}
-	if (op->table) {
-		schema = op->table->schema;
-		name = op->table->name;
-	} else if (op->view) {
-		schema = op->view->schema;
-		name = op->view->name;
-	} else if (op->sequence) {
-		schema = op->sequence->schema;
-		name = op->sequence->name;
-	} else if (op->enumtype) {
-		schema = op->enumtype->schema;
-		name = op->enumtype->name;
-	}
-	if (schema)
-		retort_buf_printf(out, "%s.", schema);
-	retort_buf_puts(out, name ? name : "");
-	if (op->column)
-		retort_buf_printf(out, ".%s", op->column->name);
-	else if (op->index)
-		retort_buf_printf(out, ".%s", op->index->name);
-	else if (op->constraint && op->constraint->name)
-		retort_buf_printf(out, ".%s", op->constraint->name);
 }

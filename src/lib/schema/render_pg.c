@@ -218,37 +218,35 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 	free(old);
 }
 
-static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+/* Schemas, extensions, enum types and sequences: what tables need first. */
+static bool render_namespace_op(retort_buf *out, const retort_op *op)
 {
-	const retort_table *t = op->table;
-
-	(void)d;
 	switch (op->kind) {
 	case RETORT_OP_CREATE_SCHEMA:
 		retort_buf_puts(out, "CREATE SCHEMA ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_EXTENSION:
 		retort_buf_puts(out, "CREATE EXTENSION IF NOT EXISTS ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_EXTENSION:
 		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->schema);
 		retort_buf_puts(out, "DROP EXTENSION ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_SCHEMA:
 		retort__srender_destructive(out, "drops schema \"%s\"", op->schema);
 		retort_buf_puts(out, "DROP SCHEMA ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_ENUM:
 		render_enum_type(out, op->enumtype, op->enumtype->name);
-		break;
+		return true;
 	case RETORT_OP_ADD_ENUM_VALUE:
 		retort_buf_puts(out, "ALTER TYPE ");
 		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
@@ -259,19 +257,19 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 			retort__srender_literal(out, PG, op->label_before);
 		}
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_ENUM:
 		retort__srender_destructive(out, "drops type \"%s\"", op->enumtype->name);
 		retort_buf_puts(out, "DROP TYPE ");
 		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_REPLACE_ENUM:
 		render_replace_enum(out, op);
-		break;
+		return true;
 	case RETORT_OP_CREATE_SEQUENCE:
 		render_create_sequence(out, op->sequence);
-		break;
+		return true;
 	case RETORT_OP_ALTER_SEQUENCE:
 		retort_buf_puts(out, "ALTER SEQUENCE ");
 		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
@@ -282,39 +280,50 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		else
 			retort_buf_puts(out, "NONE");
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_SEQUENCE:
 		retort__srender_destructive(out, "drops sequence \"%s\"", op->sequence->name);
 		/* A sequence owned by a dropped column is gone already. */
 		retort_buf_puts(out, op->sequence->owned_by ? "DROP SEQUENCE IF EXISTS " : "DROP SEQUENCE ");
 		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Tables, their columns, constraints and indexes. */
+static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const retort_table *t = op->table;
+
+	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
 		retort__srender_create_table(out, PG, t, NULL, &op->omit_fks);
-		break;
+		return true;
 	case RETORT_OP_DROP_TABLE:
 		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
 		retort_buf_puts(out, "DROP TABLE ");
 		table_name(out, t);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ADD_COLUMN:
 		alter_table(out, t);
 		retort_buf_puts(out, "ADD COLUMN ");
 		retort__srender_column(out, PG, op->column, false);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_COLUMN:
 		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
 		alter_table(out, t);
 		retort_buf_puts(out, "DROP COLUMN ");
 		retort__srender_ident(out, PG, op->column->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ALTER_COLUMN:
 		render_alter_column(out, d, op);
-		break;
+		return true;
 	case RETORT_OP_RENAME_COLUMN:
 		alter_table(out, op->old_table);
 		retort_buf_puts(out, "RENAME COLUMN ");
@@ -322,73 +331,88 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		retort_buf_puts(out, " TO ");
 		retort__srender_ident(out, PG, op->column->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ADD_CONSTRAINT:
 		alter_table(out, t);
 		retort_buf_puts(out, "ADD ");
 		retort__srender_constraint(out, PG, op->constraint);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_CONSTRAINT:
 		alter_table(out, t);
 		retort_buf_puts(out, "DROP CONSTRAINT ");
 		retort__srender_ident(out, PG, op->constraint->name ? op->constraint->name : "");
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_INDEX:
 		retort_buf_printf(out, "%s;\n", op->index->definition);
-		break;
+		return true;
 	case RETORT_OP_DROP_INDEX:
 		retort_buf_puts(out, "DROP INDEX ");
 		retort__srender_qualified(out, PG, t->schema, op->index->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* COMMENT ON <what> <target> IS '...'; */
+static void comment_on(retort_buf *out, const char *what, const char *schema, const char *name,
+	const char *sub, const char *comment)
+{
+	retort_buf_printf(out, "COMMENT ON %s ", what);
+	retort__srender_qualified(out, PG, schema, name);
+	if (sub) {
+		retort_buf_putc(out, '.');
+		retort__srender_ident(out, PG, sub);
+	}
+	retort_buf_puts(out, " IS ");
+	render_comment(out, comment);
+	retort_buf_puts(out, ";\n");
+}
+
+/* Views and comments. */
+static bool render_view_op(retort_buf *out, const retort_op *op)
+{
+	const retort_table *t = op->table;
+
+	switch (op->kind) {
 	case RETORT_OP_CREATE_VIEW:
 		retort_buf_puts(out, "CREATE VIEW ");
 		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
 		retort_buf_printf(out, " AS\n%s;\n", op->view->definition);
-		break;
+		return true;
 	case RETORT_OP_DROP_VIEW:
 		retort_buf_puts(out, "DROP VIEW ");
 		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_COMMENT_TABLE:
-		retort_buf_puts(out, "COMMENT ON TABLE ");
-		table_name(out, t);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, t->comment);
-		retort_buf_puts(out, ";\n");
-		break;
+		comment_on(out, "TABLE", t->schema, t->name, NULL, t->comment);
+		return true;
 	case RETORT_OP_COMMENT_VIEW:
-		retort_buf_puts(out, "COMMENT ON VIEW ");
-		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->view->comment);
-		retort_buf_puts(out, ";\n");
-		break;
+		comment_on(out, "VIEW", op->view->schema, op->view->name, NULL, op->view->comment);
+		return true;
 	case RETORT_OP_COMMENT_TYPE:
-		retort_buf_puts(out, "COMMENT ON TYPE ");
-		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->enumtype->comment);
-		retort_buf_puts(out, ";\n");
-		break;
+		comment_on(out, "TYPE", op->enumtype->schema, op->enumtype->name, NULL, op->enumtype->comment);
+		return true;
 	case RETORT_OP_COMMENT_COLUMN:
-		retort_buf_puts(out, "COMMENT ON COLUMN ");
-		table_name(out, t);
-		retort_buf_putc(out, '.');
-		retort__srender_ident(out, PG, op->column->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->column->comment);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_REBUILD_TABLE:
-	case RETORT_OP_CREATE_TRIGGER:
-	case RETORT_OP_DROP_TRIGGER:
-		/* Never produced for PostgreSQL (can_alter accepts everything, triggers are not reflected). */
-		break;
+		comment_on(out, "COLUMN", t->schema, t->name, op->column->name, op->column->comment);
+		return true;
+	default:
+		return false;
 	}
+}
+
+static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	/*
+	 * REBUILD_TABLE and the SQLite trigger ops are never produced for
+	 * PostgreSQL: can_alter accepts everything.
+	 */
+	if (!render_namespace_op(out, op) && !render_table_op(out, d, op))
+		render_view_op(out, op);
 }
 
 static bool pg_can_alter(const retort_op *op)
