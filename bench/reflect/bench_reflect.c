@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 	const char *text = argc > 1 ? argv[1] : NULL;
 	int tables = argc > 2 ? atoi(argv[2]) : 1000, runs = argc > 3 ? atoi(argv[3]) : 15;
 	retort_vec exclude = RETORT_VEC_INIT;
-	retort_reflect_opts one = { NULL, &exclude, NULL, NULL };
+	retort_reflect_opts one = { .exclude_tables = &exclude };
 	retort_url *url = NULL;
 	retort_db *db = NULL;
 	retort_model *m = NULL;

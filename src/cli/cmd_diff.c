@@ -41,7 +41,7 @@ static json_t *diff_json(const retort_diff *d, const char *from, const char *to)
 
 		retort_op_target(&target, op);
 		retort_op_render(&sql, d, op);
-		json_array_append_new(ops, json_pack("{s:s, s:s, s:b, s:s}", "kind", retort_op_kind_name(op->kind),
+		json_array_append_new(ops, json_pack("{s:s, s:s, s:b, s:s}", "kind", retort_op_name(op),
 			"target", target.ptr, "destructive", op->destructive, "sql", sql.ptr));
 		retort_buf_dispose(&target);
 		retort_buf_dispose(&sql);

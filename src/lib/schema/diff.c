@@ -73,19 +73,34 @@ static int run_families(differ *df)
 	int error;
 
 	retort__diff_namespaces(df);
+	retort__diff_types(df);
 	retort__diff_enums(df);
 	for (size_t i = 0; i < df->to->tables.len; i++) {
 		retort_table *t = df->to->tables.items[i];
 		retort_table *old = retort_model_table(df->from, t->schema, t->name);
-		if (old && (error = retort__diff_table(df, old, t)) < 0)
+		if (!old)
+			continue;
+		if ((error = retort__diff_table(df, old, t)) < 0)
 			return error;
+		retort__diff_table_pg(df, old, t);
 	}
 	retort__diff_sequences(df); /* after the tables: see owned_sequences() */
 	retort__diff_dependent_fks(df);
 	if ((error = check_renames(df)) < 0)
 		return error;
 	retort__diff_tables(df);
-	retort__diff_views(df);
+	for (size_t i = 0; i < df->to->tables.len; i++) {
+		retort_table *t = df->to->tables.items[i];
+		if (!retort_model_table(df->from, t->schema, t->name))
+			retort__diff_table_pg(df, NULL, t);
+	}
+	retort__diff_routines(df);
+	/* What stands on something dropped or reshaped goes and comes back, views included. */
+	retort__diff_deps_index(df);
+	while (retort__diff_views_mark(df) | retort__diff_closure(df))
+		;
+	retort__diff_views_emit(df);
+	retort__diff_privileges(df);
 	return 0;
 }
 
@@ -115,9 +130,7 @@ int retort_schema_diff(retort_diff **out, const retort_model *from, const retort
 	}
 	if ((error = run_families(&df)) < 0)
 		goto done;
-	for (int p = 0; p < P_COUNT; p++)
-		for (size_t i = 0; i < df.phases[p].len; i++)
-			retort_vec_push(&df.d->ops, df.phases[p].items[i]);
+	retort__diff_order(&df, &df.d->ops);
 	*out = df.d;
 	df.d = NULL;
 done:
@@ -131,6 +144,9 @@ done:
 	retort__diff_renames_free(&df.renames);
 	retort_map_dispose(&df.touched, false);
 	retort_map_dispose(&df.seq_done, false);
+	retort_map_dispose(&df.gone, false);
+	retort_vec_dispose(&df.view_drops, false);
+	retort__diff_deps_dispose(&df);
 	return error;
 }
 
@@ -156,38 +172,104 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
 		"create_extension", "drop_extension", "comment_view", "comment_type",
+		"create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
+		"enable_trigger", "create_policy", "alter_policy", "rename_policy", "drop_policy",
+		"row_level_security", "create_domain", "alter_domain", "drop_domain", "create_type",
+		"alter_type", "drop_type", "create_collation", "drop_collation", "alter_extension",
+		"attach_partition", "detach_partition", "inherit", "no_inherit", "set_logged",
+		"validate_constraint", "alter_identity", "drop_default", "set_default", "comment",
+		"grant", "revoke", "grant_default", "revoke_default",
 	};
 	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }
 
+const char *retort_op_name(const retort_op *op)
+{
+	static const char *const comments[][2] = {
+		{ "SCHEMA", "comment_schema" }, { "EXTENSION", "comment_extension" }, { "SEQUENCE", "comment_sequence" },
+		{ "CONSTRAINT", "comment_constraint" }, { "INDEX", "comment_index" }, { "FUNCTION", "comment_function" },
+		{ "TRIGGER", "comment_trigger" }, { "POLICY", "comment_policy" }, { "DOMAIN", "comment_domain" },
+		{ "TYPE", "comment_type" }, { "COLLATION", "comment_collation" },
+	};
+
+	if (op->kind == RETORT_OP_COMMENT && op->what)
+		for (size_t i = 0; i < RETORT_ARRAY_SIZE(comments); i++)
+			if (strcmp(op->what, comments[i][0]) == 0)
+				return comments[i][1];
+	if ((op->kind == RETORT_OP_CREATE_VIEW || op->kind == RETORT_OP_DROP_VIEW) && op->view->materialized)
+		return op->kind == RETORT_OP_CREATE_VIEW ? "create_materialized_view" : "drop_materialized_view";
+	return retort_op_kind_name(op->kind);
+}
+
+/* Schema, name and sub-name of what an op acts on. */
+static void target_of(const retort_op *op, const char **schema, const char **name, const char **sub)
+{
+	const retort_pg_policy *pol = op->policy ? op->policy : op->old_policy;
+	const retort_pg_domain *dom = op->domain ? op->domain : op->old_domain;
+	const retort_pg_composite *comp = op->composite ? op->composite : op->old_composite;
+	const retort_pg_extension *ext = op->extension ? op->extension : op->old_extension;
+
+	*schema = *name = *sub = NULL;
+	if (op->function) {
+		*schema = op->function->schema;
+		*name = op->function->name;
+	} else if (op->pg_trigger) {
+		*schema = op->pg_trigger->schema;
+		*name = op->pg_trigger->table;
+		*sub = op->pg_trigger->name;
+	} else if (pol) {
+		*schema = pol->schema;
+		*name = pol->table;
+		*sub = pol->name;
+	} else if (dom || comp) {
+		*schema = dom ? dom->schema : comp->schema;
+		*name = dom ? dom->name : comp->name;
+	} else if (op->collation) {
+		*schema = op->collation->schema;
+		*name = op->collation->name;
+	} else if (ext) {
+		*name = ext->name;
+	} else if (op->grant) {
+		*schema = op->grant->schema;
+		*name = op->grant->name;
+	} else if (op->default_grant) {
+		*schema = op->default_grant->schema;
+		*name = op->default_grant->role;
+	} else if (op->table) {
+		*schema = op->table->schema;
+		*name = op->table->name;
+	} else if (op->view) {
+		*schema = op->view->schema;
+		*name = op->view->name;
+	} else if (op->sequence) {
+		*schema = op->sequence->schema;
+		*name = op->sequence->name;
+	} else if (op->enumtype) {
+		*schema = op->enumtype->schema;
+		*name = op->enumtype->name;
+	}
+	if (op->column)
+		*sub = op->column->name;
+	else if (op->index)
+		*sub = op->index->name;
+	else if (op->constraint && op->constraint->name)
+		*sub = op->constraint->name;
+}
+
 void retort_op_target(retort_buf *out, const retort_op *op)
 {
-	const char *schema = NULL, *name = NULL;
+	const char *schema, *name, *sub;
 
 	if (op->schema) {
 		retort_buf_puts(out, op->schema);
 		return;
 	}
-	if (op->table) {
-		schema = op->table->schema;
-		name = op->table->name;
-	} else if (op->view) {
-		schema = op->view->schema;
-		name = op->view->name;
-	} else if (op->sequence) {
-		schema = op->sequence->schema;
-		name = op->sequence->name;
-	} else if (op->enumtype) {
-		schema = op->enumtype->schema;
-		name = op->enumtype->name;
-	}
+	target_of(op, &schema, &name, &sub);
 	if (schema)
 		retort_buf_printf(out, "%s.", schema);
 	retort_buf_puts(out, name ? name : "");
-	if (op->column)
-		retort_buf_printf(out, ".%s", op->column->name);
-	else if (op->index)
-		retort_buf_printf(out, ".%s", op->index->name);
-	else if (op->constraint && op->constraint->name)
-		retort_buf_printf(out, ".%s", op->constraint->name);
+	if (op->function)
+		retort_buf_printf(out, "(%s)", op->function->argtypes);
+	if (sub)
+		retort_buf_printf(out, ".%s", sub);
 }

@@ -127,3 +127,17 @@ const char *retort__diff_renamed_from(differ *df, const retort_table *t, const c
 	}
 	return NULL;
 }
+
+retort_op *retort__diff_comment(differ *df, const char *what, const char *comment)
+{
+	retort_op *op = retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT);
+
+	op->what = what;
+	op->comment = comment;
+	return op;
+}
+
+bool retort__diff_relation_in(const retort_model *m, const char *schema, const char *name)
+{
+	return retort_model_table(m, schema, name) || retort_model_view(m, schema, name);
+}

@@ -15,16 +15,28 @@
 
 static bool view_depends_on_touched(differ *df, const retort_view *v)
 {
-	for (size_t i = 0; i < v->depends.len; i++)
-		if (retort__diff_is_touched(df, v->depends.items[i]))
-			return true;
-	return false;
+	char *key = retort_pg_key(NULL, v->schema, v->name);
+	const retort_vec *deps = retort_map_get(&df->from_deps, key);
+	bool hit = false;
+
+	free(key);
+	for (size_t i = 0; i < v->depends.len && !hit; i++)
+		hit = retort__diff_is_touched(df, v->depends.items[i]);
+	for (size_t i = 0; deps && i < deps->len && !hit; i++)
+		hit = retort_map_has(&df->gone, deps->items[i]);
+	return hit;
 }
 
-void retort__diff_views(differ *df)
+/* Anything but the comment and the indexes. */
+static bool view_same(const retort_view *a, const retort_view *b)
 {
-	retort_vec drop = RETORT_VEC_INIT, create = RETORT_VEC_INIT;
-	bool again = true;
+	return retort__streq(a->definition, b->definition) && a->materialized == b->materialized &&
+		(!a->materialized || a->with_data == b->with_data);
+}
+
+bool retort__diff_views_mark(differ *df)
+{
+	bool again = true, any = false;
 
 	/* Fixed point: a view over a recreated view is recreated too. */
 	while (again) {
@@ -34,17 +46,114 @@ void retort__diff_views(differ *df)
 			retort_view *nv = retort_model_view(df->to, v->schema, v->name);
 			char *q;
 
-			if (retort_vec_contains(&drop, v))
+			if (retort_vec_contains(&df->view_drops, v))
 				continue;
-			if (nv && retort__streq(v->definition, nv->definition) && !view_depends_on_touched(df, v))
+			if (nv && view_same(v, nv) && !view_depends_on_touched(df, v))
 				continue;
-			retort_vec_push(&drop, v);
+			retort_vec_push(&df->view_drops, v);
 			q = retort__qualname(v->schema, v->name);
 			retort_map_set(&df->touched, q, (void *)1);
+			retort_map_set(&df->gone, q, (void *)1);
 			free(q);
-			again = true;
+			again = any = true;
 		}
 	}
+	return any;
+}
+
+/* Dependents first (reversed for drops, which want them first). */
+static void order_views(retort_vec *ordered, const retort_vec *set)
+{
+	while (ordered->len < set->len) {
+		size_t before = ordered->len;
+		for (size_t i = 0; i < set->len; i++) {
+			retort_view *v = set->items[i];
+			bool ready = true;
+			if (retort_vec_contains(ordered, v))
+				continue;
+			for (size_t j = 0; j < set->len && ready; j++) {
+				retort_view *w = set->items[j];
+				char *q = retort__qualname(w->schema, w->name);
+				if (w != v && !retort_vec_contains(ordered, w) && retort__diff_has_str(&v->depends, q))
+					ready = false;
+				free(q);
+			}
+			if (ready)
+				retort_vec_push(ordered, v);
+		}
+		if (ordered->len == before) /* a cycle cannot happen; take the rest as is */
+			for (size_t i = 0; i < set->len; i++)
+				if (!retort_vec_contains(ordered, set->items[i]))
+					retort_vec_push(ordered, set->items[i]);
+	}
+}
+
+static void comment_index(differ *df, const retort_view *v, const retort_index *x)
+{
+	retort_op *op = retort__diff_comment(df, "INDEX", x->comment);
+
+	op->view = v;
+	op->index = x;
+}
+
+static void create_view(differ *df, const retort_view *v)
+{
+	retort__diff_emit(df, P_CREATE_VIEW, RETORT_OP_CREATE_VIEW)->view = v;
+	for (size_t j = 0; j < v->indexes.len; j++) {
+		const retort_index *x = v->indexes.items[j];
+		retort_op *op = retort__diff_emit(df, P_CREATE_VIEW, RETORT_OP_CREATE_INDEX);
+		op->view = v;
+		op->index = x;
+		if (x->comment)
+			comment_index(df, v, x);
+	}
+	if (v->comment)
+		retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+}
+
+static bool has_view_index(const retort_view *v, const retort_index *x)
+{
+	for (size_t i = 0; i < v->indexes.len; i++)
+		if (strcmp(((retort_index *)v->indexes.items[i])->canon, x->canon) == 0)
+			return true;
+	return false;
+}
+
+/* A materialized view kept as it is: its indexes and comments. */
+static void diff_kept_view(differ *df, const retort_view *old, const retort_view *v)
+{
+	for (size_t i = 0; i < old->indexes.len; i++) {
+		const retort_index *x = old->indexes.items[i];
+		if (!has_view_index(v, x)) {
+			retort_op *op = retort__diff_emit(df, P_DROP_INDEX, RETORT_OP_DROP_INDEX);
+			op->view = old;
+			op->index = x;
+		}
+	}
+	for (size_t i = 0; i < v->indexes.len; i++) {
+		const retort_index *x = v->indexes.items[i];
+		if (!has_view_index(old, x)) {
+			retort_op *op = retort__diff_emit(df, P_CREATE_INDEX, RETORT_OP_CREATE_INDEX);
+			op->view = v;
+			op->index = x;
+			if (x->comment)
+				comment_index(df, v, x);
+		} else {
+			for (size_t j = 0; j < old->indexes.len; j++) {
+				const retort_index *o = old->indexes.items[j];
+				if (strcmp(o->canon, x->canon) == 0 && !retort__streq(o->comment, x->comment))
+					comment_index(df, v, x);
+			}
+		}
+	}
+	if (!retort__streq(old->comment, v->comment))
+		retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+}
+
+void retort__diff_views_emit(differ *df)
+{
+	retort_vec create = RETORT_VEC_INIT, ordered = RETORT_VEC_INIT;
+
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		char *q = retort__qualname(v->schema, v->name);
@@ -52,52 +161,21 @@ void retort__diff_views(differ *df)
 			retort_vec_push(&create, v);
 		free(q);
 	}
-	/* Dependents are dropped first and created last. */
-	for (size_t pass = 0; pass < 2; pass++) {
-		retort_vec *set = pass ? &create : &drop;
-		retort_vec ordered = RETORT_VEC_INIT;
-		while (ordered.len < set->len) {
-			size_t before = ordered.len;
-			for (size_t i = 0; i < set->len; i++) {
-				retort_view *v = set->items[i];
-				bool ready = true;
-				if (retort_vec_contains(&ordered, v))
-					continue;
-				for (size_t j = 0; j < set->len && ready; j++) {
-					retort_view *w = set->items[j];
-					char *q = retort__qualname(w->schema, w->name);
-					if (w != v && !retort_vec_contains(&ordered, w) && retort__diff_has_str(&v->depends, q))
-						ready = false;
-					free(q);
-				}
-				if (ready)
-					retort_vec_push(&ordered, v);
-			}
-			if (ordered.len == before) /* a cycle cannot happen; take the rest as is */
-				for (size_t i = 0; i < set->len; i++)
-					if (!retort_vec_contains(&ordered, set->items[i]))
-						retort_vec_push(&ordered, set->items[i]);
-		}
-		if (!pass)
-			retort_vec_reverse(&ordered);
-		for (size_t i = 0; i < ordered.len; i++) {
-			retort_view *v = ordered.items[i];
-			retort_op *op = retort__diff_emit(df, pass ? P_CREATE_VIEW : P_DROP_VIEW,
-				pass ? RETORT_OP_CREATE_VIEW : RETORT_OP_DROP_VIEW);
-			op->view = v;
-			if (pass && v->comment)
-				retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
-		}
-		retort_vec_dispose(&ordered, false);
-	}
-	/* Views kept as they are whose comment alone changes. */
+	order_views(&ordered, &df->view_drops);
+	for (size_t i = ordered.len; i-- > 0;)
+		retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_DROP_VIEW)->view = ordered.items[i];
+	retort_vec_clear(&ordered);
+	order_views(&ordered, &create);
+	for (size_t i = 0; i < ordered.len; i++)
+		create_view(df, ordered.items[i]);
+	/* Views kept as they are. */
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		retort_view *old = retort_model_view(df->from, v->schema, v->name);
-		if (old && !retort_vec_contains(&create, v) && !retort__streq(old->comment, v->comment))
-			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+		if (old && !retort_vec_contains(&create, v))
+			diff_kept_view(df, old, v);
 	}
-	retort_vec_dispose(&drop, false);
+	retort_vec_dispose(&ordered, false);
 	retort_vec_dispose(&create, false);
 }
 
@@ -114,16 +192,12 @@ void retort__diff_namespaces(differ *df)
 			op->schema = df->from->schemas.items[i];
 			op->destructive = true;
 		}
-	/* Extensions: after the schemas they may live in, before what may use them. */
-	for (size_t i = 0; i < df->to->extensions.len; i++)
-		if (!retort__diff_has_str(&df->from->extensions, df->to->extensions.items[i]))
-			retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_EXTENSION)->schema = df->to->extensions.items[i];
-	for (size_t i = 0; i < df->from->extensions.len; i++)
-		if (!retort__diff_has_str(&df->to->extensions, df->from->extensions.items[i])) {
-			retort_op *op = retort__diff_emit(df, P_DROP_ENUM, RETORT_OP_DROP_EXTENSION);
-			op->schema = df->from->extensions.items[i];
-			op->destructive = true;
-		}
+	for (size_t i = 0; i < df->to->schemas.len; i++) {
+		const char *name = df->to->schemas.items[i];
+		const char *comment = retort_model_schema_comment(df->to, name);
+		if (!retort__streq(comment, retort_model_schema_comment(df->from, name)))
+			retort__diff_comment(df, "SCHEMA", comment)->schema = name;
+	}
 }
 
 /* Is `a` a subsequence of `b`? */
@@ -223,6 +297,8 @@ void retort__diff_sequences(differ *df)
 		} else if (!sequence_same(old, s)) {
 			retort__diff_emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
 		}
+		if ((!old && s->comment) || (old && !retort__streq(old->comment, s->comment)))
+			retort__diff_comment(df, "SEQUENCE", s->comment)->sequence = s;
 	}
 	for (size_t i = 0; i < df->from->sequences.len; i++) {
 		retort_sequence *s = df->from->sequences.items[i];

@@ -130,6 +130,8 @@ void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_mode
 		retort_buf_putc(out, ' ');
 		render_ident_list(out, id, &c->ref_columns);
 	}
+	if (c->match_full)
+		retort_buf_puts(out, " MATCH FULL");
 	if ((a = retort__srender_fk_action(c->on_update)))
 		retort_buf_printf(out, " ON UPDATE %s", a);
 	if ((a = retort__srender_fk_action(c->on_delete)))
@@ -174,6 +176,8 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 		retort_buf_printf(out, " GENERATED ALWAYS AS (%s) %s", c->generated, c->gen_stored ? "STORED" : "VIRTUAL");
 	if (c->identity)
 		retort_buf_printf(out, " GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	if (c->identity && c->identity_opts)
+		retort_buf_printf(out, " (%s)", c->identity_opts);
 	if (c->notnull)
 		retort_buf_puts(out, " NOT NULL");
 	if (c->default_expr)

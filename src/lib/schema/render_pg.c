@@ -13,29 +13,28 @@
 
 #include "base/common.h"
 #include "schema/reflect.h"
-#include "schema/sdialect.h"
+#include "schema/render_pg.h"
 
-#define PG RETORT_DIALECT_POSTGRES
-
-static void table_name(retort_buf *out, const retort_table *t)
+void retort__pgr_table_name(retort_buf *out, const retort_table *t)
 {
 	retort__srender_qualified(out, PG, t->schema, t->name);
 }
 
-static void alter_table(retort_buf *out, const retort_table *t)
+void retort__pgr_alter_table(retort_buf *out, const retort_table *t)
 {
 	retort_buf_puts(out, "ALTER TABLE ");
-	table_name(out, t);
+	retort__pgr_table_name(out, t);
 	retort_buf_putc(out, ' ');
 }
 
-static void alter_column(retort_buf *out, const retort_table *t, const retort_model_column *c)
+void retort__pgr_alter_column(retort_buf *out, const retort_table *t, const retort_model_column *c)
 {
-	alter_table(out, t);
+	retort__pgr_alter_table(out, t);
 	retort_buf_puts(out, "ALTER COLUMN ");
 	retort__srender_ident(out, PG, c->name);
 	retort_buf_putc(out, ' ');
 }
+
 
 static void render_sequence_options(retort_buf *out, const retort_sequence *s)
 {
@@ -84,11 +83,11 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	bool redefault = !retort__streq(o->default_expr, c->default_expr) || retype;
 
 	if (o->identity && !c->identity) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "DROP IDENTITY;\n");
 	}
 	if (o->default_expr && redefault) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "DROP DEFAULT;\n");
 	}
 	if (op->seq_drop) {
@@ -102,7 +101,7 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	if (retype) {
 		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
 			c->name, o->type, c->type);
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "TYPE %s", c->type);
 		if (c->collation) {
 			retort_buf_puts(out, " COLLATE ");
@@ -115,18 +114,21 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 			c->type);
 	}
 	if (c->default_expr && redefault) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "SET DEFAULT %s;\n", c->default_expr);
 	}
 	if (o->notnull != c->notnull) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, c->notnull ? "SET NOT NULL;\n" : "DROP NOT NULL;\n");
 	}
 	if (c->identity && !o->identity) {
-		alter_column(out, t, c);
-		retort_buf_printf(out, "ADD GENERATED %s AS IDENTITY;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		retort__pgr_alter_column(out, t, c);
+		retort_buf_printf(out, "ADD GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		if (c->identity_opts)
+			retort_buf_printf(out, " (%s)", c->identity_opts);
+		retort_buf_puts(out, ";\n");
 	} else if (c->identity && o->identity != c->identity) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "SET GENERATED %s;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
 	}
 }
@@ -151,7 +153,7 @@ static void render_owned_by(retort_buf *out, const char *owned_by)
 	free(table);
 }
 
-static void render_comment(retort_buf *out, const char *comment)
+void retort__pgr_comment_text(retort_buf *out, const char *comment)
 {
 	if (comment)
 		retort__srender_literal(out, PG, comment);
@@ -194,10 +196,10 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 		const retort_table *t = op->uses.items[i];
 		const retort_model_column *c = op->uses.items[i + 1];
 		if (c->default_expr) {
-			alter_column(out, t, c);
+			retort__pgr_alter_column(out, t, c);
 			retort_buf_puts(out, "DROP DEFAULT;\n");
 		}
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "TYPE ");
 		retort__srender_qualified(out, PG, e->schema, e->name);
 		retort_buf_puts(out, " USING ");
@@ -208,7 +210,7 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 		/* The old default named the old type: put back the target's. */
 		nc = op->uses.items[i + 2];
 		if (c->default_expr && nc && nc->default_expr) {
-			alter_column(out, t, c);
+			retort__pgr_alter_column(out, t, c);
 			retort_buf_printf(out, "SET DEFAULT %s;\n", nc->default_expr);
 		}
 	}
@@ -229,13 +231,21 @@ static bool render_namespace_op(retort_buf *out, const retort_op *op)
 		return true;
 	case RETORT_OP_CREATE_EXTENSION:
 		retort_buf_puts(out, "CREATE EXTENSION IF NOT EXISTS ");
-		retort__srender_ident(out, PG, op->schema);
+		retort__srender_ident(out, PG, op->extension->name);
+		if (op->extension->schema) {
+			retort_buf_puts(out, " WITH SCHEMA ");
+			retort__srender_ident(out, PG, op->extension->schema);
+		}
+		if (op->extension->version) {
+			retort_buf_puts(out, " VERSION ");
+			retort__srender_literal(out, PG, op->extension->version);
+		}
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_DROP_EXTENSION:
-		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->schema);
+		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->old_extension->name);
 		retort_buf_puts(out, "DROP EXTENSION ");
-		retort__srender_ident(out, PG, op->schema);
+		retort__srender_ident(out, PG, op->old_extension->name);
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_DROP_SCHEMA:
@@ -300,23 +310,23 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
-		retort__srender_create_table(out, PG, t, NULL, &op->omit_fks);
+		retort__pgr_create_table(out, t, &op->omit_fks);
 		return true;
 	case RETORT_OP_DROP_TABLE:
 		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
 		retort_buf_puts(out, "DROP TABLE ");
-		table_name(out, t);
+		retort__pgr_table_name(out, t);
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_ADD_COLUMN:
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "ADD COLUMN ");
 		retort__srender_column(out, PG, op->column, false);
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_DROP_COLUMN:
 		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "DROP COLUMN ");
 		retort__srender_ident(out, PG, op->column->name);
 		retort_buf_puts(out, ";\n");
@@ -325,7 +335,7 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		render_alter_column(out, d, op);
 		return true;
 	case RETORT_OP_RENAME_COLUMN:
-		alter_table(out, op->old_table);
+		retort__pgr_alter_table(out, op->old_table);
 		retort_buf_puts(out, "RENAME COLUMN ");
 		retort__srender_ident(out, PG, op->old_column->name);
 		retort_buf_puts(out, " TO ");
@@ -333,13 +343,13 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_ADD_CONSTRAINT:
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "ADD ");
 		retort__srender_constraint(out, PG, op->constraint);
-		retort_buf_puts(out, ";\n");
+		retort_buf_puts(out, op->constraint->not_valid ? " NOT VALID;\n" : ";\n");
 		return true;
 	case RETORT_OP_DROP_CONSTRAINT:
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "DROP CONSTRAINT ");
 		retort__srender_ident(out, PG, op->constraint->name ? op->constraint->name : "");
 		retort_buf_puts(out, ";\n");
@@ -349,7 +359,7 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		return true;
 	case RETORT_OP_DROP_INDEX:
 		retort_buf_puts(out, "DROP INDEX ");
-		retort__srender_qualified(out, PG, t->schema, op->index->name);
+		retort__srender_qualified(out, PG, t ? t->schema : op->view->schema, op->index->name);
 		retort_buf_puts(out, ";\n");
 		return true;
 	default:
@@ -368,7 +378,7 @@ static void comment_on(retort_buf *out, const char *what, const char *schema, co
 		retort__srender_ident(out, PG, sub);
 	}
 	retort_buf_puts(out, " IS ");
-	render_comment(out, comment);
+	retort__pgr_comment_text(out, comment);
 	retort_buf_puts(out, ";\n");
 }
 
@@ -379,12 +389,15 @@ static bool render_view_op(retort_buf *out, const retort_op *op)
 
 	switch (op->kind) {
 	case RETORT_OP_CREATE_VIEW:
-		retort_buf_puts(out, "CREATE VIEW ");
+		retort_buf_puts(out, op->view->materialized ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ");
 		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
-		retort_buf_printf(out, " AS\n%s;\n", op->view->definition);
+		retort_buf_printf(out, " AS\n%s", op->view->definition);
+		if (op->view->materialized)
+			retort_buf_puts(out, op->view->with_data ? "\nWITH DATA" : "\nWITH NO DATA");
+		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_DROP_VIEW:
-		retort_buf_puts(out, "DROP VIEW ");
+		retort_buf_puts(out, op->view->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ");
 		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
 		retort_buf_puts(out, ";\n");
 		return true;
@@ -392,7 +405,8 @@ static bool render_view_op(retort_buf *out, const retort_op *op)
 		comment_on(out, "TABLE", t->schema, t->name, NULL, t->comment);
 		return true;
 	case RETORT_OP_COMMENT_VIEW:
-		comment_on(out, "VIEW", op->view->schema, op->view->name, NULL, op->view->comment);
+		comment_on(out, op->view->materialized ? "MATERIALIZED VIEW" : "VIEW", op->view->schema, op->view->name,
+			NULL, op->view->comment);
 		return true;
 	case RETORT_OP_COMMENT_TYPE:
 		comment_on(out, "TYPE", op->enumtype->schema, op->enumtype->name, NULL, op->enumtype->comment);
@@ -411,8 +425,9 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 	 * REBUILD_TABLE and the SQLite trigger ops are never produced for
 	 * PostgreSQL: can_alter accepts everything.
 	 */
-	if (!render_namespace_op(out, op) && !render_table_op(out, d, op))
-		render_view_op(out, op);
+	if (!render_namespace_op(out, op) && !render_table_op(out, d, op) && !render_view_op(out, op) &&
+		!retort__pgr_table_op(out, d, op) && !retort__pgr_routine_op(out, op) && !retort__pgr_type_op(out, op))
+		retort__pgr_acl_op(out, op);
 }
 
 static bool pg_can_alter(const retort_op *op)
