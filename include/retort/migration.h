@@ -18,7 +18,7 @@
  * write revisions that only query in data-migration steps.
  *
  * Every function returns 0 or a negative status.  After a failure,
- * retort_last_error(ctx) says what went wrong, and retort's own message
+ * retort_ctx_error(ctx) says what went wrong, and retort's own message
  * names the revision's file and the line of the failing call; if a
  * revision ignores a failure and returns 0 anyway, retort still fails the
  * revision.
@@ -34,15 +34,23 @@
  *         };
  *         const char *row[] = { "admin@example.com" };
  *
- *         if (retort_create_table(ctx, "accounts", cols) < 0)
+ *         if (retort_table_create(ctx, "accounts", cols) < 0)
  *             return -1;
- *         return retort_exec_params(ctx, "INSERT INTO accounts (email) VALUES ($1)", 1, row);
+ *         return retort_ctx_exec_params(ctx, "INSERT INTO accounts (email) VALUES ($1)", 1, row);
  *     }
  *
  *     int downgrade(retort_ctx *ctx)
  *     {
- *         return retort_drop_table(ctx, "accounts");
+ *         return retort_table_drop(ctx, "accounts");
  *     }
+ *
+ * Names are retort_<noun>_<verb>, as in the rest of retort's API: the noun
+ * is what the call acts on (retort_table_create, retort_column_add,
+ * retort_index_drop), or the context itself for running SQL and asking
+ * about the run (retort_ctx_exec, retort_ctx_is_offline).  The verb-first
+ * names of earlier releases (retort_create_table, retort_exec, ...) remain
+ * as aliases at the end of this file, so existing revisions compile
+ * unchanged; they call the same operations.
  *
  * Revisions are compiled as C99 or later (the wrappers are static inline)
  * with the configured `cc` and `cflags`.  A revision runs inside retort:
@@ -128,7 +136,11 @@ typedef struct retort_alter {
 typedef int (*retort_row_fn)(void *payload, size_t ncols, const char *const *values,
 	const char *const *names);
 
-/* The operations a context provides; revisions call the wrappers below. */
+/*
+ * The operations a context provides; revisions call the wrappers below.
+ * The fields keep their first names (verb first): code that calls through
+ * ctx->ops directly keeps compiling, and the layout is unchanged.
+ */
 typedef struct retort_ctx_ops {
 	unsigned abi; /* RETORT_MIGRATION_ABI */
 
@@ -185,18 +197,20 @@ RETORT_MIGRATION_EXPORT __attribute__((weak)) const unsigned retort_migration_ab
  */
 #define RETORT__AT(ctx, line) ((ctx)->ops->at_line ? (ctx)->ops->at_line((ctx), (line)) : (void)0)
 
+/* --- running SQL and asking about the run ------------------------------ */
+
 /* Run one or more statements (no parameters). */
-#define retort_exec(ctx, sql) retort__exec((ctx), (sql), __LINE__)
-static inline int retort__exec(retort_ctx *ctx, const char *sql, int line)
+#define retort_ctx_exec(ctx, sql) retort__ctx_exec((ctx), (sql), __LINE__)
+static inline int retort__ctx_exec(retort_ctx *ctx, const char *sql, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->exec(ctx, sql);
 }
 
 /* One statement with text parameters $1..$n (NULL entries are SQL NULL). */
-#define retort_exec_params(ctx, sql, nparams, params) \
-	retort__exec_params((ctx), (sql), (nparams), (params), __LINE__)
-static inline int retort__exec_params(retort_ctx *ctx, const char *sql, size_t nparams,
+#define retort_ctx_exec_params(ctx, sql, nparams, params) \
+	retort__ctx_exec_params((ctx), (sql), (nparams), (params), __LINE__)
+static inline int retort__ctx_exec_params(retort_ctx *ctx, const char *sql, size_t nparams,
 	const char *const *params, int line)
 {
 	RETORT__AT(ctx, line);
@@ -204,9 +218,9 @@ static inline int retort__exec_params(retort_ctx *ctx, const char *sql, size_t n
 }
 
 /* One query; `fn` sees each row.  Not available in offline mode. */
-#define retort_query(ctx, sql, nparams, params, fn, payload) \
-	retort__query((ctx), (sql), (nparams), (params), (fn), (payload), __LINE__)
-static inline int retort__query(retort_ctx *ctx, const char *sql, size_t nparams,
+#define retort_ctx_query(ctx, sql, nparams, params, fn, payload) \
+	retort__ctx_query((ctx), (sql), (nparams), (params), (fn), (payload), __LINE__)
+static inline int retort__ctx_query(retort_ctx *ctx, const char *sql, size_t nparams,
 	const char *const *params, retort_row_fn fn, void *payload, int line)
 {
 	RETORT__AT(ctx, line);
@@ -214,71 +228,76 @@ static inline int retort__query(retort_ctx *ctx, const char *sql, size_t nparams
 }
 
 /* "sqlite" or "postgresql". */
-static inline const char *retort_dialect_name(retort_ctx *ctx)
+static inline const char *retort_ctx_dialect_name(retort_ctx *ctx)
 {
 	return ctx->ops->dialect_name(ctx);
 }
 
 /* Non-zero when recording SQL for `--sql` instead of running it. */
-static inline int retort_is_offline(retort_ctx *ctx)
+static inline int retort_ctx_is_offline(retort_ctx *ctx)
 {
 	return ctx->ops->is_offline(ctx);
 }
 
 /* `ident` quoted for this dialect; owned by ctx. */
-static inline const char *retort_quote_ident(retort_ctx *ctx, const char *ident)
+static inline const char *retort_ctx_quote_ident(retort_ctx *ctx, const char *ident)
 {
 	return ctx->ops->quote_ident(ctx, ident);
 }
 
-/* The message of the last failure in this context, or "" (owned by ctx). */
-static inline const char *retort_last_error(retort_ctx *ctx)
+/*
+ * The message of the last failure in this context, or "" (owned by ctx).
+ * Not retort_error_last() of <retort/retort.h>: a revision sees only its
+ * context.
+ */
+static inline const char *retort_ctx_error(retort_ctx *ctx)
 {
 	return ctx->ops->last_error(ctx);
 }
 
-/* Portable schema operations; see the struct comments above. */
-#define retort_create_table(ctx, table, columns) retort__create_table((ctx), (table), (columns), __LINE__)
-static inline int retort__create_table(retort_ctx *ctx, const char *table, const retort_column *columns,
+/* --- portable schema operations; see the struct comments above ---------- */
+
+#define retort_table_create(ctx, table, columns) retort__table_create((ctx), (table), (columns), __LINE__)
+static inline int retort__table_create(retort_ctx *ctx, const char *table, const retort_column *columns,
 	int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->create_table(ctx, table, columns);
 }
 
-#define retort_drop_table(ctx, table) retort__drop_table((ctx), (table), __LINE__)
-static inline int retort__drop_table(retort_ctx *ctx, const char *table, int line)
+#define retort_table_drop(ctx, table) retort__table_drop((ctx), (table), __LINE__)
+static inline int retort__table_drop(retort_ctx *ctx, const char *table, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->drop_table(ctx, table);
 }
 
-#define retort_rename_table(ctx, table, new_name) retort__rename_table((ctx), (table), (new_name), __LINE__)
-static inline int retort__rename_table(retort_ctx *ctx, const char *table, const char *new_name, int line)
+#define retort_table_rename(ctx, table, new_name) retort__table_rename((ctx), (table), (new_name), __LINE__)
+static inline int retort__table_rename(retort_ctx *ctx, const char *table, const char *new_name, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->rename_table(ctx, table, new_name);
 }
 
 /* SQLite: rebuilt (move and copy) when its ALTER TABLE refuses the column. */
-#define retort_add_column(ctx, table, column) retort__add_column((ctx), (table), (column), __LINE__)
-static inline int retort__add_column(retort_ctx *ctx, const char *table, const retort_column *column, int line)
+#define retort_column_add(ctx, table, column) retort__column_add((ctx), (table), (column), __LINE__)
+static inline int retort__column_add(retort_ctx *ctx, const char *table, const retort_column *column, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->add_column(ctx, table, column);
 }
 
 /* Indexes on the column go with it; SQLite rebuilds when its ALTER TABLE refuses. */
-#define retort_drop_column(ctx, table, column) retort__drop_column((ctx), (table), (column), __LINE__)
-static inline int retort__drop_column(retort_ctx *ctx, const char *table, const char *column, int line)
+#define retort_column_drop(ctx, table, column) retort__column_drop((ctx), (table), (column), __LINE__)
+static inline int retort__column_drop(retort_ctx *ctx, const char *table, const char *column, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->drop_column(ctx, table, column);
 }
 
-#define retort_rename_column(ctx, table, column, new_name) \
-	retort__rename_column((ctx), (table), (column), (new_name), __LINE__)
-static inline int retort__rename_column(retort_ctx *ctx, const char *table, const char *column,
+#define retort_column_rename(ctx, table, column, new_name) \
+	retort__column_rename((ctx), (table), (column), (new_name), __LINE__)
+static inline int retort__column_rename(retort_ctx *ctx, const char *table, const char *column,
 	const char *new_name, int line)
 {
 	RETORT__AT(ctx, line);
@@ -286,9 +305,9 @@ static inline int retort__rename_column(retort_ctx *ctx, const char *table, cons
 }
 
 /* SQLite cannot ALTER a column: the table is rebuilt (move and copy). */
-#define retort_alter_column(ctx, table, column, alter) \
-	retort__alter_column((ctx), (table), (column), (alter), __LINE__)
-static inline int retort__alter_column(retort_ctx *ctx, const char *table, const char *column,
+#define retort_column_alter(ctx, table, column, alter) \
+	retort__column_alter((ctx), (table), (column), (alter), __LINE__)
+static inline int retort__column_alter(retort_ctx *ctx, const char *table, const char *column,
 	const retort_alter *alter, int line)
 {
 	RETORT__AT(ctx, line);
@@ -296,38 +315,69 @@ static inline int retort__alter_column(retort_ctx *ctx, const char *table, const
 }
 
 /* `columns` is NULL-terminated; `where_sql` (may be NULL) makes a partial index. */
-#define retort_create_index(ctx, name, table, columns, unique, where_sql) \
-	retort__create_index((ctx), (name), (table), (columns), (unique), (where_sql), __LINE__)
-static inline int retort__create_index(retort_ctx *ctx, const char *name, const char *table,
+#define retort_index_create(ctx, name, table, columns, unique, where_sql) \
+	retort__index_create((ctx), (name), (table), (columns), (unique), (where_sql), __LINE__)
+static inline int retort__index_create(retort_ctx *ctx, const char *name, const char *table,
 	const char *const *columns, int unique, const char *where_sql, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->create_index(ctx, name, table, columns, unique, where_sql);
 }
 
-#define retort_drop_index(ctx, name) retort__drop_index((ctx), (name), __LINE__)
-static inline int retort__drop_index(retort_ctx *ctx, const char *name, int line)
+#define retort_index_drop(ctx, name) retort__index_drop((ctx), (name), __LINE__)
+static inline int retort__index_drop(retort_ctx *ctx, const char *name, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->drop_index(ctx, name);
 }
 
 /* SQLite cannot ALTER constraints: the table is rebuilt (move and copy). */
-#define retort_add_constraint(ctx, table, constraint) \
-	retort__add_constraint((ctx), (table), (constraint), __LINE__)
-static inline int retort__add_constraint(retort_ctx *ctx, const char *table,
+#define retort_constraint_add(ctx, table, constraint) \
+	retort__constraint_add((ctx), (table), (constraint), __LINE__)
+static inline int retort__constraint_add(retort_ctx *ctx, const char *table,
 	const retort_constraint *constraint, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->add_constraint(ctx, table, constraint);
 }
 
-#define retort_drop_constraint(ctx, table, name) retort__drop_constraint((ctx), (table), (name), __LINE__)
-static inline int retort__drop_constraint(retort_ctx *ctx, const char *table, const char *name, int line)
+#define retort_constraint_drop(ctx, table, name) retort__constraint_drop((ctx), (table), (name), __LINE__)
+static inline int retort__constraint_drop(retort_ctx *ctx, const char *table, const char *name, int line)
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->drop_constraint(ctx, table, name);
 }
+
+/*
+ * --- the names of earlier releases ---------------------------------------
+ *
+ * Verb first, as they were: each is exactly the call above it names, so a
+ * revision written against them compiles and runs unchanged (the macros
+ * still pass the caller's __LINE__).  New revisions use the names above.
+ */
+#define retort_exec(ctx, sql) retort_ctx_exec(ctx, sql)
+#define retort_exec_params(ctx, sql, nparams, params) retort_ctx_exec_params(ctx, sql, nparams, params)
+#define retort_query(ctx, sql, nparams, params, fn, payload) \
+	retort_ctx_query(ctx, sql, nparams, params, fn, payload)
+static inline const char *retort_dialect_name(retort_ctx *ctx) { return retort_ctx_dialect_name(ctx); }
+static inline int retort_is_offline(retort_ctx *ctx) { return retort_ctx_is_offline(ctx); }
+static inline const char *retort_quote_ident(retort_ctx *ctx, const char *ident)
+{
+	return retort_ctx_quote_ident(ctx, ident);
+}
+static inline const char *retort_last_error(retort_ctx *ctx) { return retort_ctx_error(ctx); }
+#define retort_create_table(ctx, table, columns) retort_table_create(ctx, table, columns)
+#define retort_drop_table(ctx, table) retort_table_drop(ctx, table)
+#define retort_rename_table(ctx, table, new_name) retort_table_rename(ctx, table, new_name)
+#define retort_add_column(ctx, table, column) retort_column_add(ctx, table, column)
+#define retort_drop_column(ctx, table, column) retort_column_drop(ctx, table, column)
+#define retort_rename_column(ctx, table, column, new_name) retort_column_rename(ctx, table, column, new_name)
+#define retort_alter_column(ctx, table, column, alter) retort_column_alter(ctx, table, column, alter)
+#define retort_create_index(ctx, name, table, columns, unique, where_sql) \
+	retort_index_create(ctx, name, table, columns, unique, where_sql)
+#define retort_drop_index(ctx, name) retort_index_drop(ctx, name)
+#define retort_add_constraint(ctx, table, constraint) retort_constraint_add(ctx, table, constraint)
+#define retort_drop_constraint(ctx, table, name) retort_constraint_drop(ctx, table, name)
 
 #ifdef __cplusplus
 }

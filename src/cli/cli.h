@@ -94,6 +94,10 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 
 /* Print "usage: retort NAME SYNOPSIS" and the option table to `f`. */
 void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage);
+/* One line per option of `opts`, aligned ("  -c, --config FILE   help"). */
+void cli_print_options(FILE *f, const cli_option *opts);
+/* The global options, from the same table the parser reads. */
+void cli_print_global_options(FILE *f);
 
 /* Check the positional count; prints a usage error and returns 2 when off. */
 int cli_expect_args(const retort_vec *positional, size_t min, size_t max, const cli_usage *usage);

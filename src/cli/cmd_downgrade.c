@@ -23,24 +23,13 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE ||
+	    (rc = cli_run_start(&r, g, GRAPH_CLI_ACT, sql, dry)) != 0)
 		goto done;
-	if (sql && dry) {
-		cli_error("--sql and --dry-run cannot be combined");
-		rc = CLI_EXIT_USAGE;
-		goto done;
-	}
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
-		goto done;
-	r.opts.dry_run = dry;
-	if (sql) {
-		if ((rc = retort_migrate_render_downgrade(&out, r.cfg, r.graph, args.items[0])) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_downgrade(r.cfg, r.graph, args.items[0], &r.opts)) < 0) {
-		rc = cli_fail(rc);
-	}
+	if (sql)
+		rc = cli_run_finish(retort_migrate_render_downgrade(&out, r.cfg, r.graph, args.items[0]), &out);
+	else
+		rc = cli_run_finish(retort_migrate_downgrade(r.cfg, r.graph, args.items[0], &r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

@@ -64,12 +64,8 @@ int cmd_edit(int argc, char **argv, cli_global *g)
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = graph_cli_open_revs(g, &cfg, &graph, &revs, args.items[0])) != 0)
 		goto done;
-	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
 	if (revs.len != 1) {
 		cli_error("'%s' names %zu revisions; edit needs exactly one", (const char *)args.items[0], revs.len);
 		rc = CLI_EXIT_FAIL;

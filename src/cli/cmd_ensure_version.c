@@ -19,18 +19,13 @@ int cmd_ensure_version(int argc, char **argv, cli_global *g)
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE ||
+	    (rc = cli_run_start(&r, g, GRAPH_CLI_NONE, sql, false)) != 0)
 		goto done;
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_NONE)) != 0)
-		goto done;
-	if (sql) {
-		if ((rc = retort_migrate_render_ensure_version(&out, r.cfg)) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_ensure_version(r.cfg, &r.opts)) < 0) {
-		rc = cli_fail(rc);
-	}
+	if (sql)
+		rc = cli_run_finish(retort_migrate_render_ensure_version(&out, r.cfg), &out);
+	else
+		rc = cli_run_finish(retort_migrate_ensure_version(r.cfg, &r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

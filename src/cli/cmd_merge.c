@@ -4,7 +4,6 @@
  * `head` means one revision again.  The merge itself is empty; add SQL if
  * the branches need reconciling.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "graph_cli.h"
@@ -26,7 +25,6 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	char *tmpl = NULL;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
@@ -36,10 +34,6 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 	memset(&ro, 0, sizeof(ro));
 	/* a merge is plain SQL whatever default_format says: it usually has no body */
 	ro.format = RETORT_SCRIPT_SQL;
-	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
-		rc = CLI_EXIT_FAIL;
-		goto done;
-	}
 	ro.message = message;
 	ro.rev_id = rev_id;
 	ro.heads = (const char *const *)args.items;
@@ -47,10 +41,8 @@ int cmd_merge(int argc, char **argv, cli_global *g)
 	ro.merge = true;
 	ro.branch_labels = (const char *const *)labels.items;
 	ro.nbranch_labels = labels.len;
-	ro.template_text = tmpl;
 	rc = graph_cli_create(g, cfg, graph, &ro);
 done:
-	free(tmpl);
 	retort_vec_dispose(&labels, false);
 	retort_vec_dispose(&args, false);
 	retort_graph_free(graph);

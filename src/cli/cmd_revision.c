@@ -45,7 +45,6 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
-	char *tmpl = NULL;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
@@ -92,10 +91,6 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 		ro.non_transactional = retort_schema_sql_needs_fk_off(up.ptr) ||
 			retort_schema_sql_needs_fk_off(down.ptr);
 	}
-	if (!(tmpl = graph_cli_template(cfg, ro.format))) {
-		rc = CLI_EXIT_FAIL;
-		goto done;
-	}
 	ro.message = message;
 	ro.rev_id = rev_id;
 	ro.heads = (const char *const *)heads.items;
@@ -106,14 +101,12 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 	ro.depends_on = (const char *const *)depends.items;
 	ro.ndepends_on = depends.len;
 	ro.version_path = version_path;
-	ro.template_text = tmpl;
 	rc = graph_cli_create(g, cfg, graph, &ro);
 done:
 	retort_autogen_free(ag);
 	retort_buf_dispose(&up);
 	retort_buf_dispose(&down);
 	retort_vec_dispose(&renames, false);
-	free(tmpl);
 	retort_vec_dispose(&heads, false);
 	retort_vec_dispose(&labels, false);
 	retort_vec_dispose(&depends, false);

@@ -19,12 +19,8 @@ int cmd_show(int argc, char **argv, cli_global *g)
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = graph_cli_open(g, &cfg, &graph, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = graph_cli_open_revs(g, &cfg, &graph, &revs, args.items[0])) != 0)
 		goto done;
-	if ((rc = retort_graph_resolve(&revs, graph, args.items[0], NULL, 0)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
 	if (!revs.len) {
 		cli_error("'%s' names no revision", (const char *)args.items[0]);
 		rc = CLI_EXIT_FAIL;

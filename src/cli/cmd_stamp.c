@@ -19,23 +19,18 @@ int cmd_stamp(int argc, char **argv, cli_global *g)
 		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
 	retort_vec args = RETORT_VEC_INIT;
 	retort_buf out = RETORT_BUF_INIT;
+	const char *const *targets;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE ||
+	    (rc = cli_run_start(&r, g, GRAPH_CLI_ACT, sql, false)) != 0)
 		goto done;
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
-		goto done;
-	if (sql) {
-		if ((rc = retort_migrate_render_stamp(&out, r.cfg, r.graph,
-				(const char *const *)args.items, args.len, purge)) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_stamp(r.cfg, r.graph, (const char *const *)args.items,
-			args.len, purge, &r.opts)) < 0) {
-		rc = cli_fail(rc);
-	}
+	targets = (const char *const *)args.items;
+	if (sql)
+		rc = cli_run_finish(retort_migrate_render_stamp(&out, r.cfg, r.graph, targets, args.len, purge), &out);
+	else
+		rc = cli_run_finish(retort_migrate_stamp(r.cfg, r.graph, targets, args.len, purge, &r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

@@ -24,25 +24,14 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE ||
+	    (rc = cli_run_start(&r, g, GRAPH_CLI_ACT, sql, dry)) != 0)
 		goto done;
 	target = args.len ? args.items[0] : "head";
-	if (sql && dry) {
-		cli_error("--sql and --dry-run cannot be combined");
-		rc = CLI_EXIT_USAGE;
-		goto done;
-	}
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_ACT)) != 0)
-		goto done;
-	r.opts.dry_run = dry;
-	if (sql) {
-		if ((rc = retort_migrate_render_upgrade(&out, r.cfg, r.graph, target)) < 0)
-			rc = cli_fail(rc);
-		else
-			rc = cli_run_print_sql(&out);
-	} else if ((rc = retort_migrate_upgrade(r.cfg, r.graph, target, &r.opts)) < 0) {
-		rc = cli_fail(rc);
-	}
+	if (sql)
+		rc = cli_run_finish(retort_migrate_render_upgrade(&out, r.cfg, r.graph, target), &out);
+	else
+		rc = cli_run_finish(retort_migrate_upgrade(r.cfg, r.graph, target, &r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);

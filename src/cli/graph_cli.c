@@ -52,6 +52,18 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, gra
 	return 0;
 }
 
+int graph_cli_open_revs(cli_global *g, retort_config **cfg, retort_graph **graph, retort_vec *revs,
+	const char *ident)
+{
+	int rc;
+
+	if ((rc = graph_cli_open(g, cfg, graph, GRAPH_CLI_REPORT)) != 0)
+		return rc;
+	if ((rc = retort_graph_resolve(revs, *graph, ident, NULL, 0)) < 0)
+		return cli_fail(rc);
+	return 0;
+}
+
 /* No printf per item: history prints tens of thousands of these. */
 static void put_ids(retort_buf *out, const retort_vec *revs)
 {
@@ -189,7 +201,8 @@ json_t *graph_cli_json(const retort_revision *rev)
 	return o;
 }
 
-char *graph_cli_template(const retort_config *cfg, retort_script_format format)
+/* The template for new revisions of `format` (see graph_cli_create).  Caller frees; NULL after printing an error. */
+static char *template_for(const retort_config *cfg, retort_script_format format)
 {
 	const char *name = format == RETORT_SCRIPT_C ? "script.c.tmpl" : "script.sql.tmpl";
 	char *path = retort__path_join(cfg->script_location, name);
@@ -220,12 +233,18 @@ int graph_cli_print(const retort_buf *buf)
 }
 
 int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph *graph,
-	const retort_revision_opts *ro)
+	retort_revision_opts *ro)
 {
-	char *path = NULL;
+	char *path = NULL, *tmpl;
 	int rc;
 
-	if ((rc = retort_revision_create(&path, cfg, graph, ro)) < 0)
+	if (!(tmpl = template_for(cfg, ro->format)))
+		return CLI_EXIT_FAIL;
+	ro->template_text = tmpl;
+	rc = retort_revision_create(&path, cfg, graph, ro);
+	ro->template_text = NULL;
+	free(tmpl);
+	if (rc < 0)
 		return cli_fail(rc);
 	if (g->json) {
 		json_t *o = json_object();

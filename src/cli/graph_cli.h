@@ -20,6 +20,13 @@ typedef enum graph_cli_mode {
 
 /* Load config and graph; prints the error and returns the exit status on failure. */
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, graph_cli_mode mode);
+/*
+ * For the commands that take one REV (show, edit): load config and graph
+ * through the header cache, and append the revisions `ident` names to
+ * `revs`.  0, or the exit status after printing the error.
+ */
+int graph_cli_open_revs(cli_global *g, retort_config **cfg, retort_graph **graph, retort_vec *revs,
+	const char *ident);
 /* Load the graph of `cfg` the way `mode` says (not GRAPH_CLI_NONE). */
 int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mode mode);
 /*
@@ -44,21 +51,16 @@ void graph_cli_entry(retort_buf *out, const retort_revision *rev);
 struct json_t;
 struct json_t *graph_cli_json(const retort_revision *rev);
 
-/*
- * The script template for new revisions: the migrations directory's own
- * script.sql.tmpl / script.c.tmpl when present (init copies them there so
- * a project can edit them), else the built-in generic one.  Caller frees;
- * NULL after printing an error.
- */
-char *graph_cli_template(const retort_config *cfg, retort_script_format format);
-
 struct retort_revision_opts;
 /*
  * Write a new revision (revision, merge) and print its path, or
- * {"path": ...} with --json; returns the exit status.
+ * {"path": ...} with --json; returns the exit status.  The file is
+ * rendered from the template for ro->format: the migrations directory's
+ * own script.sql.tmpl / script.c.tmpl when present (init copies them
+ * there so a project can edit them), else the built-in generic one.
  */
 int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph *graph,
-	const struct retort_revision_opts *ro);
+	struct retort_revision_opts *ro);
 
 /* Print the buffer to stdout; returns 0 or 1 on a write error. */
 int graph_cli_print(const retort_buf *buf);

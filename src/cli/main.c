@@ -25,6 +25,12 @@ static const cli_usage main_usage = {
 	"retort: schema migrations for SQLite and PostgreSQL", NULL,
 };
 
+/* What only `retort` itself takes, before the command; the globals are in opt.c's table. */
+static const cli_option main_only[] = {
+	{ CLI_OPT_FLAG, 0, "version", NULL, NULL, "print the version" },
+	CLI_OPT_END_MARKER
+};
+
 static void print_name(char *out, size_t n, const char *name)
 {
 	size_t i;
@@ -43,16 +49,10 @@ static void print_help(FILE *f)
 		print_name(name, sizeof(name), commands[i].name);
 		fprintf(f, "  %-16s %s\n", name, commands[i].summary);
 	}
-	fprintf(f, "\nglobal options (before or after the command):\n"
-		"  -c, --config FILE          configuration file (default: $RETORT_CONFIG or ./retort.ini)\n"
-		"  -n, --name NAME            use section [NAME] of the configuration\n"
-		"      --url URL              database URL (overrides the configuration and $RETORT_URL)\n"
-		"  -x KEY=VALUE               extra argument for scripts and templates (repeatable)\n"
-		"  -q, --quiet / -v, --verbose\n"
-		"      --json                 machine-readable output (read-only commands)\n"
-		"      --color WHEN           auto, always or never (NO_COLOR is respected)\n"
-		"      --version              print the version\n\n"
-		"Exit status: 0 success, 1 failure (or findings for check, drift, lint),\n"
+	fprintf(f, "\nglobal options (before or after the command):\n");
+	cli_print_global_options(f);
+	cli_print_options(f, main_only);
+	fprintf(f, "\nExit status: 0 success, 1 failure (or findings for check, drift, lint),\n"
 		"2 usage or configuration error.  'retort COMMAND --help' for details.\n");
 }
 

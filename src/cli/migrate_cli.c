@@ -52,9 +52,26 @@ void cli_run_close(cli_run *r)
 	retort_config_free(r->cfg);
 }
 
-int cli_run_print_sql(const retort_buf *sql)
+int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool dry_run)
 {
-	if (fwrite(sql->ptr, 1, sql->size, stdout) != sql->size || fflush(stdout) != 0) {
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (sql && dry_run) {
+		cli_error("--sql and --dry-run cannot be combined");
+		return CLI_EXIT_USAGE;
+	}
+	if ((rc = cli_run_open(r, g, mode)) != 0)
+		return rc;
+	r->opts.dry_run = dry_run;
+	return 0;
+}
+
+int cli_run_finish(int rc, const retort_buf *sql)
+{
+	if (rc < 0)
+		return cli_fail(rc);
+	if (sql && (fwrite(sql->ptr, 1, sql->size, stdout) != sql->size || fflush(stdout) != 0)) {
 		cli_error("cannot write the SQL to stdout");
 		return CLI_EXIT_FAIL;
 	}

@@ -26,7 +26,18 @@ typedef struct cli_run {
 int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode);
 void cli_run_close(cli_run *r);
 
-/* Write an offline SQL rendering to stdout. */
-int cli_run_print_sql(const retort_buf *sql);
+/*
+ * What upgrade, downgrade, stamp and ensure-version do once their options
+ * are parsed: refuse --sql with --dry-run, then cli_run_open, and set
+ * r->opts.dry_run.  0, or the exit status after printing why.
+ */
+int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool dry_run);
+
+/*
+ * And how they end: `rc` is what the library returned, for a run (`sql`
+ * NULL) or for rendering into `sql` (--sql), which is then written to
+ * stdout.  The exit status.
+ */
+int cli_run_finish(int rc, const retort_buf *sql);
 
 #endif

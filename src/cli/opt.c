@@ -6,6 +6,7 @@
  * a positional argument, because relative revision identifiers are written
  * that way (`retort downgrade -1`).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,7 +72,7 @@ static bool takes_value(const cli_option *o)
 	return o->type == CLI_OPT_STRING || o->type == CLI_OPT_LIST || o->type == CLI_OPT_INT;
 }
 
-static void print_options(FILE *f, const cli_option *opts)
+void cli_print_options(FILE *f, const cli_option *opts)
 {
 	for (const cli_option *o = opts; o && o->type; o++) {
 		char left[64];
@@ -89,13 +90,18 @@ static void print_options(FILE *f, const cli_option *opts)
 	}
 }
 
-void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
+void cli_print_global_options(FILE *f)
 {
 	opt_set set;
 	cli_global dummy;
 
 	memset(&dummy, 0, sizeof(dummy));
 	fill_globals(&set, &dummy);
+	cli_print_options(f, set.globals);
+}
+
+void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
+{
 	fprintf(f, "usage: retort %s %s\n", usage->name, usage->synopsis ? usage->synopsis : "");
 	if (usage->summary)
 		fprintf(f, "\n%s\n", usage->summary);
@@ -103,24 +109,29 @@ void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
 		fprintf(f, "\n%s\n", usage->description);
 	if (opts && opts->type) {
 		fprintf(f, "\noptions:\n");
-		print_options(f, opts);
+		cli_print_options(f, opts);
 	}
 	fprintf(f, "\nglobal options:\n");
-	print_options(f, set.globals);
+	cli_print_global_options(f);
 }
 
-static int usage_error(const cli_option *opts, const cli_usage *usage, const char *fmt, const char *arg)
+static int usage_error(const cli_usage *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "retort: error: <message>" and the command's usage line, on stderr; the exit status for it. */
+static int usage_error(const cli_usage *usage, const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "retort: error: ");
-	fprintf(stderr, fmt, arg, usage->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nusage: retort %s %s\n(see 'retort %s --help')\n",
 		usage->name, usage->synopsis ? usage->synopsis : "", usage->name);
-	(void)opts;
 	return CLI_EXIT_USAGE;
 }
 
-static int store(const cli_option *o, const char *value, cli_global *g, const cli_option *opts,
-	const cli_usage *usage, bool *help)
+static int store(const cli_option *o, const char *value, cli_global *g, const cli_usage *usage, bool *help)
 {
 	if (o->short_name == 'h' && o->long_name && strcmp(o->long_name, "help") == 0 && !o->value) {
 		*help = true;
@@ -147,7 +158,7 @@ static int store(const cli_option *o, const char *value, cli_global *g, const cl
 		char *end;
 		long l = strtol(value, &end, 10);
 		if (!*value || *end)
-			return usage_error(opts, usage, "option value '%s' is not a whole number (in '%s')", value);
+			return usage_error(usage, "option value '%s' is not a whole number (in '%s')", value, usage->name);
 		*(int *)o->value = (int)l;
 		break;
 	}
@@ -188,18 +199,18 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 			const char *value = NULL;
 
 			if (!(o = find_long(&set, name, len)))
-				return usage_error(opts, usage, "unknown option '%s' for '%s'", arg);
+				return usage_error(usage, "unknown option '%s' for '%s'", arg, usage->name);
 			if (takes_value(o)) {
 				if (eq)
 					value = eq + 1;
 				else if (i + 1 < argc)
 					value = argv[++i];
 				else
-					return usage_error(opts, usage, "option '%s' needs a value (in '%s')", arg);
+					return usage_error(usage, "option '%s' needs a value (in '%s')", arg, usage->name);
 			} else if (eq) {
-				return usage_error(opts, usage, "option '%s' takes no value (in '%s')", arg);
+				return usage_error(usage, "option '%s' takes no value (in '%s')", arg, usage->name);
 			}
-			if ((rc = store(o, value, g, opts, usage, &help)) != 0)
+			if ((rc = store(o, value, g, usage, &help)) != 0)
 				return rc;
 			continue;
 		}
@@ -209,19 +220,19 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 			const char *value = NULL;
 
 			if (!(o = find_short(&set, *c)))
-				return usage_error(opts, usage, "unknown option '%s' for '%s'", flag);
+				return usage_error(usage, "unknown option '%s' for '%s'", flag, usage->name);
 			if (takes_value(o)) {
 				if (c[1])
 					value = c + 1;
 				else if (i + 1 < argc)
 					value = argv[++i];
 				else
-					return usage_error(opts, usage, "option '%s' needs a value (in '%s')", flag);
-				if ((rc = store(o, value, g, opts, usage, &help)) != 0)
+					return usage_error(usage, "option '%s' needs a value (in '%s')", flag, usage->name);
+				if ((rc = store(o, value, g, usage, &help)) != 0)
 					return rc;
 				break;
 			}
-			if ((rc = store(o, NULL, g, opts, usage, &help)) != 0)
+			if ((rc = store(o, NULL, g, usage, &help)) != 0)
 				return rc;
 		}
 	}

@@ -38,6 +38,11 @@ expect_out '^Would run upgrade  -> aaa1, make aaa1$' "dry run lists the first re
 run retort downgrade base --dry-run
 expect_rc 0 "a dry-run downgrade of a missing database"
 [ ! -e app.db ] && ok "it creates nothing either" || fail "created app.db"
+for cmd in upgrade "downgrade base"; do
+	run retort $cmd --sql --dry-run
+	expect_rc 2 "$cmd: --sql with --dry-run is a usage error"
+	expect_err "cannot be combined" "$cmd: and says so"
+done
 
 run retort upgrade
 expect_rc 0 "upgrade (default head)"

@@ -103,6 +103,9 @@ sed -i 's/^int downgrade/int not_a_downgrade/' migrations/versions/g7.c
 run retort lint
 expect_out "g7.c:11: destructive operation in upgrade: retort_drop_column" "portable drops in a C revision's upgrade are found"
 expect_out "g7.c: no downgrade\(\) function" "a C revision without downgrade() is irreversible"
+sed -i 's/retort_drop_column(/retort_column_drop(/' migrations/versions/g7.c
+run retort lint
+expect_out "g7.c:11: destructive operation in upgrade: retort_column_drop" "migration.h's noun-first names are found too"
 rm migrations/versions/g7.c
 sql_revision f6 c3 "ALTER TABLE t ADD COLUMN z int;
 DROP TABLE u;"

@@ -20,9 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	retort_config_opts opts = { 0 };
 	retort_config *cfg = NULL;
 	FILE *f;
-	int fd, rc;
+	int rc;
 
 	if (!path[0]) {
+		int fd;
 		strcpy(path, "/tmp/retort-fuzz-XXXXXX");
 		if ((fd = mkstemp(path)) < 0)
 			abort();

@@ -281,165 +281,210 @@ static char *qi(const char *ident)
 	return retort__sprintf("\"%s\"", ident);
 }
 
+/* PostgreSQL only: the public and aux schemas (aux.x, the target of cross-schema keys), the enum, a sequence. */
+static void build_pg_objects(const spec *s, retort_model *m)
+{
+	retort__strvec_add(&m->schemas, "public");
+	if (s->aux) {
+		retort_table *x = retort_model_add_table(m, "aux", "x");
+		retort_model_constraint *pk;
+		retort__strvec_add(&m->schemas, "aux");
+		retort_table_add_column(x, "id", "integer")->notnull = true;
+		retort_table_add_column(x, "note", "text");
+		pk = retort_table_add_constraint(x, RETORT_CON_PRIMARY, "x_pkey");
+		retort__strvec_add(&pk->columns, "id");
+	}
+	if (s->enum_labels) {
+		retort_enum *e = retort_model_add_enum(m, "public", "mood");
+		static const char *const labels[] = { "a", "b", "c", "d" };
+		for (int i = 0; i < s->enum_labels; i++)
+			retort__strvec_add(&e->labels, labels[i]);
+		if (s->enum_comment)
+			e->comment = retort__strdup("how it feels");
+	}
+	if (s->seq) {
+		retort_sequence *q = retort_model_add_sequence(m, "public", "seq0");
+		q->type = retort__strdup("bigint");
+		q->start = retort__strdup("1");
+		q->increment = retort__strdup(s->seq == 1 ? "1" : "5");
+		q->min = retort__strdup("1");
+		q->max = retort__strdup("9223372036854775807");
+		q->cache = retort__strdup("1");
+	}
+}
+
+/* Table `name`'s id column and primary key, serial (a sequence it owns), identity or autoincrement. */
+static void build_key(gen *g, const tabspec *ts, const char *name, retort_table *t, retort_model *m)
+{
+	bool pg = g->d == RETORT_DIALECT_POSTGRES;
+	retort_model_column *id = retort_table_add_column(t, "id", pg ? "integer" : "INTEGER");
+	retort_model_constraint *c;
+	char buf[256];
+
+	id->notnull = pg;
+	if (ts->pkmode == 3 && pg) {
+		/* serial: a sequence owned by the column, and its default */
+		retort_sequence *q;
+		snprintf(buf, sizeof(buf), "%s_id_seq", name);
+		q = retort_model_add_sequence(m, "public", buf);
+		q->type = retort__strdup("integer");
+		q->start = retort__strdup("1");
+		q->increment = retort__strdup("1");
+		q->min = retort__strdup("1");
+		q->max = retort__strdup("2147483647");
+		q->cache = retort__strdup("1");
+		q->owned_by = retort__sprintf("public.%s.id", name);
+		id->default_expr = retort__sprintf("nextval('%s'::regclass)", buf);
+	} else if (ts->pkmode) {
+		pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
+	}
+	snprintf(buf, sizeof(buf), "%s_pkey", name);
+	c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
+	retort__strvec_add(&c->columns, "id");
+}
+
+/* The data columns c0..cN (cKr when renamed) and the generated column g. */
+static void build_columns(gen *g, const tabspec *ts, retort_table *t)
+{
+	bool pg = g->d == RETORT_DIALECT_POSTGRES;
+
+	for (int k = 0; k < NC; k++) {
+		const colspec *cs = &ts->cols[k];
+		retort_model_column *col;
+		char cname[8];
+
+		if (!cs->on)
+			continue;
+		snprintf(cname, sizeof(cname), "c%d%s", k, cs->renamed ? "r" : "");
+		col = retort_table_add_column(t, cname, g->types[cs->type].name);
+		col->notnull = cs->notnull;
+		col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
+		if (cs->coll)
+			col->collation = retort__strdup(pg ? "C" : "NOCASE");
+		if (cs->comment)
+			col->comment = retort__strdup("a column");
+	}
+	if (ts->gen) {
+		retort_model_column *gc = retort_table_add_column(t, "g", pg ? "integer" : "INTEGER");
+		gc->generated = retort__strdup(pg ? "id * 2" : "\"id\" * 2");
+		gc->gen_stored = pg || ts->gen == 2;
+	}
+}
+
+/* Unique, check and foreign-key constraints (to another tN, and across schemas to aux.x). */
+static void build_constraints(const tabspec *ts, const char *name, retort_table *t, bool pg)
+{
+	static const char actions[] = { RETORT_FK_NO_ACTION, RETORT_FK_CASCADE, RETORT_FK_SET_NULL, RETORT_FK_RESTRICT };
+	const char *schema = pg ? "public" : NULL;
+	retort_model_constraint *c;
+	char buf[256];
+
+	if (ts->uniq >= 0) {
+		snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
+		c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
+		snprintf(buf, sizeof(buf), "c%d%s", ts->uniq, ts->cols[ts->uniq].renamed ? "r" : "");
+		retort__strvec_add(&c->columns, buf);
+	}
+	if (ts->check >= 0) {
+		snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
+		c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
+		snprintf(buf, sizeof(buf), "\"c%d%s\" >= 0", ts->check, ts->cols[ts->check].renamed ? "r" : "");
+		c->expr = retort__strdup(buf);
+	}
+	if (ts->fk >= 0) {
+		char ref[16];
+		retort_table_add_column(t, "r", pg ? "integer" : "INTEGER");
+		snprintf(buf, sizeof(buf), "%s_r_fkey", name);
+		c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg ? buf : NULL);
+		retort__strvec_add(&c->columns, "r");
+		snprintf(ref, sizeof(ref), "t%d", ts->fk);
+		c->ref_schema = retort__strdup(schema);
+		c->ref_table = retort__strdup(ref);
+		retort__strvec_add(&c->ref_columns, "id");
+		c->on_delete = actions[ts->fkdel];
+		c->deferrable = c->deferred = ts->fkdefer;
+	}
+	if (ts->auxfk) {
+		/* across schemas: public.tN.a -> aux.x.id */
+		retort_table_add_column(t, "a", "integer");
+		snprintf(buf, sizeof(buf), "%s_a_fkey", name);
+		c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, buf);
+		retort__strvec_add(&c->columns, "a");
+		c->ref_schema = retort__strdup("aux");
+		c->ref_table = retort__strdup("x");
+		retort__strvec_add(&c->ref_columns, "id");
+	}
+}
+
+/* The index on one data column: plain, unique, partial or on an expression. */
+static void build_index(const tabspec *ts, const char *name, retort_table *t, bool pg)
+{
+	char *col = retort__sprintf("c%d%s", ts->idx, ts->cols[ts->idx].renamed ? "r" : ""), *q = qi(col), *key;
+	retort_index *x;
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s_idx", name);
+	x = retort_table_add_index(t, buf);
+	x->unique = ts->idxkind == 1;
+	key = ts->idxkind == 3 ? retort__sprintf("lower(%s)", q) : retort__strdup(q);
+	retort_vec_push(&x->keys, key);
+	if (ts->idxkind == 2)
+		x->where = retort__sprintf("%s IS NOT NULL", q);
+	if (pg)
+		x->definition = retort__sprintf("CREATE %sINDEX \"%s\" ON \"public\".\"%s\" (%s)%s%s%s",
+			x->unique ? "UNIQUE " : "", buf, name, key, x->where ? " WHERE (" : "",
+			x->where ? x->where : "", x->where ? ")" : "");
+	free(col);
+	free(q);
+}
+
+/* Table tI as `ts` describes it. */
+static void build_table(gen *g, const tabspec *ts, int i, retort_model *m)
+{
+	bool pg = g->d == RETORT_DIALECT_POSTGRES;
+	char name[16];
+	retort_table *t;
+
+	snprintf(name, sizeof(name), "t%d", i);
+	t = retort_model_add_table(m, pg ? "public" : NULL, name);
+	build_key(g, ts, name, t, m);
+	if (ts->comment)
+		t->comment = retort__sprintf("table %s", name);
+	if (ts->trigger)
+		retort_vec_push(&t->triggers, retort__sprintf("CREATE TRIGGER \"%s_trg\" AFTER INSERT ON \"%s\" "
+			"BEGIN SELECT 1; END", name, name));
+	build_columns(g, ts, t);
+	build_constraints(ts, name, t, pg);
+	if (ts->idx >= 0)
+		build_index(ts, name, t, pg);
+}
+
+/* The view v0 over t0. */
+static void build_view(const spec *s, retort_model *m, bool pg)
+{
+	const char *cols = s->view == 1 ? "\"id\"" : "\"id\", \"id\" + 1 AS \"next\"";
+	retort_view *v;
+	char *def = pg ? retort__sprintf("SELECT %s FROM \"public\".\"t0\"", cols)
+		: retort__sprintf("CREATE VIEW \"v0\" AS SELECT %s FROM \"t0\"", cols);
+
+	v = retort_model_add_view(m, pg ? "public" : NULL, "v0", def);
+	retort__strvec_add(&v->depends, pg ? "public.t0" : "t0");
+	if (pg && s->view_comment)
+		v->comment = retort__strdup("ids of t0");
+	free(def);
+}
+
 static void build(gen *g, const spec *s, retort_model *m)
 {
 	bool pg = g->d == RETORT_DIALECT_POSTGRES;
-	const char *schema = pg ? "public" : NULL;
-	static const char actions[] = { RETORT_FK_NO_ACTION, RETORT_FK_CASCADE, RETORT_FK_SET_NULL, RETORT_FK_RESTRICT };
 
-	if (pg) {
-		retort__strvec_add(&m->schemas, "public");
-		if (s->aux) {
-			retort_table *x = retort_model_add_table(m, "aux", "x");
-			retort_model_constraint *pk;
-			retort__strvec_add(&m->schemas, "aux");
-			retort_table_add_column(x, "id", "integer")->notnull = true;
-			retort_table_add_column(x, "note", "text");
-			pk = retort_table_add_constraint(x, RETORT_CON_PRIMARY, "x_pkey");
-			retort__strvec_add(&pk->columns, "id");
-		}
-		if (s->enum_labels) {
-			retort_enum *e = retort_model_add_enum(m, "public", "mood");
-			static const char *const labels[] = { "a", "b", "c", "d" };
-			for (int i = 0; i < s->enum_labels; i++)
-				retort__strvec_add(&e->labels, labels[i]);
-			if (s->enum_comment)
-				e->comment = retort__strdup("how it feels");
-		}
-		if (s->seq) {
-			retort_sequence *q = retort_model_add_sequence(m, "public", "seq0");
-			q->type = retort__strdup("bigint");
-			q->start = retort__strdup("1");
-			q->increment = retort__strdup(s->seq == 1 ? "1" : "5");
-			q->min = retort__strdup("1");
-			q->max = retort__strdup("9223372036854775807");
-			q->cache = retort__strdup("1");
-		}
-	}
-	for (int i = 0; i < NT; i++) {
-		const tabspec *ts = &s->t[i];
-		char name[16], buf[256];
-		retort_table *t;
-		retort_model_column *id;
-		retort_model_constraint *c;
-
-		if (!ts->on)
-			continue;
-		snprintf(name, sizeof(name), "t%d", i);
-		t = retort_model_add_table(m, schema, name);
-		id = retort_table_add_column(t, "id", pg ? "integer" : "INTEGER");
-		id->notnull = pg;
-		if (ts->pkmode == 3 && pg) {
-			/* serial: a sequence owned by the column, and its default */
-			retort_sequence *q;
-			snprintf(buf, sizeof(buf), "%s_id_seq", name);
-			q = retort_model_add_sequence(m, "public", buf);
-			q->type = retort__strdup("integer");
-			q->start = retort__strdup("1");
-			q->increment = retort__strdup("1");
-			q->min = retort__strdup("1");
-			q->max = retort__strdup("2147483647");
-			q->cache = retort__strdup("1");
-			q->owned_by = retort__sprintf("public.%s.id", name);
-			id->default_expr = retort__sprintf("nextval('%s'::regclass)", buf);
-		} else if (ts->pkmode) {
-			pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
-		}
-		snprintf(buf, sizeof(buf), "%s_pkey", name);
-		c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
-		retort__strvec_add(&c->columns, "id");
-		if (ts->comment) {
-			snprintf(buf, sizeof(buf), "table %s", name);
-			t->comment = retort__strdup(buf);
-		}
-		if (ts->trigger)
-			retort_vec_push(&t->triggers, retort__sprintf("CREATE TRIGGER \"%s_trg\" AFTER INSERT ON \"%s\" "
-				"BEGIN SELECT 1; END", name, name));
-		for (int k = 0; k < NC; k++) {
-			const colspec *cs = &ts->cols[k];
-			retort_model_column *col;
-			char cname[8];
-
-			if (!cs->on)
-				continue;
-			snprintf(cname, sizeof(cname), "c%d%s", k, cs->renamed ? "r" : "");
-			col = retort_table_add_column(t, cname, g->types[cs->type].name);
-			col->notnull = cs->notnull;
-			col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
-			if (cs->coll)
-				col->collation = retort__strdup(pg ? "C" : "NOCASE");
-			if (cs->comment)
-				col->comment = retort__strdup("a column");
-		}
-		if (ts->gen) {
-			retort_model_column *gc = retort_table_add_column(t, "g", pg ? "integer" : "INTEGER");
-			gc->generated = retort__strdup(pg ? "id * 2" : "\"id\" * 2");
-			gc->gen_stored = pg || ts->gen == 2;
-		}
-		if (ts->uniq >= 0) {
-			snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
-			c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
-			snprintf(buf, sizeof(buf), "c%d%s", ts->uniq, ts->cols[ts->uniq].renamed ? "r" : "");
-			retort__strvec_add(&c->columns, buf);
-		}
-		if (ts->check >= 0) {
-			snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
-			c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
-			snprintf(buf, sizeof(buf), "\"c%d%s\" >= 0", ts->check, ts->cols[ts->check].renamed ? "r" : "");
-			c->expr = retort__strdup(buf);
-		}
-		if (ts->fk >= 0) {
-			char ref[16];
-			retort_table_add_column(t, "r", pg ? "integer" : "INTEGER");
-			snprintf(buf, sizeof(buf), "%s_r_fkey", name);
-			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg ? buf : NULL);
-			retort__strvec_add(&c->columns, "r");
-			snprintf(ref, sizeof(ref), "t%d", ts->fk);
-			c->ref_schema = retort__strdup(schema);
-			c->ref_table = retort__strdup(ref);
-			retort__strvec_add(&c->ref_columns, "id");
-			c->on_delete = actions[ts->fkdel];
-			c->deferrable = c->deferred = ts->fkdefer;
-		}
-		if (ts->auxfk) {
-			/* across schemas: public.tN.a -> aux.x.id */
-			retort_table_add_column(t, "a", "integer");
-			snprintf(buf, sizeof(buf), "%s_a_fkey", name);
-			c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, buf);
-			retort__strvec_add(&c->columns, "a");
-			c->ref_schema = retort__strdup("aux");
-			c->ref_table = retort__strdup("x");
-			retort__strvec_add(&c->ref_columns, "id");
-		}
-		if (ts->idx >= 0) {
-			char *col = retort__sprintf("c%d%s", ts->idx, ts->cols[ts->idx].renamed ? "r" : ""), *q = qi(col), *key;
-			retort_index *x;
-			snprintf(buf, sizeof(buf), "%s_idx", name);
-			x = retort_table_add_index(t, buf);
-			x->unique = ts->idxkind == 1;
-			key = ts->idxkind == 3 ? retort__sprintf("lower(%s)", q) : retort__strdup(q);
-			retort_vec_push(&x->keys, key);
-			if (ts->idxkind == 2)
-				x->where = retort__sprintf("%s IS NOT NULL", q);
-			if (pg)
-				x->definition = retort__sprintf("CREATE %sINDEX \"%s\" ON \"public\".\"%s\" (%s)%s%s%s",
-					x->unique ? "UNIQUE " : "", buf, name, key, x->where ? " WHERE (" : "",
-					x->where ? x->where : "", x->where ? ")" : "");
-			free(col);
-			free(q);
-		}
-	}
-	if (s->view) {
-		const char *cols = s->view == 1 ? "\"id\"" : "\"id\", \"id\" + 1 AS \"next\"";
-		retort_view *v;
-		char *def = pg ? retort__sprintf("SELECT %s FROM \"public\".\"t0\"", cols)
-			: retort__sprintf("CREATE VIEW \"v0\" AS SELECT %s FROM \"t0\"", cols);
-		v = retort_model_add_view(m, schema, "v0", def);
-		retort__strvec_add(&v->depends, pg ? "public.t0" : "t0");
-		if (pg && s->view_comment)
-			v->comment = retort__strdup("ids of t0");
-		free(def);
-	}
+	if (pg)
+		build_pg_objects(s, m);
+	for (int i = 0; i < NT; i++)
+		if (s->t[i].on)
+			build_table(g, &s->t[i], i, m);
+	if (s->view)
+		build_view(s, m, pg);
 	retort_model_sort(m);
 }
 

@@ -5,6 +5,7 @@
  * (portable operations, a data migration, rollback on failure, SQLite
  * move-and-copy), plus offline recording and compiler errors.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,50 @@ static retort_cmigration_opts opts(void)
 
 	snprintf(cache, sizeof(cache), "%s/cache", workdir);
 	return o;
+}
+
+/*
+ * Compile and load `path` as offline mode does: the same compiler, cache
+ * and checks as a run, without a database.
+ */
+static int load_rev(const char *path, const retort_cmigration_opts *o)
+{
+	retort_buf out = RETORT_BUF_INIT;
+	int rc = retort_cmigration_render(&out, retort_dialect_for(RETORT_DIALECT_SQLITE), path, true, o);
+
+	retort_buf_dispose(&out);
+	return rc;
+}
+
+/* How many compiled objects (*.so) the test's cache directory holds; *newest gets the latest's path. */
+static size_t cached_objects(char **newest)
+{
+	retort_cmigration_opts o = opts();
+	DIR *d = opendir(o.cache_dir);
+	struct dirent *de;
+	time_t best = 0;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	if (newest)
+		*newest = NULL;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char path[1024];
+		struct stat st;
+		if (len < 4 || strcmp(de->d_name + len - 3, ".so") != 0)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "%s/%s", o.cache_dir, de->d_name);
+		ck_assert_int_eq(stat(path, &st), 0);
+		if (newest && (!*newest || st.st_mtime >= best)) {
+			free(*newest);
+			*newest = strdup(path);
+			best = st.st_mtime;
+		}
+	}
+	closedir(d);
+	return n;
 }
 
 /* Write `body` as <workdir>/<name>; returns the malloc'd path. */
@@ -156,22 +201,22 @@ static const char ops_rev[] =
 	"	const char *idx[] = { \"state\", NULL };\n"
 	"	const char *vals[] = { \"1\", \"o'ne\", NULL };\n"
 	"	retort_constraint ck = { .kind = RETORT_CONSTRAINT_CHECK, .name = \"id_positive\", .check_sql = \"id > 0\" };\n"
-	"	if (retort_create_table(ctx, \"orgs\", orgs) < 0) return -1;\n"
-	"	if (retort_create_table(ctx, \"users\", users) < 0) return -1;\n"
-	"	if (retort_add_column(ctx, \"users\", &state) < 0) return -1;\n"
-	"	if (retort_create_index(ctx, \"users_state\", \"users\", idx, 0, NULL) < 0) return -1;\n"
-	"	if (retort_rename_column(ctx, \"users\", \"user name\", \"name\") < 0) return -1;\n"
-	"	if (retort_exec_params(ctx, \"INSERT INTO users (id, name, org) VALUES ($1, $2, $3)\", 3, vals) < 0) return -1;\n"
-	"	if (retort_add_constraint(ctx, \"users\", &ck) < 0) return -1;\n"
-	"	return retort_rename_table(ctx, \"orgs\", \"organizations\");\n"
+	"	if (retort_table_create(ctx, \"orgs\", orgs) < 0) return -1;\n"
+	"	if (retort_table_create(ctx, \"users\", users) < 0) return -1;\n"
+	"	if (retort_column_add(ctx, \"users\", &state) < 0) return -1;\n"
+	"	if (retort_index_create(ctx, \"users_state\", \"users\", idx, 0, NULL) < 0) return -1;\n"
+	"	if (retort_column_rename(ctx, \"users\", \"user name\", \"name\") < 0) return -1;\n"
+	"	if (retort_ctx_exec_params(ctx, \"INSERT INTO users (id, name, org) VALUES ($1, $2, $3)\", 3, vals) < 0) return -1;\n"
+	"	if (retort_constraint_add(ctx, \"users\", &ck) < 0) return -1;\n"
+	"	return retort_table_rename(ctx, \"orgs\", \"organizations\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
-	"	if (retort_drop_constraint(ctx, \"users\", \"id_positive\") < 0) return -1;\n"
-	"	if (retort_drop_index(ctx, \"users_state\") < 0) return -1;\n"
-	"	if (retort_drop_column(ctx, \"users\", \"state\") < 0) return -1;\n"
-	"	if (retort_drop_table(ctx, \"users\") < 0) return -1;\n"
-	"	return retort_drop_table(ctx, \"organizations\");\n"
+	"	if (retort_constraint_drop(ctx, \"users\", \"id_positive\") < 0) return -1;\n"
+	"	if (retort_index_drop(ctx, \"users_state\") < 0) return -1;\n"
+	"	if (retort_column_drop(ctx, \"users\", \"state\") < 0) return -1;\n"
+	"	if (retort_table_drop(ctx, \"users\") < 0) return -1;\n"
+	"	return retort_table_drop(ctx, \"organizations\");\n"
 	"}\n";
 
 static void ops_case(retort_db *db)
@@ -227,15 +272,15 @@ static const char data_rev[] =
 	"	const char *min[] = { \"2\" };\n"
 	"	char sql[200];\n"
 	"	rs.n = 0;\n"
-	"	if (retort_query(ctx, \"SELECT id, name FROM people WHERE id >= CAST($1 AS INTEGER) ORDER BY id\", 1, min, collect, &rs) != 0) return -1;\n"
+	"	if (retort_ctx_query(ctx, \"SELECT id, name FROM people WHERE id >= CAST($1 AS INTEGER) ORDER BY id\", 1, min, collect, &rs) != 0) return -1;\n"
 	"	for (size_t i = 0; i < rs.n; i++) {\n"
 	"		const char *p[2];\n"
 	"		for (char *c = rs.r[i].name; *c; c++) *c = (char)toupper((unsigned char)*c);\n"
 	"		p[0] = rs.r[i].name; p[1] = rs.r[i].id;\n"
-	"		if (retort_exec_params(ctx, \"UPDATE people SET name = $1 WHERE id = CAST($2 AS INTEGER)\", 2, p) < 0) return -1;\n"
+	"		if (retort_ctx_exec_params(ctx, \"UPDATE people SET name = $1 WHERE id = CAST($2 AS INTEGER)\", 2, p) < 0) return -1;\n"
 	"	}\n"
-	"	snprintf(sql, sizeof(sql), \"UPDATE %s SET name = name || '!' WHERE name IS NULL OR id = 1\", retort_quote_ident(ctx, \"people\"));\n"
-	"	return retort_exec(ctx, sql);\n"
+	"	snprintf(sql, sizeof(sql), \"UPDATE %s SET name = name || '!' WHERE name IS NULL OR id = 1\", retort_ctx_quote_ident(ctx, \"people\"));\n"
+	"	return retort_ctx_exec(ctx, sql);\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
 
@@ -267,9 +312,9 @@ static const char failing_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column c[] = { { .name = \"a\", .type = \"INTEGER\" }, { 0 } };\n"
-	"	if (retort_create_table(ctx, \"half_done\", c) < 0) return -1;\n"
-	"	if (retort_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\") < 0)\n"
-	"		return strlen(retort_last_error(ctx)) > 0 ? -2 : -3;\n"
+	"	if (retort_table_create(ctx, \"half_done\", c) < 0) return -1;\n"
+	"	if (retort_ctx_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\") < 0)\n"
+	"		return strlen(retort_ctx_error(ctx)) > 0 ? -2 : -3;\n"
 	"	return 0;\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return -7; }\n";
@@ -277,8 +322,8 @@ static const char failing_rev[] =
 static const char ignoring_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
-	"	retort_exec(ctx, \"CREATE TABLE half_done (a INTEGER)\");\n"
-	"	retort_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\");\n"
+	"	retort_ctx_exec(ctx, \"CREATE TABLE half_done (a INTEGER)\");\n"
+	"	retort_ctx_exec(ctx, \"INSERT INTO no_such_table VALUES (1)\");\n"
 	"	return 0; /* ignores the failure */\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
@@ -325,15 +370,15 @@ static const char alter_rev[] =
 	"	retort_alter a = { .type = \"VARCHAR(80)\", .nullable = RETORT_SET_NOT_NULL, .default_sql = \"'anon'\" };\n"
 	"	const char *cols[] = { \"email\", NULL };\n"
 	"	retort_constraint u = { .kind = RETORT_CONSTRAINT_UNIQUE, .name = \"email_unique\", .columns = cols };\n"
-	"	if (retort_alter_column(ctx, \"acct\", \"email\", &a) < 0) return -1;\n"
-	"	if (retort_add_constraint(ctx, \"acct\", &u) < 0) return -1;\n"
-	"	return retort_drop_constraint(ctx, \"acct\", \"positive\");\n"
+	"	if (retort_column_alter(ctx, \"acct\", \"email\", &a) < 0) return -1;\n"
+	"	if (retort_constraint_add(ctx, \"acct\", &u) < 0) return -1;\n"
+	"	return retort_constraint_drop(ctx, \"acct\", \"positive\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	retort_alter a = { .nullable = RETORT_DROP_NOT_NULL, .drop_default = 1 };\n"
-	"	if (retort_drop_constraint(ctx, \"acct\", \"email_unique\") < 0) return -1;\n"
-	"	return retort_alter_column(ctx, \"acct\", \"email\", &a);\n"
+	"	if (retort_constraint_drop(ctx, \"acct\", \"email_unique\") < 0) return -1;\n"
+	"	return retort_column_alter(ctx, \"acct\", \"email\", &a);\n"
 	"}\n";
 
 static void alter_case(retort_db *db)
@@ -397,7 +442,7 @@ static const char notnull_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	retort_alter a = { .nullable = RETORT_SET_NOT_NULL };\n"
-	"	return retort_alter_column(ctx, \"acct\", \"email\", &a);\n"
+	"	return retort_column_alter(ctx, \"acct\", \"email\", &a);\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx) { return 0; }\n";
 
@@ -485,14 +530,14 @@ static const char columns_rev[] =
 	"int upgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column code = { .name = \"code\", .type = \"VARCHAR(20)\", .flags = RETORT_UNIQUE };\n"
-	"	if (retort_add_column(ctx, \"item\", &code) < 0) return -1;\n"
-	"	return retort_drop_column(ctx, \"item\", \"qty\");\n"
+	"	if (retort_column_add(ctx, \"item\", &code) < 0) return -1;\n"
+	"	return retort_column_drop(ctx, \"item\", \"qty\");\n"
 	"}\n"
 	"int downgrade(retort_ctx *ctx)\n"
 	"{\n"
 	"	const retort_column qty = { .name = \"qty\", .type = \"INTEGER\", .flags = RETORT_NOT_NULL, .default_sql = \"0\" };\n"
-	"	if (retort_drop_column(ctx, \"item\", \"code\") < 0) return -1;\n"
-	"	return retort_add_column(ctx, \"item\", &qty);\n"
+	"	if (retort_column_drop(ctx, \"item\", \"code\") < 0) return -1;\n"
+	"	return retort_column_add(ctx, \"item\", &qty);\n"
 	"}\n";
 
 static const char *index_count_sql(retort_db *db)
@@ -563,8 +608,8 @@ START_TEST(test_cmigration__offline_recording)
 	/* A trailing -- comment does not swallow the terminating ';'. */
 	{
 		char *cpath = write_rev("comment.c",
-			"int upgrade(retort_ctx *ctx) { retort_exec(ctx, \"SELECT 1 -- one\"); return retort_exec(ctx, \"SELECT 2;\"); }\n"
-			"int downgrade(retort_ctx *ctx) { return retort_exec(ctx, (const char *)0); }\n");
+			"int upgrade(retort_ctx *ctx) { retort_ctx_exec(ctx, \"SELECT 1 -- one\"); return retort_ctx_exec(ctx, \"SELECT 2;\"); }\n"
+			"int downgrade(retort_ctx *ctx) { return retort_ctx_exec(ctx, (const char *)0); }\n");
 		retort_buf_clear(&out);
 		ck_assert_msg(retort_cmigration_render(&out, pg, cpath, true, &o) == 0, "render: %s", msg());
 		ck_assert_str_eq(out.ptr, "SELECT 1 -- one\n;\nSELECT 2;\n");
@@ -596,12 +641,10 @@ START_TEST(test_cmigration__compiler_error)
 {
 	char *path = write_rev("broken.c", "int upgrade(retort_ctx *ctx) { return undeclared_thing; }\n");
 	retort_cmigration_opts o = opts();
-	retort_cmigration *m = NULL;
 	struct stat st;
 	char cache[600];
 
-	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
-	ck_assert_ptr_null(m);
+	ck_assert_int_lt(load_rev(path, &o), 0);
 	ck_assert_msg(strstr(msg(), "cannot compile") && strstr(msg(), "broken.c") && strstr(msg(), "undeclared_thing"),
 		"message: %s", msg());
 	/* Nothing half-written is left in the cache. */
@@ -619,13 +662,13 @@ START_TEST(test_cmigration__compiler_error)
 	/* A missing compiler is a clear error too. */
 	path = write_rev("fine.c", "int upgrade(retort_ctx *ctx) { return 0; }\n");
 	o.cc = "no-such-compiler-retort";
-	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_int_lt(load_rev(path, &o), 0);
 	ck_assert_msg(strstr(msg(), "no-such-compiler-retort"), "message: %s", msg());
 
 	/* RETORT_INCLUDE_DIR overrides where <retort/migration.h> comes from. */
 	o = opts();
 	setenv("RETORT_INCLUDE_DIR", workdir, 1);
-	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_int_lt(load_rev(path, &o), 0);
 	ck_assert_msg(strstr(msg(), "retort/migration.h"), "message: %s", msg());
 	unsetenv("RETORT_INCLUDE_DIR");
 	free(path);
@@ -634,7 +677,7 @@ START_TEST(test_cmigration__compiler_error)
 	/* No upgrade() at all. */
 	path = write_rev("empty.c", "int helper(void) { return 1; }\n");
 	o = opts();
-	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_int_lt(load_rev(path, &o), 0);
 	ck_assert_msg(strstr(msg(), "empty.c") && strstr(msg(), "upgrade"), "message: %s", msg());
 	free(path);
 }
@@ -644,36 +687,33 @@ START_TEST(test_cmigration__cache_by_content)
 {
 	char *path = write_rev("c.c", "int upgrade(retort_ctx *ctx) { return 0; }\nint downgrade(retort_ctx *ctx) { return 0; }\n");
 	retort_cmigration_opts o = opts();
-	retort_cmigration *m = NULL;
 	struct stat st1, st2;
-	char *first;
+	char *first = NULL, *again = NULL;
 
-	ck_assert_int_eq(retort_cmigration_load(&m, path, &o), 0);
-	first = strdup(retort_cmigration_object(m));
+	ck_assert_int_eq(load_rev(path, &o), 0);
+	ck_assert_uint_eq(cached_objects(&first), 1);
 	ck_assert_int_eq(stat(first, &st1), 0);
-	retort_cmigration_free(m);
 	sleep(1);
 	/* Same content: the object is reused, not rebuilt. */
-	ck_assert_int_eq(retort_cmigration_load(&m, path, &o), 0);
-	ck_assert_str_eq(retort_cmigration_object(m), first);
+	ck_assert_int_eq(load_rev(path, &o), 0);
+	ck_assert_uint_eq(cached_objects(&again), 1);
+	ck_assert_str_eq(again, first);
 	ck_assert_int_eq(stat(first, &st2), 0);
 	ck_assert_int_eq((long)st1.st_mtime, (long)st2.st_mtime);
-	retort_cmigration_free(m);
 	/* A cached object others could have written is never loaded. */
 	ck_assert_int_eq(chmod(first, 0666), 0);
-	ck_assert_int_lt(retort_cmigration_load(&m, path, &o), 0);
+	ck_assert_int_lt(load_rev(path, &o), 0);
 	ck_assert_msg(strstr(msg(), "refusing to load"), "message: %s", msg());
 	ck_assert_int_eq(chmod(first, 0644), 0);
-	/* Edited content or other flags: another object. */
+	/* Edited content or other flags: another object each. */
 	free(path);
 	path = write_rev("c.c", "int upgrade(retort_ctx *ctx) { return 1; }\n");
-	ck_assert_int_eq(retort_cmigration_load(&m, path, &o), 0);
-	ck_assert_str_ne(retort_cmigration_object(m), first);
-	retort_cmigration_free(m);
+	ck_assert_int_eq(load_rev(path, &o), 0);
+	ck_assert_uint_eq(cached_objects(NULL), 2);
 	o.cflags = "-O1";
-	ck_assert_int_eq(retort_cmigration_load(&m, path, &o), 0);
-	ck_assert_str_ne(retort_cmigration_object(m), first);
-	retort_cmigration_free(m);
+	ck_assert_int_eq(load_rev(path, &o), 0);
+	ck_assert_uint_eq(cached_objects(NULL), 3);
+	free(again);
 	free(first);
 	free(path);
 }
@@ -693,9 +733,8 @@ START_TEST(test_cmigration__concurrent_compiles)
 		ck_assert_int_ge(pids[i], 0);
 		if (pids[i] == 0) {
 			retort_cmigration_opts o = opts();
-			retort_cmigration *m = NULL;
 			o.cflags = "-O0 -lm"; /* a library among the flags is fine: they follow the source */
-			_exit(retort_cmigration_load(&m, path, &o) == 0 ? 0 : 1);
+			_exit(load_rev(path, &o) == 0 ? 0 : 1);
 		}
 	}
 	for (int i = 0; i < 4; i++) {

@@ -33,7 +33,7 @@ static env *env_new(int dialect, const char *ini_extra)
 {
 	env *e = calloc(1, sizeof(*e));
 	char tmpl[] = "/tmp/retort-migrate.XXXXXX";
-	char *versions;
+	char *versions_dir;
 	FILE *f;
 
 	e->dialect = dialect;
@@ -49,9 +49,9 @@ static env *env_new(int dialect, const char *ini_extra)
 	}
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	e->dir = strdup(tmpl);
-	versions = retort__sprintf("%s/migrations/versions", e->dir);
-	ck_assert_int_eq(retort__mkdir_p(versions, 0755), 0);
-	free(versions);
+	versions_dir = retort__sprintf("%s/migrations/versions", e->dir);
+	ck_assert_int_eq(retort__mkdir_p(versions_dir, 0755), 0);
+	free(versions_dir);
 	e->ini = retort__sprintf("%s/retort.ini", e->dir);
 	f = fopen(e->ini, "w");
 	ck_assert_ptr_nonnull(f);
@@ -151,7 +151,7 @@ static char *versions(env *e)
 	retort_vec heads = RETORT_VEC_INIT;
 	char *joined;
 
-	ck_assert_msg(retort_version_read(&heads, NULL, e->db, e->cfg) == 0, "read: %s",
+	ck_assert_msg(retort_version_table_read(&heads, NULL, e->db, e->cfg) == 0, "read: %s",
 		retort_error_last()->message);
 	joined = retort__ids_join(&heads, ",");
 	retort_vec_dispose(&heads, true);

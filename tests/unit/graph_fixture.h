@@ -105,12 +105,12 @@ static inline int fixture_graph(retort_graph **out, const char *spec)
 /* Build or fail the test, naming the spec and the error. */
 static inline retort_graph *fixture_must(const char *spec)
 {
-	retort_graph *g = NULL;
-	int error = fixture_graph(&g, spec);
+	retort_graph *graph = NULL;
+	int error = fixture_graph(&graph, spec);
 	const retort_error *e = retort_error_last();
 
 	ck_assert_msg(error == 0, "graph '%s': %s", spec, e ? e->message : "?");
-	return g;
+	return graph;
 }
 
 /* Ids of a vec of revisions, sorted, space-separated ("" when empty); caller frees. */

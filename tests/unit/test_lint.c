@@ -159,6 +159,41 @@ START_TEST(test_lint__destructive_scan)
 }
 END_TEST
 
+/* Statements are what the project's dialect says they are. */
+START_TEST(test_lint__destructive_by_dialect)
+{
+	static const char trigger[] =
+		"CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+		"  UPDATE t SET a = 1;\n"
+		"  DELETE FROM log;\n"
+		"END;\n"
+		"SELECT [a;DROP TABLE t];";
+	retort_vec base = RETORT_VEC_INIT, cur = RETORT_VEC_INIT;
+	retort_lint_report *r = retort__calloc(1, sizeof(*r));
+	const char *what = NULL;
+
+	/* SQLite keeps a trigger body and a [quoted;name] whole; PostgreSQL knows neither */
+	ck_assert_uint_eq(retort_lint_find_destructive_in(RETORT_DIALECT_SQLITE, trigger, &what), 0);
+	ck_assert_uint_eq(retort_lint_find_destructive_in(RETORT_DIALECT_POSTGRES, trigger, &what), 3);
+	ck_assert_str_eq(what, "DELETE");
+	/* a body of BEGIN ATOMIC is the function's, a WITH clause qualifies the DELETE after it */
+	ck_assert_uint_eq(retort_lint_find_destructive("CREATE FUNCTION f() RETURNS void LANGUAGE sql\n"
+		"BEGIN ATOMIC DELETE FROM t; TRUNCATE u; END;\n"
+		"WITH old AS (SELECT 1)\nDELETE FROM t;", &what), 4);
+	ck_assert_str_eq(what, "DELETE");
+	ck_assert_uint_eq(retort_lint_find_destructive("ALTER TABLE t\n  DROP \"Mixed Case\";", &what), 2);
+	ck_assert_str_eq(what, "ALTER TABLE ... DROP COLUMN");
+	ck_assert_uint_eq(retort_lint_find_destructive("SELECT 'x'\r\n;\r\ntruncate t;", &what), 3);
+
+	/* the comparison reads new revisions in the report's dialect */
+	r->dialect = RETORT_DIALECT_SQLITE;
+	retort_vec_push(&cur, make("aaa", "", trigger, "DROP TRIGGER tr;"));
+	ck_assert_int_eq(retort_lint_compare(r, &base, &cur), 0);
+	ck_assert(!has(r, RETORT_LINT_WARNING, "destructive"));
+	retort_lint_report_free(r);
+}
+END_TEST
+
 RETORT_SUITE(lint)
 
 Suite *suite_lint(void)
@@ -172,6 +207,7 @@ Suite *suite_lint(void)
 	tcase_add_test(tc, test_lint__more_heads_and_unknown_parent);
 	tcase_add_test(tc, test_lint__warnings_on_new_revisions_only);
 	tcase_add_test(td, test_lint__destructive_scan);
+	tcase_add_test(td, test_lint__destructive_by_dialect);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, td);
 	return s;

@@ -171,6 +171,27 @@ START_TEST(test_ops_render__inline_params)
 }
 END_TEST
 
+/* A $n is inlined only where the dialect's own lexer sees a parameter. */
+START_TEST(test_ops_render__inline_params_every_quote)
+{
+	const char *params[] = { "it's", NULL };
+
+	/* SQLite: [x] and `x` are quoted names; ?1 and :a are its own parameters, left alone */
+	EXPECT_SQL((retort__ctx_inline_params(&b_, sq(),
+		"SELECT [$1], `$2`, \"$1\", '$2', $1, ?1, :a, x$1 /* $2 */ -- $1", 2, params), 0),
+		"SELECT [$1], `$2`, \"$1\", '$2', 'it''s', ?1, :a, x$1 /* $2 */ -- $1");
+	/* PostgreSQL: U&'' strings, U&"" names, nested comments, tagged dollar quotes */
+	EXPECT_SQL((retort__ctx_inline_params(&b_, pg(),
+		"SELECT U&'$1', U&\"$2\", /* $1 /* $2 */ $1 */ $2, $x$ $1 $$ $x$, $1::text", 2, params), 0),
+		"SELECT U&'$1', U&\"$2\", /* $1 /* $2 */ $1 */ NULL, $x$ $1 $$ $x$, 'it''s'::text");
+	/* CRLF and a quote left open: what follows the open quote stays as written */
+	EXPECT_SQL((retort__ctx_inline_params(&b_, pg(), "SELECT $1\r\n, '$2", 2, params), 0),
+		"SELECT 'it''s'\r\n, '$2");
+	EXPECT_SQL((retort__ctx_inline_params(&b_, sq(), "SELECT $1, '$2", 2, params), 0),
+		"SELECT 'it''s', '$2");
+}
+END_TEST
+
 static int edit(char **out, const char *create, retort__sqlite_edit_kind kind, const char *name,
 	const retort_alter *alter, const char *item_sql)
 {
@@ -269,6 +290,7 @@ Suite *suite_ops_render(void)
 
 	tc = tcase_create("inline_params");
 	tcase_add_test(tc, test_ops_render__inline_params);
+	tcase_add_test(tc, test_ops_render__inline_params_every_quote);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sqlite_edit_create");

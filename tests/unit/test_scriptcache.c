@@ -1,6 +1,8 @@
 /*
- * test_scriptcache.c - the header cache's file format and what a script
- * built from it can and cannot do (scriptcache.c, retort_script_read_sql).
+ * test_scriptcache.c - the header cache as loads use it (open, keep,
+ * close, get), its file as it lies in the cache directory (damaged,
+ * foreign or another build's), and what a script built from it can and
+ * cannot do (scriptcache.c, retort_script_read_sql).
  * The loader's use of it (hits, misses, rewrites) is tested end to end by
  * tests/cli/t0106-header-cache.sh.
  */
@@ -57,28 +59,95 @@ static struct stat fake_stat(unsigned n)
 	return st;
 }
 
-/* An image holding full_sql as "a/4f2a.sql" (stat 1) and base_sql as "1c9d.sql" (stat 2). */
-static void two_entry_image(retort_buf *img)
+static const char *const two_paths[] = { "a/4f2a.sql", "1c9d.sql" };
+
+/* A new, empty version location; the caller removes it with drop_location(). */
+static char *new_location(void)
+{
+	char *dir = retort__strdup("/tmp/retort-scriptcache.XXXXXX");
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+/*
+ * Where the cache of `loc` lives: <cache dir>/graph/ and the 64-bit FNV-1a
+ * of its real path in hex, as the README's cache section describes.
+ */
+static char *cache_file_of(const char *loc)
+{
+	char *real = realpath(loc, NULL), *root = retort__cache_dir(), *file, name[32];
+
+	ck_assert_ptr_nonnull(real);
+	ck_assert_ptr_nonnull(root);
+	snprintf(name, sizeof(name), "graph/%016llx", (unsigned long long)retort__fnv1a(real));
+	file = retort__path_join(root, name);
+	free(real);
+	free(root);
+	return file;
+}
+
+static void drop_location(char *loc)
+{
+	char *file = cache_file_of(loc);
+
+	unlink(file);
+	free(file);
+	ck_assert_int_eq(rmdir(loc), 0);
+	free(loc);
+}
+
+/* The cache of `loc` as the next load opens it, told the two files' listing. */
+static retort_scriptcache *open_two(const char *loc)
+{
+	retort_scriptcache *c = retort__scriptcache_open(loc);
+
+	ck_assert_ptr_nonnull(c);
+	retort__scriptcache_expect(c, two_paths, 2);
+	return c;
+}
+
+/*
+ * A load of `loc` that parsed full_sql as "a/4f2a.sql" (stat 1) and
+ * base_sql as "1c9d.sql" (stat 2): what it writes is the cache file.
+ */
+static void write_two(const char *loc)
 {
 	retort_script *a = parse("v/a/4f2a.sql", full_sql), *b = parse("v/1c9d.sql", base_sql);
 	struct stat sa = fake_stat(1), sb = fake_stat(2);
+	retort_scriptcache *c = open_two(loc);
 
-	retort__scriptcache_encode_header(img, "/v", 2);
-	retort__scriptcache_encode(img, "a/4f2a.sql", &sa, a);
-	retort__scriptcache_encode(img, "1c9d.sql", &sb, b);
+	retort__scriptcache_keep(c, 0, two_paths[0], &sa, a);
+	retort__scriptcache_keep(c, 1, two_paths[1], &sb, b);
+	retort__scriptcache_close(c, false);
 	retort_script_free(a);
 	retort_script_free(b);
 }
 
+/* The cache file of `loc` replaced by `len` bytes of `image`: how many entries a load then finds. */
+static size_t count_with_image(const char *loc, const char *image, size_t len)
+{
+	char *file = cache_file_of(loc);
+	retort_scriptcache *c;
+	size_t n;
+
+	ck_assert_int_eq(retort__file_write_mode(file, image, len, 0600), 0);
+	c = open_two(loc);
+	n = retort__scriptcache_count(c);
+	retort__scriptcache_close(c, true);
+	free(file);
+	return n;
+}
+
 START_TEST(test_scriptcache__round_trip)
 {
-	retort_buf img = RETORT_BUF_INIT;
+	char *loc = new_location();
 	retort_scriptcache *c;
 	struct stat st = fake_stat(1);
 	retort_script *s;
 
-	two_entry_image(&img);
-	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
+	write_two(loc);
+	c = open_two(loc);
 	ck_assert_uint_eq(retort__scriptcache_count(c), 2);
 
 	s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, retort__strdup("v/a/4f2a.sql"));
@@ -108,20 +177,20 @@ START_TEST(test_scriptcache__round_trip)
 	ck_assert(!s->has_downgrade);
 	retort_script_free(s);
 
-	retort__scriptcache_close(c, false);
-	retort_buf_dispose(&img);
+	retort__scriptcache_close(c, true);
+	drop_location(loc);
 }
 END_TEST
 
 /* Any difference in the file's identity or times is a miss. */
 START_TEST(test_scriptcache__stat_must_match)
 {
-	retort_buf img = RETORT_BUF_INIT;
+	char *loc = new_location();
 	retort_scriptcache *c;
 	struct stat st;
 
-	two_entry_image(&img);
-	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
+	write_two(loc);
+	c = open_two(loc);
 	for (int field = 0; field < 7; field++) {
 		char *path = retort__strdup("v/a/4f2a.sql");
 		st = fake_stat(1);
@@ -138,38 +207,45 @@ START_TEST(test_scriptcache__stat_must_match)
 			"field %d changed, yet a hit", field);
 		free(path); /* a miss leaves the path to the caller */
 	}
-	/* a path it does not hold */
-	st = fake_stat(1);
-	ck_assert_ptr_null(retort__scriptcache_get(c, 0, "b/4f2a.sql", &st, NULL));
-	retort__scriptcache_close(c, false);
-	retort_buf_dispose(&img);
+	retort__scriptcache_close(c, true);
+	/* a listing with a path it does not hold, in the first file's place */
+	{
+		static const char *const other[] = { "b/4f2a.sql", "1c9d.sql" };
+		c = retort__scriptcache_open(loc);
+		retort__scriptcache_expect(c, other, 2);
+		st = fake_stat(1);
+		ck_assert_ptr_null(retort__scriptcache_get(c, 0, "b/4f2a.sql", &st, NULL));
+		st = fake_stat(2);
+		ck_assert(retort__scriptcache_has(c, 1, "1c9d.sql", &st));
+		retort__scriptcache_close(c, true);
+	}
+	drop_location(loc);
 }
 END_TEST
 
 /*
- * A damaged image is never trusted beyond what decodes: cut at every
- * length, and with every byte flipped, decoding must stay in bounds (the
+ * A damaged cache file is never trusted beyond what decodes: cut at every
+ * length, and with every byte flipped, reading it must stay in bounds (the
  * sanitizer build checks that) and yield no more entries than were written.
  */
 START_TEST(test_scriptcache__damaged_images)
 {
-	retort_buf img = RETORT_BUF_INIT;
+	char *loc = new_location(), *file = cache_file_of(loc), *img = NULL;
+	size_t size = 0;
 
-	two_entry_image(&img);
-	for (size_t len = 0; len < img.size; len++) {
-		char *cut = retort__malloc(len + 1);
-		memcpy(cut, img.ptr, len);
-		retort_scriptcache *c = retort__scriptcache_decode(cut, len, "/v");
-		ck_assert_msg(retort__scriptcache_count(c) < 2, "cut at %zu still has both entries", len);
-		retort__scriptcache_close(c, false);
-		free(cut);
-	}
-	for (size_t i = 0; i < img.size; i++) {
+	write_two(loc);
+	ck_assert_int_eq(retort__file_read(&img, &size, file), 0);
+	for (size_t len = 0; len < size; len++)
+		ck_assert_msg(count_with_image(loc, img, len) < 2, "cut at %zu still has both entries", len);
+	for (size_t i = 0; i < size; i++) {
 		struct stat st = fake_stat(1);
 		char *path = retort__strdup("v/a/4f2a.sql");
+		retort_scriptcache *c;
 		retort_script *s;
-		img.ptr[i] ^= 0x5a;
-		retort_scriptcache *c = retort__scriptcache_decode(img.ptr, img.size, "/v");
+
+		img[i] ^= 0x5a;
+		ck_assert_int_eq(retort__file_write_mode(file, img, size, 0600), 0);
+		c = open_two(loc);
 		ck_assert_uint_le(retort__scriptcache_count(c), 2);
 		/* whatever still decodes is whole: every string is there */
 		if ((s = retort__scriptcache_get(c, 0, "a/4f2a.sql", &st, path))) {
@@ -181,48 +257,52 @@ START_TEST(test_scriptcache__damaged_images)
 		} else {
 			free(path);
 		}
-		retort__scriptcache_close(c, false);
-		img.ptr[i] ^= 0x5a;
+		retort__scriptcache_close(c, true);
+		img[i] ^= 0x5a;
 	}
-	retort_buf_dispose(&img);
+	free(img);
+	free(file);
+	drop_location(loc);
 }
 END_TEST
 
-/* The image with the first occurrence of `what` altered: its count of entries. */
-static size_t count_with_altered(const retort_buf *img, const char *what)
+/* The cache file with the first occurrence of `what` altered: its count of entries. */
+static size_t count_with_altered(const char *loc, const char *image, size_t len, const char *what)
 {
-	char *copy = retort__malloc(img->size), *v;
-	retort_scriptcache *c;
+	char *copy = retort__malloc(len), *v;
 	size_t n;
 
-	memcpy(copy, img->ptr, img->size);
-	v = memmem(copy, img->size, what, strlen(what));
+	memcpy(copy, image, len);
+	v = memmem(copy, len, what, strlen(what));
 	ck_assert_ptr_nonnull(v);
 	v[0] ^= 1;
-	c = retort__scriptcache_decode(copy, img->size, "/v");
-	n = retort__scriptcache_count(c);
-	retort__scriptcache_close(c, false);
+	n = count_with_image(loc, copy, len);
 	free(copy);
 	return n;
 }
 
 /*
- * A cache made by another version of retort, by a parser compiled at
- * another time, or for another location, is not read.
+ * A cache made by another version of retort, by another build of the
+ * header parser, or for another location, is not read.
  */
 START_TEST(test_scriptcache__other_version_ignored)
 {
-	retort_buf img = RETORT_BUF_INIT;
-	retort_scriptcache *c;
+	char *loc = new_location(), *other = new_location();
+	char *file = cache_file_of(loc), *img = NULL;
+	size_t size = 0;
 
-	two_entry_image(&img);
-	c = retort__scriptcache_decode(img.ptr, img.size, "/w");
-	ck_assert_uint_eq(retort__scriptcache_count(c), 0);
-	retort__scriptcache_close(c, false);
-	ck_assert_uint_eq(count_with_altered(&img, "retort-header-cache"), 0);
-	ck_assert_uint_eq(count_with_altered(&img, PACKAGE_VERSION), 0);
-	ck_assert_uint_eq(count_with_altered(&img, retort__script_parser_built), 0);
-	retort_buf_dispose(&img);
+	write_two(loc);
+	ck_assert_int_eq(retort__file_read(&img, &size, file), 0);
+	ck_assert_uint_eq(count_with_image(other, img, size), 0);
+	ck_assert_uint_eq(count_with_altered(loc, img, size, "retort-header-cache"), 0);
+	ck_assert_uint_eq(count_with_altered(loc, img, size, PACKAGE_VERSION), 0);
+	ck_assert_uint_eq(count_with_altered(loc, img, size, retort__script_parser_key), 0);
+	/* and the image as written is read back whole */
+	ck_assert_uint_eq(count_with_image(loc, img, size), 2);
+	free(img);
+	free(file);
+	drop_location(other);
+	drop_location(loc);
 }
 END_TEST
 
@@ -235,24 +315,38 @@ static char *write_file(const char *dir, const char *name, const char *text)
 	return path;
 }
 
-/* The script a cache built from the file as it is now would give. */
-static retort_script *cached_copy(const char *path)
+/*
+ * The script a load of `dir` takes from its cache, after a load that
+ * parsed dir/x.sql as it is now recorded it there.
+ */
+static retort_script *cached_copy(const char *dir, const char *path)
 {
+	static const char *const rel[] = { "x.sql" };
 	retort_script *parsed = NULL, *s;
-	retort_buf img = RETORT_BUF_INIT;
 	retort_scriptcache *c;
 	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
 
-	ck_assert_int_eq(retort_script_load(&parsed, path), 0);
+	ck_assert_int_eq(retort__file_read(&text, &len, path), 0);
+	ck_assert_int_eq(retort_script_parse(&parsed, path, text, len), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
-	retort__scriptcache_encode_header(&img, "/v", 1);
-	retort__scriptcache_encode(&img, "x.sql", &st, parsed);
-	c = retort__scriptcache_decode(img.ptr, img.size, "/v");
-	s = retort__scriptcache_get(c, 0, "x.sql", &st, retort__strdup(path));
-	ck_assert_ptr_nonnull(s);
+	/* a load records a file only once its ctime is some seconds old: this one is, as far as both loads know */
+	st.st_ctim.tv_sec -= 60;
+	c = retort__scriptcache_open(dir);
+	ck_assert_ptr_nonnull(c);
+	retort__scriptcache_expect(c, rel, 1);
+	retort__scriptcache_keep(c, 0, rel[0], &st, parsed);
 	retort__scriptcache_close(c, false);
-	retort_buf_dispose(&img);
+
+	c = retort__scriptcache_open(dir);
+	ck_assert_ptr_nonnull(c);
+	retort__scriptcache_expect(c, rel, 1);
+	s = retort__scriptcache_get(c, 0, rel[0], &st, retort__strdup(path));
+	ck_assert_ptr_nonnull(s);
+	retort__scriptcache_close(c, true);
 	retort_script_free(parsed);
+	free(text);
 	return s;
 }
 
@@ -264,7 +358,7 @@ START_TEST(test_scriptcache__read_sql_from_the_file)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	path = write_file(dir, "x.sql", full_sql);
-	s = cached_copy(path);
+	s = cached_copy(dir, path);
 	ck_assert_int_eq(retort_script_read_sql(s), 0);
 	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
 	ck_assert_uint_eq(s->upgrade_line, 11);
@@ -307,7 +401,7 @@ START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	path = write_file(dir, "x.sql", full_sql);
-	s = cached_copy(path);
+	s = cached_copy(dir, path);
 	memcpy(strstr(edited, "99aa"), "88bb", 4);
 	free(write_file(dir, "x.sql", edited));
 	planted = plant_cache_file();
@@ -320,7 +414,7 @@ START_TEST(test_scriptcache__read_sql_refuses_a_changed_header)
 	retort_script_free(s);
 
 	/* a changed body with the same header is fine, but not after a checksum was handed out */
-	s = cached_copy(path);
+	s = cached_copy(dir, path);
 	ck_assert_ptr_nonnull(retort_script_checksum(s));
 	{
 		char *body = retort__strdup(edited);

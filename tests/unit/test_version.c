@@ -37,7 +37,7 @@ static char *render(const char *before, const char *after)
 
 	ids(&b, bs);
 	ids(&a, as);
-	retort_version_render_apply(&out, retort_dialect_for(RETORT_DIALECT_SQLITE), &cfg, &b, &a);
+	retort_version_table_render_apply(&out, retort_dialect_for(RETORT_DIALECT_SQLITE), &cfg, &b, &a);
 	retort_vec_dispose(&b, false);
 	retort_vec_dispose(&a, false);
 	free(bs);
@@ -86,7 +86,7 @@ START_TEST(test_version__table_names)
 	retort__version_table_name(&out, pg, &cfg);
 	ck_assert_str_eq(out.ptr, "\"Ops\".\"alembic_version\"");
 	retort_buf_clear(&out);
-	retort_version_render_create(&out, pg, &cfg, true);
+	retort_version_table_render_create(&out, pg, &cfg, true);
 	ck_assert_msg(strstr(out.ptr, "CREATE TABLE IF NOT EXISTS \"Ops\".\"alembic_version\" (\n"
 		"    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT \"alembic_version_pkc\" PRIMARY KEY (version_num)\n)")
 		!= NULL, "version table DDL: %s", out.ptr);
@@ -97,7 +97,7 @@ START_TEST(test_version__table_names)
 	/* history disabled: only the version table */
 	cfg.history_table = NULL;
 	retort_buf_clear(&out);
-	retort_version_render_create(&out, pg, &cfg, true);
+	retort_version_table_render_create(&out, pg, &cfg, true);
 	ck_assert_msg(strstr(out.ptr, "hist") == NULL, "no history table: %s", out.ptr);
 	retort_buf_clear(&out);
 	retort__history_table_name(&out, pg, &cfg);

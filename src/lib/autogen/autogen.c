@@ -34,7 +34,8 @@ static int run_sql_file(retort_db *db, const char *path)
 	return error;
 }
 
-int retort_autogen_load_target(retort_db *db, const retort_config *cfg)
+/* Run the SQL files of target_schema (files, or directories of *.sql) against db. */
+static int load_target(retort_db *db, const retort_config *cfg)
 {
 	int error = 0;
 
@@ -154,7 +155,7 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 	*out = NULL;
 	if ((error = retort_scratch_create(&target, cfg)) < 0 ||
 	    (error = open_url(&db, retort_scratch_url(target))) < 0 ||
-	    (error = retort_autogen_load_target(db, cfg)) < 0 ||
+	    (error = load_target(db, cfg)) < 0 ||
 	    (error = reflect(&ag->to, db, cfg)) < 0)
 		goto done;
 	retort_db_free(db);

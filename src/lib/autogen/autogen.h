@@ -41,7 +41,4 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg,
 	const retort_graph *graph);
 void retort_autogen_free(retort_autogen *ag);
 
-/* Run the SQL files of target_schema (files, or directories of *.sql) against db. */
-int retort_autogen_load_target(retort_db *db, const retort_config *cfg);
-
 #endif

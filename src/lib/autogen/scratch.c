@@ -18,7 +18,8 @@ struct retort_scratch {
 	retort_db *admin;   /* PostgreSQL: the connection that created it */
 };
 
-char *retort__url_with_dbname(const char *url, const char *dbname)
+/* The same URL with its database name replaced (PostgreSQL URIs).  Caller frees. */
+static char *url_with_dbname(const char *url, const char *dbname)
 {
 	const char *auth = strstr(url, "://"), *path, *query;
 	retort_buf out = RETORT_BUF_INIT;
@@ -91,7 +92,7 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 		free(s->dbname);
 		s->dbname = NULL;
 	} else {
-		s->url = retort__url_with_dbname(server, s->dbname);
+		s->url = url_with_dbname(server, s->dbname);
 	}
 	retort_buf_dispose(&sql);
 	return error;

@@ -25,7 +25,4 @@ const char *retort_scratch_url(const retort_scratch *s);
 /* Drop the database or remove the file.  Accepts NULL. */
 void retort_scratch_free(retort_scratch *s);
 
-/* The same URL with its database name replaced (PostgreSQL URIs). Caller frees. */
-char *retort__url_with_dbname(const char *url, const char *dbname);
-
 #endif

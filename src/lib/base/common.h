@@ -10,14 +10,11 @@
 #ifndef RETORT_COMMON_H
 #define RETORT_COMMON_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "retort/retort.h"
-
-#define RETORT_INTERNAL __attribute__((visibility("hidden")))
 
 #if defined(__GNUC__)
 #define RETORT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -33,7 +30,6 @@
  * otherwise), so a caller can write `return retort__error_set(...)`.
  */
 int retort__error_set(retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(2, 3);
-int retort__error_setv(retort_error_class klass, const char *fmt, va_list ap);
 /* Like retort__error_set but returns `code` instead of the class default. */
 int retort__error_code(int code, retort_error_class klass, const char *fmt, ...) RETORT_PRINTF(3, 4);
 /* errno-based: "<what>: <strerror(errno)>", class OS. */
@@ -44,12 +40,29 @@ void retort__error_prefix(const char *fmt, ...) RETORT_PRINTF(1, 2);
 void *retort__malloc(size_t n);
 void *retort__calloc(size_t n, size_t size);
 void *retort__realloc(void *p, size_t n);
+/* NULL for NULL, so an optional string copies without a test. */
 char *retort__strdup(const char *s);
 char *retort__strndup(const char *s, size_t n);
 char *retort__sprintf(const char *fmt, ...) RETORT_PRINTF(1, 2);
 
-/* ASCII case-insensitive comparisons (locale-independent). */
+/*
+ * ASCII case-insensitive comparisons.  Not libc's strcasecmp: that folds
+ * case by the current locale, and under a Turkish one "ID" and "id" differ
+ * (I folds to dotless i).  The retort command never calls setlocale, but a
+ * program that links libretort may, and SQL keywords and SQLite names fold
+ * ASCII only, whatever the locale.
+ */
 int retort__strcasecmp(const char *a, const char *b);
+/* The same for at most the first `n` bytes of each. */
+int retort__strncasecmp(const char *a, const char *b, size_t n);
+/*
+ * A boolean as retort.ini and script headers write it: true/false,
+ * yes/no, on/off, 1/0 in any case.  0, or -1 (nothing set) for anything
+ * else; the caller words the error, since only it knows where `v` came from.
+ */
+int retort__parse_bool(bool *out, const char *v);
+/* Equal strings, or both NULL. */
+bool retort__streq(const char *a, const char *b);
 bool retort__starts_with(const char *s, const char *prefix);
 bool retort__ends_with(const char *s, const char *suffix);
 /* Trim ASCII whitespace in place; returns s. */

@@ -48,7 +48,7 @@ static void store(retort_error_class klass, retort_buf *msg)
 	has_error = true;
 }
 
-int retort__error_setv(retort_error_class klass, const char *fmt, va_list ap)
+static int error_setv(retort_error_class klass, const char *fmt, va_list ap)
 {
 	retort_buf msg = RETORT_BUF_INIT;
 
@@ -64,7 +64,7 @@ int retort__error_set(retort_error_class klass, const char *fmt, ...)
 	int code;
 
 	va_start(ap, fmt);
-	code = retort__error_setv(klass, fmt, ap);
+	code = error_setv(klass, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -74,7 +74,7 @@ int retort__error_code(int code, retort_error_class klass, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	retort__error_setv(klass, fmt, ap);
+	error_setv(klass, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -48,6 +48,16 @@ bool retort_vec_contains(const retort_vec *v, const void *item)
 	return false;
 }
 
+bool retort__strvec_equal(const retort_vec *a, const retort_vec *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	return true;
+}
+
 void retort_vec_sort(retort_vec *v, int (*cmp)(const void *a, const void *b))
 {
 	if (v->len > 1)

@@ -24,6 +24,8 @@ void *retort_vec_pop(retort_vec *v);
 void retort_vec_insert(retort_vec *v, size_t at, void *item);
 void retort_vec_remove(retort_vec *v, size_t at);
 bool retort_vec_contains(const retort_vec *v, const void *item);
+/* Two vectors of strings hold the same strings in the same order (byte for byte). */
+bool retort__strvec_equal(const retort_vec *a, const retort_vec *b);
 void retort_vec_sort(retort_vec *v, int (*cmp)(const void *a, const void *b));
 void retort_vec_reverse(retort_vec *v);
 void retort_vec_clear(retort_vec *v);

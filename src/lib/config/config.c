@@ -127,12 +127,11 @@ static const struct key_def *find_key(const char *name)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	parse_state *st = user;
-	const struct key_def *key;
 	char *expanded = NULL, *prev;
 
 	if (st->line_too_long)
 		return fail(st, "line longer than %d characters", INI_LINE_MAX - 1);
-	if (!(key = find_key(name)))
+	if (!find_key(name))
 		return fail(st, "unknown key '%s' in section [%s]", name, section);
 	if (retort_config_interpolate(&expanded, value) < 0)
 		return fail(st, "%s", retort_error_last()->message);
@@ -250,18 +249,6 @@ static void split_list(retort_vec *out, const char *value, const char *dir)
 	}
 }
 
-static int parse_bool(bool *out, const char *v)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (retort__strcasecmp(v, yes[i]) == 0) { *out = true; return 0; }
-		if (retort__strcasecmp(v, no[i]) == 0) { *out = false; return 0; }
-	}
-	return -1;
-}
-
 static char *absolute_dir(const char *path)
 {
 	char *dir = retort__path_dirname(path);
@@ -279,13 +266,12 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 {
 	const struct key_def *key = find_key(name);
 	char *dup = retort__strdup(v);
-	int n;
 
 	retort__trim(dup);
 	switch (key->kind) {
 	case K_BOOL: {
 		bool b;
-		if (parse_bool(&b, dup) < 0) {
+		if (retort__parse_bool(&b, dup) < 0) {
 			free(dup);
 			return fail(st, "'%s' must be true or false, not '%s'", name, v);
 		}
@@ -302,11 +288,10 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 			free(dup);
 			return fail(st, "'%s' must be a whole number, not '%s'", name, v);
 		}
-		n = (int)l;
 		if (strcmp(name, "lock_timeout") == 0)
-			cfg->lock_timeout = n;
+			cfg->lock_timeout = (int)l;
 		else
-			cfg->truncate_slug_length = n;
+			cfg->truncate_slug_length = (int)l;
 		break;
 	}
 	case K_FORMAT:

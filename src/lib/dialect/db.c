@@ -1,8 +1,7 @@
 /*
  * db.c - the dialect-independent half of db.h: choosing the dialect for a
  * URL, owning the connection's copy of its URL, and the thin wrappers that
- * dispatch through the dialect table.  It also holds the lexical helpers
- * both dialects share (dialect/dialect.h).
+ * dispatch through the dialect table.
  *
  * No SQL is written here and no database library is included: anything
  * that depends on the database lives in dialect/sqlite.c or
@@ -14,6 +13,7 @@
 #include "base/common.h"
 #include "dialect/db.h"
 #include "dialect/dialect.h"
+#include "sql/sql.h"
 
 const retort_dialect *retort_dialect_for(retort_dialect_id id)
 {
@@ -26,26 +26,21 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id)
 	return NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? retort__strdup(s) : NULL;
-}
-
 /* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
 static retort_url *url_copy(const retort_url *src)
 {
 	retort_url *u = retort__calloc(1, sizeof(*u));
 
 	u->dialect = src->dialect;
-	u->raw = dup_or_null(src->raw);
+	u->raw = retort__strdup(src->raw);
 	u->memory = src->memory;
-	u->path = dup_or_null(src->path);
-	u->conninfo = dup_or_null(src->conninfo);
-	u->user = dup_or_null(src->user);
-	u->password = dup_or_null(src->password);
-	u->host = dup_or_null(src->host);
-	u->port = dup_or_null(src->port);
-	u->dbname = dup_or_null(src->dbname);
+	u->path = retort__strdup(src->path);
+	u->conninfo = retort__strdup(src->conninfo);
+	u->user = retort__strdup(src->user);
+	u->password = retort__strdup(src->password);
+	u->host = retort__strdup(src->host);
+	u->port = retort__strdup(src->port);
+	u->dbname = retort__strdup(src->dbname);
 	return u;
 }
 
@@ -92,73 +87,35 @@ void retort_rows_free(retort_rows *rows)
 	free(rows);
 }
 
-retort_rows *retort__rows_new(size_t ncols, char **colnames)
+retort_rows *retort__rows_new(size_t ncols)
 {
 	retort_rows *rows = retort__calloc(1, sizeof(*rows));
 
 	rows->ncols = ncols;
-	rows->colnames = colnames;
+	rows->colnames = retort__calloc(ncols + 1, sizeof(char *));
 	return rows;
 }
 
-/* Appends one row; `cells` (ncols entries) is copied by pointer, the array itself is not kept. */
-void retort__rows_add(retort_rows *rows, char **cells)
+char **retort__rows_add(retort_rows *rows)
 {
-	size_t n = rows->nrows * rows->ncols;
+	size_t row = rows->nrows++;
+	char **cells;
 
-	/* Grow by doubling the row capacity; capacity is implied by powers of two. */
-	if (rows->ncols && (rows->nrows & (rows->nrows - 1)) == 0) {
-		size_t cap = rows->nrows ? rows->nrows * 2 : 1;
-		rows->cells = retort__realloc(rows->cells, cap * rows->ncols * sizeof(char *));
-	}
-	if (rows->ncols)
-		memcpy(rows->cells + n, cells, rows->ncols * sizeof(char *));
-	rows->nrows++;
-}
-
-unsigned retort__count_newlines(const char *p, const char *end)
-{
-	unsigned n = 0;
-
-	for (; p < end; p++)
-		if (*p == '\n')
-			n++;
-	return n;
+	if (!rows->ncols)
+		return NULL;
+	/* The capacity doubles whenever the row count reaches a power of two: 1, 2, 4, ... */
+	if ((row & (row - 1)) == 0)
+		rows->cells = retort__realloc(rows->cells, (row ? row * 2 : 1) * rows->ncols * sizeof(char *));
+	cells = rows->cells + row * rows->ncols;
+	memset(cells, 0, rows->ncols * sizeof(char *));
+	return cells;
 }
 
 const char *retort__sql_skip_blank(const char *p, const char *end,
 	bool nested_comments, unsigned *line)
 {
-	while (p < end) {
-		if (*p == '\n') {
-			(*line)++;
-			p++;
-		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
-			p++;
-		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
-			int depth = 1;
-			p += 2;
-			while (p < end && depth > 0) {
-				if (*p == '*' && p + 1 < end && p[1] == '/') {
-					depth--;
-					p += 2;
-				} else if (nested_comments && *p == '/' && p + 1 < end && p[1] == '*') {
-					depth++;
-					p += 2;
-				} else {
-					if (*p == '\n')
-						(*line)++;
-					p++;
-				}
-			}
-		} else {
-			break;
-		}
-	}
-	return p;
+	return p + retort_sql_skip_blank(nested_comments ? RETORT_DIALECT_POSTGRES : RETORT_DIALECT_SQLITE,
+		p, (size_t)(end - p), line);
 }
 
 int retort_db_exec_script(retort_db *db, const char *sql, unsigned *err_line)

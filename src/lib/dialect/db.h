@@ -7,8 +7,10 @@
  * (dialect/sqlite.c, dialect/postgres.c) are the only files that include
  * sqlite3.h or libpq-fe.h.
  *
- * A dialect is a versioned table of function pointers (like sqlite3_vfs);
- * a connection is a struct whose first member is `retort_db`, so the
+ * A dialect is a table of function pointers (like sqlite3_vfs, but
+ * without its version number: both dialects are compiled into the library
+ * with this header, so the table and its callers cannot disagree); a
+ * connection is a struct whose first member is `retort_db`, so the
  * generic wrappers below can dispatch through db->dialect.
  *
  * Errors: every function returns 0 or a negative status and sets the
@@ -25,6 +27,7 @@
 
 #include "base/buf.h"
 #include "config/url.h"
+#include "sql/sql.h"
 
 typedef struct retort_db retort_db;
 typedef struct retort_dialect retort_dialect;
@@ -48,17 +51,14 @@ void retort_rows_free(retort_rows *rows);
  * input (leading whitespace and comments may be included, the terminating
  * semicolon is not), `line` is the 1-based line of the input where the
  * statement's first token is.  Return non-zero to stop (that value is
- * returned by split).
+ * returned by split).  The splitter is sql.h's, shared by both dialects.
  */
-typedef int (*retort_stmt_cb)(const char *sql, size_t len, unsigned line, void *payload);
+typedef retort_sql_stmt_cb retort_stmt_cb;
 
 /* Called once when a lock is held by someone else and we start waiting. */
 typedef void (*retort_wait_cb)(const char *what, void *payload);
 
-#define RETORT_DIALECT_VERSION 1
-
 struct retort_dialect {
-	unsigned version;            /* RETORT_DIALECT_VERSION */
 	retort_dialect_id id;
 	const char *name;            /* "sqlite", "postgresql" */
 
@@ -80,15 +80,13 @@ struct retort_dialect {
 	int (*query)(retort_rows **out, retort_db *db, const char *sql,
 		size_t nparams, const char *const *params);
 
-	/* Split without executing (offline mode, Transactional: no). */
+	/* Split without executing (offline mode, Transactional: no): retort_sql_split. */
 	int (*split)(const char *sql, retort_stmt_cb cb, void *payload);
 
 	/* Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write lock). */
 	int (*begin)(retort_db *db);
 	int (*commit)(retort_db *db);
 	int (*rollback)(retort_db *db);
-	const char *begin_sql;       /* what begin runs, for offline output */
-	bool transactional_ddl;      /* both true; kept for future dialects */
 
 	/*
 	 * The migration lock of version table `table` (in `schema`, or the
@@ -111,9 +109,6 @@ struct retort_dialect {
 
 	/* Does table `name` exist (in `schema`, or the default schema when NULL)? */
 	int (*table_exists)(bool *out, retort_db *db, const char *schema, const char *name);
-
-	/* Server version for messages, e.g. "SQLite 3.40.1"; borrowed. */
-	const char *(*server_version)(retort_db *db);
 };
 
 /* The base of every connection struct. */

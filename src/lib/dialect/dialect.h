@@ -1,7 +1,7 @@
 /*
  * dialect.h - what the two dialect implementations share with db.c, and
- * nothing more: the dialect tables themselves and the small lexical helper
- * both splitters use to find where a statement's first token is.
+ * nothing more: the dialect tables themselves and the row-building helpers.
+ * SQL text is read by src/lib/sql/ (sql.h), not here.
  *
  * This is not a public interface; everything else goes through db.h.
  */
@@ -17,19 +17,21 @@ extern const retort_dialect retort__dialect_sqlite;
 extern const retort_dialect retort__dialect_postgres;
 
 /*
- * Skip whitespace, `-- line` comments and block comments starting at `p`
- * (with nesting when `nested_comments`, as PostgreSQL allows), without
- * passing `end`.  Adds the newlines skipped to *line.  Returns the position
- * of the first token, or `end`.  An unterminated block comment runs to end.
+ * Skip whitespace and comments from `p`, without passing `end`, as
+ * retort_sql_skip_blank does for SQLite (`nested_comments` false) or
+ * PostgreSQL (true), adding the newlines skipped to *line.  Kept with this
+ * signature for run/sqlite_batch.c; new code calls sql.h.
  */
 const char *retort__sql_skip_blank(const char *p, const char *end,
 	bool nested_comments, unsigned *line);
 
-/* Number of '\n' in [p, end). */
-unsigned retort__count_newlines(const char *p, const char *end);
-
-/* Fill a retort_rows from already-copied cells (takes ownership). */
-retort_rows *retort__rows_new(size_t ncols, char **colnames);
-void retort__rows_add(retort_rows *rows, char **cells);
+/*
+ * Build a retort_rows in place: rows_new gives `ncols` column names, all
+ * NULL, and rows_add one more row of `ncols` cells, all NULL (SQL NULL),
+ * for the dialect to fill with malloc'd text that the rows then own.
+ * rows_add returns NULL for a result without columns.
+ */
+retort_rows *retort__rows_new(size_t ncols);
+char **retort__rows_add(retort_rows *rows);
 
 #endif

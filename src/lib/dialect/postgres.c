@@ -1,9 +1,9 @@
 /*
  * postgres.c - the PostgreSQL dialect: a libpq connection behind db.h.
  *
- * Scripts are split client-side with libpg_query's scanner (PostgreSQL's
- * own lexer, so dollar quoting, E'' strings and nested comments are right)
- * and each statement runs on its own, which is how a failure is pinned to
+ * Scripts are split client-side by sql.h (libpg_query's scanner, that is
+ * PostgreSQL's own lexer, so dollar quoting, E'' strings and nested
+ * comments are right) and each statement runs on its own, which is how a failure is pinned to
  * the line where its statement starts (inside a transaction they are
  * pipelined, so "on its own" does not cost a round trip each).  The
  * migration lock is a session
@@ -14,17 +14,15 @@
  * Identifiers are always double-quoted: quoting is never wrong, and it
  * keeps mixed-case and keyword names exactly as written.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
-#include <pg_query.h>
 
 #include "base/common.h"
 #include "dialect/dialect.h"
+#include "sql/sql.h"
 
 /* How often a contended advisory lock is retried. */
 #define LOCK_POLL_MS 100
@@ -32,7 +30,6 @@
 typedef struct pg_db {
 	retort_db base;
 	PGconn *conn;
-	char version[64];
 	char *lock_key;  /* the advisory lock's resolved name while held */
 	/*
 	 * BEGIN was asked for and not sent yet: it goes out with the first
@@ -107,11 +104,10 @@ static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_
 	if (position && stmt) {
 		long pos = strtol(position, NULL, 10);
 		size_t at = char_to_byte(stmt, stmt_len, pos);
-		unsigned line = 1;
-		const char *first = retort__sql_skip_blank(stmt, stmt + at, true, &line);
+		size_t first = retort_sql_skip_blank(RETORT_DIALECT_POSTGRES, stmt, at, NULL);
 		/* Count from the statement's first token, as the reported statement line does. */
 		retort_buf_printf(&msg, " (at line %u of the statement)",
-			1 + retort__count_newlines(first, stmt + at));
+			1 + retort_sql_newlines(stmt + first, at - first));
 	}
 	if (detail) {
 		retort_buf_puts(&msg, "; detail: ");
@@ -151,7 +147,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	char *errmsg = NULL;
 	pg_db *db = NULL;
 	PGresult *res;
-	const char *sv;
 
 	*out = NULL;
 	if (!url->conninfo)
@@ -190,8 +185,6 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		goto fail;
 	}
 	PQclear(res);
-	sv = PQparameterStatus(db->conn, "server_version");
-	snprintf(db->version, sizeof(db->version), "PostgreSQL %s", sv ? sv : "(unknown)");
 	*out = &db->base;
 	return 0;
 fail:
@@ -253,111 +246,41 @@ static int exec_one(pg_db *db, const char *stmt, size_t len)
 	return error;
 }
 
-/* With err_line the line travels there (the caller prefixes file:line); otherwise in the message. */
-static int split_error(PgQueryError *err, const char *sql, unsigned *err_line)
+/* Called for each statement of a script, with what it is. */
+typedef int (*stmt_fn)(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls,
+	void *payload);
+
+/*
+ * Walk the statements of `sql`, calling `fn` with each one's text and the
+ * line of its first token.  Nothing runs when the scanner rejects the
+ * script.  When `fn` fails, *err_line is its statement's line.
+ */
+static int each_statement(const char *sql, unsigned *err_line, stmt_fn fn, void *payload)
 {
-	unsigned line = 1;
-
-	if (err->cursorpos > 0) {
-		size_t at = char_to_byte(sql, strlen(sql), err->cursorpos);
-		line += retort__count_newlines(sql, sql + at);
-	}
-	if (err_line) {
-		*err_line = line;
-		return retort__error_set(RETORT_ERROR_SCRIPT, "%s", err->message);
-	}
-	return retort__error_set(RETORT_ERROR_SCRIPT, "line %u: %s", line, err->message);
-}
-
-struct walker {
-	const char *sql;
-	const char *mark;  /* position whose line is `line` */
-	unsigned line;
-	unsigned *err_line;
-	int (*fn)(const char *stmt, size_t len, unsigned line, void *payload);
-	void *payload;
-};
-
-/* Hand [stmt, stop) to the callback unless it is only blanks. */
-static int emit(struct walker *w, const char *stmt, const char *stop)
-{
-	const char *first;
-	unsigned line;
+	retort_sql_script *script = NULL;
 	int rc;
 
-	w->line += retort__count_newlines(w->mark, stmt);
-	w->mark = stmt;
-	line = w->line;
-	first = retort__sql_skip_blank(stmt, stop, true, &line);
-	if (first >= stop)
-		return 0;
-	if ((rc = w->fn(stmt, (size_t)(stop - stmt), line, w->payload)) != 0 && w->err_line)
-		*w->err_line = line;
-	return rc;
-}
-
-/*
- * The scanner only reports statements that contain a keyword, so "foo;"
- * or a mistyped "SELEC 1;" would vanish silently.  Text between reported
- * statements that is more than blanks and semicolons is passed on as a
- * statement of its own, and the server rejects it with a proper error.
- */
-static int emit_gap(struct walker *w, const char *from, const char *to)
-{
-	unsigned dummy = 0;
-	const char *p = from, *last_semi = NULL;
-
-	for (;;) {
-		p = retort__sql_skip_blank(p, to, true, &dummy);
-		if (p < to && *p == ';') {
-			p++;
-			continue;
-		}
-		break;
-	}
-	if (p >= to)
-		return 0;
-	for (const char *q = p; q < to; q++)
-		if (*q == ';')
-			last_semi = q;
-	return emit(w, p, last_semi ? last_semi : to);
-}
-
-/*
- * Walk the statements libpg_query's scanner finds, calling `fn` with each
- * statement's text and the line of its first token.
- */
-static int each_statement(const char *sql, unsigned *err_line,
-	int (*fn)(const char *stmt, size_t len, unsigned line, void *payload), void *payload)
-{
-	PgQuerySplitResult split = pg_query_split_with_scanner(sql);
-	const char *end = sql + strlen(sql), *cursor = sql;
-	struct walker w = { sql, sql, 1, err_line, fn, payload };
-	int rc = 0;
-
-	if (split.error) {
-		rc = split_error(split.error, sql, err_line);
+	if ((rc = retort_sql_script_read(&script, RETORT_DIALECT_POSTGRES, sql, strlen(sql))) < 0)
+		return rc;
+	if ((rc = retort_sql_script_error(script, err_line)) < 0)
 		goto done;
+	for (size_t i = 0; i < script->nstmts; i++) {
+		const retort_sql_stmt *st = &script->stmts[i];
+		if ((rc = fn(sql + st->offset, st->len, st->line, &st->cls, payload)) != 0) {
+			if (err_line)
+				*err_line = st->line;
+			break;
+		}
 	}
-	for (int i = 0; i < split.n_stmts; i++) {
-		const char *stmt = sql + split.stmts[i]->stmt_location;
-		const char *stop = stmt + split.stmts[i]->stmt_len;
-
-		if (stmt < cursor || stop > end || stop < stmt) /* defensive: never trust offsets blindly */
-			continue;
-		if ((rc = emit_gap(&w, cursor, stmt)) != 0 || (rc = emit(&w, stmt, stop)) != 0)
-			goto done;
-		cursor = stop;
-	}
-	rc = emit_gap(&w, cursor, end);
 done:
-	pg_query_free_split_result(split);
+	retort_sql_script_free(script);
 	return rc;
 }
 
-static int exec_cb(const char *stmt, size_t len, unsigned line, void *payload)
+static int exec_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
 	(void)line;
+	(void)cls;
 	return exec_one(payload, stmt, len);
 }
 
@@ -452,26 +375,13 @@ static int pipeline_flush(pipeline *pl)
 	return pl->error;
 }
 
-/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
-static bool is_copy_stdio(const char *stmt, size_t len)
-{
-	unsigned dummy = 0;
-	const char *p = retort__sql_skip_blank(stmt, stmt + len, true, &dummy);
-
-	if ((size_t)(stmt + len - p) < 5 || strncasecmp(p, "copy", 4) != 0 || !strchr(" \t\r\n", p[4]))
-		return false;
-	for (const char *q = p, *end = stmt + len; q + 5 <= end; q++)
-		if (!strncasecmp(q, "stdin", 5) || (q + 6 <= end && !strncasecmp(q, "stdout", 6)))
-			return true;
-	return false;
-}
-
-static int pipeline_cb(const char *stmt, size_t len, unsigned line, void *payload)
+static int pipeline_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
 	pipeline *pl = payload;
-	int error;
 
-	if (is_copy_stdio(stmt, len)) {
+	/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
+	if (cls->copy != RETORT_SQL_COPY_NONE) {
+		int error;
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = retort__error_set(RETORT_ERROR_DATABASE,
@@ -534,23 +444,9 @@ static int pg_exec_script(retort_db *base, const char *sql, unsigned *err_line)
 	return each_statement(sql, err_line, exec_cb, base);
 }
 
-struct split_payload {
-	retort_stmt_cb cb;
-	void *payload;
-};
-
-static int split_cb(const char *stmt, size_t len, unsigned line, void *payload)
-{
-	struct split_payload *sp = payload;
-
-	return sp->cb(stmt, len, line, sp->payload);
-}
-
 static int pg_split(const char *sql, retort_stmt_cb cb, void *payload)
 {
-	struct split_payload sp = { cb, payload };
-
-	return each_statement(sql, NULL, split_cb, &sp);
+	return retort_sql_split(RETORT_DIALECT_POSTGRES, sql, NULL, cb, payload);
 }
 
 static int pg_query(retort_rows **out, retort_db *base, const char *sql,
@@ -577,18 +473,14 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 	}
 	ncols = PQnfields(res);
 	nrows = PQntuples(res);
-	{
-		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
-		for (c = 0; c < ncols; c++)
-			names[c] = retort__strdup(PQfname(res, c));
-		rows = retort__rows_new((size_t)ncols, names);
-	}
+	rows = retort__rows_new((size_t)ncols);
+	for (c = 0; c < ncols; c++)
+		rows->colnames[c] = retort__strdup(PQfname(res, c));
 	for (r = 0; r < nrows; r++) {
-		char *cells[ncols > 0 ? ncols : 1];
+		char **cells = retort__rows_add(rows);
 		for (c = 0; c < ncols; c++)
-			cells[c] = PQgetisnull(res, r, c) ? NULL
-				: retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
-		retort__rows_add(rows, cells);
+			if (!PQgetisnull(res, r, c))
+				cells[c] = retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
 	}
 	PQclear(res);
 	*out = rows;
@@ -798,13 +690,7 @@ static int pg_table_exists(bool *out, retort_db *base, const char *schema, const
 	return 0;
 }
 
-static const char *pg_server_version(retort_db *base)
-{
-	return ((pg_db *)base)->version;
-}
-
 const retort_dialect retort__dialect_postgres = {
-	.version = RETORT_DIALECT_VERSION,
 	.id = RETORT_DIALECT_POSTGRES,
 	.name = "postgresql",
 	.connect = pg_connect,
@@ -815,12 +701,9 @@ const retort_dialect retort__dialect_postgres = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.begin_sql = "BEGIN",
-	.transactional_ddl = true,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
 	.table_exists = pg_table_exists,
-	.server_version = pg_server_version,
 };

@@ -8,7 +8,6 @@
  * handler up to the lock timeout.  This file does not know about version
  * tables or revisions.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +20,7 @@
 
 #include "base/common.h"
 #include "dialect/dialect.h"
+#include "sql/sql.h"
 
 /* Without an explicit lock timeout, waiting for another writer is bounded by this. */
 #define DEFAULT_BUSY_MS 5000
@@ -28,7 +28,6 @@
 typedef struct sqlite_db {
 	retort_db base;
 	sqlite3 *h;
-	char version[48];
 	char *name;              /* for messages: the file path or ":memory:" */
 	int busy_ms;
 	retort_wait_cb wait_cb;
@@ -101,7 +100,6 @@ static int sqlite_connect(retort_db **out, const retort_url *url)
 		sqlite3_free(errmsg);
 		goto fail;
 	}
-	snprintf(db->version, sizeof(db->version), "SQLite %s", sqlite3_libversion());
 	*out = &db->base;
 	return 0;
 fail:
@@ -145,7 +143,7 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 		int rc;
 
 		/* Find the first token ourselves so the reported line is the statement's, not the preceding comment's. */
-		p = retort__sql_skip_blank(p, end, false, &line);
+		p += retort_sql_skip_blank(RETORT_DIALECT_SQLITE, p, (size_t)(end - p), &line);
 		if (p >= end)
 			return 0;
 		/*
@@ -173,7 +171,7 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 		}
 		if (tail <= p) /* cannot happen with a non-empty input; never loop forever */
 			return 0;
-		line += retort__count_newlines(p, tail);
+		line += retort_sql_newlines(p, (size_t)(tail - p));
 		p = tail;
 	}
 }
@@ -227,7 +225,6 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 	retort_rows *rows = NULL;
 	const char *tail = NULL;
 	int rc, error = 0, ncols, i;
-	unsigned dummy = 1;
 
 	if (out)
 		*out = NULL;
@@ -240,26 +237,23 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		goto done;
 	}
 	/* The tail starts after the statement's own ';': anything left is a second statement. */
-	if (tail && *retort__sql_skip_blank(tail, tail + strlen(tail), false, &dummy)) {
+	if (tail && tail[retort_sql_skip_blank(RETORT_DIALECT_SQLITE, tail, strlen(tail), NULL)]) {
 		error = retort__error_set(RETORT_ERROR_INTERNAL, "query must be a single statement");
 		goto done;
 	}
 	if ((error = bind_params(db, stmt, nparams, params)) < 0)
 		goto done;
 	ncols = sqlite3_column_count(stmt);
-	{
-		char **names = retort__calloc((size_t)ncols + 1, sizeof(char *));
-		for (i = 0; i < ncols; i++)
-			names[i] = retort__strdup(sqlite3_column_name(stmt, i));
-		rows = retort__rows_new((size_t)ncols, names);
-	}
+	rows = retort__rows_new((size_t)ncols);
+	for (i = 0; i < ncols; i++)
+		rows->colnames[i] = retort__strdup(sqlite3_column_name(stmt, i));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char *cells[ncols > 0 ? ncols : 1];
+		char **cells = retort__rows_add(rows);
 		for (i = 0; i < ncols; i++) {
 			const unsigned char *t = sqlite3_column_text(stmt, i);
-			cells[i] = t ? retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i)) : NULL;
+			if (t)
+				cells[i] = retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
 		}
-		retort__rows_add(rows, cells);
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, NULL);
@@ -439,51 +433,17 @@ done:
 	return error;
 }
 
-static const char *sqlite_server_version(retort_db *base)
-{
-	return ((sqlite_db *)base)->version;
-}
-
 /*
- * Offline splitting: a statement ends at a ';' where sqlite3_complete()
- * agrees the text so far is complete.  sqlite3_complete knows quotes,
- * comments and CREATE TRIGGER ... BEGIN ... END, so testing each ';'
- * candidate is enough; text after the last ';' is a final statement.
+ * Offline splitting with sql.h's splitter, whose statement ends are the
+ * ones sqlite3_complete (and so sqlite3_prepare_v2's tail) finds: quotes,
+ * comments and CREATE TRIGGER ... BEGIN ... END.
  */
 static int sqlite_split(const char *sql, retort_stmt_cb cb, void *payload)
 {
-	const char *start = sql, *p = sql, *end = sql + strlen(sql);
-	unsigned line = 1; /* line of `start` */
-	retort_buf seg = RETORT_BUF_INIT;
-	int rc = 0;
-
-	for (; p <= end; p++) {
-		const char *first;
-		unsigned first_line;
-
-		if (p < end && *p != ';')
-			continue;
-		if (p < end) {
-			retort_buf_clear(&seg);
-			retort_buf_put(&seg, start, (size_t)(p - start + 1));
-			if (!sqlite3_complete(seg.ptr))
-				continue;
-		}
-		first_line = line;
-		first = retort__sql_skip_blank(start, p, false, &first_line);
-		if (first < p && (rc = cb(start, (size_t)(p - start), first_line, payload)) != 0)
-			break;
-		if (p == end)
-			break;
-		line += retort__count_newlines(start, p + 1);
-		start = p + 1;
-	}
-	retort_buf_dispose(&seg);
-	return rc;
+	return retort_sql_split(RETORT_DIALECT_SQLITE, sql, NULL, cb, payload);
 }
 
 const retort_dialect retort__dialect_sqlite = {
-	.version = RETORT_DIALECT_VERSION,
 	.id = RETORT_DIALECT_SQLITE,
 	.name = "sqlite",
 	.connect = sqlite_connect,
@@ -494,12 +454,9 @@ const retort_dialect retort__dialect_sqlite = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.transactional_ddl = true,
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
 	.quote_ident = sqlite_quote_ident,
 	.quote_literal = sqlite_quote_literal,
 	.table_exists = sqlite_table_exists,
-	.server_version = sqlite_server_version,
 };

@@ -12,6 +12,7 @@
 #include "graph/graph.h"
 #include "git/lint.h"
 #include "graph/script.h"
+#include "sql/sql.h"
 
 static void add(retort_lint_report *r, retort_lint_level level, const char *path, unsigned line,
 	const char *revision, const char *fmt, ...) RETORT_PRINTF(6, 7);
@@ -37,154 +38,64 @@ static void add(retort_lint_report *r, retort_lint_level level, const char *path
 		r->warnings++;
 }
 
-/* --- a small SQL word scanner: words and ';', skipping comments and quotes --- */
-
-typedef struct scanner {
-	const char *p;
-	unsigned line;
-} scanner;
-
 static bool is_word(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-static void skip_quoted(scanner *s, char q)
+/*
+ * ALTER ... DROP x where x is not CONSTRAINT, DEFAULT, NOT, IDENTITY or
+ * EXPRESSION (PostgreSQL lets COLUMN be left out): the token x, or 0.
+ */
+static size_t alter_drop_column(const retort_sql_script *s, const retort_sql_stmt *st)
 {
-	for (s->p++; *s->p; s->p++) {
-		if (*s->p == '\n')
-			s->line++;
-		if (*s->p == q) {
-			if (s->p[1] == q) {
-				s->p++;
-				continue;
-			}
-			s->p++;
-			return;
-		}
-	}
-}
+	static const char *const not_columns[] = { "CONSTRAINT", "DEFAULT", "NOT", "IDENTITY", "EXPRESSION" };
+	const retort_sql_token *t = s->tokens;
+	size_t end = st->token + st->ntokens;
+	bool after_drop = false;
 
-/* $tag$ ... $tag$ (PostgreSQL); returns false when *p is not a dollar quote. */
-static bool skip_dollar(scanner *s)
-{
-	const char *end = s->p + 1;
-	size_t taglen;
-
-	while (is_word(*end) && !(*end >= '0' && *end <= '9' && end == s->p + 1))
-		end++;
-	if (*end != '$')
-		return false;
-	taglen = (size_t)(end - s->p + 1);
-	for (const char *q = end + 1; *q; q++) {
-		if (*q == '$' && strncmp(q, s->p, taglen) == 0) {
-			for (const char *c = s->p; c < q; c++)
-				if (*c == '\n')
-					s->line++;
-			s->p = q + taglen;
-			return true;
-		}
-	}
-	s->p += strlen(s->p);
-	return true;
-}
-
-/* Next token: a word (upper-cased into buf) or ";"; false at the end. */
-static bool next_token(scanner *s, char *buf, size_t n, unsigned *line)
-{
-	for (;;) {
-		char c = *s->p;
-		if (!c)
-			return false;
-		if (c == '\n') {
-			s->line++;
-			s->p++;
-		} else if (c == '-' && s->p[1] == '-') {
-			while (*s->p && *s->p != '\n')
-				s->p++;
-		} else if (c == '/' && s->p[1] == '*') {
-			int depth = 0;
-			do {
-				if (s->p[0] == '/' && s->p[1] == '*') {
-					depth++;
-					s->p += 2;
-				} else if (s->p[0] == '*' && s->p[1] == '/') {
-					depth--;
-					s->p += 2;
-				} else {
-					if (*s->p == '\n')
-						s->line++;
-					s->p++;
-				}
-			} while (*s->p && depth > 0);
-		} else if (c == '\'' || c == '"' || c == '`') {
-			skip_quoted(s, c);
-		} else if (c == '$' && skip_dollar(s)) {
+	for (size_t i = st->cls.command_token; i < end; i++) {
+		bool column = after_drop;
+		if (t[i].kind != RETORT_SQL_WORD && t[i].kind != RETORT_SQL_QUOTED)
 			continue;
-		} else if (c == ';') {
-			*line = s->line;
-			s->p++;
-			snprintf(buf, n, ";");
-			return true;
-		} else if (is_word(c)) {
-			size_t i = 0;
-			*line = s->line;
-			while (is_word(*s->p)) {
-				char u = *s->p++;
-				if (u >= 'a' && u <= 'z')
-					u = (char)(u - 'a' + 'A');
-				if (i + 1 < n)
-					buf[i++] = u;
+		after_drop = retort_sql_is_word(s->text, &t[i], "DROP");
+		for (size_t k = 0; column && k < RETORT_ARRAY_SIZE(not_columns); k++)
+			column = !retort_sql_is_word(s->text, &t[i], not_columns[k]);
+		if (column)
+			return i;
+	}
+	return 0;
+}
+
+unsigned retort_lint_find_destructive_in(retort_dialect_id dialect, const char *sql, const char **what)
+{
+	static const char *const commands[] = { "TRUNCATE", "DELETE", "DROP TABLE", "DROP SCHEMA", "DROP DATABASE" };
+	retort_sql_script *s = NULL;
+	unsigned line = 0;
+
+	if (retort_sql_script_read(&s, dialect ? dialect : RETORT_DIALECT_POSTGRES, sql, strlen(sql)) < 0)
+		return 0;
+	for (size_t i = 0; i < s->nstmts && !line; i++) {
+		const retort_sql_stmt *st = &s->stmts[i];
+		size_t col;
+		for (size_t k = 0; k < RETORT_ARRAY_SIZE(commands) && !line; k++) {
+			if (strcmp(st->cls.command, commands[k]) == 0) {
+				*what = commands[k];
+				line = s->tokens[st->cls.command_token].line;
 			}
-			buf[i] = '\0';
-			return true;
-		} else {
-			s->p++;
+		}
+		if (!line && retort__starts_with(st->cls.command, "ALTER ") && (col = alter_drop_column(s, st))) {
+			*what = "ALTER TABLE ... DROP COLUMN";
+			line = s->tokens[col].line;
 		}
 	}
+	retort_sql_script_free(s);
+	return line;
 }
 
 unsigned retort_lint_find_destructive(const char *sql, const char **what)
 {
-	scanner s = { sql, 1 };
-	char tok[64], first[64] = "", prev[64] = "";
-	unsigned line, start_line = 0;
-	int pos = 0; /* token index within the statement */
-
-	while (next_token(&s, tok, sizeof(tok), &line)) {
-		if (strcmp(tok, ";") == 0) {
-			pos = 0;
-			first[0] = prev[0] = '\0';
-			continue;
-		}
-		if (pos == 0) {
-			snprintf(first, sizeof(first), "%s", tok);
-			start_line = line;
-			if (strcmp(tok, "TRUNCATE") == 0) {
-				*what = "TRUNCATE";
-				return start_line;
-			}
-			if (strcmp(tok, "DELETE") == 0) {
-				*what = "DELETE";
-				return start_line;
-			}
-		} else if (pos == 1 && strcmp(first, "DROP") == 0 &&
-				(strcmp(tok, "TABLE") == 0 || strcmp(tok, "SCHEMA") == 0 || strcmp(tok, "DATABASE") == 0)) {
-			*what = strcmp(tok, "TABLE") == 0 ? "DROP TABLE"
-				: strcmp(tok, "SCHEMA") == 0 ? "DROP SCHEMA" : "DROP DATABASE";
-			return start_line;
-		} else if (strcmp(first, "ALTER") == 0 && strcmp(prev, "DROP") == 0 &&
-				strcmp(tok, "CONSTRAINT") != 0 && strcmp(tok, "DEFAULT") != 0 &&
-				strcmp(tok, "NOT") != 0 && strcmp(tok, "IDENTITY") != 0 &&
-				strcmp(tok, "EXPRESSION") != 0) {
-			/* ALTER TABLE t DROP [COLUMN] c: PostgreSQL lets COLUMN be left out. */
-			*what = "ALTER TABLE ... DROP COLUMN";
-			return line;
-		}
-		snprintf(prev, sizeof(prev), "%s", tok);
-		pos++;
-	}
-	return 0;
+	return retort_lint_find_destructive_in(RETORT_DIALECT_POSTGRES, sql, what);
 }
 
 /*
@@ -267,7 +178,7 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 			add(r, RETORT_LINT_ERROR, s->path, 0, s->revision, "%s", retort_error_last()->message);
 			return;
 		}
-		if ((line = retort_lint_find_destructive(s->upgrade_sql ? s->upgrade_sql : "", &what)))
+		if ((line = retort_lint_find_destructive_in(r->dialect, s->upgrade_sql ? s->upgrade_sql : "", &what)))
 			add(r, RETORT_LINT_WARNING, s->path, s->upgrade_line + line - 1, s->revision,
 				"destructive statement in upgrade: %s", what);
 		if (!s->downgrade_sql)
@@ -280,9 +191,13 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 			return;
 		if ((body = c_function_body(text, "upgrade", &body_line))) {
 			retort_buf sql = RETORT_BUF_INIT;
-			const char *call = strstr(body, "retort_drop_table");
-			if (!call)
-				call = strstr(body, "retort_drop_column");
+			/* migration.h's names for the portable drops, and their earlier aliases */
+			static const char *const drops[] = {
+				"retort_table_drop", "retort_drop_table", "retort_column_drop", "retort_drop_column",
+			};
+			const char *call = NULL;
+			for (size_t i = 0; i < RETORT_ARRAY_SIZE(drops) && !call; i++)
+				call = strstr(body, drops[i]);
 			if (call) {
 				unsigned at = body_line;
 				for (const char *c = body; c < call; c++)
@@ -291,7 +206,7 @@ static void check_new_revision(retort_lint_report *r, const retort_script *s)
 					"destructive operation in upgrade: %.*s", (int)strcspn(call, " ("), call);
 			} else {
 				c_string_sql(&sql, body);
-				if ((line = retort_lint_find_destructive(sql.ptr, &what)))
+				if ((line = retort_lint_find_destructive_in(r->dialect, sql.ptr, &what)))
 					add(r, RETORT_LINT_WARNING, s->path, body_line + line - 1, s->revision,
 						"destructive statement in upgrade: %s", what);
 			}
@@ -399,6 +314,18 @@ int retort_lint_compare(retort_lint_report *r, retort_vec *base, retort_vec *cur
 	return 0;
 }
 
+/* The dialect of the configured URL, 0 when there is none: lint needs no database. */
+static retort_dialect_id configured_dialect(const retort_config *cfg)
+{
+	retort_url *url = NULL;
+	retort_dialect_id dialect = 0;
+
+	if (cfg->url && retort_url_parse(&url, cfg->url) == 0)
+		dialect = url->dialect;
+	retort_url_free(url);
+	return dialect;
+}
+
 int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const char *base_ref)
 {
 	retort_gitsource *src = NULL;
@@ -413,6 +340,7 @@ int retort_lint_run(retort_lint_report **out, const retort_config *cfg, const ch
 	    (error = retort_graph_load_scripts(&current, cfg)) < 0)
 		goto done;
 	r = retort__calloc(1, sizeof(*r));
+	r->dialect = configured_dialect(cfg);
 	r->base_name = retort__strdup(retort_gitsource_base_name(src));
 	r->base_id = retort__strdup(retort_gitsource_base_id(src));
 	error = retort_lint_compare(r, &base, &current);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "config/url.h"
 #include "base/vec.h"
 
 typedef enum retort_lint_level {
@@ -38,6 +39,8 @@ typedef struct retort_lint_report {
 	size_t base_heads, heads; /* 0 when that side's graph is broken */
 	retort_vec findings;      /* retort_lint_finding *, errors first, then by path */
 	size_t errors, warnings;
+	/* How SQL revisions are read: the configured URL's dialect; 0 (none) reads PostgreSQL. */
+	retort_dialect_id dialect;
 } retort_lint_report;
 
 /* Read the base from git and the working tree from disk, and compare. */
@@ -52,10 +55,15 @@ void retort_lint_report_free(retort_lint_report *report);
 
 /*
  * The first destructive statement in SQL text (DROP TABLE/SCHEMA/DATABASE,
- * ALTER TABLE ... DROP [COLUMN], TRUNCATE, DELETE), ignoring comments and
- * quoted text.  Returns its 1-based line within `sql` and sets *what to a
- * static description, or returns 0 when there is none.  Exposed for tests.
+ * ALTER ... DROP [COLUMN], TRUNCATE, DELETE, also after a WITH clause),
+ * judged by the statements the dialect's lexer splits and classifies
+ * (sql.h), so comments, strings, quoted names and function bodies never
+ * count.  Returns the 1-based line of its command (of the dropped column)
+ * within `sql` and sets *what to a static description, or returns 0 when
+ * there is none.  The _in form reads `sql` as `dialect` (0: PostgreSQL);
+ * the plain one reads PostgreSQL.
  */
+unsigned retort_lint_find_destructive_in(retort_dialect_id dialect, const char *sql, const char **what);
 unsigned retort_lint_find_destructive(const char *sql, const char **what);
 
 #endif

@@ -48,14 +48,14 @@ retort_revision *retort_graph_get(const retort_graph *g, const char *id)
 	return retort_map_get(&g->by_id, id);
 }
 
+retort_revision *retort_graph_label(const retort_graph *g, const char *label)
+{
+	return retort_map_get(&g->by_label, label);
+}
+
 const retort_vec *retort_graph_heads(const retort_graph *g)
 {
 	return &g->heads;
-}
-
-const retort_vec *retort_graph_bases(const retort_graph *g)
-{
-	return &g->bases;
 }
 
 void retort_graph_heads_resolved(retort_vec *out, const retort_graph *g)
@@ -271,7 +271,7 @@ static int link(retort_graph *g)
 		r->topo = 0;
 	}
 
-	for (size_t i = 0; i < g->revs.len && !error; i++) {
+	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i];
 		retort_script *s = r->script;
 

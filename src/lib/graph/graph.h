@@ -77,9 +77,10 @@ size_t retort_graph_count(const retort_graph *graph);
 retort_revision *retort_graph_at(const retort_graph *graph, size_t topo);
 /* Exact id lookup; NULL when unknown. */
 retort_revision *retort_graph_get(const retort_graph *graph, const char *id);
-/* Heads (no children) and bases (no parents), in topological order; borrowed items. */
+/* The revision that declares branch label `label`; NULL when no revision does. */
+retort_revision *retort_graph_label(const retort_graph *graph, const char *label);
+/* Heads (no children), in topological order; borrowed items. */
 const retort_vec *retort_graph_heads(const retort_graph *graph);
-const retort_vec *retort_graph_bases(const retort_graph *graph);
 /*
  * Heads when dependencies count as down revisions (`heads
  * --resolve-dependencies`): no children and no dependents.  Appended to

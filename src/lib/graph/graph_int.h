@@ -1,7 +1,8 @@
 /*
- * graph_int.h - what the graph's own files (graph.c, resolve.c, plan.c,
- * scriptdir.c) share: the graph's layout and the linear-time walks over
- * it.  Nothing outside those files includes this.
+ * graph_int.h - what the graph's own files (graph.c, resolve.c, plan.c)
+ * share: the graph's layout and the linear-time walks over it.  Nothing
+ * outside those three files includes this; the rest of the library, the
+ * graph folder's other files included, goes through graph.h.
  */
 #ifndef RETORT_GRAPH_INT_H
 #define RETORT_GRAPH_INT_H

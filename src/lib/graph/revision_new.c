@@ -14,14 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
 #include "base/common.h"
-#include "graph/graph_int.h"
+#include "graph/graph.h"
 #include "graph/revision_new.h"
 
 static int random_id(char out[13])
@@ -266,7 +265,7 @@ static int dependencies(retort_buf *out, const retort_graph *graph, const retort
 			break;
 		if (out->size)
 			retort_buf_puts(out, ", ");
-		if (retort_map_get(&graph->by_label, d))
+		if (retort_graph_label(graph, d))
 			retort_buf_puts(out, d); /* a label follows the branch as it grows */
 		else
 			for (size_t j = 0; j < got.len; j++)
@@ -335,7 +334,7 @@ static int check_labels(const retort_graph *graph, const retort_revision_opts *o
 		const char *l = o->branch_labels[i];
 		if (!*l || strpbrk(l, "@:+, \t"))
 			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s'", l);
-		if (retort_graph_get(graph, l) || retort_map_get(&graph->by_label, l))
+		if (retort_graph_get(graph, l) || retort_graph_label(graph, l))
 			return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
 				"branch label '%s' is already a revision id or label", l);
 	}
@@ -357,7 +356,7 @@ static const char *transactional_value(const char *line)
 		p++;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (strncasecmp(p, "transactional", 13) != 0)
+	if (retort__strncasecmp(p, "transactional", 13) != 0)
 		return NULL;
 	for (p += 13; *p == ' ' || *p == '\t'; p++)
 		;

@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "graph/parser_key.h" /* generated: RETORT_SCRIPT_PARSER_KEY */
 #include "graph/script.h"
 #include "graph/scriptcache.h"
 
@@ -52,7 +53,7 @@ static char *keep(parser *p, const char *str, size_t n)
 	return out;
 }
 
-const char retort__script_parser_built[] = __DATE__ " " __TIME__;
+const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
 enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
 static const char *const key_names[] = {
@@ -155,20 +156,6 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 	return 0;
 }
 
-static int parse_bool(bool *out, const char *v)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < RETORT_ARRAY_SIZE(yes); i++) {
-		if (!retort__strcasecmp(v, yes[i]))
-			return *out = true, 0;
-		if (!retort__strcasecmp(v, no[i]))
-			return *out = false, 0;
-	}
-	return -1;
-}
-
 /* Returns the key index, -1 when `name` (len bytes) is no key. */
 static int key_index(const char *name, size_t len)
 {
@@ -236,7 +223,7 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 	case K_DEPENDS:
 		return split_list(p, &s->depends_on, value, line, false);
 	case K_TRANSACTIONAL:
-		if (parse_bool(&s->transactional, value) < 0)
+		if (retort__parse_bool(&s->transactional, value) < 0)
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
@@ -257,7 +244,6 @@ static int parse_header(parser *p, hline *lines, size_t n)
 	for (size_t i = 0; i < n && !error; i++) {
 		const char *text = lines[i].text, *value, *key;
 		size_t klen;
-		int k = -1;
 
 		if (!*text) {
 			if (have_message)
@@ -265,7 +251,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			continue;
 		}
 		if (split_key(text, &key, &klen, &value)) {
-			if ((k = key_index(key, klen)) >= 0) {
+			int k = key_index(key, klen);
+			if (k >= 0) {
 				in_message = false;
 				error = apply_key(p, k, key, klen, value, lines[i].line);
 				continue;
@@ -575,29 +562,16 @@ done:
 	return error;
 }
 
-static bool same_strings(const retort_vec *a, const retort_vec *b)
-{
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++)
-		if (strcmp(a->items[i], b->items[i]) != 0)
-			return false;
-	return true;
-}
-
-static bool same_opt_string(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Whether every header field, and so everything the graph used, is the same. */
 static bool same_header(const retort_script *a, const retort_script *b)
 {
 	return a->format == b->format && strcmp(a->revision, b->revision) == 0 &&
-		same_strings(&a->revises, &b->revises) && same_strings(&a->branch_labels, &b->branch_labels) &&
-		same_strings(&a->depends_on, &b->depends_on) && same_opt_string(a->message, b->message) &&
-		same_opt_string(a->create_date, b->create_date) && a->transactional == b->transactional &&
-		a->has_downgrade == b->has_downgrade && a->header_line == b->header_line;
+		retort__strvec_equal(&a->revises, &b->revises) &&
+		retort__strvec_equal(&a->branch_labels, &b->branch_labels) &&
+		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
+		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
+		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
+		a->header_line == b->header_line;
 }
 
 int retort_script_read_sql(const retort_script *script)
@@ -651,20 +625,6 @@ int retort_script_read_sql(const retort_script *script)
 	s->sql_read_ = true;
 	retort_script_free(now);
 	return 0;
-}
-
-int retort_script_load(retort_script **out, const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int error;
-
-	*out = NULL;
-	if ((error = retort__file_read(&text, &len, path)) < 0)
-		return error;
-	error = retort_script_parse(out, path, text, len);
-	free(text);
-	return error;
 }
 
 bool retort_script_is_revision_file(const char *name)

@@ -96,14 +96,13 @@ const char *retort_script_checksum(const retort_script *script);
 int retort_script_read_sql(const retort_script *script);
 /* Whether a directory entry is a revision script: *.sql or *.c, not hidden. */
 bool retort_script_is_revision_file(const char *name);
-/* Read and parse a file. */
-int retort_script_load(retort_script **out, const char *path);
 /*
- * When this parser was compiled ("Nov 21 2026 08:30:00"; reproducible
- * builds fix it with SOURCE_DATE_EPOCH): the header cache trusts only
- * entries written by the same parser.
+ * Which parser this is: retort's version and a hash of the parser's
+ * source ("0.1.0 9f2c..."), computed by make (graph.am), so the same
+ * source always gives the same key and any change to it a new one.  The
+ * header cache trusts only entries written by the same parser.
  */
-extern const char retort__script_parser_built[];
+extern const char retort__script_parser_key[];
 
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);

@@ -39,9 +39,9 @@
 
 /*
  * Bump whenever the layout changes.  Besides the format, the header names
- * the parser that wrote the entries (retort's version and when script.c
- * was compiled), so a rebuilt parser never trusts an older one's results
- * even if nobody remembered to bump this.
+ * the parser that wrote the entries (retort__script_parser_key: retort's
+ * version and a hash of the parser's source), so a changed parser never
+ * trusts an older one's results even if nobody remembered to bump this.
  */
 #define FORMAT_VERSION 3u
 #define MAGIC "retort-header-cache\n"
@@ -65,7 +65,7 @@ typedef struct centry {
 } centry;
 
 struct retort_scriptcache {
-	char *file;             /* where it is written; NULL: decoded for a test */
+	char *file;             /* where it is written */
 	time_t load_start;      /* before any file of this load was looked at */
 	char *location;         /* the version location's real path */
 	char *image;            /* the file as read */
@@ -114,19 +114,20 @@ static void put_strings(retort_buf *b, const retort_vec *v)
 		retort_buf_put(b, v->items[i], strlen(v->items[i]) + 1);
 }
 
-void retort__scriptcache_encode_header(retort_buf *out, const char *location, size_t nentries)
+/* The header that starts every image of `location`, before its encoded entries. */
+static void encode_header(retort_buf *out, const char *location, size_t nentries)
 {
 	retort_buf_put(out, MAGIC, sizeof(MAGIC) - 1);
 	put_u32(out, BYTE_ORDER_PROBE);
 	put_u32(out, FORMAT_VERSION);
 	put_str(out, PACKAGE_VERSION);
-	put_str(out, retort__script_parser_built);
+	put_str(out, retort__script_parser_key);
 	put_str(out, location);
 	put_u64(out, (uint64_t)nentries);
 }
 
-void retort__scriptcache_encode(retort_buf *out, const char *relpath, const struct stat *st,
-	const retort_script *s)
+/* One entry, length first. */
+static void encode(retort_buf *out, const char *relpath, const struct stat *st, const retort_script *s)
 {
 	size_t len_at = out->size, strings_at;
 	uint8_t flags = (uint8_t)((s->transactional ? F_TRANSACTIONAL : 0) |
@@ -278,7 +279,7 @@ static void decode_image(retort_scriptcache *c)
 	get(&r, magic, sizeof(magic));
 	if (!r.ok || memcmp(magic, MAGIC, sizeof(magic)) != 0 || get_u32(&r) != BYTE_ORDER_PROBE ||
 		get_u32(&r) != FORMAT_VERSION || !get_str_is(&r, PACKAGE_VERSION) ||
-		!get_str_is(&r, retort__script_parser_built) ||
+		!get_str_is(&r, retort__script_parser_key) ||
 		/* the file is named by a hash of the location: the path itself must match */
 		!get_str_is(&r, c->location))
 		return;
@@ -311,19 +312,6 @@ void retort__scriptcache_expect(retort_scriptcache *c, const char *const *relpat
 		c->by_position = strcmp(relpaths[i], c->entries[i].strings) == 0;
 	if (!c->by_position)
 		index_by_path(c);
-}
-
-retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len, const char *location)
-{
-	retort_scriptcache *c = cache_new();
-
-	c->location = retort__strdup(location);
-	c->image = retort__malloc(len + 1);
-	memcpy(c->image, image, len);
-	c->image_len = len;
-	decode_image(c);
-	index_by_path(c);
-	return c;
 }
 
 size_t retort__scriptcache_count(const retort_scriptcache *c)
@@ -436,14 +424,14 @@ static void push_kept(retort_scriptcache *c, const centry *e, size_t off, size_t
 void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *relpath,
 	const struct stat *st, const retort_script *script)
 {
-	const centry *e;
 	size_t off;
 
 	if (!c)
 		return;
 	if (!script) {
 		/* a hit: carry its entry over as it is */
-		if (!(e = find(c, pos, relpath)))
+		const centry *e = find(c, pos, relpath);
+		if (!e)
 			return;
 		c->changed |= c->nout >= c->nentries || e != &c->entries[c->nout];
 		push_kept(c, e, 0, 0);
@@ -452,7 +440,7 @@ void retort__scriptcache_keep(retort_scriptcache *c, size_t pos, const char *rel
 	if (!settled(c, st) || !fits(script))
 		return;
 	off = c->fresh.size;
-	retort__scriptcache_encode(&c->fresh, relpath, st, script);
+	encode(&c->fresh, relpath, st, script);
 	push_kept(c, NULL, off, c->fresh.size - off);
 	c->changed = true;
 }
@@ -540,13 +528,12 @@ void retort__scriptcache_discard_all(void)
 {
 	char *root = retort__cache_dir(), *graph_dir;
 	DIR *d;
-	struct dirent *de;
 
 	if (!root)
 		return;
 	graph_dir = retort__path_join(root, "graph");
 	if (retort__dir_is_private(graph_dir) && (d = opendir(graph_dir))) {
-		while ((de = readdir(d)))
+		for (struct dirent *de; (de = readdir(d)); )
 			if (de->d_name[0] != '.')
 				unlinkat(dirfd(d), de->d_name, 0);
 		closedir(d);
@@ -605,12 +592,11 @@ static void prune(const char *file)
 {
 	char *dir = retort__path_dirname(file);
 	time_t now = time(NULL);
-	struct dirent *de;
 	struct stat st;
 	DIR *d;
 
 	if ((d = opendir(dir))) {
-		while ((de = readdir(d))) {
+		for (struct dirent *de; (de = readdir(d)); ) {
 			bool tmp = retort__starts_with(de->d_name, ".retort-tmp-");
 			time_t used;
 			if ((de->d_name[0] == '.' && !tmp) ||
@@ -630,9 +616,9 @@ void retort__scriptcache_close(retort_scriptcache *c, bool discard)
 	if (!c)
 		return;
 	/* Rewrite only when an entry was parsed afresh, dropped or moved. */
-	if (!discard && c->file && (c->changed || c->nout != c->nentries)) {
+	if (!discard && (c->changed || c->nout != c->nentries)) {
 		retort_buf img = RETORT_BUF_INIT;
-		retort__scriptcache_encode_header(&img, c->location, c->nout);
+		encode_header(&img, c->location, c->nout);
 		for (size_t i = 0; i < c->nout; i++) {
 			const struct kept *k = &c->out[i];
 			if (k->e) {

@@ -83,18 +83,10 @@ void retort__scriptcache_close(retort_scriptcache *c, bool discard);
 void retort__scriptcache_discard_all(void);
 
 /*
- * The cache's file format, for tests: encode one entry onto `out`, and
- * decode a whole file image of `location` into a cache that only answers
- * gets.  Decoding never fails: a damaged image, or one of another
- * location, gives an empty cache.
+ * How many entries the cache file held as read (0 for NULL).  A damaged
+ * file, or one of another location or another build, counts what decoded
+ * before the damage, or nothing.
  */
-struct retort_buf;
-void retort__scriptcache_encode(struct retort_buf *out, const char *relpath,
-	const struct stat *st, const retort_script *script);
-retort_scriptcache *retort__scriptcache_decode(const char *image, size_t len, const char *location);
-/* How many entries a cache holds. */
 size_t retort__scriptcache_count(const retort_scriptcache *c);
-/* The header that starts every image of `location` (put before encoded entries). */
-void retort__scriptcache_encode_header(struct retort_buf *out, const char *location, size_t nentries);
 
 #endif

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "base/common.h"
-#include "graph/graph_int.h"
+#include "graph/graph.h"
 #include "graph/scriptcache.h"
 
 /* Below this many files, threads cost more than they save. */
@@ -263,8 +263,8 @@ static void parse_all(loader *ld)
 		cpus = CPU_COUNT(&set);
 
 	if (ld->entries.len >= PARALLEL_MIN_FILES && cpus > 1) {
-		size_t want = (size_t)(cpus < MAX_THREADS ? cpus : MAX_THREADS) - 1;
-		while (nthreads < want && pthread_create(&threads[nthreads], NULL, parse_worker, ld) == 0)
+		long helpers = (cpus < MAX_THREADS ? cpus : MAX_THREADS) - 1; /* this thread is the other */
+		while ((long)nthreads < helpers && pthread_create(&threads[nthreads], NULL, parse_worker, ld) == 0)
 			nthreads++;
 	}
 	parse_worker(ld); /* this thread works too */

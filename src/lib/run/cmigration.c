@@ -26,13 +26,14 @@
 
 typedef int (*entry_fn)(retort_ctx *ctx);
 
-struct retort_cmigration {
+/* A compiled and loaded revision. */
+typedef struct cmigration {
 	char *path;
 	char *object;
 	void *handle;
 	entry_fn upgrade;
 	entry_fn downgrade;
-};
+} cmigration;
 
 #ifndef RETORT_INSTALL_INCLUDEDIR
 #define RETORT_INSTALL_INCLUDEDIR "/usr/local/include"
@@ -299,9 +300,21 @@ static void cache_key(char out[65], const char *source, size_t len, const retort
 	retort_buf_dispose(&b);
 }
 
-int retort_cmigration_load(retort_cmigration **out, const char *path, const retort_cmigration_opts *opts)
+static void cmigration_free(cmigration *m)
 {
-	retort_cmigration *m = NULL;
+	if (!m)
+		return;
+	if (m->handle)
+		dlclose(m->handle);
+	free(m->path);
+	free(m->object);
+	free(m);
+}
+
+/* Compile `path` if its cached object is missing, then dlopen it and find upgrade() and downgrade(). */
+static int load(cmigration **out, const char *path, const retort_cmigration_opts *opts)
+{
+	cmigration *m = NULL;
 	char *source = NULL, *dir = NULL, key[65];
 	size_t len;
 	const unsigned *abi;
@@ -357,30 +370,15 @@ int retort_cmigration_load(retort_cmigration **out, const char *path, const reto
 	*out = m;
 	m = NULL;
 done:
-	retort_cmigration_free(m);
+	cmigration_free(m);
 	free(source);
 	free(dir);
 	return error;
 }
 
-void retort_cmigration_free(retort_cmigration *m)
-{
-	if (!m)
-		return;
-	if (m->handle)
-		dlclose(m->handle);
-	free(m->path);
-	free(m->object);
-	free(m);
-}
-
-const char *retort_cmigration_object(const retort_cmigration *m)
-{
-	return m->object;
-}
 
 /* Call the entry point and turn its result and the context's memory of failures into one status. */
-static int call(retort_cmigration *m, retort__ctx *ctx, bool up)
+static int call(cmigration *m, retort__ctx *ctx, bool up)
 {
 	entry_fn fn = up ? m->upgrade : m->downgrade;
 	int rc;
@@ -408,43 +406,31 @@ static int call(retort_cmigration *m, retort__ctx *ctx, bool up)
 	return 0;
 }
 
-int retort_cmigration_call(retort_cmigration *m, retort_db *db, bool upgrade)
-{
-	retort__ctx *ctx = retort__ctx_live(db, m->path);
-	int error = call(m, ctx, upgrade);
-
-	retort__ctx_free(ctx);
-	return error;
-}
-
-int retort_cmigration_record(retort_cmigration *m, retort_buf *out, const retort_dialect *d, bool upgrade)
-{
-	retort__ctx *ctx = retort__ctx_recording(d, out, m->path);
-	int error = call(m, ctx, upgrade);
-
-	retort__ctx_free(ctx);
-	return error;
-}
-
 int retort_cmigration_run(retort_db *db, const char *path, bool upgrade, const retort_cmigration_opts *opts)
 {
-	retort_cmigration *m = NULL;
+	cmigration *m = NULL;
 	int error;
 
-	if ((error = retort_cmigration_load(&m, path, opts)) == 0)
-		error = retort_cmigration_call(m, db, upgrade);
-	retort_cmigration_free(m);
+	if ((error = load(&m, path, opts)) == 0) {
+		retort__ctx *ctx = retort__ctx_live(db, m->path);
+		error = call(m, ctx, upgrade);
+		retort__ctx_free(ctx);
+	}
+	cmigration_free(m);
 	return error;
 }
 
 int retort_cmigration_render(retort_buf *out, const retort_dialect *d, const char *path,
 	bool upgrade, const retort_cmigration_opts *opts)
 {
-	retort_cmigration *m = NULL;
+	cmigration *m = NULL;
 	int error;
 
-	if ((error = retort_cmigration_load(&m, path, opts)) == 0)
-		error = retort_cmigration_record(m, out, d, upgrade);
-	retort_cmigration_free(m);
+	if ((error = load(&m, path, opts)) == 0) {
+		retort__ctx *ctx = retort__ctx_recording(d, out, m->path);
+		error = call(m, ctx, upgrade);
+		retort__ctx_free(ctx);
+	}
+	cmigration_free(m);
 	return error;
 }

@@ -55,39 +55,23 @@ typedef struct retort_cmigration_opts {
 	const char *expect_sha256;
 } retort_cmigration_opts;
 
-/* A compiled and loaded revision. */
-typedef struct retort_cmigration retort_cmigration;
-
 /*
- * Compile `path` if its cached object is missing, then dlopen it and find
- * upgrade() and downgrade().  `opts` may be NULL (all defaults).
- */
-int retort_cmigration_load(retort_cmigration **out, const char *path, const retort_cmigration_opts *opts);
-void retort_cmigration_free(retort_cmigration *m);
-
-/* The cached object's path (borrowed, lives as long as `m`). */
-const char *retort_cmigration_object(const retort_cmigration *m);
-
-/*
- * Call upgrade() (upgrade = true) or downgrade() with a live context on
- * `db`.  Runs inside whatever transaction the caller holds; never begins,
+ * Compile `path` if its cached object is missing, dlopen it, and call its
+ * upgrade() (upgrade = true) or downgrade() with a live context on `db`.
+ * Runs inside whatever transaction the caller holds; never begins,
  * commits or rolls back itself (a SQLite batch operation may set PRAGMA
- * defer_foreign_keys, which ends with the transaction).
+ * defer_foreign_keys, which ends with the transaction).  `opts` may be
+ * NULL (all defaults).
  */
-int retort_cmigration_call(retort_cmigration *m, retort_db *db, bool upgrade);
+int retort_cmigration_run(retort_db *db, const char *path, bool upgrade, const retort_cmigration_opts *opts);
 
 /*
- * Call upgrade()/downgrade() with a recording context for dialect `d`:
- * appends each statement the revision would run to `out`, each ending with
- * ";\n".  exec_params values are rendered with the dialect's quote_literal.
+ * The same with a recording context for dialect `d`: appends each
+ * statement the revision would run to `out`, each ending with ";\n".
+ * exec_params values are rendered with the dialect's quote_literal.
  * Queries, and SQLite operations that must read the live schema (batch
  * mode), fail with a message naming the revision.
  */
-int retort_cmigration_record(retort_cmigration *m, retort_buf *out, const retort_dialect *d, bool upgrade);
-
-/* Load + call + free: what a migration run does for one C revision. */
-int retort_cmigration_run(retort_db *db, const char *path, bool upgrade, const retort_cmigration_opts *opts);
-/* Load + record + free: what offline mode does for one C revision. */
 int retort_cmigration_render(retort_buf *out, const retort_dialect *d, const char *path,
 	bool upgrade, const retort_cmigration_opts *opts);
 

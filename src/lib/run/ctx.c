@@ -12,6 +12,7 @@
 
 #include "base/common.h"
 #include "run/ctx.h"
+#include "sql/sql.h"
 #include "run/sqlite_batch.h"
 #include "base/vec.h"
 
@@ -63,6 +64,19 @@ static int offline_refusal(retort__ctx *c, const char *what)
 	return fail(c, error);
 }
 
+/* Is the last token of sql[0, len) a -- comment? */
+static bool ends_in_line_comment(retort_dialect_id dialect, const char *sql, size_t len)
+{
+	retort_sql_token *t;
+	size_t n;
+	bool yes;
+
+	retort_sql_lex(&t, &n, dialect, sql, len);
+	yes = n > 0 && t[n - 1].kind == RETORT_SQL_COMMENT && sql[t[n - 1].offset] == '-';
+	free(t);
+	return yes;
+}
+
 /* Run or record one rendered statement. */
 static int emit(retort__ctx *c, const char *sql)
 {
@@ -72,7 +86,6 @@ static int emit(retort__ctx *c, const char *sql)
 		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL", c->label));
 	if (c->out) {
 		size_t start = c->out->size;
-		const char *last_line;
 		retort_buf_puts(c->out, sql);
 		retort_buf_rtrim(c->out);
 		if (c->out->size > start && c->out->ptr[c->out->size - 1] == ';') {
@@ -80,8 +93,7 @@ static int emit(retort__ctx *c, const char *sql)
 			return 0;
 		}
 		/* A trailing -- comment would swallow the ';': end the line first. */
-		last_line = strrchr(c->out->ptr + start, '\n');
-		if (strstr(last_line ? last_line : c->out->ptr + start, "--"))
+		if (ends_in_line_comment(c->d->id, c->out->ptr + start, c->out->size - start))
 			retort_buf_putc(c->out, '\n');
 		retort_buf_puts(c->out, ";\n");
 		return 0;
@@ -107,91 +119,38 @@ static int op_exec(retort_ctx *pub, const char *sql)
 	return emit(priv(pub), sql);
 }
 
-static bool is_word_char(char c)
+/* A $k parameter token: '$' and digits only ("$1a" and SQLite's "$name" are left alone). */
+static bool numbered_param(const char *text, const retort_sql_token *t)
 {
-	return c == '_' || c == '$' || (unsigned char)c >= 0x80 || (c >= '0' && c <= '9') ||
-		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	if (t->kind != RETORT_SQL_PARAM || t->len < 2 || text[t->offset] != '$')
+		return false;
+	for (size_t i = 1; i < t->len; i++)
+		if (text[t->offset + i] < '0' || text[t->offset + i] > '9')
+			return false;
+	return true;
 }
 
 /*
- * Outside quotes and comments, $k becomes params[k-1] as a literal.  Knows
- * '...', "...", -- and block comments, and for PostgreSQL E'...' and
- * dollar quoting, so a "$1" inside a function body is left alone.
+ * $k becomes params[k-1] as a literal wherever the dialect's lexer sees a
+ * parameter, so a "$1" inside a string, comment, quoted name or
+ * PostgreSQL dollar-quoted body is left alone.
  */
 void retort__ctx_inline_params(retort_buf *out, const retort_dialect *d, const char *sql,
 	size_t nparams, const char *const *params)
 {
-	const char *p = sql;
+	retort_sql_token *t;
+	size_t n;
 
-	bool pg = d->id == RETORT_DIALECT_POSTGRES;
-
-	while (*p) {
-		if (pg && (*p == 'E' || *p == 'e') && p[1] == '\'' && (p == sql || !is_word_char(p[-1]))) {
-			/* E'...': backslash escapes, so \' does not end the string. */
-			const char *e = p + 2;
-			while (*e) {
-				if (*e == '\\' && e[1]) {
-					e += 2;
-				} else if (*e == '\'') {
-					if (e[1] != '\'')
-						break;
-					e += 2;
-				} else {
-					e++;
-				}
-			}
-			if (*e)
-				e++;
-			retort_buf_put(out, p, (size_t)(e - p));
-			p = e;
-		} else if (pg && *p == '$' && (p[1] == '$' || (is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9')))
-			&& (p == sql || !is_word_char(p[-1]))) {
-			/* $tag$ ... $tag$: copied whole when the tag closes; otherwise just the '$'. */
-			const char *t = p + 1, *e;
-			while (is_word_char(*t) && *t != '$')
-				t++;
-			if (*t == '$') {
-				char *tag = retort__strndup(p, (size_t)(t + 1 - p));
-				e = strstr(t + 1, tag);
-				e = e ? e + strlen(tag) : p + strlen(p);
-				free(tag);
-				retort_buf_put(out, p, (size_t)(e - p));
-				p = e;
-			} else {
-				retort_buf_putc(out, *p++);
-			}
-		} else if (*p == '\'' || *p == '"') {
-			/* Copy a quoted string or identifier whole (doubled quotes stay inside). */
-			char qc = *p;
-			const char *e = p + 1;
-			while (*e && !(*e == qc && e[1] != qc))
-				e += (*e == qc) ? 2 : 1;
-			if (*e)
-				e++;
-			retort_buf_put(out, p, (size_t)(e - p));
-			p = e;
-		} else if (p[0] == '-' && p[1] == '-') {
-			const char *e = strchr(p, '\n');
-			e = e ? e : p + strlen(p);
-			retort_buf_put(out, p, (size_t)(e - p));
-			p = e;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			e = e ? e + 2 : p + strlen(p);
-			retort_buf_put(out, p, (size_t)(e - p));
-			p = e;
-		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9' && (p == sql || !is_word_char(p[-1]))) {
-			char *end;
-			unsigned long k = strtoul(p + 1, &end, 10);
-			if (k >= 1 && k <= nparams)
-				d->quote_literal(out, params[k - 1]);
-			else
-				retort_buf_put(out, p, (size_t)(end - p)); /* left for the database to reject */
-			p = end;
-		} else {
-			retort_buf_putc(out, *p++);
-		}
+	retort_sql_lex(&t, &n, d->id, sql, strlen(sql));
+	for (size_t i = 0; i < n; i++) {
+		const char *text = sql + t[i].offset;
+		unsigned long k = numbered_param(sql, &t[i]) && t[i].len <= 7 ? strtoul(text + 1, NULL, 10) : 0;
+		if (k >= 1 && k <= nparams)
+			d->quote_literal(out, params[k - 1]);
+		else
+			retort_buf_put(out, text, t[i].len); /* left for the database to reject */
 	}
+	free(t);
 }
 
 static int op_exec_params(retort_ctx *pub, const char *sql, size_t nparams, const char *const *params)

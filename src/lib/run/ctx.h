@@ -27,7 +27,7 @@ void retort__ctx_free(retort__ctx *ctx);
 /* The public view handed to the revision. */
 retort_ctx *retort__ctx_public(retort__ctx *ctx);
 
-/* Did any call fail?  Its message is then retort_last_error(). */
+/* Did any call fail?  Its message is then retort_ctx_error(). */
 bool retort__ctx_failed(const retort__ctx *ctx);
 const char *retort__ctx_error(const retort__ctx *ctx);
 /* The revision's source line of the first failing call (0 when unknown). */

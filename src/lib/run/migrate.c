@@ -11,9 +11,9 @@
  * rest of the run is re-planned from what is really there.  Either way no
  * revision runs twice.
  *
- * Offline rendering lives in migrate_offline.c; `current` and the
- * explanation of heads no script defines in migrate_status.c; C revisions
- * in migrate_c.c.
+ * Offline rendering lives in migrate_offline.c, `current` in
+ * migrate_status.c; connecting and heads no script defines in
+ * migrate_common.c, C revisions in migrate_c.c (see migrate_int.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +32,8 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Connect to the configured database; with `missing`, for reading only (see migrate_int.h). */
-static int open_db(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	retort_url *url = NULL;
-	int error;
 
-	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
-		return error;
-	if (missing && (*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory &&
-			!retort__path_exists(url->path))) {
-		retort_url_free(url);
-		if ((error = retort_url_parse(&url, "sqlite://")) < 0)
-			return error;
-	}
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
 
-int retort__migrate_connect(retort_db **out, const retort_config *cfg)
-{
-	return open_db(out, NULL, cfg);
-}
-
-int retort__migrate_connect_existing(retort_db **out, bool *missing, const retort_config *cfg)
-{
-	return open_db(out, missing, cfg);
-}
 
 /*
  * "-1", "+2", "REV+1", "LABEL@-1": targets that mean something only
@@ -81,24 +54,6 @@ static bool is_relative(const char *target)
 	return true;
 }
 
-char *retort__migrate_step_side(const retort_step *step, bool from)
-{
-	const retort_revision *rev = step->rev;
-	bool up = step->direction == RETORT_UPGRADE;
-	retort_buf b = RETORT_BUF_INIT;
-
-	/* Upgrade: parents -> rev.  Downgrade: rev -> parents. */
-	if (from == up) {
-		for (size_t i = 0; i < rev->parents.len; i++) {
-			if (i)
-				retort_buf_puts(&b, ", ");
-			retort_buf_puts(&b, ((retort_revision *)rev->parents.items[i])->id);
-		}
-	} else {
-		retort_buf_puts(&b, rev->id);
-	}
-	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
-}
 
 /* --- one run ----------------------------------------------------------- */
 
@@ -140,16 +95,6 @@ static void heads_set(retort_vec *heads, const retort_vec *ids)
 		retort_vec_push(heads, retort__strdup(ids->items[i]));
 }
 
-static bool same_ids(const retort_vec *a, const retort_vec *b)
-{
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++)
-		if (strcmp(a->items[i], b->items[i]) != 0)
-			return false;
-	return true;
-}
-
 static int tx_begin(run *r)
 {
 	int error = retort_db_begin(r->db);
@@ -164,8 +109,8 @@ static int flush_deferred(run *r)
 
 	if (!r->defer)
 		return 0;
-	if (!same_ids(&r->db_heads, &r->heads) &&
-	    (error = retort_version_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
+	if (!retort__strvec_equal(&r->db_heads, &r->heads) &&
+	    (error = retort_version_table_apply(r->db, r->cfg, &r->db_heads, &r->heads)) < 0)
 		return error;
 	/* whens may have moved with realloc: point at them only now */
 	for (size_t i = 0; i < r->nrows; i++)
@@ -275,7 +220,7 @@ static int read_heads(run *r)
 	int error;
 
 	heads_release(&r->heads);
-	if ((error = retort__version_read_existing(&r->heads, r->db, r->cfg)) < 0)
+	if ((error = retort__version_table_read_existing(&r->heads, r->db, r->cfg)) < 0)
 		return error;
 	heads_set(&r->db_heads, &r->heads);
 	return 0;
@@ -355,7 +300,7 @@ static int record_step(run *r, const retort_step *st, double ms)
 	e.git_commit = r->git_commit;
 	if (r->defer)
 		defer_row(r, &e);
-	else if ((error = retort_version_apply_logged(r->db, r->cfg, &st->heads_before,
+	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
 			&st->heads_after, &e)) < 0)
 		return error;
 	heads_set(&r->heads, &st->heads_after);
@@ -411,21 +356,6 @@ static int run_step(run *r, const retort_step *st)
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
-/*
- * Read every script the plan will run before the first one runs: the
- * SQL that will execute and its checksum come from this one read, and a
- * file whose header is not what the graph was built from stops the run
- * while nothing has changed yet.
- */
-int retort__migrate_read_scripts(const retort_plan *plan)
-{
-	int error;
-
-	for (size_t i = 0; i < plan->nsteps; i++)
-		if ((error = retort_script_read_sql(plan->steps[i].rev->script)) < 0)
-			return error;
-	return 0;
-}
 
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
@@ -453,7 +383,7 @@ static int run_single(run *r, plan_fn plan_with, const char *target)
 
 	r->defer = true;
 	if ((error = tx_begin(r)) < 0 ||
-	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
@@ -495,7 +425,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 	int error;
 
 	if ((error = tx_begin(r)) < 0 ||
-	    (error = retort_version_ensure(r->db, r->cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0 ||
 	    (error = tx_commit(r)) < 0)
@@ -511,7 +441,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 		if (recheck) {
 			if ((error = read_heads(r)) < 0)
 				goto done;
-			if (!same_ids(&r->heads, &st->heads_before)) {
+			if (!retort__strvec_equal(&r->heads, &st->heads_before)) {
 				/*
 				 * Someone else moved the database: plan again from
 				 * where it is.  A relative target would now name
@@ -555,7 +485,7 @@ static int dry_run(run *r, plan_fn plan_with, const char *target)
 	int error;
 
 	/* Read only: a missing version table is simply "no heads". */
-	if ((error = retort_version_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
+	if ((error = retort_version_table_read(&r->heads, NULL, r->db, r->cfg)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	report_dry(r, plan);
@@ -610,7 +540,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 
 	if ((error = run_open(&r, cfg, graph, opts)) < 0 ||
 	    (error = tx_begin(&r)) < 0 ||
-	    (error = retort_version_ensure(r.db, cfg)) < 0 ||
+	    (error = retort_version_table_ensure(r.db, cfg)) < 0 ||
 	    (error = read_heads(&r)) < 0)
 		goto done;
 	/* Unknown heads are what --purge is for. */
@@ -620,12 +550,12 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
-		if ((error = retort_version_purge(r.db, cfg)) < 0)
+		if ((error = retort_version_table_purge(r.db, cfg)) < 0)
 			goto done;
 	} else {
 		heads_set(&before, &r.heads);
 	}
-	if ((error = retort_version_apply(r.db, cfg, &before, &plan->final_heads)) < 0)
+	if ((error = retort_version_table_apply(r.db, cfg, &before, &plan->final_heads)) < 0)
 		goto done;
 	{
 		retort_vec tv = { (void **)targets, ntargets, ntargets };
@@ -663,7 +593,7 @@ int retort_migrate_ensure_version(const retort_config *cfg, const retort_migrate
 
 	if ((error = run_open(&r, cfg, NULL, opts)) < 0 ||
 	    (error = tx_begin(&r)) < 0 ||
-	    (error = retort_version_ensure(r.db, cfg)) < 0)
+	    (error = retort_version_table_ensure(r.db, cfg)) < 0)
 		goto done;
 	error = tx_commit(&r);
 done:

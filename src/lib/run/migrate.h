@@ -93,14 +93,4 @@ void retort_db_status_free(retort_db_status *status);
 /* The message that explains an unknown head and the ways out. */
 void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u);
 
-/* --- shared between migrate.c, migrate_offline.c, migrate_status.c --- */
-
-/* Parse the configured URL and connect. */
-int retort__migrate_connect(retort_db **out, const retort_config *cfg);
-/* Heads the graph does not define, described with the history table's record. */
-int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
-	const retort_graph *graph, const retort_vec *heads);
-/* "a, b" for a step's from/to side. */
-char *retort__migrate_step_side(const retort_step *step, bool from);
-
 #endif

@@ -1,6 +1,10 @@
 /*
  * migrate_int.h - what the migrate_*.c files share and nobody else needs:
- * running a C revision and describing heads no script defines.
+ * connecting, reading a plan's scripts, naming a step's sides and heads
+ * no script defines (migrate_common.c), and running or rendering a C
+ * revision (migrate_c.c).  Those two files call no other migrate_*.c file,
+ * so the arrows between them point one way: migrate.c, migrate_offline.c
+ * and migrate_status.c down to migrate_common.c and migrate_c.c.
  */
 #ifndef RETORT_MIGRATE_INT_H
 #define RETORT_MIGRATE_INT_H
@@ -13,16 +17,10 @@
 #include "run/migrate.h"
 #include "graph/script.h"
 
-/*
- * Compile (cached), load and run a C revision's upgrade() or downgrade()
- * against `db`, inside whatever transaction the caller holds.  Errors name
- * the script.
- */
-int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
-	const retort_script *script, bool upgrade);
-/* The same through the recording context: append the SQL it would run. */
-int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
-	const retort_config *cfg, const retort_script *script, bool upgrade);
+/* --- migrate_common.c ----------------------------------------------------- */
+
+/* Parse the configured URL and connect. */
+int retort__migrate_connect(retort_db **out, const retort_config *cfg);
 
 /*
  * Connect for reading only.  Opening a SQLite file that does not exist
@@ -40,8 +38,31 @@ int retort__migrate_connect_existing(retort_db **out, bool *missing, const retor
 struct retort_plan;
 int retort__migrate_read_scripts(const struct retort_plan *plan);
 
+/* "a, b" for a step's from/to side. */
+char *retort__migrate_step_side(const retort_step *step, bool from);
+
 /* Look `revision` up in the history table (provenance of an unknown head). */
 int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
 	const retort_config *cfg, const char *revision);
+void retort__unknown_head_free(retort_unknown_head *u);
+/*
+ * Fail (RETORT_ENOTFOUND, with the explanation) when one of `heads` is a
+ * revision the graph does not define.
+ */
+int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
+	const retort_graph *graph, const retort_vec *heads);
+
+/* --- migrate_c.c ----------------------------------------------------------- */
+
+/*
+ * Compile (cached), load and run a C revision's upgrade() or downgrade()
+ * against `db`, inside whatever transaction the caller holds.  Errors name
+ * the script.
+ */
+int retort__migrate_run_c(retort_db *db, const retort_config *cfg,
+	const retort_script *script, bool upgrade);
+/* The same through the recording context: append the SQL it would run. */
+int retort__migrate_render_c(retort_buf *out, const retort_dialect *d,
+	const retort_config *cfg, const retort_script *script, bool upgrade);
 
 #endif

@@ -98,7 +98,7 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 	    (error = retort__migrate_read_scripts(plan)) < 0)
 		goto done;
 	if (upgrade && heads.len == 0)
-		retort_version_render_create(out, d, cfg, false);
+		retort_version_table_render_create(out, d, cfg, false);
 	for (size_t i = 0; i < plan->nsteps; i++) {
 		const retort_step *st = &plan->steps[i];
 		const retort_script *s = st->rev->script;
@@ -126,7 +126,7 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 			retort_buf_puts(out, "BEGIN;\n\n");
 			in_tx = true;
 		}
-		retort_version_render_apply(out, d, cfg, &st->heads_before, &st->heads_after);
+		retort_version_table_render_apply(out, d, cfg, &st->heads_before, &st->heads_after);
 		if (per) {
 			retort_buf_puts(out, "COMMIT;\n\n");
 			in_tx = false;
@@ -171,11 +171,11 @@ int retort_migrate_render_stamp(retort_buf *out, const retort_config *cfg,
 	/* Offline there is no current state: stamp from base. */
 	if ((error = retort_plan_stamp(&plan, graph, NULL, 0, targets, ntargets, purge)) < 0)
 		return error;
-	retort_version_render_create(out, d, cfg, false);
+	retort_version_table_render_create(out, d, cfg, false);
 	retort_buf_puts(out, "BEGIN;\n\n");
 	if (purge)
-		retort_version_render_purge(out, d, cfg);
-	retort_version_render_apply(out, d, cfg, &none, &plan->final_heads);
+		retort_version_table_render_purge(out, d, cfg);
+	retort_version_table_render_apply(out, d, cfg, &none, &plan->final_heads);
 	retort_buf_puts(out, "COMMIT;\n\n");
 	retort_plan_free(plan);
 	return 0;
@@ -188,6 +188,6 @@ int retort_migrate_render_ensure_version(retort_buf *out, const retort_config *c
 
 	if ((error = dialect_of(&d, cfg)) < 0)
 		return error;
-	retort_version_render_create(out, d, cfg, true);
+	retort_version_table_render_create(out, d, cfg, true);
 	return 0;
 }

@@ -2,9 +2,9 @@
  * migrate_status.c - what `retort current` reports: the database's heads,
  * read without creating anything, and with verbose the revisions still to
  * apply, the applied scripts whose file changed since (checksum in the
- * history table), and the provenance of heads no script defines -- which
- * a migration run also uses to refuse, with the same explanation, to start
- * from such a head.
+ * history table), and the provenance of heads no script defines (looked
+ * up and explained by migrate_common.c, which a run also uses to refuse to
+ * start from such a head).
  *
  * Read-only: no lock, no transaction, no CREATE.
  */
@@ -15,85 +15,9 @@
 #include "run/migrate_int.h"
 #include "run/version.h"
 
-/* --- heads no script defines ------------------------------------------- */
 
-static void unknown_free(retort_unknown_head *u)
-{
-	if (!u)
-		return;
-	free(u->revision);
-	free(u->applied_at);
-	free(u->git_commit);
-	free(u->os_user);
-	free(u->host);
-	free(u);
-}
 
-int retort__migrate_unknown(retort_unknown_head **out, retort_db *db,
-	const retort_config *cfg, const char *revision)
-{
-	retort_history_row *row = NULL;
-	retort_unknown_head *u = retort__calloc(1, sizeof(*u));
-	int error;
 
-	u->revision = retort__strdup(revision);
-	if ((error = retort_history_find(&row, db, cfg, revision)) < 0) {
-		unknown_free(u);
-		return error;
-	}
-	if (row) {
-		u->applied_at = row->applied_at;
-		u->git_commit = row->git_commit;
-		u->os_user = row->os_user;
-		u->host = row->host;
-		row->applied_at = row->git_commit = row->os_user = row->host = NULL;
-	}
-	retort_history_row_free(row);
-	*out = u;
-	return 0;
-}
-
-void retort__unknown_head_describe(retort_buf *out, const retort_unknown_head *u)
-{
-	retort_buf_printf(out, "the database is at revision '%s', which no script defines", u->revision);
-	if (u->applied_at) {
-		retort_buf_printf(out, "; it was applied %s", u->applied_at);
-		if (u->os_user || u->host)
-			retort_buf_printf(out, " by %s@%s", u->os_user ? u->os_user : "?",
-				u->host ? u->host : "?");
-		if (u->git_commit)
-			retort_buf_printf(out, " from commit %s", u->git_commit);
-	} else {
-		retort_buf_puts(out, "; the history table has no record of it");
-	}
-	retort_buf_puts(out, "; check out the branch that has this revision");
-	if (u->git_commit)
-		retort_buf_printf(out, " (git branch --contains %.12s)", u->git_commit);
-	retort_buf_puts(out, ", or run 'retort stamp REV' to tell retort where the database really is");
-}
-
-int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
-	const retort_graph *graph, const retort_vec *heads)
-{
-	for (size_t i = 0; i < heads->len; i++) {
-		retort_unknown_head *u = NULL;
-		retort_buf msg = RETORT_BUF_INIT;
-		int error;
-
-		if (retort_graph_get(graph, heads->items[i]))
-			continue;
-		if ((error = retort__migrate_unknown(&u, db, cfg, heads->items[i])) < 0)
-			return error;
-		retort__unknown_head_describe(&msg, u);
-		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION, "%s", msg.ptr);
-		retort_buf_dispose(&msg);
-		unknown_free(u);
-		return error;
-	}
-	return 0;
-}
-
-/* --- status ------------------------------------------------------------- */
 
 static bool graph_at_heads(const retort_graph *graph, const retort_vec *heads)
 {
@@ -193,7 +117,7 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	st->url_masked = retort_url_masked(cfg->url ? cfg->url : "");
 	if ((error = retort__migrate_connect_existing(&db, &st->missing, cfg)) < 0)
 		goto done;
-	if ((error = retort_version_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
+	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
 	if (verbose)
@@ -217,7 +141,7 @@ void retort_db_status_free(retort_db_status *st)
 	retort_vec_dispose(&st->pending, false);
 	retort_vec_dispose(&st->changed, false);
 	for (size_t i = 0; i < st->unknown.len; i++)
-		unknown_free(st->unknown.items[i]);
+		retort__unknown_head_free(st->unknown.items[i]);
 	retort_vec_dispose(&st->unknown, false);
 	free(st);
 }

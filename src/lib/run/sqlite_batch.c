@@ -134,10 +134,9 @@ static int split_create(const char *sql, span *head, retort_vec *items, span *ta
 {
 	const char *p = sql, *end = sql + strlen(sql), *item = NULL;
 	int depth = 0;
-	tok t;
 
 	for (;;) {
-		t = next_tok(&p, end);
+		tok t = next_tok(&p, end);
 		if (t.kind == T_END)
 			break;
 		if (t.kind != T_PUNCT)
@@ -425,7 +424,6 @@ static char *ident(retort_db *db, const char *name)
  */
 static int save_sequence(char **out, retort_db *db, const char *table)
 {
-	const char *params[] = { table };
 	retort_rows *rows = NULL;
 	int error;
 
@@ -434,6 +432,7 @@ static int save_sequence(char **out, retort_db *db, const char *table)
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'", 0, NULL)) < 0)
 		return error;
 	if (rows->nrows) {
+		const char *params[] = { table };
 		retort_rows_free(rows);
 		rows = NULL;
 		if ((error = retort_db_query(&rows, db,

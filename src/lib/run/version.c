@@ -54,7 +54,7 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
 	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
 }
 
-int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
+int retort__version_table_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	retort_rows *rows = NULL;
@@ -76,7 +76,7 @@ done:
 	return error;
 }
 
-int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
+int retort_version_table_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg)
 {
 	bool found = false;
 	int error;
@@ -86,7 +86,7 @@ int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const reto
 		return error;
 	if (exists)
 		*exists = found;
-	return found ? retort__version_read_existing(out, db, cfg) : 0;
+	return found ? retort__version_table_read_existing(out, db, cfg) : 0;
 }
 
 static void render_version_create(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
@@ -123,7 +123,7 @@ static void render_history_create(retort_buf *out, const retort_dialect *d, cons
 		")");
 }
 
-void retort_version_render_create(retort_buf *out, const retort_dialect *d,
+void retort_version_table_render_create(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, bool with_history)
 {
 	render_version_create(out, d, cfg);
@@ -134,7 +134,7 @@ void retort_version_render_create(retort_buf *out, const retort_dialect *d,
 	}
 }
 
-int retort_version_ensure(retort_db *db, const retort_config *cfg)
+int retort_version_table_ensure(retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	bool found = false;
@@ -208,7 +208,18 @@ static size_t diff_ops(version_op **out, const retort_vec *before, const retort_
 	return n;
 }
 
-int retort_version_apply(retort_db *db, const retort_config *cfg,
+/*
+ * Like Alembic, an UPDATE or DELETE of the version table must touch
+ * exactly one row: anything else means the table is not what the plan
+ * was made from.
+ */
+static int not_one_row(const char *table, const version_op *op, const char *found)
+{
+	return retort__error_set(RETORT_ERROR_DATABASE, "version table %s: expected one row '%s' to %s, found %s",
+		table, op->from, op->kind == OP_UPDATE ? "update" : "delete", found);
+}
+
+int retort_version_table_apply(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after)
 {
 	retort_buf table = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
@@ -245,15 +256,11 @@ int retort_version_apply(retort_db *db, const retort_config *cfg,
 		rows = NULL;
 		if ((error = retort_db_query(&rows, db, sql.ptr, np, params)) < 0)
 			break;
-		/*
-		 * Like Alembic, insist on exactly one row: anything else means
-		 * the table is not what the plan was made from.
-		 */
-		if (ops[i].kind != OP_INSERT && rows->nrows != 1)
-			error = retort__error_set(RETORT_ERROR_DATABASE,
-				"version table %s: expected one row '%s' to %s, found %zu",
-				table.ptr, ops[i].from, ops[i].kind == OP_UPDATE ? "update" : "delete",
-				rows->nrows);
+		if (ops[i].kind != OP_INSERT && rows->nrows != 1) {
+			char found[32];
+			snprintf(found, sizeof(found), "%zu", rows->nrows);
+			error = not_one_row(table.ptr, &ops[i], found);
+		}
 	}
 	retort_rows_free(rows);
 	free(ops);
@@ -262,7 +269,7 @@ int retort_version_apply(retort_db *db, const retort_config *cfg,
 	return error;
 }
 
-void retort_version_render_apply(retort_buf *out, const retort_dialect *d,
+void retort_version_table_render_apply(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_vec *before, const retort_vec *after)
 {
 	retort_buf table = RETORT_BUF_INIT;
@@ -294,7 +301,7 @@ void retort_version_render_apply(retort_buf *out, const retort_dialect *d,
 	retort_buf_dispose(&table);
 }
 
-int retort_version_purge(retort_db *db, const retort_config *cfg)
+int retort_version_table_purge(retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	int error;
@@ -306,7 +313,7 @@ int retort_version_purge(retort_db *db, const retort_config *cfg)
 	return error;
 }
 
-void retort_version_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
+void retort_version_table_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
 {
 	retort_buf_puts(out, "DELETE FROM ");
 	retort__version_table_name(out, d, cfg);
@@ -492,10 +499,7 @@ static int apply_logged_pg(retort_db *db, const retort_config *cfg,
 	for (size_t i = 0; i < n; i++) {
 		const char *count = rows->nrows == 1 ? retort_rows_get(rows, 0, i + 1) : NULL;
 		if (!count || strcmp(count, "1") != 0) {
-			error = retort__error_set(RETORT_ERROR_DATABASE,
-				"version table %s: expected one row '%s' to %s, found %s",
-				table.ptr, ops[i].from, ops[i].kind == OP_UPDATE ? "update" : "delete",
-				count ? count : "none");
+			error = not_one_row(table.ptr, &ops[i], count ? count : "none");
 			break;
 		}
 	}
@@ -510,7 +514,7 @@ done:
 	return error;
 }
 
-int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
+int retort_version_table_apply_logged(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after, const retort_history_entry *e)
 {
 	version_op *ops = NULL;
@@ -518,7 +522,7 @@ int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
 	int error;
 
 	if (db->dialect->id != RETORT_DIALECT_POSTGRES || !cfg->history_table) {
-		if ((error = retort_version_apply(db, cfg, before, after)) < 0)
+		if ((error = retort_version_table_apply(db, cfg, before, after)) < 0)
 			return error;
 		return retort_history_append(db, cfg, e, 1);
 	}
@@ -534,11 +538,6 @@ static int history_exists(bool *out, retort_db *db, const retort_config *cfg)
 	if (!cfg->history_table)
 		return 0;
 	return db->dialect->table_exists(out, db, cfg->version_table_schema, cfg->history_table);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? retort__strdup(s) : NULL;
 }
 
 static bool list_has(const char *list, const char *id)
@@ -578,12 +577,12 @@ int retort_history_find(retort_history_row **out, retort_db *db,
 			continue;
 		retort_history_row *r = retort__calloc(1, sizeof(*r));
 		r->revision = retort__strdup(revision);
-		r->direction = dup_or_null(retort_rows_get(rows, i, 1));
-		r->checksum = dup_or_null(retort_rows_get(rows, i, 2));
-		r->applied_at = dup_or_null(retort_rows_get(rows, i, 3));
-		r->git_commit = dup_or_null(retort_rows_get(rows, i, 4));
-		r->os_user = dup_or_null(retort_rows_get(rows, i, 5));
-		r->host = dup_or_null(retort_rows_get(rows, i, 6));
+		r->direction = retort__strdup(retort_rows_get(rows, i, 1));
+		r->checksum = retort__strdup(retort_rows_get(rows, i, 2));
+		r->applied_at = retort__strdup(retort_rows_get(rows, i, 3));
+		r->git_commit = retort__strdup(retort_rows_get(rows, i, 4));
+		r->os_user = retort__strdup(retort_rows_get(rows, i, 5));
+		r->host = retort__strdup(retort_rows_get(rows, i, 6));
 		*out = r;
 		break;
 	}

@@ -35,13 +35,13 @@ void retort__history_table_name(retort_buf *out, const retort_dialect *d, const 
  * A missing version table is not an error: `out` stays empty and *exists
  * (when not NULL) is false.  Nothing is created.
  */
-int retort_version_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg);
+int retort_version_table_read(retort_vec *out, bool *exists, retort_db *db, const retort_config *cfg);
 
 /* Create the version table and (unless disabled) the history table when missing. */
-int retort_version_ensure(retort_db *db, const retort_config *cfg);
+int retort_version_table_ensure(retort_db *db, const retort_config *cfg);
 
-/* The CREATE TABLE statements of retort_version_ensure, as text (offline). */
-void retort_version_render_create(retort_buf *out, const retort_dialect *d,
+/* The CREATE TABLE statements of retort_version_table_ensure, as text (offline). */
+void retort_version_table_render_create(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, bool with_history);
 
 /*
@@ -51,13 +51,13 @@ void retort_version_render_create(retort_buf *out, const retort_dialect *d,
  * DELETEs and INSERTs.  An UPDATE or DELETE that does not match exactly one
  * row is an error: the table is not what the plan assumed.
  */
-int retort_version_apply(retort_db *db, const retort_config *cfg,
+int retort_version_table_apply(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after);
-void retort_version_render_apply(retort_buf *out, const retort_dialect *d,
+void retort_version_table_render_apply(retort_buf *out, const retort_dialect *d,
 	const retort_config *cfg, const retort_vec *before, const retort_vec *after);
 /* DELETE every row (stamp --purge). */
-int retort_version_purge(retort_db *db, const retort_config *cfg);
-void retort_version_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg);
+int retort_version_table_purge(retort_db *db, const retort_config *cfg);
+void retort_version_table_render_purge(retort_buf *out, const retort_dialect *d, const retort_config *cfg);
 
 /* One row of the history table. */
 typedef struct retort_history_entry {
@@ -81,14 +81,14 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 /* The current UTC time as the history table stores it. */
 void retort__history_now(char out[96]);
 
-/* retort_version_read for a table known to exist (skips the catalog lookup). */
-int retort__version_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg);
+/* retort_version_table_read for a table known to exist (skips the catalog lookup). */
+int retort__version_table_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg);
 
 /*
- * retort_version_apply followed by retort_history_append of `e`, in as few
+ * retort_version_table_apply followed by retort_history_append of `e`, in as few
  * round trips as the dialect allows (PostgreSQL: one statement).
  */
-int retort_version_apply_logged(retort_db *db, const retort_config *cfg,
+int retort_version_table_apply_logged(retort_db *db, const retort_config *cfg,
 	const retort_vec *before, const retort_vec *after, const retort_history_entry *e);
 
 /* What the history table says about one revision (its latest upgrade). */

@@ -15,13 +15,6 @@
 #include "base/common.h"
 #include "schema/model.h"
 
-bool retort__streq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 char *retort__qualname(const char *schema, const char *name)
 {
 	return schema ? retort__sprintf("%s.%s", schema, name) : retort__strdup(name);
@@ -345,19 +338,6 @@ void retort__column_canon(retort_buf *out, const retort_model_column *c)
 		retort_buf_printf(out, " COMMENT '%s'", c->comment);
 	if (c->identity_opts)
 		retort_buf_printf(out, " (%s)", c->identity_opts);
-}
-
-bool retort__column_equal(const retort_model_column *a, const retort_model_column *b)
-{
-	retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
-	bool eq;
-
-	retort__column_canon(&x, a);
-	retort__column_canon(&y, b);
-	eq = strcmp(x.ptr, y.ptr) == 0;
-	retort_buf_dispose(&x);
-	retort_buf_dispose(&y);
-	return eq;
 }
 
 /* --- ordering ---------------------------------------------------------- */

@@ -193,12 +193,9 @@ bool retort_model_equal(const retort_model *a, const retort_model *b);
 
 /* Canonical one-line texts of single elements (used by diff and dump). */
 void retort__column_canon(retort_buf *out, const retort_model_column *c);
-bool retort__column_equal(const retort_model_column *a, const retort_model_column *b);
 /* "schema.name" or "name" (caller frees). */
 char *retort__qualname(const char *schema, const char *name);
 /* Collapse whitespace runs outside quotes to one space, trim the ends. */
 char *retort__sql_squeeze(const char *sql);
-/* NULL-safe string equality. */
-bool retort__streq(const char *a, const char *b);
 
 #endif

@@ -2,10 +2,10 @@
  * sqlparse.c - pick the pieces SQLite's pragmas leave out from stored
  * CREATE statements (see sqlparse.h).
  *
- * A tokenizer that knows SQLite's quoting ('str', "id", `id`, [id]) and
- * comments, then a walk over the top-level items of a CREATE TABLE body or
- * an index key list.  Unknown syntax is skipped, never an error: the
- * pragmas remain the source of truth for everything they report.
+ * The text is read by SQLite's lexer (sql.h), then walked over the
+ * top-level items of a CREATE TABLE body or an index key list.  Unknown
+ * syntax is skipped, never an error: the pragmas remain the source of
+ * truth for everything they report.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -14,80 +14,46 @@
 #include "base/common.h"
 #include "schema/model.h"
 #include "schema/sqlparse.h"
+#include "sql/sql.h"
 
 typedef struct tok {
 	const char *p;
 	size_t n;
-	char kind; /* 'w' word, 'q' quoted identifier, 's' string, 'n' number, or the punctuation char */
+	char kind; /* 'w' word, 'q' quoted identifier, 's' string, 'n' number, 'o' other, or a one-character operator */
 } tok;
 
 typedef struct toks {
 	tok *v;
-	size_t len, cap;
+	size_t len;
 } toks;
 
-static void push(toks *t, const char *p, size_t n, char kind)
-{
-	if (t->len == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->v = retort__realloc(t->v, t->cap * sizeof(tok));
-	}
-	t->v[t->len].p = p;
-	t->v[t->len].n = n;
-	t->v[t->len].kind = kind;
-	t->len++;
-}
-
-static bool word_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
+/* The tokens of `sql` that are not blank, in the shape the walk below reads. */
 static void tokenize(toks *t, const char *sql)
 {
-	const char *p = sql;
+	retort_sql_token *lexed;
+	size_t n;
 
-	memset(t, 0, sizeof(*t));
-	while (*p) {
-		const char *s = p;
-		unsigned char c = (unsigned char)*p;
-
-		if (isspace(c)) {
-			p++;
-		} else if (c == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (c == '/' && p[1] == '*') {
-			p += 2;
-			while (*p && !(p[0] == '*' && p[1] == '/'))
-				p++;
-			p += *p ? 2 : 0;
-		} else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-			char close = c == '[' ? ']' : (char)c;
-			for (p++; *p; p++) {
-				if (*p == close) {
-					if (close != ']' && p[1] == close) {
-						p++;
-						continue;
-					}
-					p++;
-					break;
-				}
-			}
-			push(t, s, (size_t)(p - s), c == '\'' ? 's' : 'q');
-		} else if (isdigit(c)) {
-			while (word_char((unsigned char)*p) || *p == '.')
-				p++;
-			push(t, s, (size_t)(p - s), 'n');
-		} else if (word_char(c)) {
-			while (word_char((unsigned char)*p))
-				p++;
-			push(t, s, (size_t)(p - s), 'w');
-		} else {
-			push(t, s, 1, (char)c);
-			p++;
+	retort_sql_lex(&lexed, &n, RETORT_DIALECT_SQLITE, sql, strlen(sql));
+	t->v = retort__calloc(n ? n : 1, sizeof(tok));
+	t->len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const retort_sql_token *l = &lexed[i];
+		tok *k = &t->v[t->len];
+		if (retort_sql_blank(l))
+			continue;
+		k->p = sql + l->offset;
+		k->n = l->len;
+		switch (l->kind) {
+		case RETORT_SQL_WORD: case RETORT_SQL_PARAM: k->kind = 'w'; break;
+		case RETORT_SQL_QUOTED: k->kind = 'q'; break;
+		case RETORT_SQL_STRING: k->kind = 's'; break;
+		case RETORT_SQL_NUMBER: k->kind = 'n'; break;
+		case RETORT_SQL_OP: k->kind = l->len == 1 ? sql[l->offset] : 'o'; break;
+		default: k->kind = 'o'; break;
 		}
+		t->len++;
 	}
+	free(lexed);
 }
 
 static bool is_kw(const tok *k, const char *kw)

@@ -6,8 +6,8 @@
  * functions give columns, keys and indexes, but not CHECK constraints,
  * AUTOINCREMENT, collations, generation expressions, foreign-key
  * deferrability, index expressions or partial-index predicates.  These
- * functions tokenize that text (quotes, comments and nesting handled) and
- * pick those pieces out.  They are not a SQL parser: anything they do not
+ * functions read that text with SQLite's lexer (sql.h) and pick those
+ * pieces out.  They are not a SQL parser: anything they do not
  * recognize is skipped, and they never fail.
  */
 #ifndef RETORT_SCHEMA_SQLPARSE_H
