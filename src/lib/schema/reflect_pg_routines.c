@@ -6,21 +6,23 @@
  * CREATE OR REPLACE can set (language, volatility, strictness, security,
  * SET options, the body as the server stores it); its identity is its name
  * and input argument types.  Aggregates are not modelled.  The bodies of
- * SQL-language functions written as strings are parsed (dialect/pgparse.h)
- * for the relations and functions they name, since the server checks them
- * at creation but records no dependency: those become dependencies here.
+ * SQL-language functions written as strings are parsed (libpg_query's
+ * tree, sql/sql.h) for the relations and functions they name, since the
+ * server checks them at creation but records no dependency: those become
+ * dependencies here (a CTE's name looks like a relation and matches none).
  * Triggers are pg_get_triggerdef's text plus their enabled state; internal
  * triggers (foreign keys) and a partition's clones of its parent's
  * triggers are left out.  Policies are taken apart (command, permissive,
  * roles, USING, WITH CHECK) so a change can be an ALTER POLICY or a
  * rename.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/common.h"
-#include "dialect/pgparse.h"
 #include "schema/reflect_pg.h"
+#include "sql/sql.h"
 
 static const char q_functions[] =
 	"SELECT n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes),"
@@ -56,6 +58,63 @@ static const char q_policies[] =
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	COMMENT_JOIN("d", "p.oid", "pg_catalog.pg_policy")
 	" WHERE " NS_FILTER " ORDER BY 1, 2, 3";
+
+/* --- what a SQL body names ---------------------------------------------------- */
+
+static void add_once(retort_vec *v, char *name)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(v->items[i], name) == 0) {
+			free(name);
+			return;
+		}
+	retort_vec_push(v, name);
+}
+
+/* ["schema", "name"] or ["name"] as String nodes, dotted. */
+static char *dotted(json_t *list)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(list, i, item) {
+		const char *s = json_string_value(json_object_get(json_object_get(item, "String"), "sval"));
+		if (s)
+			retort_buf_printf(&b, "%s%s", b.size ? "." : "", s);
+	}
+	return retort_buf_detach(&b);
+}
+
+/* Every RangeVar is a relation, every FuncCall a function. */
+static void walk(json_t *node, retort_vec *relations, retort_vec *functions)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, val)
+			walk(val, relations, functions);
+		return;
+	}
+	json_object_foreach(node, key, val) {
+		if (strcmp(key, "RangeVar") == 0 && json_is_object(val)) {
+			const char *schema = json_string_value(json_object_get(val, "schemaname"));
+			const char *rel = json_string_value(json_object_get(val, "relname"));
+			if (rel)
+				add_once(relations, schema ? retort__sprintf("%s.%s", schema, rel) : retort__strdup(rel));
+		} else if (strcmp(key, "FuncCall") == 0 && json_is_object(val)) {
+			char *name = dotted(json_object_get(val, "funcname"));
+			if (*name)
+				add_once(functions, name);
+			else
+				free(name);
+		}
+		if (json_is_object(val) || json_is_array(val))
+			walk(val, relations, functions);
+	}
+}
 
 /* A relation name as the body wrote it, made a key: the function's schema, then public, then any. */
 static char *relation_key(const retort_model *m, const char *fschema, const char *written)
@@ -100,8 +159,11 @@ static void function_deps(retort_model *m, const retort_pg_function *f, const ch
 static void body_deps(retort_model *m, const retort_pg_function *f, const char *body)
 {
 	retort_vec rels = RETORT_VEC_INIT, funcs = RETORT_VEC_INIT;
+	json_t *tree = NULL;
 
-	if (retort_pgsql_references(&rels, &funcs, body) == 0) {
+	/* A body the parser rejects has no references we can know of. */
+	if (retort_sql_pg_parse(&tree, body, strlen(body)) == 0) {
+		walk(tree, &rels, &funcs);
 		for (size_t i = 0; i < rels.len; i++) {
 			char *key = relation_key(m, f->schema, rels.items[i]);
 			if (key)
@@ -111,6 +173,7 @@ static void body_deps(retort_model *m, const retort_pg_function *f, const char *
 		for (size_t i = 0; i < funcs.len; i++)
 			function_deps(m, f, funcs.items[i]);
 	}
+	json_decref(tree);
 	retort_vec_dispose(&rels, true);
 	retort_vec_dispose(&funcs, true);
 }
