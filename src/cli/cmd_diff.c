@@ -1,8 +1,10 @@
 /*
  * cmd_diff.c - `retort diff FROM_URL TO_URL [--downgrade] [--rename
- * TABLE.OLD=NEW]... [--json]`: reflect two live databases of the same
- * dialect and print the SQL that turns the first one's schema into the
- * second's (with --downgrade, the second's back into the first's).
+ * TABLE.OLD=NEW]... [--with-privileges] [--exclude-kind KIND]... [--json]`:
+ * reflect two live databases of the same dialect and print the SQL that
+ * turns the first one's schema into the second's (with --downgrade, the
+ * second's back into the first's).  Privileges are compared only with
+ * --with-privileges: roles differ between environments.
  *
  * Exit 0 when the schemas are equal, 1 when they differ, 2 on any error,
  * so a script can tell "different" from "could not compare".  retort's own
@@ -15,17 +17,17 @@
 
 #include "cli.h"
 #include "schema/schema.h"
+#include "config/config.h"
 #include "config/url.h"
 
-static int reflect_url(retort_model **out, const retort_url *url)
+static int reflect_url(retort_model **out, const retort_url *url, const retort_reflect_opts *opts)
 {
-	retort_reflect_opts opts = { .version_table = "retort_version", .history_table = "retort_history" };
 	retort_db *db = NULL;
 	int error;
 
 	if ((error = retort_db_open(&db, url)) < 0)
 		return error;
-	error = retort_schema_reflect(out, db, &opts);
+	error = retort_schema_reflect(out, db, opts);
 	retort_db_free(db);
 	return error;
 }
@@ -68,13 +70,18 @@ static json_t *diff_json(const retort_diff *d, const char *from, const char *to)
 
 int cmd_diff(int argc, char **argv, cli_global *g)
 {
-	bool downgrade = false;
+	bool downgrade = false, privileges = false;
 	retort_vec renames = RETORT_VEC_INIT, inverted = RETORT_VEC_INIT, args = RETORT_VEC_INIT;
+	retort_vec kinds = RETORT_VEC_INIT;
 	const cli_option opts[] = {
 		{ CLI_OPT_FLAG, 0, "downgrade", &downgrade, NULL, "print the SQL that turns TO_URL back into FROM_URL" },
 		{ CLI_OPT_LIST, 0, "rename", &renames, "TABLE.OLD=NEW", "a column renamed rather than dropped and added (repeatable)" },
+		{ CLI_OPT_FLAG, 0, "with-privileges", &privileges, NULL, "also compare privileges (PostgreSQL GRANT/REVOKE)" },
+		{ CLI_OPT_LIST, 0, "exclude-kind", &kinds, "KIND", "leave out one kind of object, as exclude_kinds in retort.ini (repeatable)" },
 		CLI_OPT_END_MARKER
 	};
+	retort_reflect_opts ropts = { .version_table = "retort_version", .history_table = "retort_history",
+		.exclude_kinds = &kinds };
 	const cli_usage usage = { "diff", "[options] FROM_URL TO_URL",
 		"print the SQL that turns one database's schema into another's",
 		"Both databases must be of the same dialect.  Exit status: 0 when the schemas are\n"
@@ -92,6 +99,14 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 		rc = rc == CLI_PARSED_HELP ? 0 : CLI_EXIT_USAGE;
 		goto done;
 	}
+	for (size_t i = 0; i < kinds.len; i++)
+		if (!retort_config_kind_valid(kinds.items[i])) {
+			cli_error("unknown object kind '%s' for --exclude-kind: one of %s", (const char *)kinds.items[i],
+				retort_config_kinds);
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
+	ropts.privileges = privileges;
 	if ((rc = retort_url_parse(&from_url, args.items[0])) < 0 ||
 	    (rc = retort_url_parse(&to_url, args.items[1])) < 0)
 		goto fail;
@@ -101,7 +116,7 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = reflect_url(&from, from_url)) < 0 || (rc = reflect_url(&to, to_url)) < 0)
+	if ((rc = reflect_url(&from, from_url, &ropts)) < 0 || (rc = reflect_url(&to, to_url, &ropts)) < 0)
 		goto fail;
 	if (downgrade) {
 		retort_schema_renames_invert(&inverted, &renames);
@@ -138,6 +153,7 @@ done:
 	retort_url_free(to_url);
 	retort_buf_dispose(&sql);
 	retort_vec_dispose(&renames, false);
+	retort_vec_dispose(&kinds, false);
 	retort_vec_dispose(&inverted, true);
 	retort_vec_dispose(&args, false);
 	return rc;

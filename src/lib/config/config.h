@@ -36,6 +36,8 @@ typedef struct retort_config {
 	char *dev_url;                 /* NULL = dialect default */
 	retort_vec include_schemas;    /* char * globs; empty = all */
 	retort_vec exclude_tables;     /* char * globs */
+	retort_vec exclude_kinds;      /* char *: object kinds left out (retort_config_kinds) */
+	bool manage_privileges;        /* compare privileges in check, drift and autogenerate */
 	int lock_timeout;              /* seconds, 60 */
 	char *cc;                      /* $CC or "cc" */
 	char *cflags;                  /* may be empty */
@@ -68,6 +70,13 @@ struct retort_url;
  * ..." or "--url: ..." / "RETORT_URL: ...".
  */
 int retort_config_db_url(struct retort_url **out, const retort_config *cfg);
+
+/*
+ * The object kinds exclude_kinds accepts, as one ", "-separated string for
+ * messages, and whether `kind` is one of them.
+ */
+extern const char retort_config_kinds[];
+bool retort_config_kind_valid(const char *kind);
 
 /*
  * Expand ${VAR} and ${VAR:-default} (and $$ for a literal $) from the

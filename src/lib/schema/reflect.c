@@ -38,27 +38,6 @@ static bool glob_any(const retort_vec *globs, const char *name)
 	return false;
 }
 
-/*
- * The kinds exclude_kinds may name.  Tables, columns, keys and indexes are
- * always compared; so are schemas.  What an extension created is never
- * reflected: it comes and goes with the extension.
- */
-const char retort_schema_kinds[] =
-	"collations, comments, domains, extensions, functions, materialized-views, "
-	"policies, privileges, sequences, triggers, types, views";
-
-bool retort_schema_kind_valid(const char *kind)
-{
-	size_t n = strlen(kind);
-
-	if (!n)
-		return false;
-	for (const char *p = retort_schema_kinds; (p = strstr(p, kind)) != NULL; p += n)
-		if ((p == retort_schema_kinds || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 bool retort__reflect_kind_wanted(const retort_reflect_opts *opts, const char *kind)
 {
 	for (size_t i = 0; opts->exclude_kinds && i < opts->exclude_kinds->len; i++)

@@ -12,7 +12,7 @@
 bool retort__reflect_schema_wanted(const retort_reflect_opts *opts, const char *schema);
 /* include_schemas, exclude_tables, and retort's own version/history tables. */
 bool retort__reflect_table_wanted(const retort_reflect_opts *opts, const char *schema, const char *name);
-/* Not left out by exclude_kinds (kind as retort_schema_kinds spells it). */
+/* Not left out by exclude_kinds (kind as retort_config_kinds spells it). */
 bool retort__reflect_kind_wanted(const retort_reflect_opts *opts, const char *kind);
 /* One counted catalog query without parameters. */
 int retort__reflect_query(retort_rows **out, retort_model *m, retort_db *db, const char *sql);

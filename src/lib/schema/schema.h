@@ -26,19 +26,12 @@ typedef struct retort_reflect_opts {
 	const char *version_table;         /* also skipped when set (retort's own tables) */
 	const char *history_table;
 	bool privileges;                   /* PostgreSQL: also reflect privileges (then they are compared) */
-	const retort_vec *exclude_kinds;   /* char *: object kinds left out (retort_schema_kind_valid) */
+	const retort_vec *exclude_kinds;   /* char *: object kinds left out (retort_config_kind_valid) */
 } retort_reflect_opts;
 
 /* Reflect everything `db` holds (filtered by opts, which may be NULL). */
 int retort_schema_reflect(retort_model **out, retort_db *db, const retort_reflect_opts *opts);
 
-/*
- * Whether `kind` names an object kind exclude_kinds accepts ("functions",
- * "triggers", "policies", ...); retort_schema_kinds lists them, separated
- * by ", ", for messages.
- */
-bool retort_schema_kind_valid(const char *kind);
-extern const char retort_schema_kinds[];
 
 /* --- diff ---------------------------------------------------------------- */
 
