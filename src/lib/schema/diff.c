@@ -95,6 +95,7 @@ static int run_families(differ *df)
 			retort__diff_table_pg(df, NULL, t);
 	}
 	retort__diff_routines(df);
+	retort__diff_enum_values(df);
 	/* What stands on something dropped or reshaped goes and comes back, views included. */
 	retort__diff_deps_index(df);
 	while (retort__diff_views_mark(df) | retort__diff_closure(df))

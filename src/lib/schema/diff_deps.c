@@ -95,10 +95,17 @@ void retort__op_keys(const retort_op *op, retort_vec *creates, retort_vec *remov
 		retort_vec_push(removes, retort_pg_key("extension", NULL, op->old_extension->name));
 		break;
 	case RETORT_OP_CREATE_ENUM:
-	case RETORT_OP_REPLACE_ENUM:
 		retort_vec_push(creates, retort_pg_key("type", op->enumtype->schema, op->enumtype->name));
-		if (op->kind == RETORT_OP_REPLACE_ENUM)
-			retort_vec_push(removes, retort_pg_key("type", op->enumtype->schema, op->enumtype->name));
+		break;
+	case RETORT_OP_REPLACE_ENUM:
+		/* The type goes and comes back, and so does every column of it, retyped. */
+		retort_vec_push(creates, retort_pg_key("type", op->enumtype->schema, op->enumtype->name));
+		retort_vec_push(removes, retort_pg_key("type", op->enumtype->schema, op->enumtype->name));
+		for (size_t i = 0; i + 2 < op->uses.len; i += 3) {
+			const retort_model_column *c = op->uses.items[i + 1];
+			retort_vec_push(removes, col_key("column", op->uses.items[i], c->name));
+			retort_vec_push(creates, col_key("column", op->uses.items[i], c->name));
+		}
 		break;
 	case RETORT_OP_DROP_ENUM:
 		retort_vec_push(removes, retort_pg_key("type", op->enumtype->schema, op->enumtype->name));

@@ -76,6 +76,8 @@ void retort__diff_tables(differ *df);
 /* diff_objects.c */
 void retort__diff_namespaces(differ *df);
 void retort__diff_enums(differ *df);
+/* A label added and used in the same diff: the type is replaced instead (see diff_objects.c). */
+void retort__diff_enum_values(differ *df);
 void retort__diff_sequences(differ *df);
 /* Mark the views to recreate (changed, or over something touched or gone); true when it marked any. */
 bool retort__diff_views_mark(differ *df);

@@ -211,6 +211,33 @@ static bool labels_extend(const retort_vec *a, const retort_vec *b)
 	return j == a->len;
 }
 
+/*
+ * Labels cannot be removed in place: a new type replaces the old one and
+ * every column of the old type is converted.
+ */
+static void replace_enum(differ *df, const retort_enum *e)
+{
+	retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
+	char *q = retort__qualname(e->schema, e->name);
+
+	op->enumtype = e;
+	op->destructive = true;
+	for (size_t j = 0; j < df->from->tables.len; j++) {
+		retort_table *t = df->from->tables.items[j];
+		for (size_t k = 0; k < t->columns.len; k++) {
+			retort_model_column *c = t->columns.items[k];
+			if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
+				retort_table *nt = retort_model_table(df->to, t->schema, t->name);
+				retort_vec_push(&op->uses, t);
+				retort_vec_push(&op->uses, c);
+				retort_vec_push(&op->uses, nt ? retort_table_column(nt,
+					retort__diff_renamed_to(df, t, c->name)) : NULL);
+			}
+		}
+	}
+	free(q);
+}
+
 void retort__diff_enums(differ *df)
 {
 	for (size_t i = 0; i < df->to->enums.len; i++) {
@@ -238,28 +265,7 @@ void retort__diff_enums(differ *df)
 						op->label_before = e->labels.items[k];
 			}
 		} else {
-			/*
-			 * Labels cannot be removed in place: a new type replaces the
-			 * old one and every column of the old type is converted.
-			 */
-			retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
-			char *q = retort__qualname(e->schema, e->name);
-			op->enumtype = e;
-			op->destructive = true;
-			for (size_t j = 0; j < df->from->tables.len; j++) {
-				retort_table *t = df->from->tables.items[j];
-				for (size_t k = 0; k < t->columns.len; k++) {
-					retort_model_column *c = t->columns.items[k];
-					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
-						retort_table *nt = retort_model_table(df->to, t->schema, t->name);
-						retort_vec_push(&op->uses, t);
-						retort_vec_push(&op->uses, c);
-						retort_vec_push(&op->uses, nt ? retort_table_column(nt,
-							retort__diff_renamed_to(df, t, c->name)) : NULL);
-					}
-				}
-			}
-			free(q);
+			replace_enum(df, e);
 		}
 	}
 	for (size_t i = 0; i < df->from->enums.len; i++) {
@@ -270,6 +276,115 @@ void retort__diff_enums(differ *df)
 			op->destructive = true;
 		}
 	}
+}
+
+/* --- enum labels used where they are added -------------------------------------- */
+
+/* Does `text` hold the label as the server prints a constant of the type ('x'::mood)? */
+static bool mentions(const char *text, const char *literal, const retort_enum *e)
+{
+	for (const char *p = text ? strstr(text, literal) : NULL; p; p = strstr(p + 1, literal)) {
+		const char *t = p + strlen(literal);
+		if (*t == '"')
+			t++;
+		if (e->schema && strncmp(t, e->schema, strlen(e->schema)) == 0) {
+			t += strlen(e->schema);
+			t += *t == '"';
+			t += *t == '.';
+			t += *t == '"';
+		}
+		if (strncmp(t, e->name, strlen(e->name)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool table_mentions(const retort_table *t, const char *literal, const retort_enum *e)
+{
+	for (size_t i = 0; i < t->columns.len; i++) {
+		const retort_model_column *c = t->columns.items[i];
+		if (mentions(c->default_expr, literal, e) || mentions(c->generated, literal, e))
+			return true;
+	}
+	for (size_t i = 0; i < t->constraints.len; i++)
+		if (mentions(((retort_model_constraint *)t->constraints.items[i])->pg_def, literal, e))
+			return true;
+	for (size_t i = 0; i < t->indexes.len; i++)
+		if (mentions(((retort_index *)t->indexes.items[i])->definition, literal, e))
+			return true;
+	return false;
+}
+
+/* Does what `op` creates or changes use the label? */
+static bool op_mentions(const retort_op *op, const char *literal, const retort_enum *e)
+{
+	if (op->kind == RETORT_OP_ADD_ENUM_VALUE || op->kind == RETORT_OP_COMMENT)
+		return false;
+	if (op->kind == RETORT_OP_CREATE_TABLE)
+		return table_mentions(op->table, literal, e);
+	return (op->column && (mentions(op->column->default_expr, literal, e) || mentions(op->column->generated, literal, e))) ||
+		(op->constraint && mentions(op->constraint->pg_def, literal, e)) ||
+		(op->index && mentions(op->index->definition, literal, e)) ||
+		(op->view && mentions(op->view->definition, literal, e)) ||
+		(op->function && mentions(op->function->definition, literal, e)) ||
+		(op->pg_trigger && mentions(op->pg_trigger->definition, literal, e)) ||
+		(op->policy && (mentions(op->policy->using_expr, literal, e) || mentions(op->policy->check_expr, literal, e))) ||
+		(op->domain && mentions(op->domain->default_expr, literal, e));
+}
+
+/*
+ * A label added with ALTER TYPE ... ADD VALUE cannot be used before the
+ * transaction that added it commits (and before PostgreSQL 12 it cannot be
+ * added inside one at all).  When the same diff uses a new label - a
+ * default, a check, an index, a view or a function that names it - the
+ * type is replaced instead, which works inside the revision's transaction.
+ */
+void retort__diff_enum_values(differ *df)
+{
+	retort_vec *adds = &df->phases[P_CREATE_ENUM];
+	retort_vec replaced = RETORT_VEC_INIT;
+
+	for (size_t i = 0; i < adds->len; i++) {
+		const retort_op *add = adds->items[i];
+		char *literal;
+		bool used = false;
+
+		if (add->kind != RETORT_OP_ADD_ENUM_VALUE || retort_vec_contains(&replaced, add->enumtype))
+			continue;
+		{
+			retort_buf b = RETORT_BUF_INIT;
+			retort_buf_putc(&b, '\'');
+			for (const char *c = add->label; *c; c++) {
+				if (*c == '\'')
+					retort_buf_putc(&b, '\'');
+				retort_buf_putc(&b, *c);
+			}
+			retort_buf_puts(&b, "'::");
+			literal = retort_buf_detach(&b);
+		}
+		for (int p = 0; p < P_COUNT && !used; p++)
+			for (size_t j = 0; j < df->phases[p].len && !used; j++)
+				used = op_mentions(df->phases[p].items[j], literal, add->enumtype);
+		free(literal);
+		if (used)
+			retort_vec_push(&replaced, (void *)add->enumtype);
+	}
+	for (size_t i = 0; i < replaced.len; i++) {
+		size_t k = 0;
+		for (size_t j = 0; j < adds->len; j++) {
+			retort_op *op = adds->items[j];
+			if (op->kind == RETORT_OP_ADD_ENUM_VALUE && op->enumtype == replaced.items[i])
+				retort__op_free(op);
+			else
+				adds->items[k++] = op;
+		}
+		adds->len = k;
+		replace_enum(df, replaced.items[i]);
+		/* The new type starts without the old one's comment. */
+		if (((const retort_enum *)replaced.items[i])->comment)
+			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_TYPE)->enumtype = replaced.items[i];
+	}
+	retort_vec_dispose(&replaced, false);
 }
 
 static bool sequence_same(const retort_sequence *a, const retort_sequence *b)

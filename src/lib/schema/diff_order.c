@@ -11,9 +11,13 @@
  * before it is created again.  Within those constraints the earliest phase
  * goes first, then the order the diff emitted in, so a diff without such
  * dependencies comes out in plain phase order (Kahn's algorithm with a
- * priority queue).  A cycle, which the dependencies of a real database do
- * not form, is broken by taking the earliest operation left.
+ * priority queue).  Operations that both take something away and put it
+ * back (an ALTER COLUMN that drops and sets a default, a type replaced in
+ * place) can close a cycle; within such a cycle (a strongly connected
+ * component, found with Tarjan's algorithm) the dependencies are dropped
+ * and phase order alone decides.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +29,9 @@ typedef struct node {
 	retort_vec next;     /* node * that must come after this one */
 	size_t waiting;      /* how many must come before */
 	bool done;
+	/* Tarjan */
+	size_t index, low, component;
+	bool indexed, on_stack;
 } node;
 
 typedef struct heap {
@@ -141,6 +148,75 @@ static void link(differ *df, node *nodes, keys *k, size_t n, retort_map *creator
 	}
 }
 
+/* The strongly connected components, iteratively (a long chain must not exhaust the stack). */
+static void components(node *nodes, size_t n)
+{
+	retort_vec stack = RETORT_VEC_INIT, work = RETORT_VEC_INIT; /* work: node *, next-edge position */
+	size_t counter = 0, comp = 0;
+
+	for (size_t s = 0; s < n; s++) {
+		if (nodes[s].indexed)
+			continue;
+		retort_vec_push(&work, &nodes[s]);
+		retort_vec_push(&work, (void *)(uintptr_t)0);
+		while (work.len) {
+			size_t pos = (size_t)(uintptr_t)work.items[work.len - 1];
+			node *v = work.items[work.len - 2];
+			if (!pos && !v->indexed) {
+				v->indexed = v->on_stack = true;
+				v->index = v->low = counter++;
+				retort_vec_push(&stack, v);
+			}
+			if (pos < v->next.len) {
+				node *w = v->next.items[pos];
+				work.items[work.len - 1] = (void *)(uintptr_t)(pos + 1);
+				if (!w->indexed) {
+					retort_vec_push(&work, w);
+					retort_vec_push(&work, (void *)(uintptr_t)0);
+				} else if (w->on_stack && w->index < v->low) {
+					v->low = w->index;
+				}
+				continue;
+			}
+			work.len -= 2;
+			if (work.len) {
+				node *parent = work.items[work.len - 2];
+				if (v->low < parent->low)
+					parent->low = v->low;
+			}
+			if (v->low == v->index) {
+				node *w;
+				comp++;
+				do {
+					w = retort_vec_pop(&stack);
+					w->on_stack = false;
+					w->component = comp;
+				} while (w != v);
+			}
+		}
+	}
+	retort_vec_dispose(&stack, false);
+	retort_vec_dispose(&work, false);
+}
+
+/* Edges inside a component cannot all hold: drop them. */
+static void break_cycles(node *nodes, size_t n)
+{
+	components(nodes, n);
+	for (size_t i = 0; i < n; i++) {
+		node *x = &nodes[i];
+		size_t k = 0;
+		for (size_t j = 0; j < x->next.len; j++) {
+			node *y = x->next.items[j];
+			if (y->component == x->component)
+				y->waiting--;
+			else
+				x->next.items[k++] = y;
+		}
+		x->next.len = k;
+	}
+}
+
 void retort__diff_order(differ *df, retort_vec *out)
 {
 	size_t n = 0, at = 0;
@@ -168,21 +244,12 @@ void retort__diff_order(differ *df, retort_vec *out)
 				map_add(&removers, k[at].removes.items[j], &nodes[at]);
 		}
 	link(df, nodes, k, n, &creators, &removers);
+	break_cycles(nodes, n);
 	for (size_t i = 0; i < n; i++)
 		if (!nodes[i].waiting)
 			heap_push(&h, &nodes[i]);
-	for (size_t emitted = 0; emitted < n; emitted++) {
-		node *x;
-		if (!h.len) {
-			/* A cycle: take the earliest operation left. */
-			for (size_t i = 0; i < n; i++)
-				if (!nodes[i].done) {
-					nodes[i].waiting = 0;
-					heap_push(&h, &nodes[i]);
-					break;
-				}
-		}
-		x = heap_pop(&h);
+	for (size_t emitted = 0; emitted < n && h.len; emitted++) {
+		node *x = heap_pop(&h);
 		x->done = true;
 		retort_vec_push(out, x->op);
 		for (size_t j = 0; j < x->next.len; j++) {

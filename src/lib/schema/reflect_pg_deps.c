@@ -45,9 +45,10 @@
 /* The key of object (classid, objid, objsubid) as the model spells it; NULL for kinds not modelled. */
 #define KEY(classid, objid, objsubid) \
 	"CASE" \
+	" WHEN " classid " = 'pg_catalog.pg_class'::regclass AND " objsubid " > 0 THEN 'column:' || " REL_KEY(objid) \
+	"  || '.' || (SELECT a.attname FROM pg_catalog.pg_attribute a" \
+	"   WHERE a.attrelid = " objid " AND a.attnum = " objsubid ")" \
 	" WHEN " classid " = 'pg_catalog.pg_class'::regclass THEN " REL_KEY(objid) \
-	"  || CASE WHEN " objsubid " > 0 THEN '.' || (SELECT a.attname FROM pg_catalog.pg_attribute a" \
-	"   WHERE a.attrelid = " objid " AND a.attnum = " objsubid ") ELSE '' END" \
 	" WHEN " classid " = 'pg_catalog.pg_proc'::regclass THEN (SELECT 'function:' || kn.nspname || '.'" \
 	"  || kp.proname || '(' || pg_catalog.oidvectortypes(kp.proargtypes) || ')' FROM pg_catalog.pg_proc kp" \
 	"  JOIN pg_catalog.pg_namespace kn ON kn.oid = kp.pronamespace WHERE kp.oid = " objid ")" \
@@ -73,13 +74,15 @@
 	"  JOIN pg_catalog.pg_namespace kn ON kn.oid = ko.collnamespace WHERE ko.oid = " objid ")" \
 	" END"
 
+/* A dependency on a column is one on its relation too (sub 0): dropping a view drops what reads its columns. */
 static const char q_deps[] =
 	"SELECT DISTINCT f.k, t.k FROM pg_catalog.pg_depend d"
 	" CROSS JOIN LATERAL (SELECT " KEY("d.classid", "d.objid", "d.objsubid") ") f(k)"
+	" CROSS JOIN LATERAL (SELECT DISTINCT unnest(ARRAY[d.refobjsubid, 0])) s(sub)"
 	" CROSS JOIN LATERAL (SELECT coalesce((SELECT 'extension:' || e.extname FROM pg_catalog.pg_depend x"
 	"  JOIN pg_catalog.pg_extension e ON e.oid = x.refobjid WHERE x.classid = d.refclassid"
 	"  AND x.objid = d.refobjid AND x.deptype = 'e' LIMIT 1), "
-	KEY("d.refclassid", "d.refobjid", "d.refobjsubid") ")) t(k)"
+	KEY("d.refclassid", "d.refobjid", "s.sub") ")) t(k)"
 	" WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384"
 	" AND d.classid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_proc'::regclass,"
 	"  'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_constraint'::regclass, 'pg_catalog.pg_attrdef'::regclass,"
