@@ -6,10 +6,13 @@
  *
  * Creates TABLES tables (default 1000) in the database at URL if it holds
  * none yet - ten columns, an index and a foreign key to the previous table
- * each - then reflects it RUNS times (default 15) and prints the median,
- * the minimum and the query count.  It also reflects a one-table database
- * shape first (the first table alone, via exclude_tables) to show that the
- * query count does not depend on the number of tables.
+ * each - and on PostgreSQL as many functions, as many triggers (one per
+ * table, each calling its own function) and a row-level-security policy on
+ * every fifth table; then reflects it RUNS times (default 15) and prints
+ * the median, the minimum and the query count.  It also reflects a
+ * one-table database shape first (the first table alone, via
+ * exclude_tables) to show that the query count does not depend on the
+ * number of tables.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +49,15 @@ static int create_schema(retort_db *db, int tables)
 		for (int c = 0; c < 8; c++)
 			retort_buf_printf(&sql, ", c%d %s%s", c, c % 2 ? "TEXT" : "INTEGER", c == 3 ? " NOT NULL DEFAULT 'x'" : "");
 		retort_buf_printf(&sql, ");\nCREATE INDEX bench_%04d_c0 ON bench_%04d (c0);\n", i, i);
+		if (db->dialect->id != RETORT_DIALECT_POSTGRES)
+			continue;
+		retort_buf_printf(&sql, "CREATE FUNCTION bench_%04d_stamp() RETURNS trigger LANGUAGE plpgsql AS "
+			"$$ BEGIN NEW.c1 := coalesce(NEW.c1, '%d'); RETURN NEW; END $$;\n", i, i);
+		retort_buf_printf(&sql, "CREATE TRIGGER bench_%04d_stamp BEFORE INSERT OR UPDATE ON bench_%04d "
+			"FOR EACH ROW EXECUTE FUNCTION bench_%04d_stamp();\n", i, i, i);
+		if (i % 5 == 0)
+			retort_buf_printf(&sql, "ALTER TABLE bench_%04d ENABLE ROW LEVEL SECURITY;\n"
+				"CREATE POLICY bench_%04d_own ON bench_%04d USING (c3 = current_user);\n", i, i, i);
 	}
 	retort_buf_puts(&sql, "COMMIT;\n");
 	error = retort_db_exec(db, sql.ptr);
@@ -64,7 +76,7 @@ int main(int argc, char **argv)
 	retort_model *m = NULL;
 	double *ms;
 	unsigned queries = 0, queries_one = 0;
-	size_t ntables = 0;
+	size_t ntables = 0, nfunctions = 0, ntriggers = 0, npolicies = 0;
 
 	if (!text || tables < 1 || runs < 1) {
 		fprintf(stderr, "usage: bench_reflect URL [TABLES [RUNS]]\n");
@@ -97,12 +109,16 @@ int main(int argc, char **argv)
 		ms[i] = now_ms() - t0;
 		queries = m->queries;
 		ntables = m->tables.len;
+		nfunctions = m->functions.len;
+		ntriggers = m->pg_triggers.len;
+		npolicies = m->policies.len;
 		retort_model_free(m);
 		m = NULL;
 	}
 	qsort(ms, (size_t)runs, sizeof(double), cmp_double);
-	printf("%-10s tables %5zu  runs %3d  median %8.1f ms  min %8.1f ms  queries %u (one table: %u)\n",
-		db->dialect->name, ntables, runs, ms[runs / 2], ms[0], queries, queries_one);
+	printf("%-10s tables %5zu  functions %5zu  triggers %5zu  policies %4zu  runs %3d  median %8.1f ms  "
+		"min %8.1f ms  queries %u (one table: %u)\n", db->dialect->name, ntables, nfunctions, ntriggers,
+		npolicies, runs, ms[runs / 2], ms[0], queries, queries_one);
 	free(ms);
 	retort_vec_dispose(&exclude, false);
 	retort_db_free(db);

@@ -159,6 +159,7 @@ void retort_diff_free(retort_diff *d)
 		retort__op_free(d->ops.items[i]);
 	retort_vec_dispose(&d->ops, false);
 	retort_vec_dispose(&d->notes, true);
+	retort_model_free(d->owned);
 	free(d);
 }
 

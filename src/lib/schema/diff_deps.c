@@ -62,7 +62,7 @@ static void column_keys(const retort_op *op, retort_vec *creates, retort_vec *re
 		retort_vec_push(removes, col_key("column", op->old_table, o->name));
 		retort_vec_push(creates, col_key("column", op->table, c->name));
 	}
-	if (!retort__streq(o->default_expr, c->default_expr) || !retort__streq(o->type, c->type)) {
+	if ((!retort__streq(o->default_expr, c->default_expr) || !retort__streq(o->type, c->type)) && !op->default_apart) {
 		if (o->default_expr)
 			retort_vec_push(removes, col_key("default", op->old_table, o->name));
 		if (c->default_expr)
@@ -309,12 +309,29 @@ static bool force_function(differ *df, const char *key)
 	return true;
 }
 
+/* Take ops that would alter `object` in place out: it is created anew. */
+static void drop_alters(differ *df, retort_op_kind kind, const void *object)
+{
+	for (int p = 0; p < P_COUNT; p++) {
+		size_t k = 0;
+		for (size_t i = 0; i < df->phases[p].len; i++) {
+			retort_op *op = df->phases[p].items[i];
+			if (op->kind == kind && (op->policy == object || op->pg_trigger == object))
+				retort__op_free(op);
+			else
+				df->phases[p].items[k++] = op;
+		}
+		df->phases[p].len = k;
+	}
+}
+
 static bool force_trigger(differ *df, const char *key)
 {
 	const retort_pg_trigger *old = retort_model_pg_trigger(df->from, key), *t = retort_model_pg_trigger(df->to, key);
 
 	if (!old || !t)
 		return false;
+	drop_alters(df, RETORT_OP_ENABLE_TRIGGER, t);
 	retort__diff_drop_trigger(df, old);
 	retort__diff_create_trigger(df, t);
 	return true;
@@ -324,8 +341,17 @@ static bool force_policy(differ *df, const char *key)
 {
 	const retort_pg_policy *old = retort_model_policy(df->from, key), *p = retort_model_policy(df->to, key);
 
+	/* Renamed as well: the rename gives way to the drop and create. */
+	for (int ph = 0; ph < P_COUNT && old && !p; ph++)
+		for (size_t i = 0; i < df->phases[ph].len && !p; i++) {
+			retort_op *op = df->phases[ph].items[i];
+			if (op->kind == RETORT_OP_RENAME_POLICY && op->old_policy == old)
+				p = op->policy;
+		}
 	if (!old || !p)
 		return false;
+	drop_alters(df, RETORT_OP_RENAME_POLICY, p);
+	drop_alters(df, RETORT_OP_ALTER_POLICY, p);
 	retort__diff_drop_policy(df, old);
 	retort__diff_create_policy(df, p);
 	return true;
@@ -440,6 +466,44 @@ static bool force(differ *df, const char *key)
 	return false;
 }
 
+/*
+ * An ALTER COLUMN drops and sets its default in one place; when the old
+ * default calls something that goes away (a function dropped to be made
+ * again), the DROP DEFAULT must come before that and the SET DEFAULT after
+ * its replacement: the default becomes two ops of its own.
+ */
+static bool split_defaults(differ *df)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < df->phases[P_ALTER_TABLE].len; i++) {
+		retort_op *op = df->phases[P_ALTER_TABLE].items[i], *d;
+		char *key;
+		const retort_vec *deps;
+		bool hit = false;
+
+		if (op->kind != RETORT_OP_ALTER_COLUMN || op->default_apart || !op->old_column->default_expr)
+			continue;
+		key = col_key("default", op->old_table, op->old_column->name);
+		deps = retort_map_get(&df->from_deps, key);
+		for (size_t j = 0; deps && j < deps->len && !hit; j++)
+			hit = retort_map_has(&df->gone, deps->items[j]);
+		free(key);
+		if (!hit)
+			continue;
+		op->default_apart = any = true;
+		d = retort__diff_emit(df, P_DROP_CONSTRAINT, RETORT_OP_DROP_DEFAULT);
+		d->table = op->old_table;
+		d->column = op->old_column;
+		if (op->column->default_expr) {
+			d = retort__diff_emit(df, P_ADD_CONSTRAINT, RETORT_OP_SET_DEFAULT);
+			d->table = op->table;
+			d->column = op->column;
+		}
+	}
+	return any;
+}
+
 bool retort__diff_closure(differ *df)
 {
 	bool any = false, again = true;
@@ -468,6 +532,8 @@ bool retort__diff_closure(differ *df)
 				again = any = true;
 		}
 		retort_vec_dispose(&todo, false);
+		if (split_defaults(df))
+			again = any = true;
 	}
 	return any;
 }

@@ -218,7 +218,6 @@ static bool labels_extend(const retort_vec *a, const retort_vec *b)
 static void replace_enum(differ *df, const retort_enum *e)
 {
 	retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
-	char *q = retort__qualname(e->schema, e->name);
 
 	op->enumtype = e;
 	op->destructive = true;
@@ -226,16 +225,15 @@ static void replace_enum(differ *df, const retort_enum *e)
 		retort_table *t = df->from->tables.items[j];
 		for (size_t k = 0; k < t->columns.len; k++) {
 			retort_model_column *c = t->columns.items[k];
-			if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
-				retort_table *nt = retort_model_table(df->to, t->schema, t->name);
+			retort_table *nt = retort_model_table(df->to, t->schema, t->name);
+			/* A table that goes is dropped before (diff_order.c), not converted. */
+			if (nt && retort_pg_type_is(c->type, e->schema, e->name)) {
 				retort_vec_push(&op->uses, t);
 				retort_vec_push(&op->uses, c);
-				retort_vec_push(&op->uses, nt ? retort_table_column(nt,
-					retort__diff_renamed_to(df, t, c->name)) : NULL);
+				retort_vec_push(&op->uses, retort_table_column(nt, retort__diff_renamed_to(df, t, c->name)));
 			}
 		}
 	}
-	free(q);
 }
 
 void retort__diff_enums(differ *df)

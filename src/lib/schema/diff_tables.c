@@ -39,7 +39,8 @@ static bool column_shape_equal(const retort_model_column *a, const retort_model_
 	return retort__streq(a->type, b->type) && a->notnull == b->notnull &&
 		retort__streq(a->default_expr, b->default_expr) && a->identity == b->identity &&
 		a->autoincrement == b->autoincrement && retort__streq(a->generated, b->generated) &&
-		a->gen_stored == b->gen_stored && retort__streq(a->collation, b->collation);
+		a->gen_stored == b->gen_stored && retort__streq(a->collation, b->collation) &&
+		retort__streq(a->collation_schema, b->collation_schema);
 }
 
 /* --- one table present on both sides ------------------------------------------- */

@@ -60,7 +60,8 @@ static void diff_domains(differ *df)
 			retort__diff_create_domain(df, d);
 			continue;
 		}
-		if (!retort__streq(old->type, d->type) || !retort__streq(old->collation, d->collation)) {
+		if (!retort__streq(old->type, d->type) || !retort__streq(old->collation, d->collation) ||
+			!retort__streq(old->collation_schema, d->collation_schema)) {
 			op = retort__diff_emit(df, P_DROP_ENUM, RETORT_OP_DROP_DOMAIN);
 			op->old_domain = old;
 			op->destructive = true;
@@ -126,7 +127,8 @@ static bool composite_same(const retort_pg_composite *a, const retort_pg_composi
 		return false;
 	for (size_t i = 0; i < a->attrs.len; i++) {
 		const retort_pg_attr *x = a->attrs.items[i], *y = b->attrs.items[i];
-		if (strcmp(x->name, y->name) != 0 || strcmp(x->type, y->type) != 0 || !retort__streq(x->collation, y->collation))
+		if (strcmp(x->name, y->name) != 0 || strcmp(x->type, y->type) != 0 || !retort__streq(x->collation, y->collation) ||
+			!retort__streq(x->collation_schema, y->collation_schema))
 			return false;
 	}
 	return true;

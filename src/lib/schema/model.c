@@ -81,6 +81,7 @@ static void column_free(retort_model_column *c)
 	free(c->collation);
 	free(c->comment);
 	free(c->identity_opts);
+	free(c->collation_schema);
 	free(c);
 }
 
@@ -333,7 +334,8 @@ void retort__column_canon(retort_buf *out, const retort_model_column *c)
 	if (c->generated)
 		retort_buf_printf(out, " GENERATED (%s) %s", c->generated, c->gen_stored ? "STORED" : "VIRTUAL");
 	if (c->collation)
-		retort_buf_printf(out, " COLLATE %s", c->collation);
+		retort_buf_printf(out, " COLLATE %s%s%s", c->collation_schema ? c->collation_schema : "",
+			c->collation_schema ? "." : "", c->collation);
 	if (c->comment)
 		retort_buf_printf(out, " COMMENT '%s'", c->comment);
 	if (c->identity_opts)

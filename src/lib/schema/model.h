@@ -37,6 +37,8 @@ typedef struct retort_model_column {
 	char *collation;     /* NULL: the type's default */
 	char *comment;
 	int position;        /* ordinal; ignored by equality */
+	/* PostgreSQL: the collation's schema when it is not pg_catalog's */
+	char *collation_schema;
 	/* PostgreSQL: the identity sequence's options ("START WITH 1 INCREMENT BY 1 ..."), NULL when not identity */
 	char *identity_opts;
 } retort_model_column;

@@ -27,6 +27,42 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/* One identifier of a type name from `p`, unquoted into `out`; returns where it ends. */
+static const char *type_ident(retort_buf *out, const char *p)
+{
+	if (*p != '"') {
+		while (*p && *p != '.')
+			retort_buf_putc(out, *p++);
+		return p;
+	}
+	for (p++; *p; p++) {
+		if (*p == '"' && p[1] == '"')
+			retort_buf_putc(out, *p++);
+		else if (*p == '"')
+			return p + 1;
+		else
+			retort_buf_putc(out, *p);
+	}
+	return p;
+}
+
+bool retort_pg_type_is(const char *type, const char *schema, const char *name)
+{
+	retort_buf first = RETORT_BUF_INIT, second = RETORT_BUF_INIT;
+	const char *p = type_ident(&first, type);
+	bool hit;
+
+	if (*p == '.') {
+		p = type_ident(&second, p + 1);
+		hit = !*p && same(first.ptr, schema) && strcmp(second.ptr, name) == 0;
+	} else {
+		hit = !*p && strcmp(first.ptr, name) == 0;
+	}
+	retort_buf_dispose(&first);
+	retort_buf_dispose(&second);
+	return hit;
+}
+
 char *retort_pg_key(const char *kind, const char *schema, const char *name)
 {
 	if (!kind)
@@ -401,7 +437,8 @@ void retort__model_pg_dump(retort_buf *out, const retort_model *m)
 		retort_pg_domain *d = m->domains.items[i];
 		retort_buf_printf(out, "domain %s %s", d->key, d->type);
 		if (d->collation)
-			retort_buf_printf(out, " COLLATE %s", d->collation);
+			retort_buf_printf(out, " COLLATE %s%s%s", d->collation_schema ? d->collation_schema : "",
+				d->collation_schema ? "." : "", d->collation);
 		if (d->notnull)
 			retort_buf_puts(out, " NOT NULL");
 		if (d->default_expr)
@@ -418,8 +455,9 @@ void retort__model_pg_dump(retort_buf *out, const retort_model *m)
 		retort_buf_printf(out, "composite %s (", c->key);
 		for (size_t j = 0; j < c->attrs.len; j++) {
 			retort_pg_attr *a = c->attrs.items[j];
-			retort_buf_printf(out, "%s%s %s%s%s", j ? ", " : "", a->name, a->type,
-				a->collation ? " COLLATE " : "", a->collation ? a->collation : "");
+			retort_buf_printf(out, "%s%s %s%s%s%s%s", j ? ", " : "", a->name, a->type,
+				a->collation ? " COLLATE " : "", a->collation_schema ? a->collation_schema : "",
+				a->collation_schema ? "." : "", a->collation ? a->collation : "");
 		}
 		retort_buf_putc(out, ')');
 		put_comment(out, c->comment);
@@ -477,14 +515,14 @@ void retort__model_pg_free(retort_model *m)
 			free(c->name); free(c->definition); free(c);
 		}
 		retort_vec_dispose(&d->checks, false);
-		free(d->schema); free(d->name); free(d->type); free(d->default_expr); free(d->collation);
+		free(d->schema); free(d->name); free(d->type); free(d->default_expr); free(d->collation); free(d->collation_schema);
 		free(d->comment); free(d->key); free(d);
 	}
 	for (size_t i = 0; i < m->composites.len; i++) {
 		retort_pg_composite *c = m->composites.items[i];
 		for (size_t j = 0; j < c->attrs.len; j++) {
 			retort_pg_attr *a = c->attrs.items[j];
-			free(a->name); free(a->type); free(a->collation); free(a);
+			free(a->name); free(a->type); free(a->collation); free(a->collation_schema); free(a);
 		}
 		retort_vec_dispose(&c->attrs, false);
 		free(c->schema); free(c->name); free(c->comment); free(c->key); free(c);

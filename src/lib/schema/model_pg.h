@@ -75,6 +75,7 @@ typedef struct retort_pg_domain {
 	char *default_expr;
 	bool notnull;
 	char *collation;     /* NULL: the base type's */
+	char *collation_schema; /* NULL: pg_catalog's */
 	retort_vec checks;   /* retort_pg_check *, by name */
 	char *comment;
 	char *key;           /* "type:schema.name" */
@@ -83,6 +84,7 @@ typedef struct retort_pg_domain {
 /* An attribute of a composite type. */
 typedef struct retort_pg_attr {
 	char *name, *type, *collation;
+	char *collation_schema; /* NULL: pg_catalog's */
 } retort_pg_attr;
 
 typedef struct retort_pg_composite {
@@ -144,6 +146,12 @@ typedef struct retort_pg_default_grant {
 typedef struct retort_pg_dep {
 	char *from, *to;
 } retort_pg_dep;
+
+/*
+ * Does a type as format_type prints it ("mood", "app.mood", "\"Odd\".\"Mood\"",
+ * an array of it aside) name type `schema`.`name`?
+ */
+bool retort_pg_type_is(const char *type, const char *schema, const char *name);
 
 /* "kind:schema.name" (caller frees); kind NULL gives the bare "schema.name" of a relation. */
 char *retort_pg_key(const char *kind, const char *schema, const char *name);

@@ -57,7 +57,9 @@ static const char q_columns[] =
 	"  || CASE WHEN ids.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END END,"
 	" c.relrowsecurity, c.relforcerowsecurity, c.relpersistence,"
 	" CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
-	" inh.parent_schema, inh.parent, pg_catalog.pg_get_expr(c.relpartbound, c.oid), inh.parents"
+	" inh.parent_schema, inh.parent, pg_catalog.pg_get_expr(c.relpartbound, c.oid), inh.parents,"
+	" CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace <> 'pg_catalog'::regnamespace"
+	"  THEN (SELECT cn.nspname FROM pg_catalog.pg_namespace cn WHERE cn.oid = co.collnamespace) END"
 	" FROM pg_catalog.pg_class c"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -240,6 +242,7 @@ static void load_columns(retort_model *m, retort_map *byname, const retort_rows 
 			c->default_expr = retort__strdup(CELL(r, i, 6));
 		}
 		c->collation = retort__strdup(CELL(r, i, 9));
+		c->collation_schema = retort__strdup(CELL(r, i, 21));
 		c->comment = retort__strdup(CELL(r, i, 10));
 		if (c->identity)
 			c->identity_opts = retort__strdup(CELL(r, i, 12));

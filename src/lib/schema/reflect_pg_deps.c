@@ -22,74 +22,85 @@
 #include "base/common.h"
 #include "schema/reflect_pg.h"
 
-#define REL_KEY(oidexpr) \
-	"(SELECT CASE WHEN kc.relkind IN ('i', 'I') THEN 'index:' WHEN kc.relkind = 'c' THEN 'type:' ELSE '' END" \
-	" || kn.nspname || '.' || kc.relname FROM pg_catalog.pg_class kc" \
-	" JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace WHERE kc.oid = " oidexpr ")"
+/*
+ * The dependencies, keyed by the server with hash joins (a correlated
+ * subquery per row was most of the time): the normal dependencies between
+ * user objects, a foreign key's aside (keys are ordered by the table diff,
+ * and PostgreSQL rebuilds them itself when a referenced column changes
+ * type), each on its referenced column and on that column's relation too;
+ * then the key of every object that appears, one catalog per branch.
+ */
+#define CLS(c) "'pg_catalog." c "'::regclass"
 
-/* A type: arrays stand for their element, a table's row type for the table. */
-#define TYPE_KEY(oidexpr) \
-	"(SELECT CASE WHEN rc.oid IS NOT NULL AND rc.relkind <> 'c' THEN rn.nspname || '.' || rc.relname" \
-	" ELSE 'type:' || kn.nspname || '.' || kt.typname END" \
-	" FROM pg_catalog.pg_type at0 JOIN pg_catalog.pg_type kt" \
-	"  ON kt.oid = CASE WHEN at0.typcategory = 'A' AND at0.typelem <> 0 THEN at0.typelem ELSE at0.oid END" \
-	" JOIN pg_catalog.pg_namespace kn ON kn.oid = kt.typnamespace" \
-	" LEFT JOIN pg_catalog.pg_class rc ON rc.oid = kt.typrelid" \
-	" LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE at0.oid = " oidexpr ")"
-
-#define REL_SUB_KEY(kind, catalog, relcol, namecol, oidexpr) \
-	"(SELECT '" kind ":' || kn.nspname || '.' || kc.relname || '.' || ko." namecol " FROM " catalog " ko" \
-	" JOIN pg_catalog.pg_class kc ON kc.oid = ko." relcol \
-	" JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace WHERE ko.oid = " oidexpr ")"
-
-/* The key of object (classid, objid, objsubid) as the model spells it; NULL for kinds not modelled. */
-#define KEY(classid, objid, objsubid) \
-	"CASE" \
-	" WHEN " classid " = 'pg_catalog.pg_class'::regclass AND " objsubid " > 0 THEN 'column:' || " REL_KEY(objid) \
-	"  || '.' || (SELECT a.attname FROM pg_catalog.pg_attribute a" \
-	"   WHERE a.attrelid = " objid " AND a.attnum = " objsubid ")" \
-	" WHEN " classid " = 'pg_catalog.pg_class'::regclass THEN " REL_KEY(objid) \
-	" WHEN " classid " = 'pg_catalog.pg_proc'::regclass THEN (SELECT 'function:' || kn.nspname || '.'" \
-	"  || kp.proname || '(' || pg_catalog.oidvectortypes(kp.proargtypes) || ')' FROM pg_catalog.pg_proc kp" \
-	"  JOIN pg_catalog.pg_namespace kn ON kn.oid = kp.pronamespace WHERE kp.oid = " objid ")" \
-	" WHEN " classid " = 'pg_catalog.pg_type'::regclass THEN " TYPE_KEY(objid) \
-	" WHEN " classid " = 'pg_catalog.pg_constraint'::regclass THEN (SELECT CASE WHEN ko.contypid <> 0" \
-	"  THEN " TYPE_KEY("ko.contypid") " ELSE 'constraint:' || kn.nspname || '.' || kc.relname || '.'" \
-	"  || ko.conname END FROM pg_catalog.pg_constraint ko" \
-	"  LEFT JOIN pg_catalog.pg_class kc ON kc.oid = ko.conrelid" \
-	"  LEFT JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace WHERE ko.oid = " objid ")" \
-	" WHEN " classid " = 'pg_catalog.pg_attrdef'::regclass THEN (SELECT 'default:' || kn.nspname || '.'" \
-	"  || kc.relname || '.' || a.attname FROM pg_catalog.pg_attrdef ko" \
-	"  JOIN pg_catalog.pg_class kc ON kc.oid = ko.adrelid" \
-	"  JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace" \
-	"  JOIN pg_catalog.pg_attribute a ON a.attrelid = ko.adrelid AND a.attnum = ko.adnum WHERE ko.oid = " objid ")" \
-	" WHEN " classid " = 'pg_catalog.pg_rewrite'::regclass THEN (SELECT " REL_KEY("ko.ev_class") \
-	"  FROM pg_catalog.pg_rewrite ko WHERE ko.oid = " objid ")" \
-	" WHEN " classid " = 'pg_catalog.pg_trigger'::regclass THEN " \
-	REL_SUB_KEY("trigger", "pg_catalog.pg_trigger", "tgrelid", "tgname", objid) \
-	" WHEN " classid " = 'pg_catalog.pg_policy'::regclass THEN " \
-	REL_SUB_KEY("policy", "pg_catalog.pg_policy", "polrelid", "polname", objid) \
-	" WHEN " classid " = 'pg_catalog.pg_collation'::regclass THEN (SELECT 'collation:' || kn.nspname || '.'" \
-	"  || ko.collname FROM pg_catalog.pg_collation ko" \
-	"  JOIN pg_catalog.pg_namespace kn ON kn.oid = ko.collnamespace WHERE ko.oid = " objid ")" \
-	" END"
-
-/* A dependency on a column is one on its relation too (sub 0): dropping a view drops what reads its columns. */
 static const char q_deps[] =
-	"SELECT DISTINCT f.k, t.k FROM pg_catalog.pg_depend d"
-	" CROSS JOIN LATERAL (SELECT " KEY("d.classid", "d.objid", "d.objsubid") ") f(k)"
-	" CROSS JOIN LATERAL (SELECT DISTINCT unnest(ARRAY[d.refobjsubid, 0])) s(sub)"
-	" CROSS JOIN LATERAL (SELECT coalesce((SELECT 'extension:' || e.extname FROM pg_catalog.pg_depend x"
-	"  JOIN pg_catalog.pg_extension e ON e.oid = x.refobjid WHERE x.classid = d.refclassid"
-	"  AND x.objid = d.refobjid AND x.deptype = 'e' LIMIT 1), "
-	KEY("d.refclassid", "d.refobjid", "s.sub") ")) t(k)"
-	" WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384"
-	" AND d.classid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_proc'::regclass,"
-	"  'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_constraint'::regclass, 'pg_catalog.pg_attrdef'::regclass,"
-	"  'pg_catalog.pg_rewrite'::regclass, 'pg_catalog.pg_trigger'::regclass, 'pg_catalog.pg_policy'::regclass)"
-	" AND d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_proc'::regclass,"
-	"  'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_collation'::regclass)"
-	" AND f.k IS NOT NULL AND t.k IS NOT NULL AND f.k <> t.k"
+	"WITH d0 AS (SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid"
+	"  FROM pg_catalog.pg_depend d"
+	"  LEFT JOIN pg_catalog.pg_constraint fk ON d.classid = " CLS("pg_constraint") " AND fk.oid = d.objid"
+	"  WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384 AND coalesce(fk.contype, '') <> 'f'"
+	"  AND d.classid IN (" CLS("pg_class") ", " CLS("pg_proc") ", " CLS("pg_type") ", " CLS("pg_constraint") ","
+	"   " CLS("pg_attrdef") ", " CLS("pg_rewrite") ", " CLS("pg_trigger") ", " CLS("pg_policy") ")"
+	"  AND d.refclassid IN (" CLS("pg_class") ", " CLS("pg_proc") ", " CLS("pg_type") ", " CLS("pg_collation") ")),"
+	" d AS (SELECT classid, objid, objsubid, refclassid, refobjid, refobjsubid FROM d0"
+	"  UNION SELECT classid, objid, objsubid, refclassid, refobjid, 0 FROM d0 WHERE refobjsubid > 0),"
+	" o AS (SELECT classid, objid, objsubid FROM d UNION SELECT refclassid, refobjid, refobjsubid FROM d),"
+	/* Arrays stand for their element; a relation's row type for the relation. */
+	" ty AS (SELECT t.oid, CASE WHEN rc.oid IS NOT NULL AND rc.relkind <> 'c' THEN rn.nspname || '.' || rc.relname"
+	"  ELSE 'type:' || tn.nspname || '.' || et.typname END AS k"
+	"  FROM pg_catalog.pg_type t"
+	"  JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END"
+	"  JOIN pg_catalog.pg_namespace tn ON tn.oid = et.typnamespace"
+	"  LEFT JOIN pg_catalog.pg_class rc ON rc.oid = et.typrelid"
+	"  LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
+	"  WHERE t.oid IN (SELECT objid FROM o WHERE classid = " CLS("pg_type") ")"
+	"   OR t.oid IN (SELECT kc.contypid FROM pg_catalog.pg_constraint kc JOIN o ON o.classid = " CLS("pg_constraint")
+	"    AND o.objid = kc.oid)),"
+	" k AS ("
+	"  SELECT o.classid, o.objid, o.objsubid, CASE WHEN o.objsubid > 0 THEN 'column:' ELSE '' END"
+	"   || CASE WHEN c.relkind IN ('i', 'I') THEN 'index:' WHEN c.relkind = 'c' THEN 'type:' ELSE '' END"
+	"   || n.nspname || '.' || c.relname || coalesce('.' || a.attname, '') AS k"
+	"  FROM o JOIN pg_catalog.pg_class c ON o.classid = " CLS("pg_class") " AND c.oid = o.objid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  LEFT JOIN pg_catalog.pg_attribute a ON o.objsubid > 0 AND a.attrelid = c.oid AND a.attnum = o.objsubid"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, 'function:' || n.nspname || '.' || p.proname || '('"
+	"   || pg_catalog.oidvectortypes(p.proargtypes) || ')'"
+	"  FROM o JOIN pg_catalog.pg_proc p ON o.classid = " CLS("pg_proc") " AND p.oid = o.objid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, ty.k"
+	"  FROM o JOIN ty ON o.classid = " CLS("pg_type") " AND ty.oid = o.objid"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, CASE WHEN kc.contypid <> 0 THEN ty.k"
+	"   ELSE 'constraint:' || n.nspname || '.' || c.relname || '.' || kc.conname END"
+	"  FROM o JOIN pg_catalog.pg_constraint kc ON o.classid = " CLS("pg_constraint") " AND kc.oid = o.objid"
+	"  LEFT JOIN pg_catalog.pg_class c ON c.oid = kc.conrelid"
+	"  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  LEFT JOIN ty ON ty.oid = kc.contypid"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, 'default:' || n.nspname || '.' || c.relname || '.' || a.attname"
+	"  FROM o JOIN pg_catalog.pg_attrdef ad ON o.classid = " CLS("pg_attrdef") " AND ad.oid = o.objid"
+	"  JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, n.nspname || '.' || c.relname"
+	"  FROM o JOIN pg_catalog.pg_rewrite r ON o.classid = " CLS("pg_rewrite") " AND r.oid = o.objid"
+	"  JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, 'trigger:' || n.nspname || '.' || c.relname || '.' || tg.tgname"
+	"  FROM o JOIN pg_catalog.pg_trigger tg ON o.classid = " CLS("pg_trigger") " AND tg.oid = o.objid"
+	"  JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, 'policy:' || n.nspname || '.' || c.relname || '.' || pl.polname"
+	"  FROM o JOIN pg_catalog.pg_policy pl ON o.classid = " CLS("pg_policy") " AND pl.oid = o.objid"
+	"  JOIN pg_catalog.pg_class c ON c.oid = pl.polrelid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  UNION ALL SELECT o.classid, o.objid, o.objsubid, 'collation:' || n.nspname || '.' || co.collname"
+	"  FROM o JOIN pg_catalog.pg_collation co ON o.classid = " CLS("pg_collation") " AND co.oid = o.objid"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace),"
+	/* What an extension created stands for the extension. */
+	" ext AS (SELECT x.classid, x.objid, 'extension:' || e.extname AS k FROM pg_catalog.pg_depend x"
+	"  JOIN pg_catalog.pg_extension e ON e.oid = x.refobjid WHERE x.deptype = 'e')"
+	" SELECT DISTINCT f.k, coalesce(e.k, t.k) FROM d"
+	" JOIN k f ON f.classid = d.classid AND f.objid = d.objid AND f.objsubid = d.objsubid"
+	" JOIN k t ON t.classid = d.refclassid AND t.objid = d.refobjid AND t.objsubid = d.refobjsubid"
+	" LEFT JOIN ext e ON e.classid = d.refclassid AND e.objid = d.refobjid"
+	" WHERE f.k IS NOT NULL AND coalesce(e.k, t.k) IS NOT NULL AND f.k <> coalesce(e.k, t.k)"
 	" ORDER BY 1, 2";
 
 #define GRANTEE "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END"
@@ -103,12 +114,12 @@ static const char q_deps[] =
 static const char q_grants[] =
 	"WITH o(objtype, schema, name, sub, key, acl, def) AS ("
 	" SELECT CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, n.nspname, c.relname, NULL, n.nspname || '.' || c.relname,"
-	"  coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, c.relowner)),"
-	"  acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, c.relowner)"
+	"  coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner)),"
+	"  acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner)"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " NS_FILTER NOT_EXT("c.oid", "pg_catalog.pg_class")
 	" UNION ALL"
-	" SELECT 'c', n.nspname, c.relname, att.attname, n.nspname || '.' || c.relname, att.attacl, '{}'::aclitem[]"
+	" SELECT 'c', n.nspname, c.relname, att.attname, n.nspname || '.' || c.relname, att.attacl, NULL::aclitem[]"
 	" FROM pg_catalog.pg_attribute att JOIN pg_catalog.pg_class c ON c.oid = att.attrelid"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND " NS_FILTER
@@ -116,40 +127,41 @@ static const char q_grants[] =
 	" SELECT CASE WHEN p.prokind = 'p' THEN 'p' ELSE 'f' END, n.nspname, p.proname,"
 	"  pg_catalog.pg_get_function_identity_arguments(p.oid),"
 	"  'function:' || n.nspname || '.' || p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')',"
-	"  coalesce(p.proacl, acldefault('f', p.proowner)), acldefault('f', p.proowner)"
+	"  coalesce(p.proacl, acldefault('f'::\"char\", p.proowner)), acldefault('f'::\"char\", p.proowner)"
 	" FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
 	" WHERE p.prokind IN ('f', 'p', 'w') AND " NS_FILTER NOT_EXT("p.oid", "pg_catalog.pg_proc")
 	" UNION ALL"
 	" SELECT 'T', n.nspname, t.typname, NULL, 'type:' || n.nspname || '.' || t.typname,"
-	"  coalesce(t.typacl, acldefault('T', t.typowner)), acldefault('T', t.typowner)"
+	"  coalesce(t.typacl, acldefault('T'::\"char\", t.typowner)), acldefault('T'::\"char\", t.typowner)"
 	" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
 	" LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid"
 	" WHERE (t.typtype IN ('d', 'e') OR (t.typtype = 'c' AND tc.relkind = 'c')) AND " NS_FILTER
 	NOT_EXT("t.oid", "pg_catalog.pg_type")
 	" UNION ALL"
 	" SELECT 'n', NULL, n.nspname, NULL, 'schema:' || n.nspname,"
-	"  coalesce(n.nspacl, acldefault('n', n.nspowner)), acldefault('n', n.nspowner)"
+	"  coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner)), acldefault('n'::\"char\", n.nspowner)"
 	" FROM pg_catalog.pg_namespace n WHERE " NS_FILTER NOT_EXT("n.oid", "pg_catalog.pg_namespace") ")"
 	" SELECT o.objtype, o.schema, o.name, o.sub, o.key, " GRANTEE ", a.privilege_type, a.is_grantable, false"
-	" FROM o, aclexplode(o.acl) a WHERE NOT EXISTS (SELECT 1 FROM aclexplode(o.def) x WHERE " SAME_ENTRY ")"
+	/* An ACL everything was revoked from is empty, which aclexplode() refuses. */
+	" FROM o, aclexplode(NULLIF(o.acl, '{}')) a WHERE NOT EXISTS (SELECT 1 FROM aclexplode(o.def) x WHERE " SAME_ENTRY ")"
 	" UNION ALL"
 	" SELECT o.objtype, o.schema, o.name, o.sub, o.key, " GRANTEE ", a.privilege_type, a.is_grantable, true"
-	" FROM o, aclexplode(o.def) a WHERE NOT EXISTS (SELECT 1 FROM aclexplode(o.acl) x WHERE " SAME_ENTRY ")";
+	" FROM o, aclexplode(o.def) a WHERE NOT EXISTS (SELECT 1 FROM aclexplode(NULLIF(o.acl, '{}')) x WHERE " SAME_ENTRY ")";
 
 /* Global defaults count as what they add to or take from the built-in ones; per-schema ones add. */
-#define DEFACL_BUILTIN "acldefault(CASE WHEN d.defaclobjtype = 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole)"
+#define DEFACL_BUILTIN "acldefault((CASE WHEN d.defaclobjtype = 'S' THEN 's' ELSE d.defaclobjtype END)::\"char\", d.defaclrole)"
 static const char q_default_grants[] =
 	"SELECT pg_catalog.pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype, " GRANTEE ","
 	" a.privilege_type, a.is_grantable, false"
 	" FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,"
-	" aclexplode(d.defaclacl) a"
+	" aclexplode(NULLIF(d.defaclacl, '{}')) a"
 	" WHERE d.defaclnamespace <> 0 OR NOT EXISTS (SELECT 1 FROM aclexplode(" DEFACL_BUILTIN ") x WHERE " SAME_ENTRY ")"
 	" UNION ALL"
 	" SELECT pg_catalog.pg_get_userbyid(d.defaclrole), NULL, d.defaclobjtype, " GRANTEE ","
 	" a.privilege_type, a.is_grantable, true"
 	" FROM pg_catalog.pg_default_acl d, aclexplode(" DEFACL_BUILTIN ") a"
 	" WHERE d.defaclnamespace = 0"
-	" AND NOT EXISTS (SELECT 1 FROM aclexplode(d.defaclacl) x WHERE " SAME_ENTRY ")";
+	" AND NOT EXISTS (SELECT 1 FROM aclexplode(NULLIF(d.defaclacl, '{}')) x WHERE " SAME_ENTRY ")";
 
 static void load_deps(retort_model *m, const retort_rows *r)
 {

@@ -19,6 +19,8 @@ static const char q_domains[] =
 	"SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull,"
 	" pg_catalog.pg_get_expr(t.typdefaultbin, 0),"
 	" CASE WHEN t.typcollation <> bt.typcollation THEN co.collname END,"
+	" CASE WHEN t.typcollation <> bt.typcollation AND co.collnamespace <> 'pg_catalog'::regnamespace"
+	"  THEN (SELECT cn.nspname FROM pg_catalog.pg_namespace cn WHERE cn.oid = co.collnamespace) END,"
 	" (SELECT string_agg(c.conname || E'\\x1f' || pg_catalog.pg_get_constraintdef(c.oid), E'\\x1f'"
 	"  ORDER BY c.conname) FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c'),"
 	" d.description"
@@ -32,7 +34,9 @@ static const char q_domains[] =
 
 static const char q_composites[] =
 	"SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-	" CASE WHEN a.attcollation <> at.typcollation THEN co.collname END, d.description"
+	" CASE WHEN a.attcollation <> at.typcollation THEN co.collname END, d.description,"
+	" CASE WHEN a.attcollation <> at.typcollation AND co.collnamespace <> 'pg_catalog'::regnamespace"
+	"  THEN (SELECT cn.nspname FROM pg_catalog.pg_namespace cn WHERE cn.oid = co.collnamespace) END"
 	" FROM pg_catalog.pg_type t"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
 	" JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'"
@@ -74,8 +78,9 @@ static void load_domains(retort_model *m, const retort_rows *r, const retort_ref
 		d->notnull = retort__pg_truth(CELL(r, i, 3));
 		d->default_expr = retort__strdup(CELL(r, i, 4));
 		d->collation = retort__strdup(CELL(r, i, 5));
-		d->comment = retort__strdup(CELL(r, i, 7));
-		retort__split_names(&parts, CELL(r, i, 6));
+		d->collation_schema = retort__strdup(CELL(r, i, 6));
+		d->comment = retort__strdup(CELL(r, i, 8));
+		retort__split_names(&parts, CELL(r, i, 7));
 		for (size_t j = 0; j + 1 < parts.len; j += 2)
 			retort_pg_domain_add_check(d, parts.items[j], parts.items[j + 1]);
 		retort_vec_dispose(&parts, true);
@@ -93,8 +98,10 @@ static void load_composites(retort_model *m, const retort_rows *r, const retort_
 			c = retort_model_add_composite(m, CELL(r, i, 0), CELL(r, i, 1));
 			c->comment = retort__strdup(CELL(r, i, 5));
 		}
-		if (CELL(r, i, 2))
+		if (CELL(r, i, 2)) {
 			retort_pg_composite_add_attr(c, CELL(r, i, 2), CELL(r, i, 3), CELL(r, i, 4));
+			((retort_pg_attr *)c->attrs.items[c->attrs.len - 1])->collation_schema = retort__strdup(CELL(r, i, 6));
+		}
 	}
 }
 

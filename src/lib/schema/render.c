@@ -168,7 +168,7 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 		retort_buf_printf(out, " %s", c->type);
 	if (c->collation) {
 		retort_buf_puts(out, " COLLATE ");
-		retort__srender_ident(out, id, c->collation);
+		retort__srender_qualified(out, id, c->collation_schema, c->collation);
 	}
 	if (inline_pk)
 		retort_buf_puts(out, c->autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");

@@ -66,10 +66,7 @@ static bool is_enum(const retort_model *m, const char *type)
 {
 	for (size_t i = 0; i < m->enums.len; i++) {
 		const retort_enum *e = m->enums.items[i];
-		char *q = retort__qualname(e->schema, e->name);
-		bool hit = strcmp(type, e->name) == 0 || strcmp(type, q) == 0;
-		free(q);
-		if (hit)
+		if (retort_pg_type_is(type, e->schema, e->name))
 			return true;
 	}
 	return false;
@@ -80,7 +77,7 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	const retort_model_column *o = op->old_column, *c = op->column;
 	const retort_table *t = op->table;
 	bool retype = !retort__streq(o->type, c->type) || !retort__streq(o->collation, c->collation);
-	bool redefault = !retort__streq(o->default_expr, c->default_expr) || retype;
+	bool redefault = (!retort__streq(o->default_expr, c->default_expr) || retype) && !op->default_apart;
 
 	if (o->identity && !c->identity) {
 		retort__pgr_alter_column(out, t, c);
@@ -105,7 +102,7 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 		retort_buf_printf(out, "TYPE %s", c->type);
 		if (c->collation) {
 			retort_buf_puts(out, " COLLATE ");
-			retort__srender_ident(out, PG, c->collation);
+			retort__srender_qualified(out, PG, c->collation_schema, c->collation);
 		}
 		retort_buf_puts(out, " USING ");
 		retort__srender_ident(out, PG, c->name);

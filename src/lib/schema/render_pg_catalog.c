@@ -182,7 +182,7 @@ static void create_domain(retort_buf *out, const retort_pg_domain *d)
 	retort_buf_printf(out, " AS %s", d->type);
 	if (d->collation) {
 		retort_buf_puts(out, " COLLATE ");
-		retort__srender_ident(out, PG, d->collation);
+		retort__srender_qualified(out, PG, d->collation_schema, d->collation);
 	}
 	if (d->default_expr)
 		retort_buf_printf(out, " DEFAULT %s", d->default_expr);
@@ -257,7 +257,7 @@ static void attr_type(retort_buf *out, const retort_pg_attr *a)
 	retort_buf_printf(out, " %s", a->type);
 	if (a->collation) {
 		retort_buf_puts(out, " COLLATE ");
-		retort__srender_ident(out, PG, a->collation);
+		retort__srender_qualified(out, PG, a->collation_schema, a->collation);
 	}
 }
 

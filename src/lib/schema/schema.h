@@ -142,6 +142,7 @@ typedef struct retort_op {
 	const char *parent_schema, *parent; /* INHERIT, NO_INHERIT */
 	const char *what;                   /* COMMENT: the object kind as COMMENT ON spells it */
 	const char *comment;                /* COMMENT: the new comment (NULL removes it) */
+	bool default_apart;                 /* ALTER_COLUMN: its default is dropped and set by DROP_/SET_DEFAULT ops */
 	unsigned seq;                       /* emission order (ordering tie-break) */
 	int phase;
 } retort_op;
@@ -150,6 +151,7 @@ typedef struct retort_diff {
 	const retort_model *from, *to;
 	retort_vec ops;    /* retort_op *, in execution order */
 	retort_vec notes;  /* char *: possible renames and other advice */
+	retort_model *owned; /* what ops point at that neither model holds (privileges a new object starts with) */
 } retort_diff;
 
 typedef struct retort_diff_opts {
