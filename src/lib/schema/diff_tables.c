@@ -165,6 +165,14 @@ static int diff_columns(tdiff *td)
 	differ *df = td->df;
 	const retort_table *old = td->old, *t = td->t;
 
+	/*
+	 * A PostgreSQL table that becomes a partition takes its parent's
+	 * columns as they are (ATTACH refuses others), and one detached keeps
+	 * them as its own: a partition's model lists only columns of its own.
+	 */
+	if (!old->parent != !t->parent)
+		return 0;
+
 	for (size_t i = 0; i < t->columns.len; i++) {
 		retort_model_column *c = t->columns.items[i];
 		const char *from_name = retort__diff_renamed_from(df, t, c->name);

@@ -220,6 +220,14 @@ static void diff_extensions(differ *df)
 				retort__diff_comment(df, "EXTENSION", e->comment)->extension = e;
 			continue;
 		}
+		if (old->version && e->version && strverscmp(e->version, old->version) < 0) {
+			/* Extension scripts only go forward; going back is dropping it with what uses it. */
+			retort_vec_push(&df->d->notes, retort__sprintf("extension '%s' stays at version %s: "
+				"PostgreSQL updates extensions forward only (to %s it must be dropped and created again)",
+				e->name, old->version, e->version));
+			if (retort__streq(old->schema, e->schema))
+				continue;
+		}
 		if (!retort__streq(old->version, e->version) || !retort__streq(old->schema, e->schema)) {
 			op = retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_ALTER_EXTENSION);
 			op->extension = e;

@@ -297,6 +297,20 @@ static void load_constraints(retort_map *byname, const retort_rows *r)
 	}
 }
 
+/*
+ * An index of a partitioned table prints as CREATE INDEX ... ON ONLY
+ * parent, which would leave the partitions without theirs: created on the
+ * parent it is made on every partition too, as it was.
+ */
+static char *only_to_all(const char *def)
+{
+	const char *on = def ? strstr(def, " ON ONLY ") : NULL;
+
+	if (!on)
+		return retort__strdup(def);
+	return retort__sprintf("%.*s ON %s", (int)(on - def), def, on + strlen(" ON ONLY "));
+}
+
 static void load_indexes(retort_model *m, retort_map *byname, const retort_rows *r)
 {
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -315,7 +329,7 @@ static void load_indexes(retort_model *m, retort_map *byname, const retort_rows 
 				continue;
 			x = retort_table_add_index(t, CELL(r, i, 2));
 		}
-		x->definition = retort__strdup(CELL(r, i, 3));
+		x->definition = only_to_all(CELL(r, i, 3));
 		x->unique = retort__pg_truth(CELL(r, i, 4));
 		x->comment = retort__strdup(CELL(r, i, 6));
 	}

@@ -55,9 +55,11 @@ static const char q_deps[] =
 	"   OR t.oid IN (SELECT kc.contypid FROM pg_catalog.pg_constraint kc JOIN o ON o.classid = " CLS("pg_constraint")
 	"    AND o.objid = kc.oid)),"
 	" k AS ("
-	"  SELECT o.classid, o.objid, o.objsubid, CASE WHEN o.objsubid > 0 THEN 'column:' ELSE '' END"
-	"   || CASE WHEN c.relkind IN ('i', 'I') THEN 'index:' WHEN c.relkind = 'c' THEN 'type:' ELSE '' END"
-	"   || n.nspname || '.' || c.relname || coalesce('.' || a.attname, '') AS k"
+	/* A composite type's attributes are the type itself. */
+	"  SELECT o.classid, o.objid, o.objsubid, CASE WHEN c.relkind = 'c' THEN 'type:' || n.nspname || '.' || c.relname"
+	"   ELSE CASE WHEN o.objsubid > 0 THEN 'column:' ELSE '' END"
+	"   || CASE WHEN c.relkind IN ('i', 'I') THEN 'index:' ELSE '' END"
+	"   || n.nspname || '.' || c.relname || coalesce('.' || a.attname, '') END AS k"
 	"  FROM o JOIN pg_catalog.pg_class c ON o.classid = " CLS("pg_class") " AND c.oid = o.objid"
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	"  LEFT JOIN pg_catalog.pg_attribute a ON o.objsubid > 0 AND a.attrelid = c.oid AND a.attnum = o.objsubid"

@@ -86,10 +86,14 @@ static char *dotted(json_t *list)
 	return retort_buf_detach(&b);
 }
 
-/* Every RangeVar is a relation, every FuncCall a function. */
+/*
+ * Every RangeVar is a relation (a field typed RangeVar, such as an INSERT's
+ * target, comes without the node's name: it is told by its relname), every
+ * FuncCall a function.
+ */
 static void walk(json_t *node, retort_vec *relations, retort_vec *functions)
 {
-	const char *key;
+	const char *key, *rel;
 	json_t *val;
 	size_t i;
 
@@ -98,13 +102,12 @@ static void walk(json_t *node, retort_vec *relations, retort_vec *functions)
 			walk(val, relations, functions);
 		return;
 	}
+	if ((rel = json_string_value(json_object_get(node, "relname")))) {
+		const char *schema = json_string_value(json_object_get(node, "schemaname"));
+		add_once(relations, schema ? retort__sprintf("%s.%s", schema, rel) : retort__strdup(rel));
+	}
 	json_object_foreach(node, key, val) {
-		if (strcmp(key, "RangeVar") == 0 && json_is_object(val)) {
-			const char *schema = json_string_value(json_object_get(val, "schemaname"));
-			const char *rel = json_string_value(json_object_get(val, "relname"));
-			if (rel)
-				add_once(relations, schema ? retort__sprintf("%s.%s", schema, rel) : retort__strdup(rel));
-		} else if (strcmp(key, "FuncCall") == 0 && json_is_object(val)) {
+		if (strcmp(key, "FuncCall") == 0 && json_is_object(val)) {
 			char *name = dotted(json_object_get(val, "funcname"));
 			if (*name)
 				add_once(functions, name);

@@ -395,7 +395,8 @@ bool retort__pgr_type_op(retort_buf *out, const retort_op *op)
 			retort__srender_ident(out, PG, op->extension->schema);
 			retort_buf_puts(out, ";\n");
 		}
-		if (!retort__streq(op->old_extension->version, op->extension->version) && op->extension->version) {
+		if (!retort__streq(op->old_extension->version, op->extension->version) && op->extension->version &&
+			(!op->old_extension->version || strverscmp(op->extension->version, op->old_extension->version) > 0)) {
 			retort_buf_puts(out, "ALTER EXTENSION ");
 			retort__srender_ident(out, PG, op->extension->name);
 			retort_buf_puts(out, " UPDATE TO ");
