@@ -6,8 +6,10 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
+echo "demo: checking dependencies"
 sh scripts/deps.sh
-sh scripts/build.sh build
+# the same options as scripts/test.sh, so the two share one configured build/
+sh scripts/build.sh build --enable-werror
 
 retort="$top/build/retort"
 export RETORT_URL="sqlite:///build/demo.db"

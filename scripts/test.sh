@@ -8,7 +8,8 @@
 #
 # `make check` runs the unit tests (Check), the integration tests against
 # real SQLite files and a private PostgreSQL server it starts itself, and
-# the CLI tests.  Ends with a line "N passed, N failed".
+# the CLI tests.  Each test's verdict is printed as it finishes; at the end
+# the logs of the failures, and a line "N passed, N failed, N skipped".
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,6 +21,7 @@ case "$mode" in
 --valgrind) builddir=build-vg; flags="--enable-werror --enable-valgrind" ;;
 *) echo "usage: scripts/test.sh [--sanitize|--valgrind]" >&2; exit 2 ;;
 esac
+echo "test: checking dependencies"
 [ "$mode" = --valgrind ] && sh scripts/deps.sh --bench || sh scripts/deps.sh
 
 # shellcheck disable=SC2086
@@ -28,20 +30,24 @@ sh scripts/build.sh "$builddir" $flags
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$builddir"
-status=0
-make -j"$(nproc 2>/dev/null || echo 2)" check >/dev/null 2>&1 || status=$?
+echo "test: building and running the tests in $builddir/"
+find tests -name '*.trs' -exec rm -f {} + 2>/dev/null || true
+# automake prints "PASS: name" as each test ends: show those lines as they come
+status_file=$(mktemp)
+{ make -j"$(nproc 2>/dev/null || echo 2)" check 2>&1; echo $? >"$status_file"; } |
+	grep --line-buffered -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR): ' || true
+status=$(cat "$status_file")
+rm -f "$status_file"
 
-# Show every test's verdict, and the logs of the ones that failed.
-pass=0 fail=0
-for trs in $(find tests -name '*.trs' | sort); do
-	res=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
-	name=${trs%.trs}
-	echo "$res: $name"
-	case "$res" in
-	PASS|SKIP) pass=$((pass + 1)) ;;
-	*) fail=$((fail + 1)); echo "---- $name.log"; tail -n 60 "$name.log" ;;
-	esac
-done
-[ "$status" -ne 0 ] && [ "$fail" -eq 0 ] && { fail=1; echo "make check failed before running the tests:"; make check 2>&1 | tail -n 40; }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+# The verdicts again, with the reasons for skips and the logs of failures.
+if [ "$status" -ne 0 ] && ! sh "$top/scripts/verdicts.sh" . >/dev/null; then
+	sh "$top/scripts/verdicts.sh" .
+	exit 1
+fi
+if [ "$status" -ne 0 ]; then
+	echo "make check failed before running the tests:"
+	make check 2>&1 | tail -n 40
+	sh "$top/scripts/verdicts.sh" . | tail -n 1 | sed 's/ \([0-9]*\) failed/ 1 failed/'
+	exit 1
+fi
+sh "$top/scripts/verdicts.sh" .

@@ -6,9 +6,11 @@
  *     int upgrade(retort_ctx *ctx);
  *     int downgrade(retort_ctx *ctx);
  *
- * returning 0 on success and a negative value on failure (which rolls the
+ * returning 0 on success; any other value is failure (which rolls the
  * revision back).  retort compiles the file into a shared object and calls
- * these functions inside the revision's transaction.
+ * these functions inside the revision's transaction, in a child process
+ * whose context forwards each call to retort: exit(), a crash, an abort
+ * or running past revision_timeout fails the revision.
  *
  * Everything here reaches retort through a table of function pointers in
  * the context (ctx->ops), so a revision needs no symbols from the retort
@@ -53,9 +55,9 @@
  * unchanged; they call the same operations.
  *
  * Revisions are compiled as C99 or later (the wrappers are static inline)
- * with the configured `cc` and `cflags`.  A revision runs inside retort:
- * it must not exit() or keep pointers the context handed out after it
- * returns.
+ * with the configured `cc` and `cflags`.  A revision must not keep
+ * pointers the context handed out after it returns, nor end or replace
+ * the transaction it runs in (COMMIT, ROLLBACK and BEGIN are refused).
  *
  * Identifiers passed to the portable operations are quoted by retort;
  * SQL fragments (types, defaults, CHECK expressions, WHERE clauses) are
@@ -72,7 +74,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever retort_ctx_ops or the structs below change layout. */
-#define RETORT_MIGRATION_ABI 1
+#define RETORT_MIGRATION_ABI 2
 
 typedef struct retort_ctx retort_ctx;
 
@@ -168,6 +170,9 @@ typedef struct retort_ctx_ops {
 
 	/* Which line of the revision the next call comes from (for messages); may be NULL. */
 	void (*at_line)(retort_ctx *ctx, int line);
+
+	/* ABI 2: the value of -x KEY=VALUE, NULL when not given. */
+	const char *(*xarg)(retort_ctx *ctx, const char *key);
 } retort_ctx_ops;
 
 /* The public part of every context; retort's own state follows it. */
@@ -225,6 +230,16 @@ static inline int retort__ctx_query(retort_ctx *ctx, const char *sql, size_t npa
 {
 	RETORT__AT(ctx, line);
 	return ctx->ops->query(ctx, sql, nparams, params, fn, payload);
+}
+
+/*
+ * The value given with `-x KEY=VALUE` on the command line for this run
+ * (the last one for a repeated KEY), or NULL when KEY was not given.  The
+ * string belongs to retort and lives until upgrade()/downgrade() returns.
+ */
+static inline const char *retort_ctx_xarg(retort_ctx *ctx, const char *key)
+{
+	return ctx->ops->xarg ? ctx->ops->xarg(ctx, key) : NULL;
 }
 
 /* "sqlite" or "postgresql". */

@@ -34,7 +34,8 @@ enum retort_status {
 	RETORT_ENOTFOUND = -3,  /* an identifier, file or object does not exist */
 	RETORT_EAMBIGUOUS = -4, /* an identifier matches more than one thing */
 	RETORT_EEXISTS = -5,    /* refusing to overwrite something */
-	RETORT_ELOCKED = -6,    /* another process holds the migration lock */
+	RETORT_ELOCKED = -6,    /* another process holds a lock: the migration lock, or (PostgreSQL,
+	                           SQLSTATE 55P03) one a statement waited for past lock_timeout */
 };
 
 /* What kind of problem the last error was; the CLI maps it to exit status. */
@@ -49,6 +50,7 @@ typedef enum retort_error_class {
 	RETORT_ERROR_DATABASE, /* the database said no */
 	RETORT_ERROR_GIT,      /* libgit2 said no */
 	RETORT_ERROR_INTERNAL, /* a bug in retort */
+	RETORT_ERROR_CONNECT,  /* the database cannot be reached: nothing was read or changed; exit 2 */
 } retort_error_class;
 
 typedef struct retort_error {

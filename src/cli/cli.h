@@ -113,9 +113,23 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * is the status code the library returned.
  */
 int cli_fail(int rc);
+/* The exit status cli_fail returns, without printing. */
+int cli_exit_status(int rc);
 
 /* Informational output on stdout unless -q. */
 void cli_info(const cli_global *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The palette, as `lint` uses it: errors red, warnings yellow, headings bold, ids yellow. */
+#define CLI_COLOR_ERROR "\033[31m"
+#define CLI_COLOR_WARNING "\033[33m"
+#define CLI_COLOR_HEADING "\033[1m"
+#define CLI_COLOR_REV "\033[33m"
+#define CLI_COLOR_OK "\033[32m"
+
+/* Resolve --color / NO_COLOR / terminals into g->color and stderr's colors; 2 on a bad WHEN. */
+int cli_color_setup(cli_global *g);
+/* Whether diagnostics on stderr are colored (decided with g->color, for stderr). */
+void cli_color_resolved(bool on_stderr);
 
 /* ANSI color wrappers honoring g->color ("" when colors are off). */
 const char *cli_color_on(const cli_global *g, const char *ansi);
@@ -127,6 +141,16 @@ const char *cli_color_off(const cli_global *g);
  * status (2 for configuration errors); 0 on success.
  */
 int cli_load_config(cli_global *g, retort_config **out);
+
+/*
+ * multidb: when the configuration's section lists `databases` (and no -n
+ * names one), run `fn` once per listed section, in order, with g->section
+ * set to it and a "[name]" heading before each; otherwise run it once.
+ * Returns the worst exit status; with stop_on_failure the first failure
+ * ends the loop (an upgrade does not go on to the next database).
+ */
+typedef int (*cli_database_fn)(cli_global *g, void *ctx);
+int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool stop_on_failure);
 
 /* --- JSON (jansson) ---------------------------------------------------- */
 struct json_t;
@@ -167,7 +191,9 @@ typedef int (*cli_command_fn)(int argc, char **argv, cli_global *g);
 	X(diff, "print the SQL that turns one database's schema into another's") \
 	X(check, "fail if autogenerate would produce a revision") \
 	X(drift, "fail if the live schema differs from its migrations") \
-	X(lint, "review new revisions against a git base")
+	X(lint, "review revisions: git history checks and lock-aware statement rules") \
+	X(rebase, "put the branch's new revisions on top of the base's head") \
+	X(squash, "replace a run of revisions with one baseline")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(int argc, char **argv, cli_global *g);
 CLI_COMMANDS(CLI_DECLARE)

@@ -37,12 +37,12 @@ int cmd_branches(int argc, char **argv, cli_global *g)
 			continue;
 		}
 		if (g->verbosity > 0)
-			graph_cli_entry(&out, r);
+			graph_cli_entry(&out, r, g->color);
 		else
-			graph_cli_line(&out, r, GRAPH_CLI_TREE);
+			graph_cli_line(&out, r, GRAPH_CLI_TREE | (g->color ? GRAPH_CLI_COLOR : 0));
 		for (size_t j = 0; j < r->children.len; j++) {
 			retort_buf_printf(&out, "%*s -> ", (int)strlen(r->id), "");
-			graph_cli_line(&out, r->children.items[j], GRAPH_CLI_TREE |
+			graph_cli_line(&out, r->children.items[j], GRAPH_CLI_TREE | (g->color ? GRAPH_CLI_COLOR : 0) |
 				(g->verbosity > 0 ? GRAPH_CLI_DOC : 0));
 		}
 		retort_buf_putc(&out, '\n');

@@ -136,6 +136,9 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 	} else {
 		retort_diff_render(&sql, d);
 		fputs(sql.ptr, stdout);
+		/* stdout stays empty for scripts; a person still hears back */
+		if (!d->ops.len && g->verbosity >= 0)
+			fprintf(stderr, "retort: no differences\n");
 		rc = 0;
 	}
 	if (rc == 0)

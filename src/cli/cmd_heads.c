@@ -44,9 +44,9 @@ int cmd_heads(int argc, char **argv, cli_global *g)
 	}
 	for (size_t i = 0; i < heads.len; i++) {
 		if (g->verbosity > 0)
-			graph_cli_entry(&out, heads.items[i]);
+			graph_cli_entry(&out, heads.items[i], g->color);
 		else
-			graph_cli_line(&out, heads.items[i], 0);
+			graph_cli_line(&out, heads.items[i], g->color ? GRAPH_CLI_COLOR : 0);
 	}
 	rc = graph_cli_print(&out);
 done:

@@ -5,7 +5,8 @@
  * -r takes a range (START:END, START:, :END) in the identifier grammar.
  * --indicate-current reads the database's heads (creating nothing) and
  * marks them "(current)"; relative range ends such as -1 need those heads,
- * so they work only with it.  Without it the graph is read from headers
+ * so they work only with it, or with `current` in the range (-2:current,
+ * current:), which reads the database too.  Without it the graph is read from headers
  * alone, so this is fast on large histories.
  */
 #include <jansson.h>
@@ -16,8 +17,10 @@
 
 static bool is_current(const retort_db_status *st, const retort_revision *rev)
 {
+	const char *tip = retort_revision_baseline_tip(rev); /* a database there is at the baseline */
+
 	for (size_t i = 0; st && i < st->heads.len; i++)
-		if (strcmp(st->heads.items[i], rev->id) == 0)
+		if (strcmp(st->heads.items[i], rev->id) == 0 || (tip && strcmp(st->heads.items[i], tip) == 0))
 			return true;
 	return false;
 }
@@ -39,6 +42,7 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
 	retort_db_status *st = NULL;
+	const retort_db_status *mark;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
@@ -49,10 +53,18 @@ int cmd_history(int argc, char **argv, cli_global *g)
 		rc = cli_fail(rc);
 		goto done;
 	}
+	/* `current` in the range reads the database even without --indicate-current */
+	if (!st && range && (rc = graph_cli_current(&st, cfg, graph, range)) != 0)
+		goto done;
+	if (!indicate_current)
+		mark = NULL;
+	else
+		mark = st;
 	if (range) {
 		/* With the database at hand, relative forms (-1:, current:) work too. */
-		const char *const *cur = st ? (const char *const *)st->heads.items : NULL;
-		if ((rc = retort_graph_range(&revs, graph, range, cur, st ? st->heads.len : 0)) < 0) {
+		size_t ncur;
+		const char *const *cur = graph_cli_current_ids(st, &ncur);
+		if ((rc = retort_graph_range(&revs, graph, range, cur, ncur)) < 0) {
 			rc = cli_fail(rc);
 			goto done;
 		}
@@ -64,8 +76,8 @@ int cmd_history(int argc, char **argv, cli_global *g)
 		json_t *a = json_array();
 		for (size_t i = 0; i < revs.len; i++) {
 			json_t *o = graph_cli_json(revs.items[i]);
-			if (st)
-				json_object_set_new(o, "current", json_boolean(is_current(st, revs.items[i])));
+			if (mark)
+				json_object_set_new(o, "current", json_boolean(is_current(mark, revs.items[i])));
 			json_array_append_new(a, o);
 		}
 		rc = cli_json_print(a);
@@ -74,10 +86,11 @@ int cmd_history(int argc, char **argv, cli_global *g)
 	retort_buf_grow(&out, revs.len * 64);
 	for (size_t i = 0; i < revs.len; i++) {
 		if (g->verbosity > 0)
-			graph_cli_entry(&out, revs.items[i]);
+			graph_cli_entry(&out, revs.items[i], g->color);
 		else
 			graph_cli_line(&out, revs.items[i], GRAPH_CLI_PARENTS | GRAPH_CLI_TREE | GRAPH_CLI_DOC |
-				(is_current(st, revs.items[i]) ? GRAPH_CLI_CURRENT : 0));
+				(g->color ? GRAPH_CLI_COLOR : 0) |
+				(is_current(mark, revs.items[i]) ? GRAPH_CLI_CURRENT : 0));
 	}
 	rc = graph_cli_print(&out);
 done:

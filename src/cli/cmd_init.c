@@ -42,6 +42,15 @@ static bool template_exists(const char *name)
 	return false;
 }
 
+/* Whether a template's files live in subdirectories of DIR (one history per database). */
+static bool nested(const char *name)
+{
+	for (const cli_template_file *t = cli_template_files; t->template_name; t++)
+		if (strcmp(t->template_name, name) == 0 && strchr(t->file_name, '/'))
+			return true;
+	return false;
+}
+
 /* Replace `${script_location}` only: the rest of ${...} is for the config loader. */
 static char *render_ini(const char *tmpl, const char *script_location)
 {
@@ -117,17 +126,23 @@ int cmd_init(int argc, char **argv, cli_global *g)
 	ini_path = g->config_path ? g->config_path : "retort.ini";
 
 	cli_info(g, "Creating directory %s\n", dir);
-	versions = retort__path_join(dir, "versions");
+	/* one history: DIR/versions; a template with subdirectories (multidb) brings its own */
+	versions = retort__path_join(dir, nested(template_name) ? "" : "versions");
 	if ((rc = retort__mkdir_p(versions, 0777)) < 0) {
 		rc = cli_fail(rc);
 		goto done;
 	}
 	for (const cli_template_file *t = cli_template_files; t->template_name; t++) {
-		char *path;
+		char *path, *parent;
 		if (strcmp(t->template_name, template_name) != 0 || strcmp(t->file_name, "retort.ini") == 0)
 			continue;
 		path = retort__path_join(dir, t->file_name);
-		rc = write_file(g, path, t->content);
+		parent = retort__path_dirname(path);
+		if ((rc = retort__mkdir_p(parent, 0777)) < 0)
+			rc = cli_fail(rc);
+		else
+			rc = write_file(g, path, t->content);
+		free(parent);
 		free(path);
 		if (rc)
 			goto done;

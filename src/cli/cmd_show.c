@@ -10,7 +10,8 @@ int cmd_show(int argc, char **argv, cli_global *g)
 {
 	const cli_option opts[] = { CLI_OPT_END_MARKER };
 	const cli_usage usage = { "show", "[options] REV", "show one revision",
-		"REV is an id, a unique prefix, head, heads, LABEL@head, REV-N..." };
+		"REV is an id, a unique prefix, head, heads, LABEL@head, REV-N, or current\n"
+		"(the database's revisions).  base and LABEL@base name no revision." };
 	retort_vec args = RETORT_VEC_INIT, revs = RETORT_VEC_INIT;
 	retort_buf out = RETORT_BUF_INIT;
 	retort_config *cfg = NULL;
@@ -21,9 +22,11 @@ int cmd_show(int argc, char **argv, cli_global *g)
 		goto done;
 	if ((rc = graph_cli_open_revs(g, &cfg, &graph, &revs, args.items[0])) != 0)
 		goto done;
-	if (!revs.len) {
-		cli_error("'%s' names no revision", (const char *)args.items[0]);
-		rc = CLI_EXIT_FAIL;
+	if (!revs.len && !g->json) {
+		/* base, LABEL@base, current at base: nothing to show, as in Alembic */
+		if (g->verbosity >= 0)
+			fprintf(stderr, "retort: '%s' names no revision (base)\n", (const char *)args.items[0]);
+		rc = 0;
 		goto done;
 	}
 	if (g->json) {
@@ -34,7 +37,7 @@ int cmd_show(int argc, char **argv, cli_global *g)
 		goto done;
 	}
 	for (size_t i = 0; i < revs.len; i++)
-		graph_cli_entry(&out, revs.items[i]);
+		graph_cli_entry(&out, revs.items[i], g->color);
 	rc = graph_cli_print(&out);
 done:
 	retort_buf_dispose(&out);

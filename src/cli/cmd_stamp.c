@@ -6,34 +6,53 @@
  */
 #include "migrate_cli.h"
 
-int cmd_stamp(int argc, char **argv, cli_global *g)
+typedef struct stamp_args {
+	const retort_vec *targets;
+	const char *tag;
+	bool sql, purge;
+} stamp_args;
+
+static int stamp_one(cli_global *g, void *ctx)
 {
-	bool sql = false, purge = false;
-	const cli_option opts[] = {
-		{ CLI_OPT_FLAG, 0, "purge", &purge, NULL, "delete every row of the version table first" },
-		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL instead of running it" },
-		CLI_OPT_END_MARKER
-	};
-	const cli_usage usage = { "stamp", "[options] TARGET...",
-		"set the version table without running scripts",
-		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
-	retort_vec args = RETORT_VEC_INIT;
+	const stamp_args *a = ctx;
 	retort_buf out = RETORT_BUF_INIT;
 	const char *const *targets;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) != CLI_CONTINUE ||
-	    (rc = cli_run_start(&r, g, GRAPH_CLI_ACT, sql, false)) != 0)
+	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, false)) != 0)
 		goto done;
-	targets = (const char *const *)args.items;
-	if (sql)
-		rc = cli_run_finish(retort_migrate_render_stamp(&out, r.cfg, r.graph, targets, args.len, purge), &out);
+	r.opts.tag = a->tag;
+	targets = (const char *const *)a->targets->items;
+	if (a->sql)
+		rc = cli_run_finish(retort_migrate_render_stamp(&out, r.cfg, r.graph, targets, a->targets->len,
+			a->purge), &out);
 	else
-		rc = cli_run_finish(retort_migrate_stamp(r.cfg, r.graph, targets, args.len, purge, &r.opts), NULL);
+		rc = cli_run_finish(retort_migrate_stamp(r.cfg, r.graph, targets, a->targets->len, a->purge,
+			&r.opts), NULL);
 done:
 	cli_run_close(&r);
 	retort_buf_dispose(&out);
+	return rc;
+}
+
+int cmd_stamp(int argc, char **argv, cli_global *g)
+{
+	retort_vec args = RETORT_VEC_INIT;
+	stamp_args a = { &args, NULL, false, false };
+	const cli_option opts[] = {
+		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with the stamp's row in the history table" },
+		{ CLI_OPT_FLAG, 0, "purge", &a.purge, NULL, "delete every row of the version table first" },
+		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL instead of running it" },
+		CLI_OPT_END_MARKER
+	};
+	const cli_usage usage = { "stamp", "[options] TARGET...",
+		"set the version table without running scripts",
+		"TARGET is a revision id or prefix, head, heads, LABEL@head or base." };
+	int rc;
+
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, (size_t)-1)) == CLI_CONTINUE)
+		rc = cli_for_each_database(g, stamp_one, &a, true);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

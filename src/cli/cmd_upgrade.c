@@ -1,40 +1,71 @@
 /*
- * cmd_upgrade.c - `retort upgrade [TARGET] [--sql] [--dry-run]`: apply
- * revisions up to TARGET (default head), one progress line per revision
- * with its time; --sql prints the SQL instead (TARGET or FROM:TO, from base
- * when no FROM is given); --dry-run lists what would run without changing
- * anything.
+ * cmd_upgrade.c - `retort upgrade [TARGET] [--sql] [--dry-run] [--tag TAG]`:
+ * apply revisions up to TARGET (default head), one progress line per
+ * revision with its time (--json: one event per line); --sql prints the
+ * SQL instead (TARGET or FROM:TO, from base when no FROM is given);
+ * --dry-run lists what would run without changing anything.  A multidb
+ * configuration upgrades each of its databases in turn.
  */
 #include "migrate_cli.h"
+#include "plan_cli.h"
+
+typedef struct upgrade_args {
+	const char *target;
+	const char *tag;
+	bool sql, dry;
+} upgrade_args;
+
+static int upgrade_one(cli_global *g, void *ctx)
+{
+	const upgrade_args *a = ctx;
+	retort_buf out = RETORT_BUF_INIT;
+	cli_run r = { 0 };
+	plan_cli plan = { 0 };
+	int rc;
+
+	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, a->dry)) != 0 ||
+	    (rc = plan_cli_attach(&plan, &r, g)) != 0)
+		goto done;
+	r.opts.tag = a->tag;
+	if (a->sql)
+		rc = cli_run_finish(retort_migrate_render_upgrade(&out, r.cfg, r.graph, a->target), &out);
+	else
+		rc = cli_run_report(&r, cli_run_finish(retort_migrate_upgrade(r.cfg, r.graph, a->target,
+			&r.opts), NULL), "upgrade", a->target);
+done:
+	plan_cli_detach(&plan);
+	cli_run_close(&r);
+	retort_buf_dispose(&out);
+	return rc;
+}
 
 int cmd_upgrade(int argc, char **argv, cli_global *g)
 {
-	bool sql = false, dry = false;
+	upgrade_args a = { NULL, NULL, false, false };
 	const cli_option opts[] = {
-		{ CLI_OPT_FLAG, 0, "sql", &sql, NULL, "print the SQL instead of running it (TARGET may be FROM:TO)" },
-		{ CLI_OPT_FLAG, 0, "dry-run", &dry, NULL, "list the revisions that would run, change nothing" },
+		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with this run's rows in the history table" },
+		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL instead of running it (TARGET may be FROM:TO)" },
+		{ CLI_OPT_FLAG, 0, "dry-run", &a.dry, NULL, "list the revisions that would run, change nothing (-v: each statement, its lock and lint findings)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "upgrade", "[options] [TARGET]",
 		"apply revisions up to a target (default head)",
-		"TARGET is a revision id or prefix, head, heads, LABEL@head, +N or REV+N." };
+		"TARGET is a revision id or prefix, head, heads, LABEL@head, +N or REV+N.\n"
+		"--json prints one event per line: started, finished (duration_ms), failed\n"
+		"(file, line, error), then a summary." };
 	retort_vec args = RETORT_VEC_INIT;
-	retort_buf out = RETORT_BUF_INIT;
-	const char *target;
-	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE ||
-	    (rc = cli_run_start(&r, g, GRAPH_CLI_ACT, sql, dry)) != 0)
+	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE)
 		goto done;
-	target = args.len ? args.items[0] : "head";
-	if (sql)
-		rc = cli_run_finish(retort_migrate_render_upgrade(&out, r.cfg, r.graph, target), &out);
-	else
-		rc = cli_run_finish(retort_migrate_upgrade(r.cfg, r.graph, target, &r.opts), NULL);
+	a.target = args.len ? args.items[0] : "head";
+	if (a.sql && a.dry) {
+		cli_error("--sql and --dry-run cannot be combined");
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	rc = cli_for_each_database(g, upgrade_one, &a, true);
 done:
-	cli_run_close(&r);
-	retort_buf_dispose(&out);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

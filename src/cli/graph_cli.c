@@ -13,6 +13,7 @@
 
 #include "graph_cli.h"
 #include "graph/revision_new.h"
+#include "run/migrate.h"
 
 void graph_cli_done(retort_graph *graph)
 {
@@ -33,7 +34,19 @@ int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mod
 	 * The header cache makes reading a big history cheap, but what a run
 	 * plans from, or a new revision's parents, must come from the files.
 	 */
-	return mode == GRAPH_CLI_REPORT ? retort_graph_load_cached(graph, cfg) : retort_graph_load(graph, cfg);
+	int rc = mode == GRAPH_CLI_REPORT ? retort_graph_load_cached(graph, cfg) : retort_graph_load(graph, cfg);
+	const retort_vec *py;
+
+	if (rc < 0)
+		return rc;
+	/* An Alembic project moved over: say its .py revisions are not read, not silently skip them */
+	py = retort_graph_ignored(*graph);
+	for (size_t i = 0; i < py->len && i < 3; i++)
+		cli_warning("Alembic revision ignored: %s (retort reads .sql and .c revisions)",
+			(const char *)py->items[i]);
+	if (py->len > 3)
+		cli_warning("... and %zu more Alembic revision(s) ignored", py->len - 3);
+	return 0;
 }
 
 int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, graph_cli_mode mode)
@@ -52,14 +65,56 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, gra
 	return 0;
 }
 
+static bool names_current(const char *ident)
+{
+	size_t len = strlen("current");
+
+	for (const char *p = ident; (p = strstr(p, "current")) != NULL; p += len)
+		if ((p == ident || p[-1] == ':') && (p[len] == '\0' || p[len] == ':'))
+			return true;
+	return false;
+}
+
+int graph_cli_current(retort_db_status **st, const retort_config *cfg,
+	const retort_graph *graph, const char *ident)
+{
+	int rc;
+
+	*st = NULL;
+	if (!ident || !names_current(ident))
+		return 0;
+	if ((rc = retort_migrate_status(st, cfg, graph, false)) < 0)
+		return cli_fail(rc);
+	return 0;
+}
+
+const char *const *graph_cli_current_ids(const retort_db_status *st, size_t *n)
+{
+	static const char *const none[1] = { NULL };
+
+	*n = st ? st->heads.len : 0;
+	if (!st)
+		return NULL;
+	return st->heads.len ? (const char *const *)st->heads.items : none;
+}
+
 int graph_cli_open_revs(cli_global *g, retort_config **cfg, retort_graph **graph, retort_vec *revs,
 	const char *ident)
 {
+	retort_db_status *st = NULL;
+	const char *const *cur;
+	size_t ncur;
 	int rc;
 
 	if ((rc = graph_cli_open(g, cfg, graph, GRAPH_CLI_REPORT)) != 0)
 		return rc;
-	if ((rc = retort_graph_resolve(revs, *graph, ident, NULL, 0)) < 0)
+	/* `current` reads the database's heads (creating nothing) */
+	if ((rc = graph_cli_current(&st, *cfg, *graph, ident)) != 0)
+		return rc;
+	cur = graph_cli_current_ids(st, &ncur);
+	rc = retort_graph_resolve(revs, *graph, ident, cur, ncur);
+	retort_db_status_free(st);
+	if (rc < 0)
 		return cli_fail(rc);
 	return 0;
 }
@@ -97,7 +152,10 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 		}
 		retort_buf_puts(out, " -> ");
 	}
-	retort_buf_puts(out, rev->id);
+	if (parts & GRAPH_CLI_COLOR)
+		retort_buf_printf(out, "%s%s\033[0m", CLI_COLOR_REV, rev->id);
+	else
+		retort_buf_puts(out, rev->id);
 	/* the labels in effect, not only those declared here, as Alembic shows them */
 	if (rev->labels.len) {
 		retort_buf_puts(out, " (");
@@ -107,6 +165,8 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 	/* Alembic's words: a head others depend on is only an "effective" head */
 	if (retort_revision_is_head(rev))
 		retort_buf_puts(out, rev->dependents.len ? " (effective head)" : " (head)");
+	if (retort_revision_is_baseline(rev))
+		retort_buf_puts(out, " (baseline)");
 	if (parts & GRAPH_CLI_TREE) {
 		if (retort_revision_is_branch_point(rev))
 			retort_buf_puts(out, " (branchpoint)");
@@ -122,9 +182,9 @@ void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts)
 	retort_buf_putc(out, '\n');
 }
 
-void graph_cli_entry(retort_buf *out, const retort_revision *rev)
+void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color)
 {
-	retort_buf_printf(out, "Rev: %s%s%s%s\n", rev->id,
+	retort_buf_printf(out, "Rev: %s%s%s%s%s%s\n", color ? CLI_COLOR_REV : "", rev->id, color ? "\033[0m" : "",
 		retort_revision_is_head(rev) ? " (head)" : "",
 		retort_revision_is_branch_point(rev) ? " (branchpoint)" : "",
 		retort_revision_is_merge_point(rev) ? " (mergepoint)" : "");
@@ -147,6 +207,11 @@ void graph_cli_entry(retort_buf *out, const retort_revision *rev)
 	if (rev->labels.len) {
 		retort_buf_puts(out, "Branch names: ");
 		put_strs(out, &rev->labels);
+		retort_buf_putc(out, '\n');
+	}
+	if (retort_revision_is_baseline(rev)) {
+		retort_buf_printf(out, "Replaces: %zu revisions, ", rev->script->replaces.len);
+		put_strs(out, &rev->script->replaces);
 		retort_buf_putc(out, '\n');
 	}
 	retort_buf_printf(out, "Path: %s\n", rev->script->path);
@@ -184,6 +249,7 @@ json_t *graph_cli_json(const retort_revision *rev)
 	json_object_set_new(o, "children", id_array(&rev->children));
 	json_object_set_new(o, "branch_labels", str_array(&s->branch_labels));
 	json_object_set_new(o, "branches", str_array(&rev->labels));
+	json_object_set_new(o, "replaces", str_array(&s->replaces));
 	json_object_set_new(o, "message", json_string(s->message));
 	json_object_set_new(o, "path", json_string(s->path));
 	json_object_set_new(o, "format", json_string(s->format == RETORT_SCRIPT_C ? "c" : "sql"));
@@ -201,8 +267,7 @@ json_t *graph_cli_json(const retort_revision *rev)
 	return o;
 }
 
-/* The template for new revisions of `format` (see graph_cli_create).  Caller frees; NULL after printing an error. */
-static char *template_for(const retort_config *cfg, retort_script_format format)
+char *graph_cli_template(const retort_config *cfg, retort_script_format format)
 {
 	const char *name = format == RETORT_SCRIPT_C ? "script.c.tmpl" : "script.sql.tmpl";
 	char *path = retort__path_join(cfg->script_location, name);
@@ -238,7 +303,7 @@ int graph_cli_create(cli_global *g, const retort_config *cfg, const retort_graph
 	char *path = NULL, *tmpl;
 	int rc;
 
-	if (!(tmpl = template_for(cfg, ro->format)))
+	if (!(tmpl = graph_cli_template(cfg, ro->format)))
 		return CLI_EXIT_FAIL;
 	ro->template_text = tmpl;
 	rc = retort_revision_create(&path, cfg, graph, ro);

@@ -23,7 +23,8 @@ int graph_cli_open(cli_global *g, retort_config **cfg, retort_graph **graph, gra
 /*
  * For the commands that take one REV (show, edit): load config and graph
  * through the header cache, and append the revisions `ident` names to
- * `revs`.  0, or the exit status after printing the error.
+ * `revs` (`current`: the database's revisions, read creating nothing).
+ * 0, or the exit status after printing the error.
  */
 int graph_cli_open_revs(cli_global *g, retort_config **cfg, retort_graph **graph, retort_vec *revs,
 	const char *ident);
@@ -38,18 +39,38 @@ int graph_cli_load(retort_graph **graph, const retort_config *cfg, graph_cli_mod
  */
 void graph_cli_done(retort_graph *graph);
 
+struct retort_db_status;
+/*
+ * `current` as an identifier (show current, edit current, history -r
+ * -2:current): when `ident` names it on either side of a range, read the
+ * database's heads (creating nothing) into *st; otherwise *st stays NULL.
+ * Prints the error and returns the exit status on failure, else 0.
+ */
+int graph_cli_current(struct retort_db_status **st, const retort_config *cfg,
+	const retort_graph *graph, const char *ident);
+/* The heads of `st` as resolve wants them: NULL without a status, never NULL with one. */
+const char *const *graph_cli_current_ids(const struct retort_db_status *st, size_t *n);
+
 /* Which parts of the one-line form to show. */
 #define GRAPH_CLI_PARENTS 1   /* "down -> " prefix */
 #define GRAPH_CLI_TREE 2      /* (branchpoint) (mergepoint) */
 #define GRAPH_CLI_DOC 4       /* ", message" */
 #define GRAPH_CLI_CURRENT 8   /* " (current)": the database is at this revision */
+#define GRAPH_CLI_COLOR 16    /* the id in color (--color) */
 
 void graph_cli_line(retort_buf *out, const retort_revision *rev, int parts);
 /* The verbose block: Rev, Parent/Merges, Also depends on, Branches into, Branch names, Path, message. */
-void graph_cli_entry(retort_buf *out, const retort_revision *rev);
+void graph_cli_entry(retort_buf *out, const retort_revision *rev, bool color);
 
 struct json_t;
 struct json_t *graph_cli_json(const retort_revision *rev);
+
+/*
+ * The template for new revisions of `format` (see graph_cli_create), for
+ * commands that render one themselves (squash).  Caller frees; NULL after
+ * printing an error.
+ */
+char *graph_cli_template(const retort_config *cfg, retort_script_format format);
 
 struct retort_revision_opts;
 /*

@@ -77,7 +77,8 @@ int main(int argc, char **argv)
 	int next = 1, rc;
 
 	memset(&g, 0, sizeof(g));
-	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+	/* --version is global: before or after the command, as the other global options */
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("retort %s\n", retort_version());
 			return 0;
@@ -101,7 +102,20 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (!(cmd = find_command(argv[next]))) {
-		cli_error("unknown command '%s' (see 'retort --help')", argv[next]);
+		if (cli_color_setup(&g) != 0) {
+			retort_vec_dispose(&g.xargs, false);
+			return CLI_EXIT_USAGE;
+		}
+		const char *names[RETORT_ARRAY_SIZE(commands)], *hint;
+		char spelled[RETORT_ARRAY_SIZE(commands)][32];
+		for (size_t i = 0; i < RETORT_ARRAY_SIZE(commands); i++) {
+			print_name(spelled[i], sizeof(spelled[i]), commands[i].name);
+			names[i] = spelled[i];
+		}
+		if ((hint = retort__suggest(argv[next], names, RETORT_ARRAY_SIZE(commands))) != NULL)
+			cli_error("unknown command '%s'; did you mean '%s'? (see 'retort --help')", argv[next], hint);
+		else
+			cli_error("unknown command '%s' (see 'retort --help')", argv[next]);
 		retort_vec_dispose(&g.xargs, false);
 		return CLI_EXIT_USAGE;
 	}

@@ -16,6 +16,9 @@ typedef struct cli_run {
 	retort_config *cfg;
 	retort_graph *graph;
 	retort_migrate_opts opts;
+	cli_global *g;
+	size_t steps;        /* revisions applied (or planned, with --dry-run) */
+	double total_ms;
 } cli_run;
 
 /*
@@ -39,5 +42,12 @@ int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool
  * stdout.  The exit status.
  */
 int cli_run_finish(int rc, const retort_buf *sql);
+
+/*
+ * After a run of upgrade or downgrade, with its exit status `rc`: with
+ * --json the summary event; otherwise "Nothing to do: ..." when no
+ * revision ran.  Returns rc.
+ */
+int cli_run_report(cli_run *r, int rc, const char *verb, const char *target);
 
 #endif

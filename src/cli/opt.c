@@ -117,17 +117,28 @@ void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage)
 
 static int usage_error(const cli_usage *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* "retort: error: <message>" and the command's usage line, on stderr; the exit status for it. */
+/*
+ * "retort: error: <message>" and the command's usage line, on stderr; the
+ * exit status for it.  Before any command (usage->name is "") the message
+ * names the option alone: its " for ''" / " (in '')" tail is cut.
+ */
 static int usage_error(const cli_usage *usage, const char *fmt, ...)
 {
+	const char *name = usage->name ? usage->name : "";
+	const char *synopsis = usage->synopsis ? usage->synopsis : "";
+	char msg[512], *cut;
 	va_list ap;
 
-	fprintf(stderr, "retort: error: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: retort %s %s\n(see 'retort %s --help')\n",
-		usage->name, usage->synopsis ? usage->synopsis : "", usage->name);
+	if (!*name && ((cut = strstr(msg, " for ''")) != NULL || (cut = strstr(msg, " (in '')")) != NULL))
+		*cut = '\0';
+	fprintf(stderr, "retort: error: %s\n", msg);
+	if (*name)
+		fprintf(stderr, "usage: retort %s %s\n(see 'retort %s --help')\n", name, synopsis, name);
+	else
+		fprintf(stderr, "usage: retort %s\n(see 'retort --help')\n", synopsis);
 	return CLI_EXIT_USAGE;
 }
 
@@ -241,21 +252,26 @@ int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, co
 	return help ? CLI_PARSED_HELP : 0;
 }
 
-static int resolve_color(cli_global *g)
+int cli_color_setup(cli_global *g)
 {
 	const char *when = g->color_arg ? g->color_arg : "auto";
 	const char *no_color = getenv("NO_COLOR");
 
+	bool err;
+
 	if (strcmp(when, "always") == 0)
-		g->color = true;
+		g->color = err = true;
 	else if (strcmp(when, "never") == 0)
-		g->color = false;
-	else if (strcmp(when, "auto") == 0)
+		g->color = err = false;
+	else if (strcmp(when, "auto") == 0) {
+		/* each stream on its own: `retort current 2>log` keeps colors on the terminal */
 		g->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	else {
+		err = isatty(STDERR_FILENO) && !(no_color && *no_color);
+	} else {
 		fprintf(stderr, "retort: error: --color must be auto, always or never, not '%s'\n", when);
 		return CLI_EXIT_USAGE;
 	}
+	cli_color_resolved(err);
 	return 0;
 }
 
@@ -267,7 +283,7 @@ int cli_parse(int argc, char **argv, const cli_option *opts, const cli_usage *us
 	if (rc == CLI_PARSED_HELP)
 		cli_print_usage(stdout, opts, usage);
 	else if (rc == 0)
-		rc = resolve_color(g);
+		rc = cli_color_setup(g);
 	return rc;
 }
 

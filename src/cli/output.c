@@ -10,13 +10,22 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "base/buf.h"
 #include "base/common.h"
+
+/* Colors on stderr: set once the options are read (cli_color_resolved). */
+static bool stderr_color;
+
+void cli_color_resolved(bool on_stderr)
+{
+	stderr_color = on_stderr;
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("retort: error: ", stderr);
+	fputs(stderr_color ? "retort: " CLI_COLOR_ERROR "error:\033[0m " : "retort: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -27,11 +36,33 @@ void cli_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("retort: warning: ", stderr);
+	fputs(stderr_color ? "retort: " CLI_COLOR_WARNING "warning:\033[0m " : "retort: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/*
+ * The one mapping from what went wrong to the exit status, so the same
+ * failure exits the same way from every command: 2 when nothing could
+ * start (usage, configuration, a database that cannot be reached), 1 for
+ * a failure while working.
+ */
+int cli_exit_status(int rc)
+{
+	const retort_error *e = retort_error_last();
+
+	if (!e)
+		return rc == RETORT_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	switch (e->klass) {
+	case RETORT_ERROR_CONFIG:
+	case RETORT_ERROR_USAGE:
+	case RETORT_ERROR_CONNECT:
+		return CLI_EXIT_USAGE;
+	default:
+		return CLI_EXIT_FAIL;
+	}
 }
 
 int cli_fail(int rc)
@@ -39,11 +70,7 @@ int cli_fail(int rc)
 	const retort_error *e = retort_error_last();
 
 	cli_error("%s", e ? e->message : "unknown error");
-	if (e && (e->klass == RETORT_ERROR_CONFIG || e->klass == RETORT_ERROR_USAGE))
-		return CLI_EXIT_USAGE;
-	if (!e && rc == RETORT_EUSAGE)
-		return CLI_EXIT_USAGE;
-	return CLI_EXIT_FAIL;
+	return cli_exit_status(rc);
 }
 
 void cli_info(const cli_global *g, const char *fmt, ...)
@@ -80,7 +107,52 @@ int cli_load_config(cli_global *g, retort_config **out)
 	opts.nxargs = g->xargs.len;
 	if ((rc = retort_config_load(out, &opts)) < 0)
 		return cli_fail(rc);
+	if ((*out)->databases.len && !(*out)->script_location) {
+		retort_buf names = RETORT_BUF_INIT;
+		for (size_t i = 0; i < (*out)->databases.len; i++)
+			retort_buf_printf(&names, "%s%s", i ? ", " : "", (const char *)(*out)->databases.items[i]);
+		cli_error("%s: section [%s] stands for several databases (%s): name one with -n NAME "
+			"(upgrade, downgrade, stamp and current go through all of them)",
+			(*out)->path, (*out)->section, names.ptr);
+		retort_buf_dispose(&names);
+		retort_config_free(*out);
+		*out = NULL;
+		return CLI_EXIT_USAGE;
+	}
 	return 0;
+}
+
+int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool stop_on_failure)
+{
+	retort_config_opts opts;
+	retort_config *cfg = NULL;
+	const char *saved = g->section;
+	int rc, worst = 0;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.path = g->config_path;
+	opts.section = g->section;
+	/* a broken or missing config: the command says so itself, the usual way */
+	if (retort_config_load(&cfg, &opts) < 0 || !cfg->databases.len || cfg->script_location) {
+		retort_error_clear();
+		retort_config_free(cfg);
+		return fn(g, ctx);
+	}
+	for (size_t i = 0; i < cfg->databases.len; i++) {
+		g->section = cfg->databases.items[i];
+		if (!g->json && g->verbosity >= 0)
+			printf("%s%s[%s]%s\n", i ? "\n" : "", cli_color_on(g, CLI_COLOR_HEADING),
+				g->section, cli_color_off(g));
+		fflush(stdout);
+		rc = fn(g, ctx);
+		if (rc > worst)
+			worst = rc;
+		if (rc && stop_on_failure)
+			break;
+	}
+	g->section = saved;
+	retort_config_free(cfg);
+	return worst;
 }
 
 int cli_json_print(json_t *value)

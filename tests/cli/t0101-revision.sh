@@ -124,4 +124,9 @@ run retort revision --json -m "as json" --head bcf125 --rev-id bd0126
 expect_rc 0 "--json"
 expect_out '"path": ".*bd0126_as_json\.sql"' "path in JSON"
 
+# slugs transliterate Latin letters with diacritics
+run retort revision -m "Ünïcode Straße" --head bd0126 --rev-id be0127
+expect_rc 0 "a non-ASCII message"
+expect_out "be0127_unicode_strasse\.sql$" "Ünïcode Straße gives unicode_strasse"
+
 done_testing

@@ -117,9 +117,18 @@ chmod +x ed.sh
 EDITOR="$PWD/ed.sh" run retort edit b1
 expect_rc 0 "edit"
 grep -q "edited .*/b1_d.sql" edited.txt && ok "the editor got the file" || fail "editor not run"
-VISUAL= EDITOR= run retort edit b1
-expect_rc 2 "edit without an editor"
-expect_err "set \\\$EDITOR" "asks for EDITOR"
+# without $VISUAL and $EDITOR: `editor` on PATH, else vi, as git does
+mkdir -p fakebin1 fakebin2
+printf '#!/bin/sh\necho "editor $1" >> "%s/fallback.txt"\n' "$PWD" > fakebin1/editor
+printf '#!/bin/sh\necho "vi $1" >> "%s/fallback.txt"\n' "$PWD" > fakebin1/vi
+cp fakebin1/vi fakebin2/vi
+chmod +x fakebin1/editor fakebin1/vi fakebin2/vi
+VISUAL= EDITOR= PATH="$PWD/fakebin1" run "$RETORT" edit b1
+expect_rc 0 "edit without \$EDITOR"
+grep -q "^editor .*/b1_d.sql" fallback.txt && ok "falls back to editor" || fail "editor fallback not run"
+VISUAL= EDITOR= PATH="$PWD/fakebin2" run "$RETORT" edit b1
+expect_rc 0 "edit without \$EDITOR nor editor"
+grep -q "^vi .*/b1_d.sql" fallback.txt && ok "falls back to vi" || fail "vi fallback not run"
 EDITOR=false run retort edit b1
 expect_rc 1 "a failing editor is reported"
 

@@ -86,7 +86,7 @@ expect_out '^r10$' "offline version row"
 expect_out '^10$' "offline schema"
 
 run retort --url "postgresql://postgres:s3cretpw@/nosuchdb?host=$PG_HOST&port=$PG_PORT" current
-expect_rc 1 "a database that does not exist"
+expect_rc 2 "a database that does not exist (cannot connect: 2, like a bad URL)"
 expect_no_out "s3cretpw" "the connection error hides the password"
 
 done_testing

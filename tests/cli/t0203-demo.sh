@@ -15,7 +15,7 @@ run sqlite3 demo.db "SELECT slug FROM posts ORDER BY id"
 expect_out '^hello-world$' "the data migration filled the slugs"
 
 run retort current
-expect_out '^a7b8c9d0e1f2 \(head\)$' "at head"
+expect_out '^a7b8c9d0e1f2 \(addresses, content\) \(head\)$' "at head, with its branch labels"
 run retort downgrade -1
 expect_rc 0 "downgrade -1"
 run retort upgrade head
@@ -32,7 +32,7 @@ expect_out '^0$' "the C downgrade cleared the slugs"
 run retort upgrade content@head
 expect_rc 0 "upgrade a labelled branch to its head"
 run retort current
-expect_out '^a7b8c9d0e1f2 \(head\)$' "both branches are in again (the label covers the merge)"
+expect_out '^a7b8c9d0e1f2 \(addresses, content\) \(head\)$' "both branches are in again (the label covers the merge)"
 
 run retort upgrade head --sql
 expect_rc 0 "offline SQL renders the C revision"

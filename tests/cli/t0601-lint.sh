@@ -20,7 +20,7 @@ expect_rc 2 "lint without a config exits 2"
 
 retort init -q migrations >/dev/null
 run retort lint
-expect_rc 1 "lint outside git fails"
+expect_rc 2 "lint outside git is a configuration error"
 expect_err "is not inside a git repository" "lint says why it needs git"
 
 git init -q -b main . && git config commit.gpgsign false
@@ -45,7 +45,7 @@ expect_rc 0 "a committed new revision still passes"
 sed -i 's/int/bigint/' migrations/versions/a1.sql
 run retort lint
 expect_rc 1 "an edited revision fails"
-expect_out "error: migrations/versions/a1.sql: revision a1 was edited since the base" "the edited revision is named"
+expect_out "error: migrations/versions/a1.sql: R001 edited-revision: revision a1 was edited since the base" "the edited revision is named"
 git checkout -q -- migrations/versions/a1.sql
 
 git rm -q migrations/versions/b2.sql
@@ -63,17 +63,29 @@ rm migrations/versions/d4.sql
 sql_revision e5 nope "SELECT 1;" "SELECT 1;"
 run retort lint
 expect_rc 1 "an unknown parent fails"
-expect_out "migrations/versions/e5.sql:3: revision e5 revises 'nope', which no script defines" "the unknown parent is named with file:line"
+expect_out "migrations/versions/e5.sql:3: R004 unknown-parent: revision e5 revises 'nope', which no script defines" "the unknown parent is named with file:line"
 rm migrations/versions/e5.sql
 
 sql_revision f6 c3 "ALTER TABLE t ADD COLUMN z int;
 DROP TABLE u;"
 run retort lint
 expect_rc 0 "warnings alone pass"
-expect_out "warning: migrations/versions/f6.sql:8: destructive statement in upgrade: DROP TABLE" "the destructive statement is shown with its line"
-expect_out "warning: migrations/versions/f6.sql: no retort:downgrade section" "the missing downgrade is shown"
+expect_out "warning: migrations/versions/f6.sql:8: R111 drop-table: DROP TABLE u \[write lock on u: blocks other writers\]" "the dropped table is shown with its line and lock"
+expect_out "^    instead: deploy code that no longer uses the table first" "the finding says what to do instead"
+expect_out "warning: migrations/versions/f6.sql: R006 irreversible: no retort:downgrade section" "the missing downgrade is shown"
 
 rm migrations/versions/f6.sql
+
+# the template's empty downgrade section, forgotten: a silent no-op without the warning
+sql_revision f7 c3 "CREATE TABLE v (z int);" "
+-- nothing here yet"
+run retort lint
+expect_rc 0 "an empty downgrade is a warning"
+expect_out "warning: migrations/versions/f7.sql:9: R010 empty-downgrade: empty retort:downgrade section" "the empty downgrade is shown with its line"
+sql_revision f7 c3 "CREATE TABLE v (z int);" "DROP TABLE v;"
+run retort lint
+expect_no_out "empty retort:downgrade" "a written downgrade is not"
+rm migrations/versions/f7.sql
 cat > migrations/versions/g7.c <<'C'
 /*
  * drop the old table
@@ -96,16 +108,16 @@ int downgrade(retort_ctx *ctx)
 C
 run retort lint
 expect_rc 0 "a C revision with a drop in upgrade only warns"
-expect_out "warning: migrations/versions/g7.c:12: destructive statement in upgrade: DROP TABLE" "SQL in a C revision's upgrade is scanned"
+expect_out "warning: migrations/versions/g7.c:12: R007 destructive-c-revision: destructive statement in upgrade: DROP TABLE" "SQL in a C revision's upgrade is scanned"
 expect_no_out "irreversible" "a C revision with downgrade() is reversible"
 sed -i 's/retort_exec(ctx, "UPDATE t SET x = 0; "/retort_drop_column(ctx, "t", "x"); (void)("UPDATE t SET x = 0; "/' migrations/versions/g7.c
 sed -i 's/^int downgrade/int not_a_downgrade/' migrations/versions/g7.c
 run retort lint
-expect_out "g7.c:11: destructive operation in upgrade: retort_drop_column" "portable drops in a C revision's upgrade are found"
-expect_out "g7.c: no downgrade\(\) function" "a C revision without downgrade() is irreversible"
+expect_out "g7.c:11: R007 destructive-c-revision: destructive operation in upgrade: retort_drop_column" "portable drops in a C revision's upgrade are found"
+expect_out "g7.c: R006 irreversible: no downgrade\(\) function" "a C revision without downgrade() is irreversible"
 sed -i 's/retort_drop_column(/retort_column_drop(/' migrations/versions/g7.c
 run retort lint
-expect_out "g7.c:11: destructive operation in upgrade: retort_column_drop" "migration.h's noun-first names are found too"
+expect_out "g7.c:11: R007 destructive-c-revision: destructive operation in upgrade: retort_column_drop" "migration.h's noun-first names are found too"
 rm migrations/versions/g7.c
 sql_revision f6 c3 "ALTER TABLE t ADD COLUMN z int;
 DROP TABLE u;"

@@ -48,7 +48,7 @@ static void teardown(void)
 static retort_cmigration_opts opts(void)
 {
 	static char cache[512];
-	retort_cmigration_opts o = { NULL, "-Wall -Werror -O0", cache, NULL };
+	retort_cmigration_opts o = { NULL, "-Wall -Werror -O0", cache, NULL, NULL, 0 };
 
 	snprintf(cache, sizeof(cache), "%s/cache", workdir);
 	return o;
@@ -707,7 +707,7 @@ START_TEST(test_cmigration__cache_by_content)
 	ck_assert_int_eq(chmod(first, 0644), 0);
 	/* Edited content or other flags: another object each. */
 	free(path);
-	path = write_rev("c.c", "int upgrade(retort_ctx *ctx) { return 1; }\n");
+	path = write_rev("c.c", "int upgrade(retort_ctx *ctx) { return ctx ? 0 : 1; }\n");
 	ck_assert_int_eq(load_rev(path, &o), 0);
 	ck_assert_uint_eq(cached_objects(NULL), 2);
 	o.cflags = "-O1";

@@ -2,13 +2,13 @@
 # t-layers.sh - the library's layers only call downwards.
 #
 # src/lib/ is split into folders, bottom first: base, config, sql, dialect,
-# graph, schema, git, run, autogen (see the README's layout table).  A file
+# graph, schema, rules, git, run, autogen (see the README's layout table).  A file
 # may include headers of its own folder and of the folders below it; an
 # include that points up, or at a folder that is not a layer, fails here.
 # The public headers (<retort/...>, "retort/...") sit outside the layers.
 set -eu
 top=${RETORT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-layers="base config sql dialect graph schema git run autogen"
+layers="base config sql dialect graph schema rules git run autogen"
 
 rank() {
 	i=0

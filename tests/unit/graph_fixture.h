@@ -6,8 +6,9 @@
  *
  * Each ';'-separated item is an id, optionally "<" and comma-separated
  * parents, "@label" for a branch label, "~dep" for Depends On, and "!" for
- * a revision without a downgrade section.  Every item becomes the text of a
- * real SQL revision file, parsed by retort_script_parse.
+ * a revision without a downgrade section, "=a,b" for a baseline's Replaces.
+ * Every item becomes the text of a real SQL revision file, parsed by
+ * retort_script_parse.
  */
 #ifndef RETORT_TEST_GRAPH_FIXTURE_H
 #define RETORT_TEST_GRAPH_FIXTURE_H
@@ -49,7 +50,7 @@ static inline int fixture_graph(retort_graph **out, const char *spec)
 
 	for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
 		retort_buf text = RETORT_BUF_INIT, revises = RETORT_BUF_INIT;
-		retort_buf labels = RETORT_BUF_INIT, deps = RETORT_BUF_INIT;
+		retort_buf labels = RETORT_BUF_INIT, deps = RETORT_BUF_INIT, replaces = RETORT_BUF_INIT;
 		char *save2 = NULL, *id = NULL, *path;
 		bool irreversible = false;
 		retort_script *s = NULL;
@@ -59,6 +60,8 @@ static inline int fixture_graph(retort_graph **out, const char *spec)
 				retort_buf_printf(&labels, "%s%s", labels.size ? ", " : "", w + 1);
 			else if (w[0] == '~')
 				retort_buf_printf(&deps, "%s%s", deps.size ? ", " : "", w + 1);
+			else if (w[0] == '=')
+				retort_buf_puts(&replaces, w + 1);
 			else if (!strcmp(w, "!"))
 				irreversible = true;
 			else {
@@ -74,8 +77,8 @@ static inline int fixture_graph(retort_graph **out, const char *spec)
 			id = "missing_id";
 		retort_buf_printf(&text,
 			"-- revision %s\n--\n-- Revision ID: %s\n-- Revises: %s\n"
-			"-- Branch Labels: %s\n-- Depends On: %s\n\n-- retort:upgrade\nSELECT 1;\n",
-			id, id, revises.ptr, labels.ptr, deps.ptr);
+			"-- Branch Labels: %s\n-- Depends On: %s\n-- Replaces: %s\n\n-- retort:upgrade\nSELECT 1;\n",
+			id, id, revises.ptr, labels.ptr, deps.ptr, replaces.ptr);
 		if (!irreversible)
 			retort_buf_puts(&text, "\n-- retort:downgrade\nSELECT 2;\n");
 		if (!id)
@@ -87,6 +90,7 @@ static inline int fixture_graph(retort_graph **out, const char *spec)
 		retort_buf_dispose(&revises);
 		retort_buf_dispose(&labels);
 		retort_buf_dispose(&deps);
+		retort_buf_dispose(&replaces);
 		if (error < 0)
 			break;
 		retort_vec_push(&scripts, s);
@@ -143,6 +147,31 @@ static inline char *fixture_strs(const retort_vec *v)
 	for (size_t i = 0; i < v->len; i++)
 		retort_buf_printf(&b, "%s%s", i ? " " : "", (char *)v->items[i]);
 	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
+}
+
+/*
+ * A plan as text: "a(:a) b(a:b) ... => final" - each step's revision, with
+ * the version table before and after; downgrade steps are prefixed with
+ * '-'.  Caller frees.
+ */
+static inline char *fixture_plan_text(const retort_plan *p)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	for (size_t i = 0; i < p->nsteps; i++) {
+		char *before = fixture_strs(&p->steps[i].heads_before);
+		char *after = fixture_strs(&p->steps[i].heads_after);
+		retort_buf_printf(&b, "%s%s(%s:%s) ", p->steps[i].direction == RETORT_DOWNGRADE ? "-" : "",
+			p->steps[i].rev->id, before, after);
+		free(before);
+		free(after);
+	}
+	{
+		char *fin = fixture_strs(&p->final_heads);
+		retort_buf_printf(&b, "=> %s", fin);
+		free(fin);
+	}
 	return retort_buf_detach(&b);
 }
 

@@ -93,6 +93,13 @@ START_TEST(test_config__defaults)
 	ck_assert_uint_eq(cfg->target_schema.len, 0);
 	ck_assert_ptr_null(cfg->dev_url);
 	ck_assert_int_eq(cfg->lock_timeout, 60);
+	ck_assert_int_eq(cfg->ddl_lock_timeout, -1);
+	ck_assert_int_eq(cfg->ddl_statement_timeout, -1);
+	ck_assert_int_eq(cfg->ddl_lock_retries, 3);
+	ck_assert_int_eq(cfg->ddl_lock_retry_delay, 1000);
+	ck_assert_uint_eq(cfg->lint_error.len, 0);
+	ck_assert_uint_eq(cfg->lint_ignore.len, 0);
+	ck_assert_int_eq(cfg->lint_large_table, 1000000);
 	ck_assert_str_eq(cfg->cc, "cc");
 	ck_assert_str_eq(cfg->cflags, "");
 	ck_assert_ptr_null(cfg->post_write_hook);
@@ -126,6 +133,13 @@ START_TEST(test_config__every_key)
 		"exclude_kinds = privileges, comments materialized-views\n"
 		"manage_privileges = on\n"
 		"lock_timeout = 5\n"
+		"ddl_lock_timeout = 2s\n"
+		"ddl_statement_timeout = 5 min\n"
+		"ddl_lock_retries = 0\n"
+		"ddl_lock_retry_delay = 250MS\n"
+		"lint_error = R101, drop-table\n"
+		"lint_ignore = R116 R117\n"
+		"lint_large_table = 5000\n"
 		"cc = clang\n"
 		"cflags = -O2 -g\n"
 		"post_write_hook = sqlfmt {file}\n");
@@ -153,6 +167,16 @@ START_TEST(test_config__every_key)
 	ck_assert_str_eq(cfg->exclude_kinds.items[2], "materialized-views");
 	ck_assert(cfg->manage_privileges);
 	ck_assert_int_eq(cfg->lock_timeout, 5);
+	ck_assert_int_eq(cfg->ddl_lock_timeout, 2000);
+	ck_assert_int_eq(cfg->ddl_statement_timeout, 300000);
+	ck_assert_int_eq(cfg->ddl_lock_retries, 0);
+	ck_assert_int_eq(cfg->ddl_lock_retry_delay, 250);
+	ck_assert_uint_eq(cfg->lint_error.len, 2);
+	ck_assert_str_eq(cfg->lint_error.items[1], "drop-table");
+	ck_assert_uint_eq(cfg->lint_error_line, 23);
+	ck_assert_uint_eq(cfg->lint_ignore.len, 2);
+	ck_assert_str_eq(cfg->lint_ignore.items[0], "R116");
+	ck_assert_int_eq(cfg->lint_large_table, 5000);
 	ck_assert_str_eq(cfg->cc, "clang");
 	ck_assert_str_eq(cfg->cflags, "-O2 -g");
 	ck_assert_str_eq(cfg->post_write_hook, "sqlfmt {file}");
@@ -243,6 +267,18 @@ START_TEST(test_config__errors_name_file_and_line)
 
 	snprintf(want, sizeof(want), "%s:2: 'lock_timeout' must be a whole number", ini);
 	load_fails("[retort]\nlock_timeout = soon\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: 'ddl_lock_timeout' must be a duration such as 500ms, 2s or 1min (0: no limit), not '2'", ini);
+	load_fails("[retort]\nscript_location = m\nddl_lock_timeout = 2\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: 'ddl_statement_timeout' must be a duration", ini);
+	load_fails("[retort]\nddl_statement_timeout = 3 days\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:2: 'ddl_lock_timeout' must be a duration", ini);
+	load_fails("[retort]\nddl_lock_timeout = 99999999999s\nscript_location = m\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: 'lint_ignore' must list rule codes such as R101", ini);
+	load_fails("[retort]\nscript_location = m\nlint_ignore = R101; R102\n", want);
 
 	snprintf(want, sizeof(want), "%s:3: key 'url' is set twice", ini);
 	load_fails("[retort]\nurl = sqlite://\nurl = sqlite://\nscript_location = m\n", want);

@@ -7,31 +7,6 @@
 #include "graph_fixture.h"
 #include "harness/suites.h"
 
-/*
- * A plan as text: "a(:a) b(a:b) ..." - each step's revision, with the
- * version table before and after, then "=> final".  Downgrade steps are
- * prefixed with '-'.
- */
-static char *plan_text(const retort_plan *p)
-{
-	retort_buf b = RETORT_BUF_INIT;
-
-	for (size_t i = 0; i < p->nsteps; i++) {
-		char *before = fixture_strs(&p->steps[i].heads_before);
-		char *after = fixture_strs(&p->steps[i].heads_after);
-		retort_buf_printf(&b, "%s%s(%s:%s) ", p->steps[i].direction == RETORT_DOWNGRADE ? "-" : "",
-			p->steps[i].rev->id, before, after);
-		free(before);
-		free(after);
-	}
-	{
-		char *fin = fixture_strs(&p->final_heads);
-		retort_buf_printf(&b, "=> %s", fin);
-		free(fin);
-	}
-	return retort_buf_detach(&b);
-}
-
 typedef enum { UP, DOWN } kind;
 
 static void expect_plan(const char *spec, kind k, const char *cur_spec, const char *target, const char *expect)
@@ -49,7 +24,7 @@ static void expect_plan(const char *spec, kind k, const char *cur_spec, const ch
 		: retort_plan_downgrade(&p, g, (const char *const *)cur.items, cur.len, target);
 	ck_assert_msg(error == 0, "%s %s from '%s' on '%s': %s", k == UP ? "upgrade" : "downgrade",
 		target ? target : "(heads)", cur_spec, spec, fixture_errmsg());
-	got = plan_text(p);
+	got = fixture_plan_text(p);
 	ck_assert_msg(!strcmp(got, expect), "%s %s from '%s' on '%s':\n got      '%s'\n expected '%s'",
 		k == UP ? "upgrade" : "downgrade", target ? target : "(heads)", cur_spec, spec, got, expect);
 	free(got);
@@ -131,7 +106,8 @@ START_TEST(test_plan__alembic_docs_example)
 	expect_plan(docs, DOWN, "27c6a30d7c24 29f859a13ea", "networking@base",
 		"-29f859a13ea(27c6a30d7c24 29f859a13ea:109ec7d132bf 27c6a30d7c24 55af2cb1c267) "
 		"-109ec7d132bf(109ec7d132bf 27c6a30d7c24 55af2cb1c267:27c6a30d7c24 3cac04ae8714 55af2cb1c267) "
-		"=> 27c6a30d7c24 3cac04ae8714 55af2cb1c267");
+		"-3cac04ae8714(27c6a30d7c24 3cac04ae8714 55af2cb1c267:27c6a30d7c24 55af2cb1c267) "
+		"=> 27c6a30d7c24 55af2cb1c267");
 }
 END_TEST
 

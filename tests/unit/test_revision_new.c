@@ -29,6 +29,10 @@ START_TEST(test_revision_new__filename)
 		RETORT_SCRIPT_SQL, "20261101_090507_4f2a9c1d7b3e.sql");
 	expect_name("%(slug)s", 12, "a rather long message", RETORT_SCRIPT_SQL, "a_rather_.sql");
 	expect_name("%(rev)s_%(slug)s", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e_.sql");
+	/* Latin letters with diacritics become their ASCII letters; other scripts separate words */
+	expect_name("%(slug)s", 40, "\xc3\x9c" "n\xc3\xaf" "code", RETORT_SCRIPT_SQL, "unicode.sql");
+	expect_name("%(slug)s", 40, "Stra\xc3\x9f" "e \xc5\x81\xc3\xb3" "d\xc5\xba \xc3\x86" "sir", RETORT_SCRIPT_SQL, "strasse_lodz_aesir.sql");
+	expect_name("%(slug)s", 40, "users \xe7\x94\xa8\xe6\x88\xb7 table", RETORT_SCRIPT_SQL, "users_table.sql");
 	expect_name("%(rev)s%%", 40, "", RETORT_SCRIPT_SQL, "4f2a9c1d7b3e%.sql");
 }
 END_TEST
@@ -48,10 +52,20 @@ END_TEST
 START_TEST(test_revision_new__render)
 {
 	const char *vars[] = { "message", "hello", "rev_id", "abc", NULL };
-	char *out = retort_revision_render("-- ${message}\n-- ${rev_id} ${unknown} ${message", vars);
+	retort_map x = RETORT_MAP_INIT;
+	char *out = NULL;
 
-	ck_assert_str_eq(out, "-- hello\n-- abc ${unknown} ${message");
+	retort_map_set(&x, "tenant", "acme");
+	ck_assert_int_eq(retort_revision_render(&out, "-- ${message}\n-- ${rev_id} ${x.tenant} $${literal} ${message", vars, &x), 0);
+	ck_assert_str_eq(out, "-- hello\n-- abc acme ${literal} ${message");
 	free(out);
+	out = NULL;
+	ck_assert_int_eq(retort_revision_render(&out, "-- ${message}\n-- ${unknown}\n", vars, &x), RETORT_EUSAGE);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(fixture_errmsg(), "line 2: unknown placeholder '${unknown}'"), "%s", fixture_errmsg());
+	ck_assert_int_eq(retort_revision_render(&out, "${x.region}", vars, &x), RETORT_EUSAGE);
+	ck_assert_msg(strstr(fixture_errmsg(), "'${x.region}' needs -x region=VALUE"), "%s", fixture_errmsg());
+	retort_map_dispose(&x, false);
 }
 END_TEST
 
@@ -71,6 +85,16 @@ START_TEST(test_revision_new__hook)
 	ck_assert_int_lt(retort_revision_run_hook("false {file}", file), 0);
 	ck_assert_msg(strstr(fixture_errmsg(), "post_write_hook 'false {file}' failed (exit status 1)"), "%s", fixture_errmsg());
 	ck_assert_int_lt(retort_revision_run_hook("/nonexistent/tool {file}", file), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "command not found: /nonexistent/tool"), "%s", fixture_errmsg());
+	/* several hooks, in order; a missing one stops the rest and is named */
+	unlink(copy);
+	free(copy);
+	copy = retort__sprintf("true {file}; retort-no-such-formatter {file}; cp {file} %s/copied.sql", dir);
+	ck_assert_int_lt(retort_revision_run_hook(copy, file), 0);
+	ck_assert_msg(strstr(fixture_errmsg(), "command not found: retort-no-such-formatter"), "%s", fixture_errmsg());
+	free(copy);
+	copy = retort__sprintf("%s/copied.sql", dir);
+	ck_assert_msg(!retort__path_exists(copy), "a hook after the missing one ran");
 	unlink(copy);
 	unlink(file);
 	rmdir(dir);

@@ -97,7 +97,30 @@ START_TEST(test_script__keys_case_insensitive_and_defaults)
 	ck_assert_ptr_null(s->downgrade_sql);
 	ck_assert(!s->has_downgrade);
 	ck_assert_uint_eq(s->upgrade_line, 6);
+	ck_assert(!s->has_lock_timeout && !s->has_statement_timeout);
 	retort_script_free(s);
+}
+END_TEST
+
+/* Lock Timeout and Statement Timeout: durations, in SQL and C headers. */
+START_TEST(test_script__timeouts)
+{
+	retort_script *s = parse_ok("x.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 5s\n"
+		"-- statement timeout: 0\n-- retort:upgrade\nSELECT 1;\n");
+
+	ck_assert(s->has_lock_timeout);
+	ck_assert_int_eq(s->lock_timeout_ms, 5000);
+	ck_assert(s->has_statement_timeout);
+	ck_assert_int_eq(s->statement_timeout_ms, 0);
+	retort_script_free(s);
+	s = parse_ok("x.c", "/* m\n * Revision ID: a\n * Statement Timeout: 1500 ms\n */\nint upgrade(void);\n");
+	ck_assert(!s->has_lock_timeout);
+	ck_assert_int_eq(s->statement_timeout_ms, 1500);
+	retort_script_free(s);
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 5\n-- retort:upgrade\n",
+		"v/a.sql:3: Lock Timeout must be a duration such as 500ms, 5s or 1min (0: no limit), not '5'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Lock Timeout: 1s\n-- Lock Timeout: 2s\n-- retort:upgrade\n",
+		"v/a.sql:4: duplicate header key 'Lock Timeout'");
 }
 END_TEST
 
@@ -135,6 +158,27 @@ START_TEST(test_script__errors)
 		"v/a.sql:4: second '-- retort:upgrade' section");
 	parse_fails("v/a.c", "int x;\n", "v/a.c:1: a C revision must start with a /* header comment */");
 	parse_fails("v/a.c", "/* m\n * Revision ID: a\n", "unterminated header comment");
+}
+END_TEST
+
+START_TEST(test_script__replaces)
+{
+	retort_script *s = parse_ok("x.sql",
+		"-- baseline\n-- Replaces: r1, r2,r3\n-- Revision ID: b\n-- Revises:\n-- retort:upgrade\n");
+
+	ck_assert_uint_eq(s->replaces.len, 3);
+	ck_assert_str_eq(s->replaces.items[0], "r1");
+	ck_assert_str_eq(s->replaces.items[2], "r3");
+	retort_script_free(s);
+	s = parse_ok("x.sql", "-- m\n-- Revision ID: b\n-- retort:upgrade\n");
+	ck_assert_uint_eq(s->replaces.len, 0);
+	retort_script_free(s);
+	parse_fails("v/b.sql", "-- m\n-- Replaces: r1, b\n-- Revision ID: b\n-- retort:upgrade\n",
+		"v/b.sql:2: revision 'b' replaces itself");
+	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r1, r1\n-- retort:upgrade\n",
+		"v/b.sql:3: 'r1' is listed twice in Replaces");
+	parse_fails("v/b.sql", "-- m\n-- Revision ID: b\n-- Replaces: r-1\n-- retort:upgrade\n",
+		"v/b.sql:3: invalid revision id 'r-1' in Replaces");
 }
 END_TEST
 
@@ -250,10 +294,12 @@ Suite *suite_script(void)
 
 	tcase_add_test(parse, test_script__sql_header);
 	tcase_add_test(parse, test_script__keys_case_insensitive_and_defaults);
+	tcase_add_test(parse, test_script__timeouts);
 	tcase_add_test(parse, test_script__checksum_is_lazy_for_loaded_files);
 	tcase_add_test(parse, test_script__no_message);
 	tcase_add_test(parse, test_script__errors);
 	tcase_add_test(parse, test_script__c_header);
+	tcase_add_test(parse, test_script__replaces);
 	tcase_add_test(parse, test_script__mutations);
 	tcase_add_test(sha, test_script__sha256);
 	tcase_add_test(valid, test_script__id_valid);

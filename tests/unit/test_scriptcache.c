@@ -182,6 +182,34 @@ START_TEST(test_scriptcache__round_trip)
 }
 END_TEST
 
+/* A baseline's Replaces list survives the cache, in order. */
+START_TEST(test_scriptcache__replaces)
+{
+	static const char baseline_sql[] =
+		"-- squash\n-- Revision ID: b1\n-- Replaces: r1, r2, r3\n-- retort:upgrade\nSELECT 1;\n";
+	static const char *const one[] = { "b1.sql" };
+	char *loc = new_location();
+	retort_script *b = parse("v/b1.sql", baseline_sql), *s;
+	struct stat st = fake_stat(3);
+	retort_scriptcache *c = retort__scriptcache_open(loc);
+
+	ck_assert_ptr_nonnull(c);
+	retort__scriptcache_expect(c, one, 1);
+	retort__scriptcache_keep(c, 0, one[0], &st, b);
+	retort__scriptcache_close(c, false);
+	c = retort__scriptcache_open(loc);
+	retort__scriptcache_expect(c, one, 1);
+	s = retort__scriptcache_get(c, 0, one[0], &st, retort__strdup("v/b1.sql"));
+	ck_assert_ptr_nonnull(s);
+	assert_strs(&s->replaces, "r1 r2 r3");
+	ck_assert_uint_eq(s->revises.len, 0);
+	retort_script_free(s);
+	retort_script_free(b);
+	retort__scriptcache_close(c, true);
+	drop_location(loc);
+}
+END_TEST
+
 /* Any difference in the file's identity or times is a miss. */
 START_TEST(test_scriptcache__stat_must_match)
 {
@@ -491,6 +519,7 @@ Suite *suite_scriptcache(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_scriptcache__round_trip);
+	tcase_add_test(tc, test_scriptcache__replaces);
 	tcase_add_test(tc, test_scriptcache__stat_must_match);
 	tcase_add_test(tc, test_scriptcache__damaged_images);
 	tcase_add_test(tc, test_scriptcache__other_version_ignored);

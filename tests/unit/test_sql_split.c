@@ -335,6 +335,32 @@ START_TEST(test_sql_split__classify_agrees_with_pg_parser)
 }
 END_TEST
 
+/* What the run's transaction guard refuses (db.h): whatever ends or replaces the transaction. */
+START_TEST(test_sql_split__txn_ends)
+{
+	static const struct { retort_dialect_id d; const char *sql; bool ends; } cases[] = {
+		{ P, "COMMIT", true }, { P, "end transaction", true }, { P, "ABORT", true },
+		{ P, "BEGIN", true }, { P, "START TRANSACTION READ ONLY", true }, { P, "ROLLBACK AND CHAIN", true },
+		{ P, "PREPARE TRANSACTION 'g'", true }, { P, "COMMIT PREPARED 'g'", true },
+		{ P, "SAVEPOINT s", false }, { P, "RELEASE s", false }, { P, "ROLLBACK TO SAVEPOINT s", false },
+		{ P, "PREPARE p AS SELECT 1", false }, { P, "DO $$BEGIN COMMIT; END$$", false },
+		{ P, "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; END", false },
+		{ P, "SELECT 'COMMIT'", false }, { P, "/* ROLLBACK */ SELECT 1", false },
+		{ S, "COMMIT TRANSACTION", true }, { S, "END", true }, { S, "ROLLBACK", true },
+		{ S, "BEGIN IMMEDIATE", true }, { S, "ROLLBACK TO s", false }, { S, "RELEASE SAVEPOINT s", false },
+		{ S, "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", false },
+		{ S, "SELECT 'ROLLBACK'", false },
+	};
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(cases); i++) {
+		retort_sql_class cls;
+		retort_sql_classify_text(&cls, cases[i].d, cases[i].sql, strlen(cases[i].sql));
+		ck_assert_msg(retort_sql_txn_ends(cls.txn) == cases[i].ends, "%s: ends %d, expected %d",
+			cases[i].sql, retort_sql_txn_ends(cls.txn), cases[i].ends);
+	}
+}
+END_TEST
+
 START_TEST(test_sql_split__pg_parse_tree)
 {
 	json_t *tree = NULL;
@@ -371,6 +397,7 @@ Suite *suite_sql_split(void)
 	tcase_add_test(cls, test_sql_split__classify);
 	tcase_add_test(cls, test_sql_split__classify_agrees_with_pg_parser);
 	tcase_add_test(cls, test_sql_split__pg_parse_tree);
+	tcase_add_test(cls, test_sql_split__txn_ends);
 	suite_add_tcase(s, split);
 	suite_add_tcase(s, cls);
 	return s;

@@ -93,7 +93,7 @@ static int reflect(retort_model **out, retort_db *db, const retort_config *cfg)
 	return retort_schema_reflect(out, db, &opts);
 }
 
-static int reflect_url(retort_model **out, const char *url, const retort_config *cfg)
+int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg)
 {
 	retort_db *db = NULL;
 	int error;
@@ -105,8 +105,7 @@ static int reflect_url(retort_model **out, const char *url, const retort_config 
 	return error;
 }
 
-/* Replay the migrations into `url` up to each of `targets` in turn. */
-static int replay(const retort_config *cfg, const retort_graph *graph, const char *url,
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
 	const retort_vec *targets)
 {
 	retort_config copy = *cfg;
@@ -177,15 +176,15 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 		for (size_t i = 0; i < st->heads.len; i++)
 			retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 		retort_db_status_free(st);
-		error = reflect_url(&ag->from, cfg->url, cfg);
+		error = retort__autogen_reflect_url(&ag->from, cfg->url, cfg);
 	} else {
 		retort_vec head_ids = RETORT_VEC_INIT;
 		push_heads(&ag->heads, retort_graph_heads(graph));
 		for (size_t i = 0; i < ag->heads.len; i++)
 			retort_vec_push(&head_ids, ag->heads.items[i]);
 		if ((error = retort_scratch_create(&current, cfg)) == 0 &&
-		    (error = replay(cfg, graph, retort_scratch_url(current), &head_ids)) == 0)
-			error = reflect_url(&ag->from, retort_scratch_url(current), cfg);
+		    (error = retort__autogen_replay(cfg, graph, retort_scratch_url(current), &head_ids)) == 0)
+			error = retort__autogen_reflect_url(&ag->from, retort_scratch_url(current), cfg);
 		retort_vec_dispose(&head_ids, false);
 	}
 	if (error == 0)
@@ -209,8 +208,10 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	int error;
 
 	*out = NULL;
-	if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+	if ((error = retort_migrate_status(&st, cfg, graph, true)) < 0)
 		goto done;
+	for (size_t i = 0; i < st->changed.len; i++)
+		retort_vec_push(&ag->edited, st->changed.items[i]);
 	if (st->missing) {
 		error = retort__error_set(RETORT_ERROR_DATABASE,
 			"there is no database at '%s' to compare", st->url_masked);
@@ -219,9 +220,9 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	for (size_t i = 0; i < st->heads.len; i++)
 		retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 	if ((error = retort_scratch_create(&expected, cfg)) < 0 ||
-	    (error = replay(cfg, graph, retort_scratch_url(expected), &ag->heads)) < 0 ||
-	    (error = reflect_url(&ag->from, retort_scratch_url(expected), cfg)) < 0 ||
-	    (error = reflect_url(&ag->to, cfg->url, cfg)) < 0)
+	    (error = retort__autogen_replay(cfg, graph, retort_scratch_url(expected), &ag->heads)) < 0 ||
+	    (error = retort__autogen_reflect_url(&ag->from, retort_scratch_url(expected), cfg)) < 0 ||
+	    (error = retort__autogen_reflect_url(&ag->to, cfg->url, cfg)) < 0)
 		goto done;
 	error = finish(ag, NULL);
 done:
@@ -242,6 +243,7 @@ void retort_autogen_free(retort_autogen *ag)
 	retort_diff_free(ag->down);
 	retort_model_free(ag->from);
 	retort_model_free(ag->to);
+	retort_vec_dispose(&ag->edited, false);
 	retort_vec_dispose(&ag->heads, true);
 	free(ag);
 }

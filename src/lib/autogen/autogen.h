@@ -26,6 +26,12 @@ typedef struct retort_autogen {
 	retort_diff *up;      /* from -> to */
 	retort_diff *down;    /* to -> from */
 	retort_vec heads;     /* char *: the revisions `from` is at */
+	/*
+	 * drift: applied revisions whose file changed since they ran (history
+	 * checksums), borrowed from the graph.  The replay runs the edited
+	 * files, so a difference may be the edit's, not the database's.
+	 */
+	retort_vec edited;
 } retort_autogen;
 
 typedef struct retort_autogen_opts {
@@ -40,5 +46,16 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 int retort_autogen_drift(retort_autogen **out, const retort_config *cfg,
 	const retort_graph *graph);
 void retort_autogen_free(retort_autogen *ag);
+
+/* --- shared with squash.c ------------------------------------------------ */
+
+/*
+ * Replay the migrations into the database at `url` up to each of `targets`
+ * (char * identifiers) in turn, keeping no history there.
+ */
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
+	const retort_vec *targets);
+/* Reflect the database at `url` through cfg's filters (retort's own tables left out). */
+int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg);
 
 #endif

@@ -68,6 +68,22 @@ bool retort__ends_with(const char *s, const char *suffix);
 /* Trim ASCII whitespace in place; returns s. */
 char *retort__trim(char *s);
 
+/*
+ * The candidate closest to `word` by edit distance (case-insensitive), or
+ * NULL when none is close enough to be a typo of it: for "did you mean".
+ */
+const char *retort__suggest(const char *word, const char *const *cands, size_t n);
+/*
+ * A duration as written in retort.ini and revision headers: a whole number
+ * and a unit, "500ms", "2s", "5min", "1h" (case-insensitive, blanks
+ * allowed between), or a bare "0".  *ms gets milliseconds; -1 when the
+ * text is not a duration or exceeds INT_MAX ms (what PostgreSQL's
+ * lock_timeout and statement_timeout accept).
+ */
+int retort__duration_parse(long *ms, const char *text);
+/* The same duration for messages: "500ms", "2s", "5min", "90s". */
+void retort__duration_format(char out[32], long ms);
+
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int retort__file_read(char **out, size_t *len_out, const char *path);
 /* Write a file atomically enough for our needs (temp + rename), mode as the umask says. */

@@ -85,6 +85,51 @@ int retort__strcasecmp(const char *a, const char *b)
 	return lower((unsigned char)*a) - lower((unsigned char)*b);
 }
 
+/* Damerau-Levenshtein (optimal string alignment), for short words only. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[33][33];
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
+			    lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *retort__suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, len = strlen(word);
+	/* a third of the word, at least 1 and at most 3 edits: closer is a typo, further a different word */
+	size_t limit = len / 3 < 1 ? 1 : len / 3 > 3 ? 3 : len / 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
 int retort__strncasecmp(const char *a, const char *b, size_t n)
 {
 	for (; n; a++, b++, n--) {
@@ -145,6 +190,55 @@ char *retort__trim(char *s)
 	memmove(s, start, (size_t)(end - start));
 	s[end - start] = '\0';
 	return s;
+}
+
+int retort__duration_parse(long *ms, const char *text)
+{
+	static const struct { const char *unit; long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "min", 60000 }, { "h", 3600000 },
+	};
+	const char *p = text;
+	long n = 0;
+	char *unit;
+
+	*ms = -1;
+	while (is_space(*p))
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	while (is_space(*p))
+		p++;
+	unit = retort__strdup(p);
+	retort__trim(unit);
+	if (!*unit && n == 0) {
+		free(unit);
+		return *ms = 0, 0;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (retort__strcasecmp(unit, units[i].unit) == 0 && n <= INT_MAX / units[i].ms) {
+			free(unit);
+			return *ms = n * units[i].ms, 0;
+		}
+	}
+	free(unit);
+	return -1;
+}
+
+void retort__duration_format(char out[32], long ms)
+{
+	if (ms % 3600000 == 0 && ms > 0)
+		snprintf(out, 32, "%ldh", ms / 3600000);
+	else if (ms % 60000 == 0 && ms > 0)
+		snprintf(out, 32, "%ldmin", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(out, 32, "%lds", ms / 1000);
+	else
+		snprintf(out, 32, "%ldms", ms);
 }
 
 int retort__file_read(char **out, size_t *len_out, const char *path)

@@ -22,7 +22,7 @@
 /* inih's compiled-in line buffer (INI_MAX_LINE in the packaged library). */
 #define INI_LINE_MAX 200
 
-enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT, K_KINDS };
+enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT, K_DURATION, K_CODES, K_KINDS };
 
 static const struct key_def {
 	const char *name;
@@ -46,15 +46,25 @@ static const struct key_def {
 	{ "exclude_kinds", K_KINDS },
 	{ "manage_privileges", K_BOOL },
 	{ "lock_timeout", K_INT },
+	{ "revision_timeout", K_INT },
+	{ "ddl_lock_timeout", K_DURATION },
+	{ "ddl_statement_timeout", K_DURATION },
+	{ "ddl_lock_retries", K_INT },
+	{ "ddl_lock_retry_delay", K_DURATION },
+	{ "lint_error", K_CODES },
+	{ "lint_ignore", K_CODES },
+	{ "lint_large_table", K_INT },
 	{ "cc", K_STRING },
 	{ "cflags", K_STRING },
 	{ "post_write_hook", K_STRING },
+	{ "databases", K_LIST },
 };
 
 typedef struct parse_state {
 	FILE *file;
 	const char *path;
 	const char *want;         /* the section we load */
+	char *here;               /* the file's directory, absolute: %(here)s */
 	unsigned line;            /* line the reader handed out last */
 	bool line_continues;      /* current line starts with whitespace */
 	bool line_too_long;
@@ -126,6 +136,39 @@ static const struct key_def *find_key(const char *name)
 	return NULL;
 }
 
+/*
+ * An unknown key, with the key it is probably a typo of; Alembic's
+ * spellings (sqlalchemy.url) point at retort's.
+ */
+static int unknown_key(parse_state *st, const char *name, const char *section)
+{
+	const char *names[RETORT_ARRAY_SIZE(keys)], *hint, *dot = strrchr(name, '.');
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(keys); i++)
+		names[i] = keys[i].name;
+	hint = retort__suggest(name, names, RETORT_ARRAY_SIZE(keys));
+	if (!hint && dot)
+		hint = retort__suggest(dot + 1, names, RETORT_ARRAY_SIZE(keys));
+	if (hint)
+		return fail(st, "unknown key '%s' in section [%s]; did you mean '%s'?", name, section, hint);
+	return fail(st, "unknown key '%s' in section [%s]", name, section);
+}
+
+/* `%(here)s` is the ini file's directory, as in Alembic: URLs and paths that work from anywhere. */
+static char *replace_here(const char *value, const char *here)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = value, *hit;
+
+	while ((hit = strstr(p, "%(here)s")) != NULL) {
+		retort_buf_put(&b, p, (size_t)(hit - p));
+		retort_buf_puts(&b, here);
+		p = hit + strlen("%(here)s");
+	}
+	retort_buf_puts(&b, p);
+	return retort_buf_detach(&b);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	parse_state *st = user;
@@ -134,9 +177,14 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (st->line_too_long)
 		return fail(st, "line longer than %d characters", INI_LINE_MAX - 1);
 	if (!find_key(name))
-		return fail(st, "unknown key '%s' in section [%s]", name, section);
+		return unknown_key(st, name, section);
 	if (retort_config_interpolate(&expanded, value) < 0)
 		return fail(st, "%s", retort_error_last()->message);
+	if (strstr(expanded, "%(here)s")) {
+		char *here = replace_here(expanded, st->here);
+		free(expanded);
+		expanded = here;
+	}
 	if (strcmp(section, st->want) != 0) {
 		free(expanded);
 		return 1;
@@ -294,8 +342,47 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		}
 		if (strcmp(name, "lock_timeout") == 0)
 			cfg->lock_timeout = (int)l;
+		else if (strcmp(name, "revision_timeout") == 0)
+			cfg->revision_timeout = (int)l;
+		else if (strcmp(name, "ddl_lock_retries") == 0)
+			cfg->ddl_lock_retries = (int)l;
+		else if (strcmp(name, "lint_large_table") == 0)
+			cfg->lint_large_table = (int)l;
 		else
 			cfg->truncate_slug_length = (int)l;
+		break;
+	}
+	case K_DURATION: {
+		long ms;
+		if (retort__duration_parse(&ms, dup) < 0) {
+			free(dup);
+			return fail(st, "'%s' must be a duration such as 500ms, 2s or 1min (0: no limit), not '%s'",
+				name, v);
+		}
+		if (strcmp(name, "ddl_lock_timeout") == 0)
+			cfg->ddl_lock_timeout = ms;
+		else if (strcmp(name, "ddl_statement_timeout") == 0)
+			cfg->ddl_statement_timeout = ms;
+		else
+			cfg->ddl_lock_retry_delay = ms;
+		break;
+	}
+	case K_CODES: {
+		bool errors = strcmp(name, "lint_error") == 0;
+		retort_vec *list = errors ? &cfg->lint_error : &cfg->lint_ignore;
+		/* Which codes exist is the lint rules' business (a layer above); the shape is ours. */
+		for (const char *c = dup; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+					*c == '-' || *c == '_' || *c == ',' || *c == ' ' || *c == '\t')) {
+				free(dup);
+				return fail(st, "'%s' must list rule codes such as R101 or names such as "
+					"index-not-concurrent, not '%s'", name, v);
+			}
+		split_list(list, dup, NULL);
+		if (errors)
+			cfg->lint_error_line = st->line;
+		else
+			cfg->lint_ignore_line = st->line;
 		break;
 	}
 	case K_FORMAT:
@@ -319,6 +406,7 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		break;
 	case K_LIST:
 		split_list(strcmp(name, "include_schemas") == 0 ? &cfg->include_schemas
+			: strcmp(name, "databases") == 0 ? &cfg->databases
 			: &cfg->exclude_tables, dup, NULL);
 		break;
 	case K_KINDS: {
@@ -395,6 +483,11 @@ static void set_defaults(retort_config *cfg)
 	cfg->default_format = retort__strdup("sql");
 	cfg->transaction_per_migration = true;
 	cfg->lock_timeout = 60;
+	cfg->ddl_lock_timeout = -1;
+	cfg->ddl_statement_timeout = -1;
+	cfg->ddl_lock_retries = 3;
+	cfg->ddl_lock_retry_delay = 1000;
+	cfg->lint_large_table = 1000000;
 	cfg->cc = retort__strdup(cc && *cc ? cc : "cc");
 	cfg->cflags = retort__strdup("");
 }
@@ -442,6 +535,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		return retort__error_code(RETORT_ERROR, RETORT_ERROR_CONFIG,
 			"cannot read config '%s'", path);
 	}
+	st.here = absolute_dir(path);
 	rc = ini_parse_stream(reader, &st, handler, &st);
 	fclose(st.file);
 	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
@@ -474,7 +568,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 			goto done;
 		}
 	}
-	if (!cfg->script_location) {
+	if (!cfg->script_location && !cfg->databases.len) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
 			"%s:%u: section [%s] has no 'script_location'", path, st.want_line, st.want);
 		goto done;
@@ -491,7 +585,7 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		free(cfg->post_write_hook);
 		cfg->post_write_hook = NULL;
 	}
-	if (cfg->version_locations.len == 0)
+	if (cfg->version_locations.len == 0 && cfg->script_location)
 		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
@@ -527,6 +621,7 @@ done:
 	retort_map_dispose(&st.values, true);
 	retort_map_dispose(&st.value_lines, false);
 	retort_buf_dispose(&st.error);
+	free(st.here);
 	return error;
 }
 
@@ -568,6 +663,9 @@ void retort_config_free(retort_config *cfg)
 	retort_vec_dispose(&cfg->include_schemas, true);
 	retort_vec_dispose(&cfg->exclude_tables, true);
 	retort_vec_dispose(&cfg->exclude_kinds, true);
+	retort_vec_dispose(&cfg->databases, true);
+	retort_vec_dispose(&cfg->lint_error, true);
+	retort_vec_dispose(&cfg->lint_ignore, true);
 	free(cfg->cc);
 	free(cfg->cflags);
 	free(cfg->post_write_hook);

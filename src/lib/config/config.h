@@ -38,10 +38,38 @@ typedef struct retort_config {
 	retort_vec exclude_tables;     /* char * globs */
 	retort_vec exclude_kinds;      /* char *: object kinds left out (retort_config_kinds) */
 	bool manage_privileges;        /* compare privileges in check, drift and autogenerate */
-	int lock_timeout;              /* seconds, 60 */
+	int lock_timeout;              /* seconds, 60: waiting for another retort */
+	int revision_timeout;          /* seconds a C revision's code may run, 0 = no limit */
+	/*
+	 * Guarded runs (PostgreSQL): the server's lock_timeout and
+	 * statement_timeout for the revisions' statements, in ms; -1 leaves
+	 * the server's own setting.  A revision whose lock wait times out is
+	 * retried ddl_lock_retries times, waiting ddl_lock_retry_delay ms
+	 * before the first retry and twice as long before each next one.
+	 */
+	long ddl_lock_timeout;
+	long ddl_statement_timeout;
+	int ddl_lock_retries;          /* 3 */
+	long ddl_lock_retry_delay;     /* ms, 1000 */
+	/*
+	 * lint: rule codes (or names) whose findings become errors, and those
+	 * never reported, with the line each list is set on (0 when it is
+	 * not) so an unknown code can be named where it is written.
+	 */
+	retort_vec lint_error;         /* char * */
+	retort_vec lint_ignore;        /* char * */
+	unsigned lint_error_line, lint_ignore_line;
+	/* A rewrite or index build on a table estimated above this many rows is an error. */
+	int lint_large_table;          /* 1000000 */
 	char *cc;                      /* $CC or "cc" */
 	char *cflags;                  /* may be empty */
 	char *post_write_hook;         /* NULL = none */
+	/*
+	 * multidb: the sections of the databases this section stands for, in
+	 * order (`databases = users, orders`).  Such a section needs no
+	 * script_location; a command that works on one database asks for -n.
+	 */
+	retort_vec databases;
 
 	retort_map xargs;              /* -x KEY=VALUE, char * values */
 } retort_config;

@@ -118,6 +118,20 @@ const char *retort__sql_skip_blank(const char *p, const char *end,
 		p, (size_t)(end - p), line);
 }
 
+int retort__txn_refused(const retort_sql_class *cls)
+{
+	return retort__error_set(RETORT_ERROR_DATABASE,
+		"%s would end the transaction it runs in; a script that manages its own "
+		"transactions must say 'Transactional: no'", cls->command[0] ? cls->command : "this statement");
+}
+
+int retort__txn_ended(void)
+{
+	return retort__error_set(RETORT_ERROR_DATABASE,
+		"this statement ended the transaction it ran in; a script that manages its own "
+		"transactions must say 'Transactional: no'");
+}
+
 int retort_db_exec_script(retort_db *db, const char *sql, unsigned *err_line)
 {
 	if (err_line)

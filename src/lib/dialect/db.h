@@ -15,7 +15,9 @@
  *
  * Errors: every function returns 0 or a negative status and sets the
  * thread-local error (class DATABASE) to the database's own message with
- * trailing newlines stripped.  Line numbers in scripts are the caller's
+ * trailing newlines stripped; a statement that could not get a lock in
+ * time (PostgreSQL's lock_not_available, SQLSTATE 55P03: lock_timeout or
+ * NOWAIT) returns RETORT_ELOCKED.  Line numbers in scripts are the caller's
  * business; exec_script reports where in its input the failing statement
  * starts.
  */
@@ -83,7 +85,18 @@ struct retort_dialect {
 	/* Split without executing (offline mode, Transactional: no): retort_sql_split. */
 	int (*split)(const char *sql, retort_stmt_cb cb, void *payload);
 
-	/* Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write lock). */
+	/*
+	 * Transactions.  SQLite's begin is BEGIN IMMEDIATE (takes the write
+	 * lock).  A transaction begun here ends only through commit or
+	 * rollback: while it is open, exec_script and query refuse, before
+	 * running it, a statement that would end or replace it (BEGIN,
+	 * COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION; sql.h's
+	 * retort_sql_txn_ends), and fail at the statement after which the
+	 * connection is no longer in it (PQtransactionStatus,
+	 * sqlite3_get_autocommit), so no caller mistakes a transaction that
+	 * ended early for its own.  Outside one, anything goes (scripts that
+	 * manage their own transactions).
+	 */
 	int (*begin)(retort_db *db);
 	int (*commit)(retort_db *db);
 	int (*rollback)(retort_db *db);

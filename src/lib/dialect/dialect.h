@@ -34,4 +34,12 @@ const char *retort__sql_skip_blank(const char *p, const char *end,
 retort_rows *retort__rows_new(size_t ncols);
 char **retort__rows_add(retort_rows *rows);
 
+/*
+ * The errors of db.h's transaction guard, the same in both dialects:
+ * txn_refused for a statement of class `cls` refused before it ran (its
+ * command named), txn_ended for one after which the transaction was gone.
+ */
+int retort__txn_refused(const retort_sql_class *cls);
+int retort__txn_ended(void);
+
 #endif

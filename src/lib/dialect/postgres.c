@@ -38,6 +38,7 @@ typedef struct pg_db {
 	 * at all never reaches the server.
 	 */
 	bool begin_pending;
+	bool owned_tx;   /* in a transaction begin() opened: db.h's guard is on */
 } pg_db;
 
 static int simple(pg_db *db, const char *sql);
@@ -89,6 +90,7 @@ static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_
 	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	const char *position = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	const char *context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+	const char *sqlstate;
 	retort_buf msg = RETORT_BUF_INIT;
 	int error;
 
@@ -121,7 +123,13 @@ static int result_error(PGresult *res, pg_db *db, const char *stmt, size_t stmt_
 		retort_buf_puts(&msg, "; context: ");
 		put_clean(&msg, context);
 	}
-	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	/*
+	 * lock_not_available (lock_timeout, NOWAIT): someone else holds a lock
+	 * the statement needs.  Callers may roll back and try again later.
+	 */
+	sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	error = retort__error_code(sqlstate && !strcmp(sqlstate, "55P03") ? RETORT_ELOCKED : RETORT_ERROR,
+		RETORT_ERROR_DATABASE, "%s", msg.ptr);
 	retort_buf_dispose(&msg);
 	return error;
 }
@@ -173,7 +181,7 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
 		retort_buf_puts(&msg, "': ");
 		put_clean(&msg, db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+		retort__error_set(RETORT_ERROR_CONNECT, "%s", msg.ptr);
 		retort_buf_dispose(&msg);
 		goto fail;
 	}
@@ -215,33 +223,86 @@ static bool result_ok(PGresult *res)
 	}
 }
 
+/*
+ * db.h's transaction guard: refuse, before it is sent, a statement that
+ * would end the transaction begin() opened ...
+ */
+static int guard_before(pg_db *db, const retort_sql_class *cls)
+{
+	return db->owned_tx && retort_sql_txn_ends(cls->txn) ? retort__txn_refused(cls) : 0;
+}
+
+/* ... and notice one that did anyway (PQTRANS_IDLE: no transaction any more). */
+static int guard_after(pg_db *db)
+{
+	if (!db->owned_tx || db->begin_pending || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return 0;
+	db->owned_tx = false;
+	return retort__txn_ended();
+}
+
+/*
+ * Send `sql` and read every result, keeping the first that failed (else
+ * the last).  Not PQexec: when the server ends the connection (an
+ * administrator's pg_terminate_backend, a shutdown) its FATAL message
+ * arrives as one result and libpq's "server closed the connection
+ * unexpectedly" as the next, and PQexec keeps the last; the user needs
+ * the server's reason.  A COPY that slipped through is ended so the
+ * connection stays usable; *copy tells.
+ */
+static PGresult *exec_collect(pg_db *db, const char *sql, int nparams, const char *const *params, bool *copy)
+{
+	PGresult *res, *kept = NULL;
+
+	*copy = false;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return NULL;
+	while ((res = PQgetResult(db->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
+			char *buf = NULL;
+			*copy = true;
+			PQclear(res);
+			if (st == PGRES_COPY_IN)
+				PQputCopyEnd(db->conn, "COPY is not supported in retort scripts");
+			else
+				while (PQgetCopyData(db->conn, &buf, 0) > 0)
+					PQfreemem(buf);
+			continue;
+		}
+		if (kept && !result_ok(kept)) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(kept);
+		kept = res;
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			break;
+	}
+	return kept;
+}
+
 /* One statement (not NUL-terminated in the script, so copied). */
 static int exec_one(pg_db *db, const char *stmt, size_t len)
 {
 	char *text;
 	PGresult *res;
+	bool copy;
 	int error;
 
 	if ((error = flush_begin(db)) < 0)
 		return error;
 	text = retort__strndup(stmt, len);
-	res = PQexec(db->conn, text);
-
-	if (PQresultStatus(res) == PGRES_COPY_IN || PQresultStatus(res) == PGRES_COPY_OUT) {
-		/* Leave the COPY state so the connection stays usable. */
-		if (PQresultStatus(res) == PGRES_COPY_IN)
-			PQputCopyEnd(db->conn, "COPY is not supported in retort scripts");
-		PQclear(res);
-		while ((res = PQgetResult(db->conn)))
-			PQclear(res);
+	res = exec_collect(db, text, 0, NULL, &copy);
+	if (copy) {
 		error = retort__error_set(RETORT_ERROR_DATABASE,
 			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
 	} else if (!result_ok(res)) {
 		error = result_error(res, db, text, len);
-		PQclear(res);
 	} else {
-		PQclear(res);
+		error = guard_after(db);
 	}
+	PQclear(res);
 	free(text);
 	return error;
 }
@@ -279,8 +340,14 @@ done:
 
 static int exec_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
+	int error;
+
 	(void)line;
-	(void)cls;
+	if ((error = guard_before(payload, cls)) < 0)
+		return error;
+	if (cls->copy != RETORT_SQL_COPY_NONE)
+		return retort__error_set(RETORT_ERROR_DATABASE,
+			"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
 	return exec_one(payload, stmt, len);
 }
 
@@ -321,6 +388,19 @@ static int conn_lost(pg_db *db)
 	return error;
 }
 
+/* The server's command tag of a statement that ended the transaction. */
+static bool ends_transaction(PGresult *res)
+{
+	static const char *const tags[] = { "COMMIT", "ROLLBACK", "PREPARE TRANSACTION", "BEGIN",
+		"COMMIT PREPARED", "ROLLBACK PREPARED" };
+	const char *tag = PQcmdStatus(res);
+
+	for (size_t i = 0; tag && i < RETORT_ARRAY_SIZE(tags); i++)
+		if (!strcmp(tag, tags[i]))
+			return true;
+	return false;
+}
+
 /* Send the queued statements, sync, and read every result. */
 static int pipeline_flush(pipeline *pl)
 {
@@ -341,6 +421,11 @@ static int pipeline_flush(pipeline *pl)
 			got = true;
 			if (st != PGRES_PIPELINE_ABORTED && !result_ok(res) && !pl->error) {
 				pl->error = result_error(res, pl->db, pl->items[i].text, pl->items[i].len);
+				pl->error_line = pl->items[i].line;
+			} else if (st == PGRES_COMMAND_OK && pl->db->owned_tx && ends_transaction(res) &&
+				   pl->items[i].line > 0 && !pl->error) {
+				/* guard_before keeps these out; the server's own tag is the last word */
+				pl->error = retort__txn_ended();
 				pl->error_line = pl->items[i].line;
 			}
 			PQclear(res);
@@ -378,10 +463,17 @@ static int pipeline_flush(pipeline *pl)
 static int pipeline_cb(const char *stmt, size_t len, unsigned line, const retort_sql_class *cls, void *payload)
 {
 	pipeline *pl = payload;
+	int error;
 
+	if ((error = guard_before(pl->db, cls)) < 0) {
+		if (pl->n && (error = pipeline_flush(pl)) != 0)
+			return error;
+		pl->error = guard_before(pl->db, cls);
+		pl->error_line = line;
+		return pl->error;
+	}
 	/* COPY ... FROM STDIN / TO STDOUT would switch the pipeline into copy mode: refuse it as exec_one does. */
 	if (cls->copy != RETORT_SQL_COPY_NONE) {
-		int error;
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = retort__error_set(RETORT_ERROR_DATABASE,
@@ -423,6 +515,8 @@ static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
 	for (size_t i = 0; i < pl->n; i++)
 		free(pl->items[i].text);
 	PQexitPipelineMode(db->conn);
+	if (!pl->error && guard_after(db) < 0)
+		pl->error = RETORT_ERROR; /* the line: the script's last statement is as good as any */
 	if (pl->error) {
 		if (err_line)
 			*err_line = pl->error_line;
@@ -459,11 +553,29 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 
 	if (out)
 		*out = NULL;
+	if (db->owned_tx) {
+		retort_sql_class cls;
+		retort_sql_classify_text(&cls, RETORT_DIALECT_POSTGRES, sql, strlen(sql));
+		if ((error = guard_before(db, &cls)) < 0)
+			return error;
+	}
 	if ((error = flush_begin(db)) < 0)
 		return error;
-	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
+	{
+		bool copy;
+		res = exec_collect(db, sql, (int)nparams, params, &copy);
+		if (copy) {
+			PQclear(res);
+			return retort__error_set(RETORT_ERROR_DATABASE,
+				"COPY ... FROM STDIN / TO STDOUT is not supported in migration scripts");
+		}
+	}
 	if (!result_ok(res)) {
 		error = result_error(res, db, sql, strlen(sql));
+		PQclear(res);
+		return error;
+	}
+	if ((error = guard_after(db)) < 0) {
 		PQclear(res);
 		return error;
 	}
@@ -489,7 +601,8 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 
 static int simple(pg_db *db, const char *sql)
 {
-	PGresult *res = PQexec(db->conn, sql);
+	bool copy;
+	PGresult *res = exec_collect(db, sql, 0, NULL, &copy);
 	int error = 0;
 
 	if (!result_ok(res)) {
@@ -507,6 +620,7 @@ static int pg_begin(retort_db *base)
 	if (db->begin_pending || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		return retort__error_set(RETORT_ERROR_INTERNAL, "BEGIN inside a transaction");
 	db->begin_pending = true;
+	db->owned_tx = true;
 	return 0;
 }
 
@@ -514,13 +628,16 @@ static int pg_commit(retort_db *base)
 {
 	pg_db *db = (pg_db *)base;
 	PGresult *res;
+	bool copy;
 	int error = 0;
 
 	if (db->begin_pending) { /* nothing ran: nothing to commit */
 		db->begin_pending = false;
+		db->owned_tx = false;
 		return 0;
 	}
-	res = PQexec(db->conn, "COMMIT");
+	db->owned_tx = false;
+	res = exec_collect(db, "COMMIT", 0, NULL, &copy);
 	/* COMMIT of an aborted transaction "succeeds" as a ROLLBACK: that is a failure for us. */
 	if (!result_ok(res)) {
 		error = result_error(res, db, NULL, 0);
@@ -537,6 +654,7 @@ static int pg_rollback(retort_db *base)
 	pg_db *db = (pg_db *)base;
 
 	db->begin_pending = false;
+	db->owned_tx = false;
 	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return 0;
 	return simple(db, "ROLLBACK");

@@ -35,6 +35,7 @@ typedef struct sqlite_db {
 	bool waited;             /* wait_cb already called since lock() */
 	struct timespec wait_start;
 	int lock_fd;             /* the run lock's file, -1 when not held */
+	bool owned_tx;           /* in a transaction begin() opened: db.h's guard is on */
 } sqlite_db;
 
 static int db_error(sqlite_db *db, const char *what)
@@ -87,7 +88,7 @@ static int sqlite_connect(retort_db **out, const retort_url *url)
 	db->lock_fd = -1;
 	rc = sqlite3_open_v2(name, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		retort__error_set(RETORT_ERROR_DATABASE, "cannot open SQLite database '%s': %s", name,
+		retort__error_set(RETORT_ERROR_CONNECT, "cannot open SQLite database '%s': %s", name,
 			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -132,6 +133,28 @@ static int step_all(sqlite3_stmt *stmt)
 	return rc;
 }
 
+/*
+ * db.h's transaction guard.  The statement is classified from the text
+ * SQLite prepared (from its first token to the prepare tail), so it is
+ * exactly the statement about to run.
+ */
+static int guard_before(const char *p, const char *tail)
+{
+	retort_sql_class cls;
+
+	retort_sql_classify_text(&cls, RETORT_DIALECT_SQLITE, p, (size_t)(tail - p));
+	return retort_sql_txn_ends(cls.txn) ? retort__txn_refused(&cls) : 0;
+}
+
+/* Still in the transaction begin() opened?  (Autocommit means it ended.) */
+static int guard_after(sqlite_db *db)
+{
+	if (!db->owned_tx || !sqlite3_get_autocommit(db->h))
+		return 0;
+	db->owned_tx = false;
+	return retort__txn_ended();
+}
+
 static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_line)
 {
 	sqlite_db *db = (sqlite_db *)base;
@@ -140,7 +163,7 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 
 	for (;;) {
 		sqlite3_stmt *stmt = NULL;
-		int rc;
+		int rc, error;
 
 		/* Find the first token ourselves so the reported line is the statement's, not the preceding comment's. */
 		p += retort_sql_skip_blank(RETORT_DIALECT_SQLITE, p, (size_t)(end - p), &line);
@@ -157,6 +180,12 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 			sqlite3_finalize(stmt);
 			return db_error(db, NULL);
 		}
+		if (stmt && db->owned_tx && (error = guard_before(p, tail)) < 0) {
+			if (err_line)
+				*err_line = line;
+			sqlite3_finalize(stmt);
+			return error;
+		}
 		if (stmt) {
 			rc = step_all(stmt);
 			if (rc != SQLITE_DONE) {
@@ -168,6 +197,11 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 				return RETORT_ERROR;
 			}
 			sqlite3_finalize(stmt);
+			if ((error = guard_after(db)) < 0) {
+				if (err_line)
+					*err_line = line;
+				return error;
+			}
 		}
 		if (tail <= p) /* cannot happen with a non-empty input; never loop forever */
 			return 0;
@@ -241,6 +275,8 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		error = retort__error_set(RETORT_ERROR_INTERNAL, "query must be a single statement");
 		goto done;
 	}
+	if (db->owned_tx && (error = guard_before(sql, tail ? tail : sql + strlen(sql))) < 0)
+		goto done;
 	if ((error = bind_params(db, stmt, nparams, params)) < 0)
 		goto done;
 	ncols = sqlite3_column_count(stmt);
@@ -259,6 +295,8 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		error = db_error(db, NULL);
 		goto done;
 	}
+	if ((error = guard_after(db)) < 0)
+		goto done;
 	if (out) {
 		*out = rows;
 		rows = NULL;
@@ -288,8 +326,10 @@ static int sqlite_begin(retort_db *base)
 	int rc;
 
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &errmsg);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		db->owned_tx = true;
 		return 0;
+	}
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 		retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
 			"SQLite database '%s' is locked by another writer (gave up after %d s)",
@@ -303,13 +343,20 @@ static int sqlite_begin(retort_db *base)
 
 static int sqlite_commit(retort_db *base)
 {
-	return simple((sqlite_db *)base, "COMMIT");
+	sqlite_db *db = (sqlite_db *)base;
+	int error = simple(db, "COMMIT");
+
+	/* A failed COMMIT (a deferred foreign key) leaves the transaction open for rollback. */
+	if (error == 0 || sqlite3_get_autocommit(db->h))
+		db->owned_tx = false;
+	return error;
 }
 
 static int sqlite_rollback(retort_db *base)
 {
 	sqlite_db *db = (sqlite_db *)base;
 
+	db->owned_tx = false;
 	/* A failed statement may already have rolled the transaction back. */
 	if (sqlite3_get_autocommit(db->h))
 		return 0;

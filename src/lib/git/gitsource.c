@@ -3,6 +3,7 @@
  */
 #include <git2.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,13 +37,13 @@ int retort_gitsource_open(retort_gitsource **out, const retort_config *cfg)
 	src = retort__calloc(1, sizeof(*src));
 	if (git_repository_open_ext(&src->repo, cfg->script_location, 0, NULL) < 0) {
 		retort_gitsource_free(src);
-		return retort__error_set(RETORT_ERROR_GIT,
+		return retort__error_set(RETORT_ERROR_CONFIG,
 			"'%s' is not inside a git repository: lint compares revisions with git history",
 			cfg->script_location);
 	}
 	if (!(wd = git_repository_workdir(src->repo))) {
 		retort_gitsource_free(src);
-		return retort__error_set(RETORT_ERROR_GIT, "the repository of '%s' is bare", cfg->script_location);
+		return retort__error_set(RETORT_ERROR_CONFIG, "the repository of '%s' is bare", cfg->script_location);
 	}
 	{
 		char real[PATH_MAX];
@@ -144,7 +145,14 @@ const char *retort_gitsource_workdir(const retort_gitsource *src)
 	return src->workdir;
 }
 
-static int read_tree(retort_vec *out, retort_gitsource *src, git_tree *tree, const char *prefix, bool recursive)
+/* Where read_tree's scripts come from: a label for their paths, blobs already read. */
+typedef struct origin {
+	const char *label;    /* "<commit12>" or a branch name */
+	retort_map *seen;     /* blob ids already parsed (skipped), or NULL */
+} origin;
+
+static int read_tree(retort_vec *out, retort_gitsource *src, git_tree *tree, const char *prefix,
+	bool recursive, const origin *from)
 {
 	size_t n = git_tree_entrycount(tree);
 	int error = 0;
@@ -160,12 +168,20 @@ static int read_tree(retort_vec *out, retort_gitsource *src, git_tree *tree, con
 			if (git_tree_lookup(&sub, src->repo, git_tree_entry_id(e)) < 0)
 				error = git_fail(path);
 			else
-				error = read_tree(out, src, sub, path, recursive);
+				error = read_tree(out, src, sub, path, recursive, from);
 			git_tree_free(sub);
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && retort_script_is_revision_file(name)) {
 			git_blob *blob = NULL;
 			retort_script *script = NULL;
-			char *label = retort__sprintf("%.12s:%s", src->base_id, path);
+			char *label = retort__sprintf("%s:%s", from->label, path), oid[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(oid, sizeof(oid), git_tree_entry_id(e));
+			if (from->seen && retort_map_has(from->seen, oid)) {
+				free(label);
+				free(path);
+				continue;
+			}
+			if (from->seen)
+				retort_map_set(from->seen, oid, (void *)1);
 			if (git_blob_lookup(&blob, src->repo, git_tree_entry_id(e)) < 0) {
 				error = git_fail(path);
 			} else {
@@ -201,13 +217,15 @@ static char *repo_relative(const retort_gitsource *src, const char *location)
 	return retort__strdup(real + n);
 }
 
-int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg)
+/* The scripts of every version location at `commit`. */
+static int scripts_at(retort_vec *out, retort_gitsource *src, const retort_config *cfg,
+	const git_commit *commit, const origin *from)
 {
 	git_tree *root = NULL;
 	int error = 0;
 
-	if (git_commit_tree(&root, src->base) < 0)
-		return git_fail("cannot read the base commit's tree");
+	if (git_commit_tree(&root, commit) < 0)
+		return git_fail("cannot read a commit's tree");
 	for (size_t i = 0; i < cfg->version_locations.len && !error; i++) {
 		const char *location = cfg->version_locations.items[i];
 		char *rel = repo_relative(src, location);
@@ -218,19 +236,118 @@ int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retor
 			error = retort__error_set(RETORT_ERROR_GIT,
 				"version location '%s' is outside the repository at '%s'", location, src->workdir);
 		} else if (!*rel) {
-			error = read_tree(out, src, root, "", cfg->recursive_version_locations);
+			error = read_tree(out, src, root, "", cfg->recursive_version_locations, from);
 		} else if (git_tree_entry_bypath(&entry, root, rel) == 0 &&
 				git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
 			if (git_tree_lookup(&tree, src->repo, git_tree_entry_id(entry)) < 0)
 				error = git_fail(rel);
 			else
-				error = read_tree(out, src, tree, rel, cfg->recursive_version_locations);
+				error = read_tree(out, src, tree, rel, cfg->recursive_version_locations, from);
 		}
 		git_tree_free(tree);
 		git_tree_entry_free(entry);
 		free(rel);
 	}
 	git_tree_free(root);
+	return error;
+}
+
+int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg)
+{
+	char label[13];
+	origin from = { label, NULL };
+
+	snprintf(label, sizeof(label), "%.12s", src->base_id);
+	return scripts_at(out, src, cfg, src->base, &from);
+}
+
+int retort_gitsource_fork_scripts(retort_vec *out, bool *forked, retort_gitsource *src,
+	const retort_config *cfg)
+{
+	git_commit *head = NULL, *fork = NULL;
+	git_oid oid;
+	char label[13];
+	origin from = { label, NULL };
+	int error = 0;
+
+	*forked = false;
+	/* no HEAD yet, or no common history: nothing to tell apart */
+	if (lookup_commit(&head, src->repo, "HEAD") < 0 ||
+			git_merge_base(&oid, src->repo, git_commit_id(head), git_commit_id(src->base)) < 0)
+		goto done;
+	if (git_oid_equal(&oid, git_commit_id(src->base)))
+		goto done; /* HEAD has the base: nothing on it is newer than this branch */
+	if (git_commit_lookup(&fork, src->repo, &oid) < 0) {
+		error = git_fail("cannot read the fork point");
+		goto done;
+	}
+	*forked = true;
+	git_oid_tostr(label, sizeof(label), &oid);
+	error = scripts_at(out, src, cfg, fork, &from);
+done:
+	git_commit_free(head);
+	git_commit_free(fork);
+	return error;
+}
+
+void retort_gitsource_branch_scripts_free(retort_vec *v)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		retort_branch_script *b = v->items[i];
+		free(b->branch);
+		retort_script_free(b->script);
+		free(b);
+	}
+	retort_vec_dispose(v, false);
+}
+
+/* The branch's scripts, those of blobs not read before, appended as retort_branch_script. */
+static int branch_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg,
+	git_reference *ref, const char *name, retort_map *seen)
+{
+	git_object *commit = NULL;
+	retort_vec scripts = RETORT_VEC_INIT;
+	origin from = { name, seen };
+	int error;
+
+	if (git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT) < 0)
+		return 0; /* a branch that is no commit has no history to judge */
+	error = scripts_at(&scripts, src, cfg, (git_commit *)commit, &from);
+	for (size_t i = 0; i < scripts.len; i++) {
+		retort_branch_script *b = retort__calloc(1, sizeof(*b));
+		b->branch = retort__strdup(name);
+		b->script = scripts.items[i];
+		retort_vec_push(out, b);
+	}
+	retort_vec_dispose(&scripts, false);
+	git_object_free(commit);
+	return error;
+}
+
+int retort_gitsource_branch_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg)
+{
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	retort_map seen = RETORT_MAP_INIT;
+	int error = 0, rc;
+
+	if (git_branch_iterator_new(&it, src->repo, GIT_BRANCH_ALL) < 0)
+		return git_fail("cannot list branches");
+	while (!error && (rc = git_branch_next(&ref, &type, it)) == 0) {
+		const char *name = NULL;
+		/* the branch checked out is the working tree's; origin/HEAD only points elsewhere */
+		if (git_branch_name(&name, ref) == 0 && git_branch_is_head(ref) != 1 &&
+				git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+				!retort__ends_with(name, "/HEAD"))
+			error = branch_scripts(out, src, cfg, ref, name, &seen);
+		git_reference_free(ref);
+		ref = NULL;
+	}
+	if (!error && rc != GIT_ITEROVER)
+		error = git_fail("cannot list branches");
+	git_branch_iterator_free(it);
+	retort_map_dispose(&seen, false);
 	return error;
 }
 

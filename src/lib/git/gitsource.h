@@ -9,8 +9,11 @@
 #ifndef RETORT_GITSOURCE_H
 #define RETORT_GITSOURCE_H
 
+#include <stdbool.h>
+
 #include "config/config.h"
 #include "base/vec.h"
+#include "graph/script.h"
 
 typedef struct retort_gitsource retort_gitsource;
 
@@ -45,5 +48,29 @@ const char *retort_gitsource_workdir(const retort_gitsource *src);
  * Script paths read "<base>:<path in the repository>".
  */
 int retort_gitsource_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg);
+
+/*
+ * When HEAD does not contain the base commit (the base moved on since this
+ * branch forked from it), the scripts at the fork point, their merge base,
+ * appended to `out` and *forked true; else nothing.  Owned by the caller.
+ */
+int retort_gitsource_fork_scripts(retort_vec *out, bool *forked, retort_gitsource *src,
+	const retort_config *cfg);
+
+/* A revision script as a branch of the repository has it. */
+typedef struct retort_branch_script {
+	char *branch;             /* "feature", "origin/feature" */
+	retort_script *script;    /* path "<branch>:<path in the repository>" */
+} retort_branch_script;
+
+/*
+ * The revision scripts at the tip of every local and remote-tracking
+ * branch but the one checked out, appended to `out` (retort_branch_script
+ * *, owned by the caller: free with retort_gitsource_branch_scripts_free).
+ * A file git stores once is parsed once, for the first branch that has
+ * it: what the branches share is not repeated.
+ */
+int retort_gitsource_branch_scripts(retort_vec *out, retort_gitsource *src, const retort_config *cfg);
+void retort_gitsource_branch_scripts_free(retort_vec *scripts);
 
 #endif

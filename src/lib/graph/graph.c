@@ -67,9 +67,10 @@ void retort_graph_heads_resolved(retort_vec *out, const retort_graph *g)
 	}
 }
 
-static void revision_free(retort_revision *r)
+static void revision_free(retort_revision *r, bool borrowed)
 {
-	retort_script_free(r->script);
+	if (!borrowed)
+		retort_script_free(r->script);
 	retort_vec_dispose(&r->parents, false);
 	retort_vec_dispose(&r->children, false);
 	retort_vec_dispose(&r->dependencies, false);
@@ -78,17 +79,36 @@ static void revision_free(retort_revision *r)
 	free(r);
 }
 
+const retort_vec *retort_graph_ignored(const retort_graph *graph)
+{
+	return &graph->ignored;
+}
+
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths)
+{
+	retort_vec_dispose(&graph->ignored, true);
+	graph->ignored = *paths;
+	memset(paths, 0, sizeof(*paths));
+}
+
 void retort_graph_free(retort_graph *g)
 {
 	if (!g)
 		return;
 	for (size_t i = 0; i < g->revs.len; i++)
-		revision_free(g->revs.items[i]);
+		revision_free(g->revs.items[i], g->borrowed);
 	retort_vec_dispose(&g->revs, false);
 	retort_map_dispose(&g->by_id, false);
 	retort_map_dispose(&g->by_label, false);
 	retort_vec_dispose(&g->heads, false);
 	retort_vec_dispose(&g->bases, false);
+	retort_map_dispose(&g->replaced, false);
+	for (size_t i = 0; i < g->replaced_scripts.len; i++)
+		retort_script_free(g->replaced_scripts.items[i]);
+	retort_vec_dispose(&g->replaced_scripts, false);
+	retort_graph_free(g->literal);
+	free(g->literal_error);
+	retort_vec_dispose(&g->ignored, true);
 	free(g->sorted);
 	free(g);
 }
@@ -184,7 +204,13 @@ int retort__graph_current(retort_vec *out, const retort_graph *g,
 	const char *const *current, size_t ncurrent)
 {
 	for (size_t i = 0; i < ncurrent; i++) {
-		retort_revision *r = retort_graph_get(g, current[i]);
+		retort_revision *r = retort_graph_lookup(g, current[i]), *b;
+		if (!r && (b = retort_graph_replaced_by(g, current[i])) != NULL)
+			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+				"the database is at revision '%s', inside the range baseline '%s' replaces; "
+				"%s", current[i], b->id, g->literal ? "it must run the rest of that range first"
+				: "the files that would take it to the end of that range are gone "
+				"(pruned): restore them from git to upgrade it");
 		if (!r)
 			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
 				"the database is at revision '%s', which no script defines", current[i]);
@@ -209,6 +235,8 @@ static int link_dependency(retort_graph *g, retort_revision *r, const char *name
 
 	if (!d)
 		d = retort_map_get(&g->by_label, name);
+	if (!d)
+		d = retort_map_get(&g->replaced, name); /* ordering only: the whole baseline will do */
 	if (!d) {
 		size_t n = retort__graph_prefix(g, name, &cands);
 		if (n == 1) {
@@ -260,7 +288,10 @@ static int link(retort_graph *g)
 		retort_revision *r = g->revs.items[i];
 		vec_reserve(&r->parents, r->script->revises.len);
 		for (size_t j = 0; j < r->script->revises.len; j++) {
-			retort_revision *p = retort_graph_get(g, r->script->revises.items[j]);
+			const char *id = r->script->revises.items[j];
+			retort_revision *p = retort_graph_get(g, id);
+			if (!p)
+				p = retort_map_get(&g->replaced, id);
 			if (p)
 				p->topo++; /* child count, until toposort sets topo */
 		}
@@ -276,11 +307,9 @@ static int link(retort_graph *g)
 		retort_script *s = r->script;
 
 		for (size_t j = 0; j < s->revises.len; j++) {
-			retort_revision *p = retort_graph_get(g, s->revises.items[j]);
+			retort_revision *p = retort__baseline_link_target(g, r, s->revises.items[j]);
 			if (!p)
-				return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_GRAPH,
-					"%s:%u: revision '%s' revises '%s', which no script defines",
-					s->path, s->header_line, r->id, (char *)s->revises.items[j]);
+				return RETORT_ENOTFOUND;
 			if (retort_vec_contains(&r->parents, p))
 				continue;
 			retort_vec_push(&r->parents, p);
@@ -489,6 +518,8 @@ static int index_labels(retort_graph *g)
 {
 	for (size_t i = 0; i < g->revs.len; i++) {
 		retort_revision *r = g->revs.items[i];
+		if (retort__baseline_skip_labels(g, r))
+			continue;
 		for (size_t j = 0; j < r->script->branch_labels.len; j++) {
 			const char *label = r->script->branch_labels.items[j];
 			retort_revision *other = retort_map_get(&g->by_label, label);
@@ -509,34 +540,18 @@ static int index_labels(retort_graph *g)
 	return 0;
 }
 
-int retort_graph_build(retort_graph **out, retort_vec *scripts)
+/* Build from `scripts` (taken over); `literal`: the graph of a history as written (baseline.c). */
+static int build(retort_graph **out, retort_vec *scripts, bool literal)
 {
 	retort_graph *g = retort__calloc(1, sizeof(*g));
-	size_t n = scripts->len;
+	size_t n;
 	int error = 0;
 
 	*out = NULL;
-	for (size_t i = 0; i < n; i++) {
-		retort_revision *r = retort__calloc(1, sizeof(*r));
-		r->script = scripts->items[i];
-		r->id = r->script->revision;
-		retort_vec_push(&g->revs, r);
-	}
-	retort_vec_dispose(scripts, false);
-
-	retort_map_reserve(&g->by_id, n);
-	for (size_t i = 0; i < n && !error; i++) {
-		retort_revision *r = g->revs.items[i];
-		retort_revision *prev = retort_map_set(&g->by_id, r->id, r);
-		if (prev) {
-			retort_map_set(&g->by_id, r->id, prev);
-			error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_GRAPH,
-				"duplicate revision id '%s' in '%s' and '%s'", r->id,
-				prev->script->path, r->script->path);
-		}
-	}
-	if (error)
+	g->borrowed = literal;
+	if ((error = retort__baseline_partition(g, scripts, literal)) < 0)
 		goto done;
+	n = g->revs.len;
 
 	/* Id order makes every later tie-break deterministic, whatever readdir said. */
 	retort_vec_sort(&g->revs, cmp_id);
@@ -554,10 +569,22 @@ int retort_graph_build(retort_graph **out, retort_vec *scripts)
 		if (!r->parents.len)
 			retort_vec_push(&g->bases, r);
 	}
+	if (!literal)
+		retort__baseline_literal(g);
 done:
 	if (error < 0)
 		retort_graph_free(g);
 	else
 		*out = g;
 	return error;
+}
+
+int retort_graph_build(retort_graph **out, retort_vec *scripts)
+{
+	return build(out, scripts, false);
+}
+
+int retort__graph_build_literal(retort_graph **out, retort_vec *scripts)
+{
+	return build(out, scripts, true);
 }

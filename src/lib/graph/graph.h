@@ -39,6 +39,15 @@ struct retort_revision {
 	retort_vec labels;
 };
 
+/*
+ * A baseline: a revision whose `Replaces:` header lists the run of
+ * revisions it stands in for (baseline.c says what that means for the
+ * graph and for plans).  The tip is the last id it lists: a database at
+ * the tip is at the baseline, and later revisions may revise the tip.
+ */
+bool retort_revision_is_baseline(const retort_revision *rev);
+const char *retort_revision_baseline_tip(const retort_revision *rev); /* NULL for others */
+
 /* Branch point: several children.  Merge point: several parents. */
 bool retort_revision_is_branch_point(const retort_revision *rev);
 bool retort_revision_is_merge_point(const retort_revision *rev);
@@ -72,11 +81,33 @@ int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg);
 int retort_graph_build(retort_graph **out, retort_vec *scripts);
 void retort_graph_free(retort_graph *graph);
 
+/*
+ * Alembic revision files (*.py, not __init__.py) found in the version
+ * locations, which retort does not read: paths, borrowed, for a warning.
+ */
+const retort_vec *retort_graph_ignored(const retort_graph *graph);
+/* For the loader: hand those paths to the graph (it takes the vec's strings). */
+void retort__graph_set_ignored(retort_graph *graph, retort_vec *paths);
+
 /* All revisions in topological order (bases first); borrowed. */
 size_t retort_graph_count(const retort_graph *graph);
 retort_revision *retort_graph_at(const retort_graph *graph, size_t topo);
 /* Exact id lookup; NULL when unknown. */
 retort_revision *retort_graph_get(const retort_graph *graph, const char *id);
+/*
+ * What a version-table id stands for: the revision with that id, or the
+ * baseline whose tip it is.  NULL for unknown ids and for ids inside a
+ * replaced range.
+ */
+retort_revision *retort_graph_lookup(const retort_graph *graph, const char *id);
+/* The baseline (of this graph) whose range holds `id`, tip or not; NULL when none. */
+retort_revision *retort_graph_replaced_by(const retort_graph *graph, const char *id);
+/*
+ * The files of `baseline`'s range that are still present, in path order,
+ * appended to `out` (borrowed scripts): what `squash --prune` removes.
+ */
+void retort_graph_replaced_scripts(retort_vec *out, const retort_graph *graph,
+	const retort_revision *baseline);
 /* The revision that declares branch label `label`; NULL when no revision does. */
 retort_revision *retort_graph_label(const retort_graph *graph, const char *label);
 /* Heads (no children), in topological order; borrowed items. */
@@ -107,6 +138,25 @@ int retort_graph_resolve(retort_vec *out, const retort_graph *graph,
  */
 int retort_graph_range(retort_vec *out, const retort_graph *graph, const char *range,
 	const char *const *current, size_t ncurrent);
+
+/*
+ * What a new baseline over `range` ("TO" or "FROM:TO": FROM's descendants
+ * that are ancestors of TO, over Revises; everything up to TO when FROM is
+ * left out) would replace and revise.  Refused: fewer than two revisions;
+ * a revision outside the range revising one inside it other than TO (it
+ * would lose its parent); a baseline in the range whose replaced files are
+ * still present.  Vectors hold borrowed pointers.
+ */
+typedef struct retort_baseline_spec {
+	retort_vec replaces;      /* retort_revision *, topological order: TO is last */
+	retort_vec parents;       /* retort_revision *: what the range's revisions revise outside it */
+	retort_vec depends;       /* retort_revision *: what they depend on outside it */
+	retort_vec labels;        /* char *: the branch labels declared in the range */
+	retort_revision *tip;     /* TO */
+} retort_baseline_spec;
+
+int retort_graph_baseline_spec(retort_baseline_spec *out, const retort_graph *graph, const char *range);
+void retort_baseline_spec_dispose(retort_baseline_spec *spec);
 
 /* One step of a plan. */
 typedef enum retort_direction {
@@ -139,6 +189,12 @@ typedef struct retort_plan {
  * revision that is not an ancestor of the target, children first; stops
  * with an error naming the revision when one of them has no downgrade
  * (for SQL scripts: downgrade_sql == NULL) before anything runs.
+ *
+ * A current id that is a baseline's tip counts as the baseline (its row
+ * keeps the id until a step moves it).  From inside a replaced range, an
+ * upgrade first runs the rest of the range in the literal graph, then goes
+ * on from the baseline; a downgrade, or a target inside a range, is
+ * planned in the literal graph (step revisions then belong to it).
  */
 int retort_plan_upgrade(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);

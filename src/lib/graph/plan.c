@@ -19,18 +19,29 @@
 #include "base/common.h"
 #include "graph/graph_int.h"
 
-/* The version table while a plan is built: rows in a vec, membership by topo. */
+/*
+ * The version table while a plan is built: rows in a vec, membership by
+ * topo.  A row keeps the id the table holds for it, which differs from
+ * the revision's when the database is at a baseline's tip (baseline.c).
+ */
 typedef struct rows {
 	retort_vec revs;
 	unsigned char *in;
+	const char **name;  /* by topo: the row's id when not the revision's own */
 } rows;
 
-static void rows_add(rows *r, retort_revision *rev)
+static void rows_add_named(rows *r, retort_revision *rev, const char *name)
 {
 	if (!r->in[rev->topo]) {
 		r->in[rev->topo] = 1;
+		r->name[rev->topo] = name;
 		retort_vec_push(&r->revs, rev);
 	}
+}
+
+static void rows_add(rows *r, retort_revision *rev)
+{
+	rows_add_named(r, rev, NULL);
 }
 
 static void rows_del(rows *r, retort_revision *rev)
@@ -52,8 +63,10 @@ static int cmp_str(const void *a, const void *b)
 
 static void rows_snapshot(retort_vec *out, const rows *r)
 {
-	for (size_t i = 0; i < r->revs.len; i++)
-		retort_vec_push(out, retort__strdup(((retort_revision *)r->revs.items[i])->id));
+	for (size_t i = 0; i < r->revs.len; i++) {
+		const retort_revision *rev = r->revs.items[i];
+		retort_vec_push(out, retort__strdup(r->name[rev->topo] ? r->name[rev->topo] : rev->id));
+	}
 	retort_vec_sort(out, cmp_str);
 }
 
@@ -89,13 +102,21 @@ static int ctx_init(ctx *c, const retort_graph *g, const char *const *current, s
 	c->g = g;
 	c->applied = retort__calloc(n, 1);
 	c->rows.in = retort__calloc(n, 1);
+	c->rows.name = retort__calloc(n, sizeof(*c->rows.name));
 	c->plan = retort__calloc(1, sizeof(*c->plan));
 	if ((error = retort__graph_current(&c->cur, g, current, ncurrent)) < 0)
 		return error;
 	retort__graph_mark_ancestors(g, c->applied, (retort_revision **)c->cur.items, c->cur.len,
 		RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
-	for (size_t i = 0; i < c->cur.len; i++)
-		rows_add(&c->rows, c->cur.items[i]);
+	for (size_t i = 0; i < ncurrent; i++) {
+		retort_revision *r = retort_graph_lookup(g, current[i]);
+		if (c->rows.in[r->topo])
+			return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+				"the database holds both '%s' and '%s', which name the same revision; "
+				"run 'retort stamp %s' to keep one", c->rows.name[r->topo] ? c->rows.name[r->topo]
+				: r->id, current[i], r->id);
+		rows_add_named(&c->rows, r, strcmp(current[i], r->id) ? current[i] : NULL);
+	}
 	return 0;
 }
 
@@ -110,6 +131,7 @@ static int ctx_finish(retort_plan **out, ctx *c, int error)
 	retort_vec_dispose(&c->cur, false);
 	retort_vec_dispose(&c->rows.revs, false);
 	free(c->rows.in);
+	free(c->rows.name);
 	free(c->applied);
 	return error;
 }
@@ -131,7 +153,7 @@ static retort_step *add_step(ctx *c, retort_revision *rev, retort_direction dir)
 	return s;
 }
 
-int retort_plan_upgrade(retort_plan **out, const retort_graph *g,
+int retort__plan_upgrade_in(retort_plan **out, const retort_graph *g,
 	const char *const *current, size_t ncurrent, const char *target)
 {
 	retort_vec targets = RETORT_VEC_INIT;
@@ -184,13 +206,14 @@ static bool has_applied_successor(const unsigned char *applied, const retort_rev
 	return false;
 }
 
-int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
+int retort__plan_downgrade_in(retort_plan **out, const retort_graph *g,
 	const char *const *current, size_t ncurrent, const char *target)
 {
 	retort_vec targets = RETORT_VEC_INIT, roots = RETORT_VEC_INIT;
 	unsigned char *drop = NULL, *keep_branch = NULL;
 	retort_revision *branch = NULL;
 	size_t n = retort_graph_count(g);
+	bool whole_branch = false;
 	ctx c;
 	int error;
 
@@ -201,7 +224,18 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 		error = retort__error_set(RETORT_ERROR_USAGE, "downgrade needs a target (base, -1, an id...)");
 		goto done;
 	}
-	if ((error = retort__graph_resolve_branch(&targets, &branch, g, target, current, ncurrent)) < 0)
+	/* LABEL@base: the branch's bases and everything above them go (Alembic). */
+	if ((error = retort__graph_branch_bases(&roots, g, target)) < 0)
+		goto done;
+	whole_branch = error == 1;
+	error = 0;
+	if (whole_branch && !roots.len) {
+		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+			"cannot downgrade to '%s': no base lies below that branch", target);
+		goto done;
+	}
+	if (!whole_branch &&
+	    (error = retort__graph_resolve_branch(&targets, &branch, g, target, current, ncurrent)) < 0)
 		goto done;
 	if (targets.len > 1) {
 		char *list = retort__graph_id_list((retort_revision **)targets.items, targets.len);
@@ -220,7 +254,7 @@ int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
 	}
 
 	/* What goes: everything applied above the target (all of it for base). */
-	if (targets.len == 0) {
+	if (targets.len == 0 && !whole_branch) {
 		for (size_t i = 0; i < g->bases.len; i++)
 			retort_vec_push(&roots, g->bases.items[i]);
 	}
@@ -306,7 +340,7 @@ done:
 	return ctx_finish(out, &c, error);
 }
 
-int retort_plan_stamp(retort_plan **out, const retort_graph *g,
+int retort__plan_stamp_in(retort_plan **out, const retort_graph *g,
 	const char *const *current, size_t ncurrent,
 	const char *const *targets, size_t ntargets, bool purge)
 {
@@ -342,8 +376,10 @@ int retort_plan_stamp(retort_plan **out, const retort_graph *g,
 				retort_vec_push(&keep, r);
 		}
 	}
-	for (size_t i = 0; i < want.len; i++)
+	for (size_t i = 0; i < want.len; i++) {
 		retort_vec_push(&keep, want.items[i]);
+		c.rows.name[((retort_revision *)want.items[i])->topo] = NULL; /* a target gets its own id */
+	}
 
 	/* Rows are the maximal ones: drop any that another row revises or depends on. */
 	below = retort__calloc(n + 1, 1);
@@ -357,10 +393,11 @@ int retort_plan_stamp(retort_plan **out, const retort_graph *g,
 	for (size_t i = 0; i < c.rows.revs.len; i++)
 		c.rows.in[((retort_revision *)c.rows.revs.items[i])->topo] = 0;
 	retort_vec_clear(&c.rows.revs);
+	/* kept rows keep their ids (rows.name survives the clearing above) */
 	for (size_t i = 0; i < keep.len; i++) {
 		retort_revision *r = keep.items[i];
 		if (!below[r->topo])
-			rows_add(&c.rows, r);
+			rows_add_named(&c.rows, r, c.rows.name[r->topo]);
 	}
 done:
 	free(lineage);
@@ -369,4 +406,32 @@ done:
 	retort_vec_dispose(&want, false);
 	retort_vec_dispose(&keep, false);
 	return ctx_finish(out, &c, error);
+}
+
+/* --- the public entry points: through baseline.c when baselines are around --- */
+
+int retort_plan_upgrade(retort_plan **out, const retort_graph *g,
+	const char *const *current, size_t ncurrent, const char *target)
+{
+	if (!g->replaced.len)
+		return retort__plan_upgrade_in(out, g, current, ncurrent, target);
+	return retort__baseline_plan(out, g, RETORT__PLAN_UP, current, ncurrent, &target, 1, false);
+}
+
+int retort_plan_downgrade(retort_plan **out, const retort_graph *g,
+	const char *const *current, size_t ncurrent, const char *target)
+{
+	if (!g->replaced.len)
+		return retort__plan_downgrade_in(out, g, current, ncurrent, target);
+	return retort__baseline_plan(out, g, RETORT__PLAN_DOWN, current, ncurrent, &target, 1, false);
+}
+
+int retort_plan_stamp(retort_plan **out, const retort_graph *g,
+	const char *const *current, size_t ncurrent,
+	const char *const *targets, size_t ntargets, bool purge)
+{
+	if (!g->replaced.len)
+		return retort__plan_stamp_in(out, g, current, ncurrent, targets, ntargets, purge);
+	return retort__baseline_plan(out, g, RETORT__PLAN_STAMP, current, ncurrent, targets, ntargets,
+		purge);
 }

@@ -6,7 +6,8 @@
  *   head, heads, base     the single head / every head / nothing
  *   LABEL                 the revision that declares the branch label
  *   LABEL@head, REV@head  the head of that branch (LABEL@heads: all of them)
- *   LABEL@base            the base of that branch
+ *   LABEL@base            below that branch: no revision (downgrade: all of it)
+ *   current               the database's current revisions (when known)
  *   LABEL@REV             REV, checked to be on the branch
  *   +N, -N                N steps from the database's current revision
  *   REV+N, REV-N          N steps from REV
@@ -41,15 +42,29 @@ static int ambiguous(const char *ident, const char *what, const retort_vec *cand
 	return error;
 }
 
-/* An exact id, an exact label, or a unique prefix: exactly one revision. */
+/* An id inside the range a baseline replaces: no revision here (baseline.c). */
+static int replaced_inside(const char *ident, const retort_revision *baseline)
+{
+	return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
+		"'%s' is one of the revisions baseline '%s' replaces; name the baseline, or its last "
+		"revision '%s'", ident, baseline->id, retort_revision_baseline_tip(baseline));
+}
+
+/*
+ * An exact id, an exact label, a baseline's tip (the baseline), or a
+ * unique prefix: exactly one revision.
+ */
 static int resolve_one(retort_revision **out, const retort_graph *g, const char *ident)
 {
 	retort_vec cands = RETORT_VEC_INIT;
 	int error = 0;
 
 	if ((*out = retort_graph_get(g, ident)) != NULL ||
-		(*out = retort_map_get(&g->by_label, ident)) != NULL)
+		(*out = retort_map_get(&g->by_label, ident)) != NULL ||
+		(*out = retort_graph_lookup(g, ident)) != NULL)
 		return 0;
+	if (retort_graph_replaced_by(g, ident))
+		return replaced_inside(ident, retort_graph_replaced_by(g, ident));
 	if (*ident && retort__graph_prefix(g, ident, &cands) == 1)
 		*out = cands.items[0];
 	else if (cands.len > 1)
@@ -240,7 +255,7 @@ static int current_start(retort_revision **out, const retort_graph *g, const cha
 			"; use LABEL@+N / LABEL@-N or REV+N / REV-N");
 	else if (need)
 		error = retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_REVISION,
-			"'%s': nothing is applied%s", ident, lineage ? " on that branch" : "");
+			"'%s' walks past base: nothing is applied%s", ident, lineage ? " on that branch" : "");
 done:
 	free(applied);
 	retort_vec_dispose(&cur, false);
@@ -277,7 +292,14 @@ static int resolve_at(retort_vec *out, const retort_graph *g, const char *ident,
 	}
 	if ((error = resolve_one(&anchor, g, left)) < 0)
 		return error;
-	if (!strcmp(right, "head") || !strcmp(right, "heads") || !strcmp(right, "base")) {
+	/*
+	 * LABEL@base is "below the branch", as in Alembic: no revision (show
+	 * prints nothing, upgrade has nothing to do); a downgrade to it takes
+	 * the whole branch away (retort__graph_branch_bases).
+	 */
+	if (!strcmp(right, "base"))
+		return 0;
+	if (!strcmp(right, "head") || !strcmp(right, "heads")) {
 		retort_vec ends = RETORT_VEC_INIT;
 		lineage_ends(&ends, g, anchor, right[0] == 'h');
 		if (!strcmp(right, "head") && ends.len > 1) {
@@ -298,6 +320,36 @@ static int resolve_at(retort_vec *out, const retort_graph *g, const char *ident,
 	return 0;
 }
 
+int retort__graph_branch_bases(retort_vec *out, const retort_graph *g, const char *ident)
+{
+	const char *at = strrchr(ident, '@');
+	retort_revision *anchor = NULL;
+	unsigned char *up;
+	char *left;
+	int error;
+
+	if (!at || strcmp(at + 1, "base") != 0 || at == ident)
+		return 0;
+	left = retort__strndup(ident, (size_t)(at - ident));
+	error = resolve_one(&anchor, g, left);
+	free(left);
+	if (error < 0)
+		return error;
+	/* Alembic narrows the bases to the branch's only when there are several. */
+	if (g->bases.len < 2) {
+		for (size_t i = 0; i < g->bases.len; i++)
+			retort_vec_push(out, g->bases.items[i]);
+		return 1;
+	}
+	up = retort__calloc(g->revs.len + 1, 1);
+	retort__graph_mark_ancestors(g, up, &anchor, 1, RETORT__WALK_PARENTS);
+	for (size_t i = 0; i < g->bases.len; i++)
+		if (up[((retort_revision *)g->bases.items[i])->topo])
+			retort_vec_push(out, g->bases.items[i]);
+	free(up);
+	return 1;
+}
+
 int retort_graph_resolve(retort_vec *out, const retort_graph *g,
 	const char *ident, const char *const *current, size_t ncurrent)
 {
@@ -316,6 +368,17 @@ int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, cons
 		*branch = NULL;
 	if (!strcmp(ident, "base"))
 		return 0;
+	if (!strcmp(ident, "current")) {
+		retort_vec cur = RETORT_VEC_INIT;
+		if (!current)
+			return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+				"'current' names the database's revisions, which are not read here");
+		if ((error = retort__graph_current(&cur, g, current, ncurrent)) == 0)
+			for (size_t i = 0; i < cur.len; i++)
+				retort_vec_push(out, cur.items[i]);
+		retort_vec_dispose(&cur, false);
+		return error;
+	}
 	if (!strcmp(ident, "heads") || !strcmp(ident, "head")) {
 		if (ident[4] == '\0' && g->heads.len > 1)
 			return several_heads(ident, &g->heads, "the graph");
@@ -372,6 +435,80 @@ int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, cons
 	return 0;
 }
 
+/*
+ * The start of a range.  A relative start ("-2:", "LABEL@-1:X") counts
+ * down from the graph's heads (those on the branch), as Alembic's history
+ * does; when the first of those walks goes past base it counts down from
+ * the range's end instead, stopping at base.  Other forms resolve as usual.
+ */
+static int range_lower(retort_vec *out, const retort_graph *g, const char *range, const char *a,
+	const retort_vec *upper, const char *const *current, size_t ncurrent)
+{
+	const char *at = strrchr(a, '@');
+	const char *rel = at ? at + 1 : a;
+	char *label = NULL;
+	bool first = true;
+	long n;
+	int error = 0;
+
+	if (!parse_relative(rel, &n) || n >= 0)
+		return retort_graph_resolve(out, g, a, current, ncurrent);
+	if (at) {
+		label = retort__strndup(a, (size_t)(at - a));
+		if (!retort_map_get(&g->by_label, label)) {
+			free(label);
+			return retort_graph_resolve(out, g, a, current, ncurrent);
+		}
+	}
+	for (size_t i = 0; i < g->heads.len && !error; i++) {
+		retort_revision *h = g->heads.items[i], *r = NULL;
+		if (label && !has_label(h, label))
+			continue;
+		if ((error = walk(&r, g, range, h, n, NULL)) == RETORT_ENOTFOUND) {
+			/* past base: Alembic then counts from the end of the range, stopping at base */
+			retort_error_clear();
+			error = 0;
+			if (first && upper->len) {
+				retort_revision *from = upper->items[0];
+				for (long k = 0; k < -n && from && !error; k++)
+					if ((error = step(&from, range, -1, NULL)) == 0 && !from)
+						break;
+				if (!error && from)
+					retort_vec_push(out, from);
+				goto done;
+			}
+		} else if (error == 0 && !r) {
+			/* landed exactly on "base", which is no revision of the range */
+			error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+				"range '%s': '%s' from head '%s' is base, not a revision below the end",
+				range, a, h->id);
+		} else if (r) {
+			retort_vec_push(out, r);
+		}
+		first = false;
+	}
+	/* Alembic refuses a start whose revisions lie on one another's lineage */
+	if (!error && out->len > 1) {
+		unsigned char *below = retort__calloc(g->revs.len + 1, 1);
+		for (size_t i = 0; i < out->len; i++) {
+			retort_revision *r = out->items[i];
+			retort__graph_mark_ancestors(g, below, (retort_revision **)r->parents.items,
+				r->parents.len, RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
+			retort__graph_mark_ancestors(g, below, (retort_revision **)r->dependencies.items,
+				r->dependencies.len, RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
+		}
+		for (size_t i = 0; i < out->len && !error; i++)
+			if (below[((retort_revision *)out->items[i])->topo])
+				error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+					"range '%s': '%s' names revisions on one lineage ('%s' is below another)",
+					range, a, ((retort_revision *)out->items[i])->id);
+		free(below);
+	}
+done:
+	free(label);
+	return error;
+}
+
 int retort_graph_range(retort_vec *out, const retort_graph *g, const char *range,
 	const char *const *current, size_t ncurrent)
 {
@@ -385,21 +522,22 @@ int retort_graph_range(retort_vec *out, const retort_graph *g, const char *range
 		return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
 			"range '%s' must look like START:END, START: or :END", range);
 	a = retort__strndup(range, (size_t)(colon - range));
-	if (*a && (error = retort_graph_resolve(&lower, g, a, current, ncurrent)) < 0)
-		goto done;
 	if (colon[1] && (error = retort_graph_resolve(&upper, g, colon + 1, current, ncurrent)) < 0)
 		goto done;
 	if (!colon[1])
 		for (size_t i = 0; i < g->heads.len; i++)
 			retort_vec_push(&upper, g->heads.items[i]);
+	if (*a && (error = range_lower(&lower, g, range, a, &upper, current, ncurrent)) < 0)
+		goto done;
 
 	up = retort__calloc(g->revs.len + 1, 1);
 	retort__graph_mark_ancestors(g, up, (retort_revision **)upper.items, upper.len,
 		RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
 	if (lower.len) {
 		down = retort__calloc(g->revs.len + 1, 1);
+		/* above the start over Revises only: a dependent alone is not "after" it (Alembic) */
 		retort__graph_mark_descendants(g, down, (retort_revision **)lower.items, lower.len,
-			RETORT__WALK_PARENTS | RETORT__WALK_DEPS);
+			RETORT__WALK_PARENTS);
 		for (size_t i = 0; i < lower.len; i++) {
 			retort_revision *r = lower.items[i];
 			if (!up[r->topo]) {

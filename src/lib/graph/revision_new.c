@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "base/common.h"
 #include "graph/graph.h"
 #include "graph/revision_new.h"
+
+extern char **environ;
 
 static int random_id(char out[13])
 {
@@ -56,23 +59,67 @@ static bool is_word(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Words of the message joined by '_', lowercased, cut at a word boundary. */
+/*
+ * ASCII for the Latin letters of U+00C0..U+017F (Latin-1 Supplement and
+ * Latin Extended-A), indexed from U+00C0: "Ünïcode" gives "unicode".  A
+ * letter outside the table is not a word character.
+ */
+static const char *const latin[] = {
+	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
+	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
+	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
+	/* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
+	/* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
+	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* The ASCII of the word character at *p and its length in bytes; NULL when *p is none. */
+static const char *word_char(const char *p, size_t *len, char ascii[2])
+{
+	unsigned char c = (unsigned char)p[0];
+
+	if (is_word((char)c)) {
+		ascii[0] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+		ascii[1] = '\0';
+		*len = 1;
+		return ascii;
+	}
+	/* two-byte UTF-8 sequences cover U+0080..U+07FF */
+	if ((c & 0xE0) == 0xC0 && ((unsigned char)p[1] & 0xC0) == 0x80) {
+		unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)p[1] & 0x3Fu);
+		*len = 2;
+		if (cp >= 0xC0 && cp < 0xC0 + RETORT_ARRAY_SIZE(latin))
+			return latin[cp - 0xC0];
+	}
+	return NULL;
+}
+
+/*
+ * Words of the message joined by '_', lowercased, Latin letters with
+ * diacritics transliterated, cut at a word boundary.
+ */
 static char *slugify(const char *message, int limit)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	const char *p = message ? message : "";
+	char ascii[2];
+	size_t len;
 
 	while (*p) {
-		if (!is_word(*p)) {
+		if (!word_char(p, &len, ascii)) {
 			p++;
 			continue;
 		}
 		if (b.size)
 			retort_buf_putc(&b, '_');
-		while (is_word(*p)) {
-			char c = *p++;
-			retort_buf_putc(&b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
-		}
+		for (const char *w; (w = word_char(p, &len, ascii)) != NULL; p += len)
+			retort_buf_puts(&b, w);
 	}
 	if (limit > 0 && b.size > (size_t)limit) {
 		char *cut;
@@ -144,37 +191,71 @@ int retort_revision_filename(char **out, const char *tmpl, int truncate_slug_len
 	return error;
 }
 
-char *retort_revision_render(const char *tmpl, const char *const *vars)
+int retort_revision_render(char **out, const char *tmpl, const char *const *vars, const retort_map *x)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	const char *p = tmpl;
+	unsigned line = 1;
 
+	*out = NULL;
 	while (*p) {
-		const char *end;
-		size_t i;
-		if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+		const char *end, *name, *value = NULL;
+		size_t i, len;
+		if (p[0] == '$' && p[1] == '$' && p[2] == '{') { /* $${ is a literal ${ */
+			retort_buf_puts(&b, "${");
+			p += 3;
+			continue;
+		}
+		if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}')) || memchr(p, '\n', (size_t)(end - p))) {
+			line += *p == '\n';
 			retort_buf_putc(&b, *p++);
 			continue;
 		}
+		name = p + 2;
+		len = (size_t)(end - name);
 		for (i = 0; vars[i]; i += 2)
-			if (strlen(vars[i]) == (size_t)(end - p - 2) && !memcmp(vars[i], p + 2, (size_t)(end - p - 2)))
-				break;
-		if (!vars[i]) {
-			retort_buf_putc(&b, *p++); /* not ours: leave it for the reader */
-			continue;
+			if (strlen(vars[i]) == len && !memcmp(vars[i], name, len))
+				value = vars[i + 1];
+		if (!value && len > 2 && !memcmp(name, "x.", 2)) {
+			char *key = retort__strndup(name + 2, len - 2);
+			value = x ? retort_map_get(x, key) : NULL;
+			free(key);
+			if (!value) {
+				retort_buf_dispose(&b);
+				return retort__error_set(RETORT_ERROR_USAGE,
+					"script template line %u: '${%.*s}' needs -x %.*s=VALUE", line,
+					(int)len, name, (int)len - 2, name + 2);
+			}
 		}
-		retort_buf_puts(&b, vars[i + 1]);
+		if (!value) {
+			retort_buf_dispose(&b);
+			return retort__error_set(RETORT_ERROR_CONFIG,
+				"script template line %u: unknown placeholder '${%.*s}' (known: message, rev_id, "
+				"down_revision, create_date, branch_labels, depends_on, transactional, upgrades, "
+				"downgrades, x.KEY; $${ writes a literal ${)", line, (int)len, name);
+		}
+		retort_buf_puts(&b, value);
 		p = end + 1;
 	}
 	retort_buf_grow(&b, 1);
-	return retort_buf_detach(&b);
+	*out = retort_buf_detach(&b);
+	return 0;
 }
 
-int retort_revision_run_hook(const char *hook, const char *path)
+/* The program a hook runs, for messages: its first word. */
+static char *hook_name(const char *hook)
+{
+	size_t skip = strspn(hook, " \t");
+
+	return retort__strndup(hook + skip, strcspn(hook + skip, " \t"));
+}
+
+/* One hook: split on whitespace, {file} replaced, spawned without a shell. */
+static int run_one_hook(const char *hook, const char *path)
 {
 	retort_vec argv = RETORT_VEC_INIT;
-	char *copy = retort__strdup(hook), *save = NULL;
-	int status = 0, error = 0;
+	char *copy = retort__strdup(hook), *save = NULL, *name = hook_name(hook);
+	int status = 0, error = 0, rc;
 	pid_t pid;
 
 	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
@@ -193,20 +274,24 @@ int retort_revision_run_hook(const char *hook, const char *path)
 	if (!argv.len)
 		goto done;
 	retort_vec_push(&argv, NULL);
-	if ((pid = fork()) < 0) {
-		error = retort__error_os("cannot run post_write_hook '%s'", hook);
+	if ((rc = posix_spawnp(&pid, argv.items[0], NULL, NULL, (char *const *)argv.items, environ)) != 0) {
+		errno = rc;
+		if (rc == ENOENT)
+			error = retort__error_set(RETORT_ERROR_CONFIG,
+				"post_write_hook: command not found: %s (for '%s')", name, path);
+		else
+			error = retort__error_os("post_write_hook: cannot run %s", name);
 		goto done;
-	}
-	if (pid == 0) {
-		execvp(argv.items[0], (char *const *)argv.items);
-		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			error = retort__error_os("cannot wait for post_write_hook '%s'", hook);
 			goto done;
 		}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"post_write_hook: command not found: %s (for '%s')", name, path);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		error = retort__error_set(RETORT_ERROR_OS, "post_write_hook '%s' failed (%s %d) on '%s'",
 			hook, WIFEXITED(status) ? "exit status" : "signal",
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), path);
@@ -214,6 +299,20 @@ done:
 	if (argv.len && !argv.items[argv.len - 1])
 		argv.len--;
 	retort_vec_dispose(&argv, true);
+	free(copy);
+	free(name);
+	return error;
+}
+
+int retort_revision_run_hook(const char *hooks, const char *path)
+{
+	char *copy = retort__strdup(hooks), *save = NULL;
+	int error = 0;
+
+	/* several hooks, separated by ';', run in order; the first failure stops the rest */
+	for (char *h = strtok_r(copy, ";", &save); h && !error; h = strtok_r(NULL, ";", &save))
+		if (*retort__trim(h))
+			error = run_one_hook(h, path);
 	free(copy);
 	return error;
 }
@@ -341,10 +440,15 @@ static int check_labels(const retort_graph *graph, const retort_revision_opts *o
 	return 0;
 }
 
-/* Does `line` (up to its end) read "Transactional:" once comment decoration is skipped? */
-static const char *transactional_value(const char *line)
+/*
+ * Does `line` (up to its end) read "KEY:" once comment decoration is
+ * skipped?  Returns where the value starts (after the colon); *key_at, when
+ * given, is where the key starts.
+ */
+static const char *header_value(const char *line, const char *key, const char **key_at)
 {
 	const char *p = line;
+	size_t n = strlen(key);
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -356,11 +460,49 @@ static const char *transactional_value(const char *line)
 		p++;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (retort__strncasecmp(p, "transactional", 13) != 0)
+	if (retort__strncasecmp(p, key, n) != 0)
 		return NULL;
-	for (p += 13; *p == ' ' || *p == '\t'; p++)
+	if (key_at)
+		*key_at = p;
+	for (p += n; *p == ' ' || *p == '\t'; p++)
 		;
 	return *p == ':' ? p + 1 : NULL;
+}
+
+static const char *transactional_value(const char *line)
+{
+	return header_value(line, "transactional", NULL);
+}
+
+/*
+ * The template with a "Replaces: ${replaces}" line after its Revises line,
+ * decorated the same way: a baseline's header, from a template written
+ * for ordinary revisions.  Without a Revises line the copy is unchanged,
+ * and the parse-back check reports it.
+ */
+static char *template_with_replaces(const char *tmpl)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	bool done = false;
+
+	for (const char *line = tmpl; *line;) {
+		const char *end = strchr(line, '\n'), *key_at = NULL;
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		retort_buf_put(&b, line, len);
+		if (end)
+			retort_buf_putc(&b, '\n');
+		if (!done && header_value(line, "revises", &key_at) && (size_t)(key_at - line) < len) {
+			retort_buf_put(&b, line, (size_t)(key_at - line));
+			retort_buf_puts(&b, "Replaces: ${replaces}\n");
+			done = true;
+		}
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	retort_buf_grow(&b, 1);
+	return retort_buf_detach(&b);
 }
 
 /*
@@ -418,14 +560,22 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 		do {
 			if ((error = random_id(id)) < 0)
 				goto done;
-		} while (retort_graph_get(graph, id));
+		} while (retort_graph_get(graph, id) || retort_graph_replaced_by(graph, id));
+	}
+	if (retort_graph_replaced_by(graph, id)) {
+		error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
+			"revision id '%s' is one that baseline '%s' replaces", id,
+			retort_graph_replaced_by(graph, id)->id);
+		goto done;
 	}
 	if (retort_graph_get(graph, id)) {
 		error = retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
 			"revision id '%s' already exists (%s)", id, retort_graph_get(graph, id)->script->path);
 		goto done;
 	}
-	if ((error = check_labels(graph, o)) < 0 || (error = pick_parents(&parents, graph, o)) < 0 ||
+	/* a baseline carries the labels of what it replaces: they are taken, by design */
+	if ((!o->replaces && (error = check_labels(graph, o)) < 0) ||
+		(error = pick_parents(&parents, graph, o)) < 0 ||
 		(error = dependencies(&deps, graph, o)) < 0 ||
 		(error = pick_dir(&dir, cfg, &parents, o->version_path)) < 0)
 		goto done;
@@ -443,15 +593,23 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 			*c = ' ';
 	if (!transactional && !strstr(o->template_text, "${transactional}"))
 		own_template = template_not_transactional(o->template_text);
+	if (o->replaces && !strstr(o->template_text, "${replaces}")) {
+		char *with = template_with_replaces(own_template ? own_template : o->template_text);
+		free(own_template);
+		own_template = with;
+	}
 	{
 		const char *vars[] = {
 			"message", message, "rev_id", id, "down_revision", down.ptr,
 			"create_date", date, "branch_labels", labels.ptr, "depends_on", deps.ptr,
 			"transactional", transactional ? "yes" : "no",
 			"upgrades", o->upgrades ? o->upgrades : "",
-			"downgrades", o->downgrades ? o->downgrades : "", NULL,
+			"downgrades", o->downgrades ? o->downgrades : "",
+			"replaces", o->replaces ? o->replaces : "", NULL,
 		};
-		text = retort_revision_render(own_template ? own_template : o->template_text, vars);
+		if ((error = retort_revision_render(&text, own_template ? own_template : o->template_text,
+				vars, &cfg->xargs)) < 0)
+			goto done;
 	}
 	if ((error = retort_revision_filename(&name, cfg->file_template, cfg->truncate_slug_length,
 			id, message, &utc, o->format)) < 0)
@@ -464,6 +622,12 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 	if (strcmp(check->revision, id)) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
 			"the script template does not use ${rev_id} as its Revision ID");
+		goto done;
+	}
+	if (o->replaces && !check->replaces.len) {
+		error = retort__error_set(RETORT_ERROR_CONFIG,
+			"the script template has no 'Revises:' header line to put the baseline's "
+			"'Replaces:' after; add 'Replaces: ${replaces}' to it");
 		goto done;
 	}
 	if (check->transactional && !transactional) {

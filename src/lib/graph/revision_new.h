@@ -48,6 +48,12 @@ typedef struct retort_revision_opts {
 	 * Transactional line set to no.
 	 */
 	bool non_transactional;
+	/*
+	 * A baseline (`retort squash`): its Replaces ids, "a, b, c".  The
+	 * template's ${replaces}, or a line added after its Revises line.  Its
+	 * branch labels are those of what it replaces, so they are in use.
+	 */
+	const char *replaces;
 	time_t now;                       /* 0 = time(NULL); for tests */
 	bool no_hook;                     /* skip post_write_hook */
 } retort_revision_opts;
@@ -69,10 +75,21 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 int retort_revision_filename(char **out, const char *file_template, int truncate_slug_length,
 	const char *rev_id, const char *message, const struct tm *utc, retort_script_format format);
 
-/* Replace ${name} placeholders; `vars` is name, value pairs ending with NULL. */
-char *retort_revision_render(const char *template_text, const char *const *vars);
+/*
+ * Replace ${name} placeholders; `vars` is name, value pairs ending with
+ * NULL, and ${x.KEY} takes -x KEY=VALUE from `x` (may be NULL).  An
+ * unknown placeholder, or an ${x.KEY} without its -x, is an error naming
+ * the template line; `$${` writes a literal `${`.
+ */
+int retort_revision_render(char **out, const char *template_text, const char *const *vars,
+	const retort_map *x);
 
-/* Run `hook` (split on whitespace, "{file}" replaced by path) with execvp. */
-int retort_revision_run_hook(const char *hook, const char *path);
+/*
+ * Run post_write_hook: one or more commands separated by ';', in order,
+ * each split on whitespace with "{file}" replaced by path and spawned
+ * without a shell.  A program that is not installed is "command not found:
+ * NAME"; the first failing hook stops the rest.
+ */
+int retort_revision_run_hook(const char *hooks, const char *path);
 
 #endif

@@ -30,7 +30,8 @@ typedef struct hline {
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[6];
+	bool seen[9];
+	unsigned replaces_line;
 	size_t used, cap;  /* of s->arena_ */
 } parser;
 
@@ -55,9 +56,11 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL };
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT, K_REPLACES };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
+	"lock timeout", "statement timeout", "replaces",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -111,13 +114,14 @@ void retort_script_free(retort_script *s)
 	retort_vec_dispose(&s->revises, false);
 	retort_vec_dispose(&s->branch_labels, false);
 	retort_vec_dispose(&s->depends_on, false);
+	retort_vec_dispose(&s->replaces, false);
 	free(s->arena_);
 	free(s->sql_arena_);
 	free(s);
 }
 
-/* Split "a, b,c" into trimmed, non-empty items. */
-static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, bool ids)
+/* Split "a, b,c" into trimmed, non-empty items; `ids` names the key whose items must be ids. */
+static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, const char *ids)
 {
 	const char *q = value;
 	size_t n = 1;
@@ -142,12 +146,12 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 			end--;
 		if (start == end)
 			continue;
-		/* Depends On may name a label ("auth"), so only Revises must hold ids. */
+		/* Depends On may name a label ("auth"), so only Revises and Replaces must hold ids. */
 		if (ids) {
 			char *tok = keep(p, start, (size_t)(end - start));
 			if (!retort_script_id_valid(tok))
 				return retort__error_set(RETORT_ERROR_SCRIPT,
-					"%s:%u: invalid revision id '%s' in Revises", p->path, line, tok);
+					"%s:%u: invalid revision id '%s' in %s", p->path, line, tok, ids);
 			retort_vec_push(out, tok);
 		} else {
 			retort_vec_push(out, keep(p, start, (size_t)(end - start)));
@@ -214,19 +218,42 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 		s->header_line = line;
 		return 0;
 	case K_REVISES:
-		return split_list(p, &s->revises, value, line, true);
+		return split_list(p, &s->revises, value, line, "Revises");
 	case K_DATE:
 		s->create_date = *value ? keep(p, value, strlen(value)) : NULL;
 		return 0;
 	case K_LABELS:
-		return split_list(p, &s->branch_labels, value, line, false);
+		return split_list(p, &s->branch_labels, value, line, NULL);
 	case K_DEPENDS:
-		return split_list(p, &s->depends_on, value, line, false);
+		return split_list(p, &s->depends_on, value, line, NULL);
+	case K_REPLACES: {
+		int error = split_list(p, &s->replaces, value, line, "Replaces");
+		p->replaces_line = line;
+		for (size_t i = 0; i < s->replaces.len && !error; i++)
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(s->replaces.items[i], s->replaces.items[j]))
+					return retort__error_set(RETORT_ERROR_SCRIPT,
+						"%s:%u: '%s' is listed twice in Replaces", p->path, line,
+						(char *)s->replaces.items[i]);
+		return error;
+	}
 	case K_TRANSACTIONAL:
 		if (retort__parse_bool(&s->transactional, value) < 0)
 			return retort__error_set(RETORT_ERROR_SCRIPT,
 				"%s:%u: Transactional must be yes or no, not '%s'", p->path, line, value);
 		return 0;
+	case K_LOCK_TIMEOUT:
+	case K_STATEMENT_TIMEOUT: {
+		bool lock = k == K_LOCK_TIMEOUT;
+		long ms;
+		if (retort__duration_parse(&ms, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: %s must be a duration such as 500ms, 5s or 1min (0: no limit), not '%s'",
+				p->path, line, lock ? "Lock Timeout" : "Statement Timeout", value);
+		*(lock ? &s->lock_timeout_ms : &s->statement_timeout_ms) = ms;
+		*(lock ? &s->has_lock_timeout : &s->has_statement_timeout) = true;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -260,7 +287,8 @@ static int parse_header(parser *p, hline *lines, size_t n)
 			if (!in_message) {
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
-					"Create Date, Branch Labels, Depends On or Transactional)",
+					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout, "
+					"Statement Timeout or Replaces)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -279,6 +307,10 @@ static int parse_header(parser *p, hline *lines, size_t n)
 	if (!error && !p->s->revision)
 		error = retort__error_set(RETORT_ERROR_SCRIPT,
 			"%s:1: header has no 'Revision ID:' line", p->path);
+	for (size_t i = 0; !error && i < p->s->replaces.len; i++)
+		if (!strcmp(p->s->replaces.items[i], p->s->revision))
+			error = retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: revision '%s' replaces itself", p->path, p->replaces_line, p->s->revision);
 	return error;
 }
 
@@ -515,7 +547,7 @@ const char *retort_script_checksum(const retort_script *script)
 int retort__script_parse_take(retort_script **out, char *path, const char *text, size_t len)
 {
 	retort_script *s = retort__calloc(1, sizeof(*s));
-	parser p = { path, s, { false }, 0, len + 64 };
+	parser p = { path, s, { false }, 0, 0, len + 64 };
 	lines ls = { NULL, 0, 0, NULL, 0 };
 	size_t body_pos = 0;
 	unsigned body_line = 0;
@@ -569,6 +601,7 @@ static bool same_header(const retort_script *a, const retort_script *b)
 		retort__strvec_equal(&a->revises, &b->revises) &&
 		retort__strvec_equal(&a->branch_labels, &b->branch_labels) &&
 		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
+		retort__strvec_equal(&a->replaces, &b->replaces) &&
 		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
 		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
 		a->header_line == b->header_line;
@@ -619,6 +652,11 @@ int retort_script_read_sql(const retort_script *script)
 	s->upgrade_line = now->upgrade_line;
 	s->downgrade_sql = now->downgrade_sql;
 	s->downgrade_line = now->downgrade_line;
+	/* What runs: the timeouts come with the bodies (the header cache does not keep them). */
+	s->has_lock_timeout = now->has_lock_timeout;
+	s->lock_timeout_ms = now->lock_timeout_ms;
+	s->has_statement_timeout = now->has_statement_timeout;
+	s->statement_timeout_ms = now->statement_timeout_ms;
 	s->sql_arena_ = now->arena_;
 	now->arena_ = NULL;
 	memcpy(s->checksum_, sum, sizeof(sum));

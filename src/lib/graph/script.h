@@ -27,9 +27,23 @@ typedef struct retort_script {
 	retort_vec revises;         /* char *: down revisions, empty for a base */
 	retort_vec branch_labels;   /* char * */
 	retort_vec depends_on;      /* char *: as written (ids, prefixes or labels) */
+	/*
+	 * char *: a baseline's `Replaces:` ids, in upgrade order, the last one
+	 * being the tip later revisions may revise; empty for other revisions.
+	 */
+	retort_vec replaces;
 	char *message;              /* first comment line, may be "" */
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
+	/*
+	 * Lock Timeout: / Statement Timeout: (PostgreSQL's lock_timeout and
+	 * statement_timeout for this revision's statements, overriding
+	 * ddl_lock_timeout / ddl_statement_timeout), in ms when has_... is
+	 * set.  Like the SQL bodies they belong to what runs: a script from
+	 * the header cache has them only after retort_script_read_sql().
+	 */
+	bool has_lock_timeout, has_statement_timeout;
+	long lock_timeout_ms, statement_timeout_ms;
 	unsigned header_line;       /* line of "Revision ID:" */
 
 	/*
@@ -103,6 +117,14 @@ bool retort_script_is_revision_file(const char *name);
  * header cache trusts only entries written by the same parser.
  */
 extern const char retort__script_parser_key[];
+
+/*
+ * Make the revision file at `path` revise `ids` (n of them): its Revises
+ * value changes and no other byte; the result is parsed back (same id,
+ * same header otherwise) and written to a temporary file beside it that is
+ * renamed over it, with the file's mode (script_edit.c).
+ */
+int retort_script_set_revises(const char *path, const char *const *ids, size_t n);
 
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);

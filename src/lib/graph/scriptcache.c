@@ -11,9 +11,10 @@
  *   u64 dev, ino, size; i64 mtime s/ns, ctime s/ns
  *   u32 header_line, upgrade_line, downgrade_line
  *   u8 format, u8 flags (transactional, has_downgrade, has create_date)
- *   u16 number of revises, branch labels, depends on
+ *   u16 number of revises, branch labels, depends on, replaces
  *   u32 length of the strings, then the strings, each NUL-terminated:
- *       relpath, revision, message, [create_date], revises..., labels..., depends...
+ *       relpath, revision, message, [create_date], revises..., labels..., depends...,
+ *       replaces...
  *
  * The strings are laid out exactly as a script's arena, so a hit is one
  * allocation and one copy.  Numbers are in this machine's byte order: the
@@ -43,7 +44,7 @@
  * version and a hash of the parser's source), so a changed parser never
  * trusts an older one's results even if nobody remembered to bump this.
  */
-#define FORMAT_VERSION 3u
+#define FORMAT_VERSION 4u
 #define MAGIC "retort-header-cache\n"
 #define BYTE_ORDER_PROBE 0x01020304u
 
@@ -59,7 +60,7 @@ typedef struct centry {
 	int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
 	uint32_t header_line, upgrade_line, downgrade_line;
 	uint8_t format, flags;
-	uint16_t nrevises, nlabels, ndepends;
+	uint16_t nrevises, nlabels, ndepends, nreplaces;
 	const char *strings;    /* relpath first */
 	uint32_t strings_len;
 } centry;
@@ -150,6 +151,7 @@ static void encode(retort_buf *out, const char *relpath, const struct stat *st, 
 	put_u16(out, (uint16_t)s->revises.len);
 	put_u16(out, (uint16_t)s->branch_labels.len);
 	put_u16(out, (uint16_t)s->depends_on.len);
+	put_u16(out, (uint16_t)s->replaces.len);
 	strings_at = out->size;
 	put_u32(out, 0);
 	retort_buf_put(out, relpath, strlen(relpath) + 1);
@@ -160,6 +162,7 @@ static void encode(retort_buf *out, const char *relpath, const struct stat *st, 
 	put_strings(out, &s->revises);
 	put_strings(out, &s->branch_labels);
 	put_strings(out, &s->depends_on);
+	put_strings(out, &s->replaces);
 	n = (uint32_t)(out->size - strings_at - sizeof(uint32_t));
 	memcpy(out->ptr + strings_at, &n, sizeof(n));
 	n = (uint32_t)(out->size - len_at - sizeof(uint32_t));
@@ -206,7 +209,8 @@ static bool get_str_is(reader *r, const char *want)
 /* How many NUL-terminated strings the entry must hold. */
 static size_t strings_wanted(const centry *e)
 {
-	return 3u + ((e->flags & F_CREATE_DATE) ? 1u : 0u) + e->nrevises + e->nlabels + e->ndepends;
+	return 3u + ((e->flags & F_CREATE_DATE) ? 1u : 0u) + e->nrevises + e->nlabels + e->ndepends +
+		e->nreplaces;
 }
 
 /* Whether `s` (`len` bytes) is exactly `n` non-empty-where-needed NUL-terminated strings. */
@@ -254,6 +258,7 @@ static bool decode_entry(reader *r, centry *e)
 	e->nrevises = get_u16(&in);
 	e->nlabels = get_u16(&in);
 	e->ndepends = get_u16(&in);
+	e->nreplaces = get_u16(&in);
 	e->strings_len = get_u32(&in);
 	if (!in.ok || (size_t)(in.end - in.p) != e->strings_len)
 		return false;
@@ -387,6 +392,7 @@ retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, 
 	push_n(&s->revises, &p, e->nrevises);
 	push_n(&s->branch_labels, &p, e->nlabels);
 	push_n(&s->depends_on, &p, e->ndepends);
+	push_n(&s->replaces, &p, e->nreplaces);
 	return s;
 }
 
@@ -406,7 +412,7 @@ static bool settled(const retort_scriptcache *c, const struct stat *st)
 static bool fits(const retort_script *s)
 {
 	return s->revises.len <= UINT16_MAX && s->branch_labels.len <= UINT16_MAX &&
-		s->depends_on.len <= UINT16_MAX;
+		s->depends_on.len <= UINT16_MAX && s->replaces.len <= UINT16_MAX;
 }
 
 static void push_kept(retort_scriptcache *c, const centry *e, size_t off, size_t len)

@@ -65,6 +65,7 @@ typedef struct loader {
 	retort_vec entries;  /* entry * */
 	retort_vec dirs;     /* DIR * kept open while parsing */
 	retort_vec caches;   /* retort_scriptcache *, one per location that has one */
+	retort_vec ignored;  /* char *: Alembic revisions seen while listing */
 	retort_scriptcache *cache; /* the location being listed */
 	bool use_cache;      /* read and write the header cache */
 	size_t base_len;     /* of that location's path, trailing slashes trimmed */
@@ -120,6 +121,9 @@ static int list_dir(loader *ld, const char *dir, bool recursive)
 		}
 		if (is_dir && recursive) {
 			retort_vec_push(&subdirs, retort__path_join(dir, de->d_name));
+		} else if (!is_dir && retort__ends_with(de->d_name, ".py") &&
+			   strcmp(de->d_name, "__init__.py") != 0) {
+			retort_vec_push(&ld->ignored, join(dir, dlen, de->d_name));
 		} else if (!is_dir && retort_script_is_revision_file(de->d_name)) {
 			entry *e = retort__malloc(sizeof(*e));
 			e->path = join(dir, dlen, de->d_name);
@@ -272,7 +276,7 @@ static void parse_all(loader *ld)
 		pthread_join(threads[i], NULL);
 }
 
-static int load_scripts(retort_vec *out, const retort_config *cfg, bool use_cache)
+static int load_scripts(retort_vec *out, retort_vec *ignored, const retort_config *cfg, bool use_cache)
 {
 	loader ld;
 	retort_vec scripts = RETORT_VEC_INIT;
@@ -324,6 +328,7 @@ static int load_scripts(retort_vec *out, const retort_config *cfg, bool use_cach
 	retort_vec_dispose(&ld.dirs, false);
 	free(ld.slots);
 	if (error < 0) {
+		retort_vec_dispose(&ld.ignored, true);
 		for (size_t i = 0; i < scripts.len; i++)
 			retort_script_free(scripts.items[i]);
 		retort_vec_dispose(&scripts, false);
@@ -332,23 +337,31 @@ static int load_scripts(retort_vec *out, const retort_config *cfg, bool use_cach
 	for (size_t i = 0; i < scripts.len; i++)
 		retort_vec_push(out, scripts.items[i]);
 	retort_vec_dispose(&scripts, false);
+	retort_vec_sort(&ld.ignored, cmp_str);
+	for (size_t i = 0; ignored && i < ld.ignored.len; i++)
+		retort_vec_push(ignored, ld.ignored.items[i]);
+	retort_vec_dispose(&ld.ignored, !ignored);
 	return 0;
 }
 
 int retort_graph_load_scripts(retort_vec *out, const retort_config *cfg)
 {
-	return load_scripts(out, cfg, false);
+	return load_scripts(out, NULL, cfg, false);
 }
 
 static int load(retort_graph **out, const retort_config *cfg, bool use_cache)
 {
-	retort_vec scripts = RETORT_VEC_INIT;
+	retort_vec scripts = RETORT_VEC_INIT, ignored = RETORT_VEC_INIT;
 	int error;
 
 	*out = NULL;
-	if ((error = load_scripts(&scripts, cfg, use_cache)) < 0)
+	if ((error = load_scripts(&scripts, &ignored, cfg, use_cache)) < 0 ||
+	    (error = retort_graph_build(out, &scripts)) < 0) {
+		retort_vec_dispose(&ignored, true);
 		return error;
-	return retort_graph_build(out, &scripts);
+	}
+	retort__graph_set_ignored(*out, &ignored);
+	return 0;
 }
 
 int retort_graph_load(retort_graph **out, const retort_config *cfg)

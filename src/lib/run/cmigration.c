@@ -7,8 +7,9 @@
  * land in the cache under a name derived from everything that affects the
  * build, through a mkstemp() file renamed into place, so two retorts
  * compiling the same revision at once both end up loading a complete file.
+ * The object is loaded and called in a child process (isolate.h), never
+ * in retort's own.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,19 +22,9 @@
 #include "run/cmigration.h"
 #include "base/common.h"
 #include "run/ctx.h"
+#include "run/isolate.h"
 #include "graph/script.h"
 #include "base/vec.h"
-
-typedef int (*entry_fn)(retort_ctx *ctx);
-
-/* A compiled and loaded revision. */
-typedef struct cmigration {
-	char *path;
-	char *object;
-	void *handle;
-	entry_fn upgrade;
-	entry_fn downgrade;
-} cmigration;
 
 #ifndef RETORT_INSTALL_INCLUDEDIR
 #define RETORT_INSTALL_INCLUDEDIR "/usr/local/include"
@@ -300,27 +291,18 @@ static void cache_key(char out[65], const char *source, size_t len, const retort
 	retort_buf_dispose(&b);
 }
 
-static void cmigration_free(cmigration *m)
+/*
+ * Compile `path` if its cached object is missing; *object is the path of
+ * the object to load.  The object is loaded only in the child that runs
+ * it (isolate.h): its constructors are revision code too.
+ */
+static int prepare(char **object, const char *path, const retort_cmigration_opts *opts)
 {
-	if (!m)
-		return;
-	if (m->handle)
-		dlclose(m->handle);
-	free(m->path);
-	free(m->object);
-	free(m);
-}
-
-/* Compile `path` if its cached object is missing, then dlopen it and find upgrade() and downgrade(). */
-static int load(cmigration **out, const char *path, const retort_cmigration_opts *opts)
-{
-	cmigration *m = NULL;
-	char *source = NULL, *dir = NULL, key[65];
+	char *source = NULL, *dir = NULL, *obj = NULL, *name = NULL, key[65];
 	size_t len;
-	const unsigned *abi;
 	int error;
 
-	*out = NULL;
+	*object = NULL;
 	if ((error = retort__file_read(&source, &len, path)) < 0)
 		goto done;
 	if (opts && opts->expect_sha256) {
@@ -337,56 +319,46 @@ static int load(cmigration **out, const char *path, const retort_cmigration_opts
 	if ((error = retort__mkdir_p_own(dir, 0700)) < 0 || (error = check_cache_dir(dir)) < 0)
 		goto done;
 	cache_key(key, source, len, opts);
-	m = retort__calloc(1, sizeof(*m));
-	m->path = retort__strdup(path);
-	{
-		char *name = retort__sprintf("%s.so", key);
-		m->object = retort__path_join(dir, name);
-		free(name);
-	}
-	if (!retort__path_exists(m->object) && (error = compile(path, source, len, m->object, opts)) < 0)
+	name = retort__sprintf("%s.so", key);
+	obj = retort__path_join(dir, name);
+	if (!retort__path_exists(obj) && (error = compile(path, source, len, obj, opts)) < 0)
 		goto done;
-	if ((error = check_owner(m->object)) < 0)
+	if ((error = check_owner(obj)) < 0)
 		goto done;
-	/* RTLD_LOCAL: two revisions both defining upgrade() must not see each other's. */
-	if (!(m->handle = dlopen(m->object, RTLD_NOW | RTLD_LOCAL))) {
-		error = retort__error_set(RETORT_ERROR_SCRIPT, "cannot load '%s' (compiled from '%s'): %s",
-			m->object, path, dlerror());
-		goto done;
-	}
-	abi = dlsym(m->handle, "retort_migration_abi");
-	if (abi && *abi != RETORT_MIGRATION_ABI) {
-		error = retort__error_set(RETORT_ERROR_SCRIPT,
-			"'%s' was built against migration ABI %u, this retort provides %d", path, *abi, RETORT_MIGRATION_ABI);
-		goto done;
-	}
-	*(void **)&m->upgrade = dlsym(m->handle, "upgrade");
-	*(void **)&m->downgrade = dlsym(m->handle, "downgrade");
-	if (!m->upgrade) {
-		error = retort__error_set(RETORT_ERROR_SCRIPT,
-			"'%s' does not define int upgrade(retort_ctx *ctx)", path);
-		goto done;
-	}
-	*out = m;
-	m = NULL;
+	*object = obj;
+	obj = NULL;
 done:
-	cmigration_free(m);
+	free(obj);
+	free(name);
 	free(source);
 	free(dir);
 	return error;
 }
 
-
-/* Call the entry point and turn its result and the context's memory of failures into one status. */
-static int call(cmigration *m, retort__ctx *ctx, bool up)
+/*
+ * Run the entry point in its child and turn how it ended, what it
+ * returned and the context's memory of failures into one status.
+ */
+static int call(const char *object, const char *path, retort__ctx *ctx, bool up,
+	const retort_cmigration_opts *opts)
 {
-	entry_fn fn = up ? m->upgrade : m->downgrade;
-	int rc;
+	const char *fn = up ? "upgrade" : "downgrade";
+	int rc, error;
 
-	if (!fn)
-		return retort__error_set(RETORT_ERROR_SCRIPT,
-			"'%s' does not define int downgrade(retort_ctx *ctx)", m->path);
-	rc = fn(retort__ctx_public(ctx));
+	retort__ctx_set_xargs(ctx, opts ? opts->xargs : NULL);
+	if ((error = retort__isolate_run(&rc, ctx, object, path, up, opts ? opts->timeout_s : 0)) < 0) {
+		/* A call that failed before the code gave up is the likelier cause: say both. */
+		if (retort__ctx_failed(ctx) && !retort__ctx_refused(ctx)) {
+			char *why = retort__strdup(retort__ctx_error(ctx));
+			const retort_error *e = retort_error_last();
+			char *msg = retort__strdup(e ? e->message : "");
+			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s (after a failed call at line %d: %s)",
+				msg, retort__ctx_error_line(ctx), why);
+			free(msg);
+			free(why);
+		}
+		return error;
+	}
 	if (retort__ctx_failed(ctx)) {
 		/* The first failure is the cause; later ones are usually its consequences. */
 		int line = retort__ctx_error_line(ctx);
@@ -395,42 +367,43 @@ static int call(cmigration *m, retort__ctx *ctx, bool up)
 				? retort__error_set(RETORT_ERROR_SCRIPT, "%s (line %d)", retort__ctx_error(ctx), line)
 				: retort__error_set(RETORT_ERROR_SCRIPT, "%s", retort__ctx_error(ctx));
 		if (line > 0)
-			return retort__error_set(RETORT_ERROR_DATABASE, "%s:%d: %s() failed: %s", m->path, line,
-				up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
-		return retort__error_set(RETORT_ERROR_DATABASE, "%s: %s() failed: %s", m->path,
-			up ? "upgrade" : "downgrade", retort__ctx_error(ctx));
+			return retort__error_set(RETORT_ERROR_DATABASE, "%s:%d: %s() failed: %s", path, line,
+				fn, retort__ctx_error(ctx));
+		return retort__error_set(RETORT_ERROR_DATABASE, "%s: %s() failed: %s", path, fn,
+			retort__ctx_error(ctx));
 	}
-	if (rc < 0)
-		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() returned %d", m->path,
-			up ? "upgrade" : "downgrade", rc);
+	/* Only 0 is success: a positive value is no less a failure than a negative one. */
+	if (rc != 0)
+		return retort__error_set(RETORT_ERROR_SCRIPT, "%s: %s() returned %d (0 means success); "
+			"the revision was rolled back", path, fn, rc);
 	return 0;
 }
 
 int retort_cmigration_run(retort_db *db, const char *path, bool upgrade, const retort_cmigration_opts *opts)
 {
-	cmigration *m = NULL;
+	char *object = NULL;
 	int error;
 
-	if ((error = load(&m, path, opts)) == 0) {
-		retort__ctx *ctx = retort__ctx_live(db, m->path);
-		error = call(m, ctx, upgrade);
+	if ((error = prepare(&object, path, opts)) == 0) {
+		retort__ctx *ctx = retort__ctx_live(db, path);
+		error = call(object, path, ctx, upgrade, opts);
 		retort__ctx_free(ctx);
 	}
-	cmigration_free(m);
+	free(object);
 	return error;
 }
 
 int retort_cmigration_render(retort_buf *out, const retort_dialect *d, const char *path,
 	bool upgrade, const retort_cmigration_opts *opts)
 {
-	cmigration *m = NULL;
+	char *object = NULL;
 	int error;
 
-	if ((error = load(&m, path, opts)) == 0) {
-		retort__ctx *ctx = retort__ctx_recording(d, out, m->path);
-		error = call(m, ctx, upgrade);
+	if ((error = prepare(&object, path, opts)) == 0) {
+		retort__ctx *ctx = retort__ctx_recording(d, out, path);
+		error = call(object, path, ctx, upgrade, opts);
 		retort__ctx_free(ctx);
 	}
-	cmigration_free(m);
+	free(object);
 	return error;
 }

@@ -9,6 +9,11 @@
  * transaction, calls retort_cmigration_run(), and commits or rolls back
  * depending on the result.
  *
+ * The object is loaded (dlopen) and its entry point called in a child
+ * process whose context forwards every call to this one (isolate.h): an
+ * exit(), a crash, an abort or an endless loop in revision code fails the
+ * revision instead of ending or hanging retort.
+ *
  * Compilation: `<cc> -shared -fPIC -I<include dir> -o <tmp> <file.c>
  * <cflags...>` (flags last, so -l options link), run with fork+execvp (no
  * shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
@@ -29,8 +34,12 @@
  *   - one of the revision's ctx calls failed (whatever it returned): class
  *     DATABASE, "<file>:<line of that call>: upgrade() failed: <database
  *     message>"; the first failure is reported.  The caller rolls back.
- *   - it returned a negative value without a failed call: class SCRIPT,
- *     "<file>: upgrade() returned -N"
+ *   - it returned anything but 0 without a failed call: class SCRIPT,
+ *     "<file>: upgrade() returned N (0 means success)"
+ *   - it did not return (exit, _exit, abort, a signal, the time limit):
+ *     class SCRIPT, "<file>: upgrade() exited with status N instead of
+ *     returning" / "was killed by signal N (...)" / "did not finish
+ *     within N s (revision_timeout)"
  *   - offline: "revision '<file>': queries are not available in offline
  *     mode (line N)"; likewise for SQLite operations that need the live
  *     schema (alter_column, add/drop_constraint).
@@ -41,6 +50,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "dialect/db.h"
 
 typedef struct retort_cmigration_opts {
@@ -53,6 +63,10 @@ typedef struct retort_cmigration_opts {
 	 * checked, never from a second read of the file.
 	 */
 	const char *expect_sha256;
+	/* -x KEY=VALUE of the run, for retort_ctx_xarg(); borrowed, may be NULL */
+	const retort_map *xargs;
+	/* Seconds the revision's code may run (revision_timeout); 0 = no limit. */
+	int timeout_s;
 } retort_cmigration_opts;
 
 /*

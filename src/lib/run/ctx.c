@@ -28,6 +28,7 @@ struct retort__ctx {
 	int line;                   /* revision line of the call in progress, 0 = unknown */
 	int error_line;             /* line of the first failure */
 	bool refused;               /* the first failure was an offline refusal */
+	const retort_map *xargs;    /* -x KEY=VALUE, borrowed; NULL: none */
 };
 
 static retort__ctx *priv(retort_ctx *pub)
@@ -77,6 +78,22 @@ static bool ends_in_line_comment(retort_dialect_id dialect, const char *sql, siz
 	return yes;
 }
 
+/* Does `sql` hold a statement that would end the transaction it runs in? */
+static int refuse_txn_control(retort_dialect_id dialect, const char *sql)
+{
+	retort_sql_script *script = NULL;
+	int error;
+
+	if ((error = retort_sql_script_read(&script, dialect, sql, strlen(sql))) < 0)
+		return error;
+	for (size_t i = 0; i < script->nstmts && !error; i++)
+		if (retort_sql_txn_ends(script->stmts[i].cls.txn))
+			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s would end the transaction it runs in",
+				script->stmts[i].cls.command);
+	retort_sql_script_free(script);
+	return error;
+}
+
 /* Run or record one rendered statement. */
 static int emit(retort__ctx *c, const char *sql)
 {
@@ -86,6 +103,9 @@ static int emit(retort__ctx *c, const char *sql)
 		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "revision '%s': NULL SQL", c->label));
 	if (c->out) {
 		size_t start = c->out->size;
+		/* A live run's dialect refuses these (db.h); so does the offline SQL. */
+		if ((error = refuse_txn_control(c->d->id, sql)) < 0)
+			return fail(c, error);
 		retort_buf_puts(c->out, sql);
 		retort_buf_rtrim(c->out);
 		if (c->out->size > start && c->out->ptr[c->out->size - 1] == ';') {
@@ -380,6 +400,13 @@ static void op_at_line(retort_ctx *pub, int line)
 	priv(pub)->line = line;
 }
 
+static const char *op_xarg(retort_ctx *pub, const char *key)
+{
+	retort__ctx *c = priv(pub);
+
+	return c->xargs && key ? retort_map_get(c->xargs, key) : NULL;
+}
+
 static const retort_ctx_ops ops = {
 	.abi = RETORT_MIGRATION_ABI,
 	.exec = op_exec,
@@ -401,6 +428,7 @@ static const retort_ctx_ops ops = {
 	.add_constraint = op_add_constraint,
 	.drop_constraint = op_drop_constraint,
 	.at_line = op_at_line,
+	.xarg = op_xarg,
 };
 
 static retort__ctx *ctx_new(const retort_dialect *d, const char *label)
@@ -438,6 +466,11 @@ void retort__ctx_free(retort__ctx *c)
 	free(c->error);
 	free(c->last);
 	free(c);
+}
+
+void retort__ctx_set_xargs(retort__ctx *c, const retort_map *xargs)
+{
+	c->xargs = xargs;
 }
 
 retort_ctx *retort__ctx_public(retort__ctx *c)

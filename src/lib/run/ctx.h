@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "dialect/db.h"
 #include "run/ops_render.h"
 
@@ -23,6 +24,9 @@ typedef struct retort__ctx retort__ctx;
 retort__ctx *retort__ctx_live(retort_db *db, const char *label);
 retort__ctx *retort__ctx_recording(const retort_dialect *d, retort_buf *out, const char *label);
 void retort__ctx_free(retort__ctx *ctx);
+
+/* The -x values retort_ctx_xarg() answers from (borrowed; NULL: none). */
+void retort__ctx_set_xargs(retort__ctx *ctx, const retort_map *xargs);
 
 /* The public view handed to the revision. */
 retort_ctx *retort__ctx_public(retort__ctx *ctx);

@@ -22,6 +22,7 @@
 #include "git/gitsource.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 static double now_ms(void)
@@ -65,7 +66,9 @@ typedef struct run {
 	bool locked;
 	bool in_tx;
 	bool per_migration;
+	retort__guard guard;      /* timeouts and retries (guard.c) */
 	char *git_commit;
+	unsigned fail_line;       /* line of the statement that failed, 0 if none */
 	retort_vec heads;         /* char *, the version table as of the last step */
 	/*
 	 * One-transaction runs defer the version update and the history rows
@@ -78,6 +81,10 @@ typedef struct run {
 	retort_history_entry *rows;
 	char (*whens)[96];
 	size_t nrows, caprows;
+	/* Steps done in the open transaction: announced once it commits. */
+	struct done_step { const retort_step *st; double ms; } *done;
+	size_t ndone, capdone;
+	size_t committed;         /* steps whose transaction committed in this run */
 } run;
 
 static void heads_release(retort_vec *heads)
@@ -134,6 +141,70 @@ static void defer_row(run *r, const retort_history_entry *e)
 	r->nrows++;
 }
 
+static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase);
+
+/* Append to the current error's message, keeping its class. */
+static void error_suffix(const char *text)
+{
+	const retort_error *e = retort_error_last();
+	char *msg;
+
+	if (!e)
+		return;
+	msg = retort__strdup(e->message);
+	retort__error_set(e->klass, "%s%s", msg, text);
+	free(msg);
+}
+
+/* Its first statement failed: nothing ran, so the trace goes (keeping the error). */
+static void discard_trace(run *r, int64_t trace)
+{
+	const retort_error *e = retort_error_last();
+	char *saved = e ? retort__strdup(e->message) : NULL;
+	int klass = e ? (int)e->klass : RETORT_ERROR_INTERNAL;
+
+	retort_partial_discard(r->db, r->cfg, trace);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+}
+
+/* --- progress: a step is announced only once its transaction committed ---- */
+
+static void queue_done(run *r, const retort_step *st, double ms)
+{
+	if (r->ndone == r->capdone) {
+		r->capdone = r->capdone ? r->capdone * 2 : 16;
+		r->done = retort__realloc(r->done, r->capdone * sizeof(*r->done));
+	}
+	r->done[r->ndone].st = st;
+	r->done[r->ndone].ms = ms;
+	r->ndone++;
+}
+
+static void announce_done(run *r)
+{
+	for (size_t i = 0; i < r->ndone; i++)
+		report(r, r->done[i].st, r->done[i].ms, RETORT_PHASE_DONE);
+	r->committed += r->ndone;
+	r->ndone = 0;
+}
+
+/* A COMMIT that fails (a deferred constraint) fails the revisions it would have committed. */
+static void name_commit_failure(run *r)
+{
+	if (r->ndone == 1)
+		retort__error_prefix("%s: revision '%s' was not applied", r->done[0].st->rev->script->path,
+			r->done[0].st->rev->id);
+	else if (r->ndone > 1)
+		retort__error_prefix("revisions '%s' to '%s' were not applied", r->done[0].st->rev->id,
+			r->done[r->ndone - 1].st->rev->id);
+	r->fail_line = 0;
+	for (size_t i = 0; i < r->ndone; i++)
+		report(r, r->done[i].st, r->done[i].ms, RETORT_PHASE_FAIL);
+	r->ndone = 0;
+}
+
 static int tx_commit(run *r)
 {
 	int error;
@@ -141,11 +212,18 @@ static int tx_commit(run *r)
 	if (r->in_tx && (error = flush_deferred(r)) < 0)
 		return error;
 	r->in_tx = false;
-	return retort_db_commit(r->db);
+	if ((error = retort_db_commit(r->db)) < 0) {
+		name_commit_failure(r);
+		r->in_tx = true; /* whatever is left of it is rolled back, keeping this error */
+		return error;
+	}
+	announce_done(r);
+	return 0;
 }
 
 static void tx_rollback(run *r)
 {
+	r->ndone = 0;
 	if (r->in_tx) {
 		/* Keep the error that made us roll back, not the rollback's own. */
 		char *saved = retort_error_last() ? retort__strdup(retort_error_last()->message) : NULL;
@@ -196,12 +274,25 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	return 0;
 }
 
+/*
+ * Roll back, unlock, disconnect.  Keeps the error that ended the run: after
+ * a lost connection the cleanup's own failures ("no connection to the
+ * server") say nothing the user needs.
+ */
 static void run_close(run *r)
 {
+	const retort_error *last = retort_error_last();
+	char *saved = last && last->message ? retort__strdup(last->message) : NULL;
+	int klass = last ? (int)last->klass : RETORT_ERROR_INTERNAL;
+
 	tx_rollback(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
 	retort_db_free(r->db);
+	if (saved)
+		retort__error_set((retort_error_class)klass, "%s", saved);
+	free(saved);
+	free(r->done);
 	free(r->git_commit);
 	heads_release(&r->heads);
 	retort_vec_dispose(&r->heads, false);
@@ -226,36 +317,53 @@ static int read_heads(run *r)
 	return 0;
 }
 
-/* Prefix the current error with file:line of the failing statement. */
-static void locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
+/* Prefix the current error with file:line of the failing statement; returns the line. */
+static unsigned locate_error(const retort_script *s, unsigned section_line, unsigned err_line)
 {
-	if (err_line > 0)
+	if (err_line > 0) {
 		retort__error_prefix("%s:%u", s->path, section_line + err_line - 1);
-	else
-		retort__error_prefix("%s", s->path);
+		return section_line + err_line - 1;
+	}
+	retort__error_prefix("%s", s->path);
+	return 0;
 }
 
 typedef struct split_exec {
 	retort_db *db;
+	const retort_config *cfg;
+	int64_t trace;            /* partial.h's row, 0 for none */
+	unsigned done;            /* statements completed */
 	unsigned line;            /* of the failing statement */
 } split_exec;
 
 static int exec_one(const char *sql, size_t len, unsigned line, void *payload)
 {
 	split_exec *se = payload;
-	char *stmt = retort__strndup(sql, len);
-	int error = retort_db_exec(se->db, stmt);
+	char *stmt;
+	int error;
 
+	/* The trace says which statement runs next; the first is already in it. */
+	if (se->done > 0 && (error = retort_partial_progress(se->db, se->cfg, se->trace, se->done + 1)) < 0) {
+		se->line = line;
+		return error;
+	}
+	stmt = retort__strndup(sql, len);
+	error = retort_db_exec(se->db, stmt);
 	free(stmt);
 	if (error < 0) {
 		se->line = line;
 		return error;
 	}
+	se->done++;
 	return 0;
 }
 
-/* Run the step's script (not the version update). */
-static int run_script(run *r, const retort_step *st)
+/*
+ * Run the step's script (not the version update); `trace`: partial.h's
+ * row.  *done: the statements that completed, for a Transactional: no SQL
+ * script (-1 when not counted).
+ */
+static int run_script(run *r, const retort_step *st, int64_t trace, long *done)
 {
 	const retort_script *s = st->rev->script;
 	bool up = st->direction == RETORT_UPGRADE;
@@ -263,6 +371,7 @@ static int run_script(run *r, const retort_step *st)
 	unsigned line, err_line = 0;
 	int error;
 
+	*done = -1;
 	if (s->format == RETORT_SCRIPT_C)
 		return retort__migrate_run_c(r->db, r->cfg, s, up);
 	/* read when the run was planned; the history's checksum comes from the same bytes */
@@ -275,30 +384,45 @@ static int run_script(run *r, const retort_step *st)
 			"%s: revision '%s' has no downgrade section", s->path, s->revision);
 	if (s->transactional) {
 		if ((error = retort_db_exec_script(r->db, sql, &err_line)) < 0)
-			locate_error(s, line, err_line);
+			r->fail_line = locate_error(s, line, err_line);
 		return error;
 	}
 	{
-		split_exec se = { r->db, 0 };
+		split_exec se = { r->db, r->cfg, trace, 0, 0 };
 		if ((error = r->db->dialect->split(sql, exec_one, &se)) < 0)
-			locate_error(s, line, se.line);
+			r->fail_line = locate_error(s, line, se.line);
+		*done = se.done;
 	}
 	return error;
 }
 
-static int record_step(run *r, const retort_step *st, double ms)
+static void step_entry(retort_history_entry *e, const run *r, const retort_step *st, double ms)
 {
-	retort_history_entry e = { 0 };
+	memset(e, 0, sizeof(*e));
+	e->revision = st->rev->id;
+	e->direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	e->heads_before = &st->heads_before;
+	e->heads_after = &st->heads_after;
+	e->checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
+	e->duration_ms = (int64_t)(ms + 0.5);
+	e->git_commit = r->git_commit;
+	e->tag = r->opts ? r->opts->tag : NULL;
+}
+
+/* Version update and history row; a traced step's row is its trace, finished. */
+static int record_step(run *r, const retort_step *st, double ms, int64_t trace)
+{
+	retort_history_entry e;
 	int error;
 
-	e.revision = st->rev->id;
-	e.direction = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
-	e.heads_before = &st->heads_before;
-	e.heads_after = &st->heads_after;
-	e.checksum = retort_script_checksum(st->rev->script); /* NULL if the file vanished */
-	e.duration_ms = (int64_t)(ms + 0.5);
-	e.git_commit = r->git_commit;
-	if (r->defer)
+	step_entry(&e, r, st, ms);
+	if (trace) {
+		if ((error = retort_partial_finish(r->db, r->cfg, trace, e.direction, e.duration_ms)) < 0)
+			return error;
+		if (!r->defer && (error = retort_version_table_apply(r->db, r->cfg, &st->heads_before,
+				&st->heads_after)) < 0)
+			return error;
+	} else if (r->defer)
 		defer_row(r, &e);
 	else if ((error = retort_version_table_apply_logged(r->db, r->cfg, &st->heads_before,
 			&st->heads_after, &e)) < 0)
@@ -307,15 +431,22 @@ static int record_step(run *r, const retort_step *st, double ms)
 	return 0;
 }
 
-static void report(run *r, const retort_step *st, double ms)
+static void report(run *r, const retort_step *st, double ms, retort_migrate_phase phase)
 {
-	retort_migrate_event ev;
+	retort_migrate_event ev = { 0 };
 	char *from, *to;
 
 	if (!r->opts || !r->opts->progress)
 		return;
+	memset(&ev, 0, sizeof(ev));
 	from = retort__migrate_step_side(st, true);
 	to = retort__migrate_step_side(st, false);
+	ev.phase = phase;
+	if (phase == RETORT_PHASE_FAIL) {
+		ev.error = retort_error_last() ? retort_error_last()->message : "";
+		ev.file = st->rev->script->path;
+		ev.line = r->fail_line;
+	}
 	ev.verb = st->direction == RETORT_UPGRADE ? "upgrade" : "downgrade";
 	ev.rev = st->rev;
 	ev.from = from;
@@ -328,42 +459,119 @@ static void report(run *r, const retort_step *st, double ms)
 	free(to);
 }
 
-/* One step: script + version update, in a transaction unless non-transactional. */
+/*
+ * One step: script + version update, in a transaction unless
+ * non-transactional.  A non-transactional step leaves its trace
+ * (partial.h) before its first statement, and its version update commits
+ * at once whatever transaction_per_migration says: its statements cannot
+ * be rolled back, so neither may the record that they ran.
+ */
 static int run_step(run *r, const retort_step *st)
 {
 	bool tx = st->rev->script->transactional;
 	double t0 = now_ms(), ms;
+	int64_t trace = 0;
+	long done = -1;
 	int error;
 
 	if (!tx && r->in_tx && (error = tx_commit(r)) < 0)
 		return error;
-	if ((error = run_script(r, st)) < 0)
-		return error;
+	report(r, st, 0, RETORT_PHASE_START);
+	r->fail_line = 0;
+	if ((error = retort__guard_enter(&r->guard, r->db, r->cfg, st->rev->script)) < 0)
+		goto fail;
+	if (!tx) {
+		retort_history_entry e;
+		step_entry(&e, r, st, 0);
+		if ((error = retort_partial_start(&trace, r->db, r->cfg, &e,
+				st->rev->script->format == RETORT_SCRIPT_SQL)) < 0) {
+			retort__guard_leave(&r->guard, r->db, true);
+			goto fail;
+		}
+	}
+	error = run_script(r, st, trace, &done);
+	if (!tx) {
+		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
+		error = error < 0 ? error : reset;
+	}
+	if (error < 0) {
+		if (trace && done == 0)
+			discard_trace(r, trace);
+		else if (trace)
+			error_suffix("; this revision is 'Transactional: no': the statements before "
+				"the failing one stay applied and the version table does not record them "
+				"('retort current -v' says how to go on)");
+		goto fail;
+	}
 	if (!tx) {
 		/* The statements are in; the version update gets its own transaction. */
 		if ((error = tx_begin(r)) < 0)
-			return error;
+			goto fail;
 	}
 	ms = now_ms() - t0;
-	if ((error = record_step(r, st, ms)) < 0)
+	if ((error = record_step(r, st, ms, trace)) < 0)
+		goto fail;
+	/* Announced as done when its transaction commits (tx_commit); a failing COMMIT fails it there. */
+	queue_done(r, st, ms);
+	if (!tx && (error = tx_commit(r)) < 0)
 		return error;
-	if (!tx && r->per_migration && (error = tx_commit(r)) < 0)
-		return error;
-	report(r, st, ms);
 	return 0;
+fail:
+	report(r, st, now_ms() - t0, RETORT_PHASE_FAIL);
+	return error;
 }
 
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
 
+/* A step that stopped partway (partial.h) must be dealt with before anything else runs. */
+static int check_unfinished(run *r)
+{
+	retort_partial *p = NULL;
+	retort_buf msg = RETORT_BUF_INIT;
+	int error;
+
+	if ((error = retort_partial_find(&p, r->db, r->cfg)) < 0 || !p)
+		return error;
+	retort_partial_locate(p, r->graph, r->db->dialect->id);
+	retort_partial_describe(&msg, p, r->graph);
+	error = retort__error_set(RETORT_ERROR_DATABASE, "%s", msg.ptr);
+	retort_buf_dispose(&msg);
+	retort_partial_free(p);
+	return error;
+}
+
+/*
+ * The heads as the planner wants them: never NULL, because NULL there
+ * means "no database" and an empty version table is a database at base
+ * ("-1" then walks past base instead of being unanswerable).
+ */
+static const char *const *current_ids(const retort_vec *heads)
+{
+	static const char *const none[1] = { NULL };
+
+	return heads->len ? (const char *const *)heads->items : none;
+}
+
 static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target)
 {
+	bool alembic = false;
 	int error;
 
 	*out = NULL;
+	if ((error = check_unfinished(r)) < 0)
+		return error;
+	/* Running every script again over an Alembic database would fail at best */
+	if ((error = retort__migrate_alembic_table(&alembic, r->db, r->cfg, &r->heads)) < 0)
+		return error;
+	if (alembic && plan == retort_plan_upgrade)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"retort's version table '%s' is empty but the database has Alembic's "
+			"'alembic_version': set 'version_table = alembic_version' in %s to take it over "
+			"(or drop alembic_version to start from base)", r->cfg->version_table, r->cfg->path);
 	if ((error = retort__migrate_check_known(r->db, r->cfg, r->graph, &r->heads)) < 0 ||
-	    (error = plan(out, r->graph, (const char *const *)r->heads.items, r->heads.len, target)) < 0)
+	    (error = plan(out, r->graph, current_ids(&r->heads), r->heads.len, target)) < 0)
 		return error;
 	return retort__migrate_read_scripts(*out);
 }
@@ -371,46 +579,63 @@ static int make_plan(retort_plan **out, run *r, plan_fn plan, const char *target
 static void report_dry(run *r, const retort_plan *plan)
 {
 	for (size_t i = 0; i < plan->nsteps; i++)
-		report(r, &plan->steps[i], 0);
+		report(r, &plan->steps[i], 0, RETORT_PHASE_DONE);
 }
 
-/* Whole run in one transaction (transaction_per_migration = false). */
-static int run_single(run *r, plan_fn plan_with, const char *target)
+/*
+ * Whole run in one transaction (transaction_per_migration = false), once;
+ * *failed is the step that failed, if one did.
+ */
+static int run_single_once(run *r, plan_fn plan_with, const char *target, retort_step *failed)
 {
 	retort_plan *plan = NULL;
-	size_t i = 0, kept = 0; /* kept: steps committed before a non-transactional one */
+	size_t i = 0;
 	int error;
 
 	r->defer = true;
+	r->nrows = 0;
+	r->committed = 0;
 	if ((error = tx_begin(r)) < 0 ||
 	    (error = retort_version_table_ensure(r->db, r->cfg)) < 0 ||
 	    (error = read_heads(r)) < 0 ||
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	for (i = 0; i < plan->nsteps; i++) {
-		if (!r->in_tx) {
-			kept = i;
-			if ((error = tx_begin(r)) < 0)
-				goto done;
-		}
-		if ((error = run_step(r, &plan->steps[i])) < 0)
+		if (!r->in_tx && (error = tx_begin(r)) < 0)
 			goto done;
+		if ((error = run_step(r, &plan->steps[i])) < 0) {
+			failed->rev = plan->steps[i].rev;
+			failed->direction = plan->steps[i].direction;
+			goto done;
+		}
 	}
 	if (r->in_tx)
 		error = tx_commit(r);
 done:
 	if (error < 0) {
 		tx_rollback(r);
-		/* Progress lines were printed as steps ran; say which of them were undone. */
-		if (plan && i > kept && kept == 0)
+		/* Say what the rollback undid: everything since the last commit (a non-transactional step commits). */
+		if (plan && r->committed == 0)
 			retort__error_prefix("the whole run was rolled back, no revision was applied "
 				"(transaction_per_migration = false)");
-		else if (plan && i > kept)
+		else if (plan && r->committed < plan->nsteps)
 			retort__error_prefix("rolled back to %s: the revisions after it were not applied "
-				"(transaction_per_migration = false)", plan->steps[kept - 1].rev->id);
+				"(transaction_per_migration = false)", plan->steps[r->committed - 1].rev->id);
 	}
 	retort_plan_free(plan);
 	return error;
+}
+
+/* A lock timeout rolls the whole transaction back: the run starts over from the heads it finds. */
+static int run_single(run *r, plan_fn plan_with, const char *target)
+{
+	for (;;) {
+		retort_step failed = { 0 };
+		int error = run_single_once(r, plan_with, target, &failed);
+		if (error >= 0 || !failed.rev ||
+		    !retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, failed.rev, failed.direction, error))
+			return error;
+	}
 }
 
 /*
@@ -466,10 +691,15 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 			if (!tx && (error = tx_commit(r)) < 0)
 				goto done;
 		}
-		if ((error = run_step(r, st)) < 0)
+		if ((error = run_step(r, st)) < 0) {
+			tx_rollback(r);
+			if (retort__guard_retry(&r->guard, r->cfg, r->opts, r->db, st->rev, st->direction, error))
+				continue;
 			goto done;
+		}
 		if (r->in_tx && (error = tx_commit(r)) < 0)
 			goto done;
+		retort__guard_done(&r->guard);
 		i++;
 	}
 done:
@@ -546,7 +776,7 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	/* Unknown heads are what --purge is for. */
 	if (!purge && (error = retort__migrate_check_known(r.db, cfg, graph, &r.heads)) < 0)
 		goto done;
-	if ((error = retort_plan_stamp(&plan, graph, (const char *const *)r.heads.items,
+	if ((error = retort_plan_stamp(&plan, graph, current_ids(&r.heads),
 			r.heads.len, targets, ntargets, purge)) < 0)
 		goto done;
 	if (purge) {
@@ -567,12 +797,14 @@ int retort_migrate_stamp(const retort_config *cfg, const retort_graph *graph,
 	e.heads_after = &plan->final_heads;
 	e.duration_ms = (int64_t)(now_ms() - t0 + 0.5);
 	e.git_commit = r.git_commit;
+	e.tag = opts ? opts->tag : NULL;
 	if ((error = retort_history_append(r.db, cfg, &e, 1)) < 0 || (error = tx_commit(&r)) < 0)
 		goto done;
 	if (opts && opts->progress) {
 		char *from = retort__ids_join(&r.heads, ", ");
 		char *to = retort__ids_join(&plan->final_heads, ", ");
-		retort_migrate_event ev = { "stamp", NULL, from, to, "", now_ms() - t0, false };
+		retort_migrate_event ev = { .phase = RETORT_PHASE_DONE, .verb = "stamp", .from = from, .to = to,
+			.message = "", .ms = now_ms() - t0 };
 		opts->progress(&ev, opts->progress_payload);
 		free(from);
 		free(to);

@@ -17,6 +17,8 @@ static int c_opts(retort_cmigration_opts *o, const retort_config *cfg, const ret
 	o->cc = cfg->cc;
 	o->cflags = cfg->cflags;
 	o->cache_dir = NULL;
+	o->xargs = &cfg->xargs;
+	o->timeout_s = cfg->revision_timeout;
 	o->expect_sha256 = retort_script_checksum(script); /* NULL, error set: unreadable */
 	return o->expect_sha256 ? 0 : RETORT_ERROR;
 }

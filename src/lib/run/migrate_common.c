@@ -150,7 +150,9 @@ int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
 		retort_buf msg = RETORT_BUF_INIT;
 		int error;
 
-		if (retort_graph_get(graph, heads->items[i]))
+		/* ids inside a replaced range are known: the plan says what they need */
+		if (retort_graph_lookup(graph, heads->items[i]) ||
+				retort_graph_replaced_by(graph, heads->items[i]))
 			continue;
 		if ((error = retort__migrate_unknown(&u, db, cfg, heads->items[i])) < 0)
 			return error;
@@ -161,4 +163,13 @@ int retort__migrate_check_known(retort_db *db, const retort_config *cfg,
 		return error;
 	}
 	return 0;
+}
+
+int retort__migrate_alembic_table(bool *out, retort_db *db, const retort_config *cfg,
+	const retort_vec *heads)
+{
+	*out = false;
+	if (heads->len || strcmp(cfg->version_table, "retort_version") != 0)
+		return 0;
+	return db->dialect->table_exists(out, db, cfg->version_table_schema, "alembic_version");
 }

@@ -14,6 +14,7 @@
 
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "sql/sql.h"
 #include "run/version.h"
 
 static int dialect_of(const retort_dialect **out, const retort_config *cfg)
@@ -71,6 +72,32 @@ static void put_script(retort_buf *out, const char *sql)
 	retort_buf_puts(out, "\n\n");
 }
 
+/*
+ * The same refusal a live run makes (db.h's transaction guard): inside the
+ * BEGIN ... COMMIT around it, a script's own COMMIT or ROLLBACK would
+ * leave the rest and the version update outside any transaction.
+ */
+static int refuse_txn_control(const retort_dialect *d, const retort_script *s, const char *sql,
+	unsigned first_line)
+{
+	retort_sql_script *script = NULL;
+	int error;
+
+	if ((error = retort_sql_script_read(&script, d->id, sql, strlen(sql))) < 0)
+		return error;
+	for (size_t i = 0; i < script->nstmts; i++) {
+		const retort_sql_stmt *st = &script->stmts[i];
+		if (retort_sql_txn_ends(st->cls.txn)) {
+			error = retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: %s would end the transaction it runs in; "
+				"a script that manages its own transactions must say 'Transactional: no'",
+				s->path, first_line + st->line - 1, st->cls.command);
+			break;
+		}
+	}
+	retort_sql_script_free(script);
+	return error;
+}
+
 typedef int (*plan_fn)(retort_plan **out, const retort_graph *graph,
 	const char *const *current, size_t ncurrent, const char *target);
 
@@ -120,7 +147,11 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 			if ((error = retort__migrate_render_c(out, d, cfg, s, upgrade)) < 0)
 				goto done;
 		} else {
-			put_script(out, upgrade ? s->upgrade_sql : s->downgrade_sql);
+			const char *sql = upgrade ? s->upgrade_sql : s->downgrade_sql;
+			if (s->transactional && (error = refuse_txn_control(d, s, sql,
+					upgrade ? s->upgrade_line : s->downgrade_line)) < 0)
+				goto done;
+			put_script(out, sql);
 		}
 		if (!s->transactional) {
 			retort_buf_puts(out, "BEGIN;\n\n");

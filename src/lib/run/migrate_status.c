@@ -8,16 +8,53 @@
  *
  * Read-only: no lock, no transaction, no CREATE.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config/url.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
+#include "run/partial.h"
 #include "run/version.h"
 
 
 
 
+/* Where the data lives, for `current -v`: a SQLite file's absolute path, a server's database. */
+static char *database_location(const retort_config *cfg)
+{
+	retort_url *url = NULL;
+	char *out = NULL;
+
+	if (retort_config_db_url(&url, cfg) < 0) {
+		retort_error_clear();
+		return NULL;
+	}
+	if (url->dialect == RETORT_DIALECT_SQLITE) {
+		char *abs = url->memory ? NULL : realpath(url->path, NULL);
+		if (url->memory)
+			out = retort__strdup(":memory:");
+		else if (abs)
+			out = retort__strdup(abs);
+		else if (url->path[0] == '/')
+			out = retort__strdup(url->path);
+		else {
+			char *cwd = getcwd(NULL, 0);
+			out = cwd ? retort__path_join(cwd, url->path) : retort__strdup(url->path);
+			free(cwd);
+		}
+		free(abs);
+	} else {
+		out = retort__sprintf("database '%s' on %s%s%s", url->dbname ? url->dbname : "(default)",
+			url->host ? url->host : "(default host)", url->port ? ":" : "", url->port ? url->port : "");
+	}
+	retort_url_free(url);
+	return out;
+}
+
+/* --- status ------------------------------------------------------------- */
 
 static bool graph_at_heads(const retort_graph *graph, const retort_vec *heads)
 {
@@ -26,10 +63,10 @@ static bool graph_at_heads(const retort_graph *graph, const retort_vec *heads)
 	if (gh->len != heads->len)
 		return false;
 	for (size_t i = 0; i < gh->len; i++) {
-		const char *id = ((retort_revision *)gh->items[i])->id;
 		bool found = false;
+		/* a baseline's tip counts as the baseline */
 		for (size_t j = 0; j < heads->len && !found; j++)
-			found = strcmp(heads->items[j], id) == 0;
+			found = retort_graph_lookup(graph, heads->items[j]) == gh->items[i];
 		if (!found)
 			return false;
 	}
@@ -42,7 +79,7 @@ static void mark_applied(bool *applied, const retort_graph *graph, const retort_
 	retort_vec stack = RETORT_VEC_INIT;
 
 	for (size_t i = 0; i < heads->len; i++) {
-		retort_revision *rev = retort_graph_get(graph, heads->items[i]);
+		retort_revision *rev = retort_graph_lookup(graph, heads->items[i]);
 		if (rev)
 			retort_vec_push(&stack, rev);
 	}
@@ -71,7 +108,9 @@ static int verbose_status(retort_db_status *st, retort_db *db, const retort_conf
 
 	for (size_t i = 0; i < st->heads.len; i++) {
 		retort_unknown_head *u = NULL;
-		if (retort_graph_get(graph, st->heads.items[i]))
+		/* ids inside a replaced range are known: the plan says what they need */
+		if (retort_graph_lookup(graph, st->heads.items[i]) ||
+				retort_graph_replaced_by(graph, st->heads.items[i]))
 			continue;
 		all_known = false;
 		if ((error = retort__migrate_unknown(&u, db, cfg, st->heads.items[i])) < 0)
@@ -80,9 +119,14 @@ static int verbose_status(retort_db_status *st, retort_db *db, const retort_conf
 	}
 	if (all_known) {
 		if ((error = retort_plan_upgrade(&plan, graph, (const char *const *)st->heads.items,
-				st->heads.len, "heads")) < 0)
-			goto done;
-		for (size_t i = 0; i < plan->nsteps; i++)
+				st->heads.len, "heads")) < 0) {
+			/* inside a range whose files are gone: say so instead of failing */
+			if (!st->baselines.len)
+				goto done;
+			st->pending_error = retort__strdup(retort_error_last()->message);
+			error = 0;
+		}
+		for (size_t i = 0; plan && i < plan->nsteps; i++)
 			retort_vec_push(&st->pending, plan->steps[i].rev);
 	}
 	if ((error = retort_history_checksums(&sums, db, cfg)) < 0)
@@ -106,6 +150,36 @@ done:
 	return error;
 }
 
+/*
+ * The baselines whose replaced files are still present, or whose range the
+ * database is inside: whether this database needs those files.
+ */
+static void baseline_needs(retort_db_status *st, const retort_graph *graph)
+{
+	for (size_t i = 0; i < retort_graph_count(graph); i++) {
+		const retort_revision *rev = retort_graph_at(graph, i);
+		retort_baseline_need *need;
+		retort_vec files = RETORT_VEC_INIT;
+		const char *inside = NULL;
+
+		if (!retort_revision_is_baseline(rev))
+			continue;
+		for (size_t j = 0; j < st->heads.len && !inside; j++)
+			if (!retort_graph_lookup(graph, st->heads.items[j]) &&
+					retort_graph_replaced_by(graph, st->heads.items[j]) == rev)
+				inside = st->heads.items[j];
+		retort_graph_replaced_scripts(&files, graph, rev);
+		if (files.len || inside) {
+			need = retort__calloc(1, sizeof(*need));
+			need->baseline = rev;
+			need->files = files.len;
+			need->inside = inside;
+			retort_vec_push(&st->baselines, need);
+		}
+		retort_vec_dispose(&files, false);
+	}
+}
+
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose)
 {
@@ -120,6 +194,14 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
+	st->database = database_location(cfg);
+	baseline_needs(st, graph);
+	if ((error = retort__migrate_alembic_table(&st->alembic_table, db, cfg, &st->heads)) < 0)
+		goto done;
+	if ((error = retort_partial_find(&st->unfinished, db, cfg)) < 0)
+		goto done;
+	if (st->unfinished)
+		retort_partial_locate(st->unfinished, graph, db->dialect->id);
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
@@ -137,11 +219,75 @@ void retort_db_status_free(retort_db_status *st)
 	if (!st)
 		return;
 	free(st->url_masked);
+	free(st->database);
 	retort_vec_dispose(&st->heads, true);
 	retort_vec_dispose(&st->pending, false);
 	retort_vec_dispose(&st->changed, false);
 	for (size_t i = 0; i < st->unknown.len; i++)
 		retort__unknown_head_free(st->unknown.items[i]);
 	retort_vec_dispose(&st->unknown, false);
+	retort_partial_free(st->unfinished);
+	retort_vec_dispose(&st->baselines, true);
+	free(st->pending_error);
 	free(st);
+}
+
+void retort_migrate_describe_unfinished(retort_buf *out, const retort_db_status *st,
+	const retort_graph *graph)
+{
+	if (st->unfinished)
+		retort_partial_describe(out, st->unfinished, graph);
+}
+
+/* --- which revisions a database has applied (rebase) ---------------------- */
+
+void retort_applied_free(retort_applied *a)
+{
+	if (!a)
+		return;
+	free(a->revision);
+	free(a->applied_at);
+	free(a);
+}
+
+int retort_migrate_applied(retort_vec *out, char **url_masked, const retort_config *cfg,
+	const retort_graph *graph, const char *const *ids, size_t n)
+{
+	retort_vec heads = RETORT_VEC_INIT;
+	retort_db *db = NULL;
+	bool missing = false, *applied = NULL;
+	int error;
+
+	*url_masked = retort_url_masked(cfg->url ? cfg->url : "");
+	if ((error = retort__migrate_connect_existing(&db, &missing, cfg)) < 0 ||
+	    (error = retort_version_table_read(&heads, NULL, db, cfg)) < 0)
+		goto done;
+	if (graph) {
+		applied = retort__calloc(retort_graph_count(graph) + 1, sizeof(bool));
+		mark_applied(applied, graph, &heads);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const retort_revision *rev = graph ? retort_graph_get(graph, ids[i]) : NULL;
+		retort_history_row *row = NULL;
+		bool is = false;
+		for (size_t j = 0; j < heads.len && !is; j++)
+			is = strcmp(heads.items[j], ids[i]) == 0;
+		if (rev)
+			is = is || applied[rev->topo];
+		if ((error = retort_history_find(&row, db, cfg, ids[i])) < 0)
+			goto done;
+		/* without a graph to place it, a recorded upgrade is enough to be careful */
+		if (is || (!graph && row)) {
+			retort_applied *a = retort__calloc(1, sizeof(*a));
+			a->revision = retort__strdup(ids[i]);
+			a->applied_at = row && row->applied_at ? retort__strdup(row->applied_at) : NULL;
+			retort_vec_push(out, a);
+		}
+		retort_history_row_free(row);
+	}
+done:
+	free(applied);
+	retort_vec_dispose(&heads, true);
+	retort_db_free(db);
+	return error;
 }

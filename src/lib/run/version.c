@@ -119,7 +119,9 @@ static void render_history_create(retort_buf *out, const retort_dialect *d, cons
 		"    duration_ms BIGINT NOT NULL,\n"
 		"    os_user TEXT,\n"
 		"    host TEXT,\n"
-		"    git_commit VARCHAR(64)\n"
+		"    git_commit VARCHAR(64),\n"
+		"    tag TEXT,\n"
+		"    unfinished_statement INTEGER\n" /* partial.h: a Transactional: no step in progress */
 		")");
 }
 
@@ -132,6 +134,42 @@ void retort_version_table_render_create(retort_buf *out, const retort_dialect *d
 		render_history_create(out, d, cfg);
 		retort_buf_puts(out, ";\n\n");
 	}
+}
+
+/*
+ * History tables made before `--tag` existed gain its column, rows kept.
+ * One catalog query per run; the ALTER runs once per table.
+ */
+static int history_add_tag(retort_db *db, const retort_config *cfg)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	retort_rows *rows = NULL;
+	const char *params[2] = { cfg->history_table, cfg->version_table_schema };
+	int error;
+
+	if (db->dialect->id == RETORT_DIALECT_SQLITE)
+		retort_buf_puts(&sql, cfg->version_table_schema
+			? "SELECT count(*) FROM pragma_table_info($1, $2) WHERE name = 'tag'"
+			: "SELECT count(*) FROM pragma_table_info($1) WHERE name = 'tag'");
+	else
+		retort_buf_puts(&sql, cfg->version_table_schema
+			? "SELECT count(*) FROM information_schema.columns WHERE table_name = $1"
+			  " AND table_schema = $2 AND column_name = 'tag'"
+			: "SELECT count(*) FROM information_schema.columns WHERE table_name = $1"
+			  " AND table_schema = current_schema() AND column_name = 'tag'");
+	if ((error = retort_db_query(&rows, db, sql.ptr, cfg->version_table_schema ? 2 : 1, params)) < 0)
+		goto done;
+	if (rows->nrows == 1 && strcmp(retort_rows_get(rows, 0, 0), "0") == 0) {
+		retort_buf_clear(&sql);
+		retort_buf_puts(&sql, "ALTER TABLE ");
+		retort__history_table_name(&sql, db->dialect, cfg);
+		retort_buf_puts(&sql, " ADD COLUMN tag TEXT");
+		error = retort_db_query(NULL, db, sql.ptr, 0, NULL);
+	}
+done:
+	retort_rows_free(rows);
+	retort_buf_dispose(&sql);
+	return error;
 }
 
 int retort_version_table_ensure(retort_db *db, const retort_config *cfg)
@@ -157,6 +195,8 @@ int retort_version_table_ensure(retort_db *db, const retort_config *cfg)
 		retort_buf_clear(&sql);
 		render_history_create(&sql, db->dialect, cfg);
 		error = retort_db_query(NULL, db, sql.ptr, 0, NULL);
+	} else {
+		error = history_add_tag(db, cfg);
 	}
 done:
 	retort_buf_dispose(&sql);
@@ -367,6 +407,12 @@ static const char *os_host(void)
 	return whoami_host[0] ? whoami_host : NULL;
 }
 
+void retort__history_whoami(const char **user, const char **host)
+{
+	*user = os_user();
+	*host = os_host();
+}
+
 #define HISTORY_ROWS_PER_INSERT 10
 #define HISTORY_ROW_PARAMS 7
 
@@ -384,30 +430,30 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 	retort__history_now(now);
 	retort_buf_puts(&head, "INSERT INTO ");
 	retort__history_table_name(&head, db->dialect, cfg);
-	retort_buf_puts(&head, " (os_user, host, git_commit, revision, direction, heads_before,"
+	retort_buf_puts(&head, " (os_user, host, git_commit, tag, revision, direction, heads_before,"
 		" heads_after, checksum, applied_at, duration_ms) VALUES ");
-	/* $1..$3 are the same for every row of a run: user, host, commit. */
-	params = retort__calloc(3 + HISTORY_ROWS_PER_INSERT * HISTORY_ROW_PARAMS, sizeof(*params));
+	/* $1..$4 are the same for every row of a run: user, host, commit, tag. */
+	params = retort__calloc(4 + HISTORY_ROWS_PER_INSERT * HISTORY_ROW_PARAMS, sizeof(*params));
 	owned = retort__calloc(HISTORY_ROWS_PER_INSERT * 3, sizeof(*owned));
 	params[0] = os_user();
 	params[1] = os_host();
 	for (size_t start = 0, rows = 0; start < n && error == 0; start += rows) {
 		rows = n - start < HISTORY_ROWS_PER_INSERT ? n - start : HISTORY_ROWS_PER_INSERT;
-		/* A new statement whenever the commit differs (never, in one run). */
+		/* A new statement whenever the commit or tag differs (never, in one run). */
 		for (size_t i = 1; i < rows; i++)
-			if (!entries[start + i].git_commit != !entries[start].git_commit ||
-			    (entries[start].git_commit &&
-			     strcmp(entries[start + i].git_commit, entries[start].git_commit) != 0)) {
+			if (!retort__streq(entries[start + i].git_commit, entries[start].git_commit) ||
+			    !retort__streq(entries[start + i].tag, entries[start].tag)) {
 				rows = i;
 				break;
 			}
 		params[2] = entries[start].git_commit;
+		params[3] = entries[start].tag;
 		retort_buf_clear(&sql);
 		retort_buf_put(&sql, head.ptr, head.size);
 		for (size_t i = 0; i < rows; i++) {
 			const retort_history_entry *e = &entries[start + i];
-			const char **p = params + 3 + i * HISTORY_ROW_PARAMS;
-			size_t b = 3 + i * HISTORY_ROW_PARAMS;
+			const char **p = params + 4 + i * HISTORY_ROW_PARAMS;
+			size_t b = 4 + i * HISTORY_ROW_PARAMS;
 
 			owned[i * 3] = retort__ids_join(e->heads_before, ",");
 			owned[i * 3 + 1] = retort__ids_join(e->heads_after, ",");
@@ -419,10 +465,10 @@ int retort_history_append(retort_db *db, const retort_config *cfg,
 			p[4] = e->checksum;
 			p[5] = e->applied_at ? e->applied_at : now;
 			p[6] = owned[i * 3 + 2];
-			retort_buf_printf(&sql, "%s($1, $2, $3, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
+			retort_buf_printf(&sql, "%s($1, $2, $3, $4, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
 				i ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
 		}
-		error = retort_db_query(NULL, db, sql.ptr, 3 + rows * HISTORY_ROW_PARAMS, params);
+		error = retort_db_query(NULL, db, sql.ptr, 4 + rows * HISTORY_ROW_PARAMS, params);
 		for (size_t i = 0; i < rows * 3; i++) {
 			free(owned[i]);
 			owned[i] = NULL;
@@ -446,7 +492,7 @@ static int apply_logged_pg(retort_db *db, const retort_config *cfg,
 	const version_op *ops, size_t n, const retort_history_entry *e)
 {
 	retort_buf table = RETORT_BUF_INIT, sql = RETORT_BUF_INIT;
-	const char **params = retort__calloc(2 * n + 10, sizeof(*params));
+	const char **params = retort__calloc(2 * n + 11, sizeof(*params));
 	char *before = retort__ids_join(e->heads_before, ","), *after = retort__ids_join(e->heads_after, ",");
 	char *duration = retort__sprintf("%lld", (long long)e->duration_ms), now[96];
 	retort_rows *rows = NULL;
@@ -478,15 +524,16 @@ static int apply_logged_pg(retort_db *db, const retort_config *cfg,
 	}
 	retort_buf_puts(&sql, "h AS (INSERT INTO ");
 	retort__history_table_name(&sql, db->dialect, cfg);
-	retort_buf_printf(&sql, " (os_user, host, git_commit, revision, direction, heads_before,"
+	retort_buf_printf(&sql, " (os_user, host, git_commit, tag, revision, direction, heads_before,"
 		" heads_after, checksum, applied_at, duration_ms) VALUES ($%zu, $%zu, $%zu, $%zu, $%zu,"
-		" $%zu, $%zu, $%zu, $%zu, $%zu) RETURNING 1) SELECT (SELECT count(*) FROM h)",
-		np + 1, np + 2, np + 3, np + 4, np + 5, np + 6, np + 7, np + 8, np + 9, np + 10);
+		" $%zu, $%zu, $%zu, $%zu, $%zu, $%zu) RETURNING 1) SELECT (SELECT count(*) FROM h)",
+		np + 1, np + 2, np + 3, np + 4, np + 5, np + 6, np + 7, np + 8, np + 9, np + 10, np + 11);
 	for (size_t i = 0; i < n; i++)
 		retort_buf_printf(&sql, ", (SELECT count(*) FROM o%zu)", i);
 	params[np++] = os_user();
 	params[np++] = os_host();
 	params[np++] = e->git_commit;
+	params[np++] = e->tag;
 	params[np++] = e->revision;
 	params[np++] = e->direction;
 	params[np++] = before;
@@ -569,7 +616,8 @@ int retort_history_find(retort_history_row **out, retort_db *db,
 	retort_buf_puts(&sql, "SELECT revision, direction, checksum, applied_at, git_commit,"
 		" os_user, host, heads_after FROM ");
 	retort__history_table_name(&sql, db->dialect, cfg);
-	retort_buf_puts(&sql, " WHERE direction <> 'downgrade' ORDER BY id DESC");
+	/* 'unfinished' rows (partial.h) never put a revision in the version table */
+	retort_buf_puts(&sql, " WHERE direction IN ('upgrade', 'stamp') ORDER BY id DESC");
 	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0)
 		goto done;
 	for (size_t i = 0; i < rows->nrows; i++) {

@@ -68,6 +68,7 @@ typedef struct retort_history_entry {
 	const char *checksum;      /* hex SHA-256 of the script, NULL for stamp */
 	int64_t duration_ms;
 	const char *git_commit;    /* NULL outside git */
+	const char *tag;           /* --tag, NULL without */
 	const char *applied_at;    /* NULL: now; else from retort__history_now() */
 } retort_history_entry;
 
@@ -78,6 +79,8 @@ typedef struct retort_history_entry {
  */
 int retort_history_append(retort_db *db, const retort_config *cfg,
 	const retort_history_entry *entries, size_t n);
+/* The OS user and host the history records (NULL when unknown); static strings. */
+void retort__history_whoami(const char **user, const char **host);
 /* The current UTC time as the history table stores it. */
 void retort__history_now(char out[96]);
 

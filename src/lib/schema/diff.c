@@ -144,6 +144,7 @@ done:
 	retort_diff_free(df.d);
 	retort__diff_renames_free(&df.renames);
 	retort_map_dispose(&df.touched, false);
+	retort_map_dispose(&df.reshaped, false);
 	retort_map_dispose(&df.seq_done, false);
 	retort_map_dispose(&df.gone, false);
 	retort_vec_dispose(&df.view_drops, false);

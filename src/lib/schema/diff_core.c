@@ -51,6 +51,20 @@ bool retort__diff_is_touched(differ *df, const char *qualname)
 	return retort_map_has(&df->touched, qualname);
 }
 
+void retort__diff_reshape(differ *df, const char *schema, const char *name)
+{
+	char *q = retort__qualname(schema, name);
+
+	retort_map_set(&df->touched, q, (void *)1);
+	retort_map_set(&df->reshaped, q, (void *)1);
+	free(q);
+}
+
+bool retort__diff_is_reshaped(differ *df, const char *qualname)
+{
+	return retort_map_has(&df->reshaped, qualname);
+}
+
 bool retort__diff_has_str(const retort_vec *v, const char *s)
 {
 	for (size_t i = 0; i < v->len; i++)

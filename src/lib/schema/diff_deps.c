@@ -458,7 +458,7 @@ static bool force(differ *df, const char *key)
 			bool hit = strcmp(k, key) == 0 && retort_model_view(df->to, v->schema, v->name);
 			free(k);
 			if (hit) {
-				retort__diff_touch(df, v->schema, v->name);
+				retort__diff_reshape(df, v->schema, v->name);
 				return true;
 			}
 		}

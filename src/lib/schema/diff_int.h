@@ -34,6 +34,12 @@ typedef struct differ {
 	retort_vec phases[P_COUNT];
 	retort_vec renames;    /* rename * */
 	retort_map touched;    /* qualified table/view names that change */
+	/*
+	 * The subset whose columns change shape (dropped, altered, renamed,
+	 * rebuilt, or the table gone): what a view over them must be recreated
+	 * for.  An index, trigger, constraint or comment leaves views alone.
+	 */
+	retort_map reshaped;
 	retort_map seq_done;   /* sequences an ALTER_COLUMN creates or drops itself */
 	retort_map gone;       /* keys of objects dropped (for good or to be created again) or reshaped */
 	retort_map from_deps;  /* key -> retort_vec * of the keys it depends on, in `from` */
@@ -48,9 +54,12 @@ retort_op *retort__op_new(retort_op_kind kind);
 void retort__op_free(retort_op *op);
 /* A new op appended to phase p (owned by the differ until handed out). */
 retort_op *retort__diff_emit(differ *df, enum phase p, retort_op_kind kind);
-/* Remember that a table or view changes (views over it get recreated). */
+/* Remember that a table or view changes (tables created with a foreign key to it wait for it). */
 void retort__diff_touch(differ *df, const char *schema, const char *name);
 bool retort__diff_is_touched(differ *df, const char *qualname);
+/* Remember that its columns change shape (views over it get recreated); also touches it. */
+void retort__diff_reshape(differ *df, const char *schema, const char *name);
+bool retort__diff_is_reshaped(differ *df, const char *qualname);
 bool retort__diff_has_str(const retort_vec *v, const char *s);
 int retort__diff_rename_parse(rename **out, const char *spec);
 void retort__diff_renames_free(retort_vec *v);

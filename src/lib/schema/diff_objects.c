@@ -19,9 +19,10 @@ static bool view_depends_on_touched(differ *df, const retort_view *v)
 	const retort_vec *deps = retort_map_get(&df->from_deps, key);
 	bool hit = false;
 
+	hit = retort__diff_is_reshaped(df, key);
 	free(key);
 	for (size_t i = 0; i < v->depends.len && !hit; i++)
-		hit = retort__diff_is_touched(df, v->depends.items[i]);
+		hit = retort__diff_is_reshaped(df, v->depends.items[i]);
 	for (size_t i = 0; deps && i < deps->len && !hit; i++)
 		hit = retort_map_has(&df->gone, deps->items[i]);
 	return hit;
@@ -51,8 +52,8 @@ bool retort__diff_views_mark(differ *df)
 			if (nv && view_same(v, nv) && !view_depends_on_touched(df, v))
 				continue;
 			retort_vec_push(&df->view_drops, v);
+			retort__diff_reshape(df, v->schema, v->name);
 			q = retort__qualname(v->schema, v->name);
-			retort_map_set(&df->touched, q, (void *)1);
 			retort_map_set(&df->gone, q, (void *)1);
 			free(q);
 			again = any = true;
@@ -157,7 +158,7 @@ void retort__diff_views_emit(differ *df)
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		char *q = retort__qualname(v->schema, v->name);
-		if (!retort_model_view(df->from, v->schema, v->name) || retort__diff_is_touched(df, q))
+		if (!retort_model_view(df->from, v->schema, v->name) || retort__diff_is_reshaped(df, q))
 			retort_vec_push(&create, v);
 		free(q);
 	}

@@ -297,6 +297,8 @@ static void settle(tdiff *td)
 	for (size_t i = 0; i < td->list.len; i++) {
 		pending *pe = td->list.items[i];
 		retort_op_kind k = pe->op->kind;
+		if (rebuild || k == RETORT_OP_DROP_COLUMN || k == RETORT_OP_ALTER_COLUMN || k == RETORT_OP_RENAME_COLUMN)
+			retort__diff_reshape(df, t->schema, t->name);
 		if (rebuild && (structural(k) || k == RETORT_OP_CREATE_INDEX || k == RETORT_OP_DROP_INDEX ||
 			k == RETORT_OP_CREATE_TRIGGER || k == RETORT_OP_DROP_TRIGGER))
 			retort__op_free(pe->op);
@@ -518,7 +520,7 @@ void retort__diff_tables(differ *df)
 		retort_table *t = df->from->tables.items[i];
 		if (!retort_model_table(df->to, t->schema, t->name)) {
 			retort_vec_push(&removed, t);
-			retort__diff_touch(df, t->schema, t->name);
+			retort__diff_reshape(df, t->schema, t->name);
 		}
 	}
 	for (size_t i = 0; i < df->to->tables.len; i++) {

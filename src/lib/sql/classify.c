@@ -244,3 +244,18 @@ void retort_sql_classify_text(retort_sql_class *out, retort_dialect_id dialect,
 	retort_sql_classify(out, dialect, sql, t, n);
 	free(t);
 }
+
+bool retort_sql_txn_ends(retort_sql_txn txn)
+{
+	switch (txn) {
+	case RETORT_SQL_TXN_BEGIN:
+	case RETORT_SQL_TXN_COMMIT:
+	case RETORT_SQL_TXN_ROLLBACK:
+	case RETORT_SQL_TXN_PREPARE:
+	case RETORT_SQL_TXN_COMMIT_PREPARED:
+	case RETORT_SQL_TXN_ROLLBACK_PREPARED:
+		return true;
+	default:
+		return false;
+	}
+}

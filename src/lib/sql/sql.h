@@ -94,6 +94,14 @@ typedef struct retort_sql_class {
 	size_t command_token;     /* the command's first word, an index into the tokens classified */
 } retort_sql_class;
 
+/*
+ * Does a statement of this kind end or replace the transaction it runs
+ * in (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT, PREPARE
+ * TRANSACTION, COMMIT/ROLLBACK PREPARED)?  Savepoints, RELEASE and
+ * ROLLBACK TO keep it open.
+ */
+bool retort_sql_txn_ends(retort_sql_txn txn);
+
 /* --- a script: tokens and statements ------------------------------------ */
 
 typedef struct retort_sql_stmt {
