@@ -44,7 +44,9 @@ int autogen_cli_run(cli_global *g, autogen_cli_compare_fn compare, const void *p
 	if ((rc = cli_load_config(g, &cfg)) != 0)
 		goto done;
 	if ((rc = retort_graph_load(&graph, cfg)) < 0 || (rc = compare(&ag, cfg, graph, payload)) < 0) {
-		rc = cli_fail(rc);
+		/* 1 means "they differ": whatever stopped the comparison is 2, so CI can tell. */
+		cli_fail(rc);
+		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (g->json) {

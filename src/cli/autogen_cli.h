@@ -26,8 +26,9 @@ typedef int (*autogen_cli_compare_fn)(retort_autogen **out, const retort_config 
 
 /*
  * Load config and graph, run `compare`, report the result (JSON, or the
- * words above) and return the exit status: 0 same, 1 different, else the
- * error's status.
+ * words above) and return the exit status: 0 same, 1 different, 2 when the
+ * comparison could not be made (configuration, a target schema or a
+ * migration that does not load, an unreachable database).
  */
 int autogen_cli_run(cli_global *g, autogen_cli_compare_fn compare, const void *payload,
 	const autogen_cli_words *words);

@@ -25,7 +25,8 @@ int cmd_check(int argc, char **argv, cli_global *g)
 		"fail if autogenerate would produce a revision",
 		"Loads target_schema into a scratch database, replays the migrations to head\n"
 		"in another (or reads the live database with --from-db), and compares them.\n"
-		"Exit 0 when they match, 1 when a revision is needed (its SQL is printed)." };
+		"Exit 0 when they match, 1 when a revision is needed (its SQL is printed), 2 when\n"
+		"they cannot be compared (target_schema or a migration does not load)." };
 	const autogen_cli_words words = {
 		"No changes detected: the migrations match target_schema.",
 		"the migrations at head differ from target_schema; a revision needs:", NULL,

@@ -11,6 +11,11 @@
  * version and history tables are left out of the comparison.  --json lists
  * the operations with their SQL instead.  This command neither changes a
  * database nor reads retort.ini.
+ *
+ * A SQLite script that must run with foreign keys off (it rebuilds or drops
+ * a table another references with an ON DELETE action) is printed framed
+ * as the runner runs a `Foreign Keys: off` revision: the pragma before
+ * BEGIN, COMMIT, the pragma after.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -18,7 +23,7 @@
 #include "cli.h"
 #include "schema/schema.h"
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 static int reflect_url(retort_model **out, const retort_url *url, const retort_reflect_opts *opts)
 {
@@ -110,6 +115,8 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 	if ((rc = retort_url_parse(&from_url, args.items[0])) < 0 ||
 	    (rc = retort_url_parse(&to_url, args.items[1])) < 0)
 		goto fail;
+	/* diff only reads: a SQLite file that is not there is an error, not an empty database made on the spot */
+	from_url->must_exist = to_url->must_exist = true;
 	if (from_url->dialect != to_url->dialect) {
 		cli_error("cannot compare a %s database with a %s database",
 			retort_dialect_for(from_url->dialect)->name, retort_dialect_for(to_url->dialect)->name);
@@ -135,7 +142,12 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 			rc = CLI_EXIT_USAGE;
 	} else {
 		retort_diff_render(&sql, d);
-		fputs(sql.ptr, stdout);
+		if (retort_schema_sql_needs_fk_off(sql.ptr))
+			printf("-- a table others reference with an ON DELETE action is rebuilt or dropped:\n"
+				"-- foreign keys off around one transaction (SQLite ignores the pragma inside one)\n"
+				"PRAGMA foreign_keys = OFF;\nBEGIN;\n%sCOMMIT;\nPRAGMA foreign_keys = ON;\n", sql.ptr);
+		else
+			fputs(sql.ptr, stdout);
 		/* stdout stays empty for scripts; a person still hears back */
 		if (!d->ops.len && g->verbosity >= 0)
 			fprintf(stderr, "retort: no differences\n");

@@ -41,7 +41,8 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 		"Replays the migrations up to the database's current heads in a scratch\n"
 		"database and compares that with the live schema.  Exit 0 when they match, 1\n"
 		"when they differ: first any applied script edited since it ran, then a summary,\n"
-		"then the SQL of what changed outside the migrations and the SQL to undo it." };
+		"then the SQL of what changed outside the migrations and the SQL to undo it; 2\n"
+		"when they cannot be compared." };
 	retort_vec args = RETORT_VEC_INIT;
 	retort_config *cfg = NULL;
 	retort_graph *graph = NULL;
@@ -53,7 +54,9 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 	if ((rc = cli_load_config(g, &cfg)) != 0)
 		goto done;
 	if ((rc = retort_graph_load(&graph, cfg)) < 0 || (rc = retort_autogen_drift(&ag, cfg, graph)) < 0) {
-		rc = cli_fail(rc);
+		/* 1 means "they differ": whatever stopped the comparison is 2, so CI can tell. */
+		cli_fail(rc);
+		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (g->json) {

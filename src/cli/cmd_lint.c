@@ -38,7 +38,7 @@ static int open_db(retort_db **db, const retort_config *cfg, const cli_global *g
 	int rc;
 
 	if (cfg)
-		rc = retort_config_db_url(&url, cfg);
+		rc = retort_url_from_config(&url, cfg);
 	else if (g->url)
 		rc = retort_url_parse(&url, g->url);
 	else

@@ -5,8 +5,10 @@
  * The parent is the single head unless --head says otherwise (an id,
  * LABEL@head, or base for a new root); a parent that is not a head needs
  * --splice.  With --autogenerate the bodies are the SQL the schema engine
- * finds between the migrations at head and target_schema (autogen.h).  The file is rendered from the migrations directory's template
- * (or the built-in one) and named by file_template.
+ * finds between the migrations at head and target_schema (autogen.h); when
+ * it finds nothing, no file is written ("No changes detected", exit 0).
+ * The file is rendered from the migrations directory's template (or the
+ * built-in one) and named by file_template.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -76,19 +78,23 @@ int cmd_revision(int argc, char **argv, cli_global *g)
 			rc = cli_fail(rc);
 			goto done;
 		}
+		if (!ag->up->ops.len && !ag->down->ops.len) {
+			/* An empty revision would only add noise to the history. */
+			cli_info(g, "No changes detected: the migrations at head match target_schema; no revision written.\n");
+			rc = CLI_EXIT_OK;
+			goto done;
+		}
 		retort_diff_render(&up, ag->up);
 		retort_diff_render(&down, ag->down);
 		retort_buf_rtrim(&up);
 		retort_buf_rtrim(&down);
-		if (!ag->up->ops.len)
-			cli_warning("no changes detected: the revision is empty");
 		ro.upgrades = up.ptr;
 		ro.downgrades = down.ptr;
 		/*
 		 * Bodies that rebuild or drop a SQLite table with foreign keys off
-		 * stop inside a transaction; the header says so for them.
+		 * ask the runner for that around their transaction.
 		 */
-		ro.non_transactional = retort_schema_sql_needs_fk_off(up.ptr) ||
+		ro.foreign_keys_off = retort_schema_sql_needs_fk_off(up.ptr) ||
 			retort_schema_sql_needs_fk_off(down.ptr);
 	}
 	ro.message = message;

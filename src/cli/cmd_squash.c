@@ -52,7 +52,7 @@ static int squash(cli_global *g, const retort_config *cfg, const retort_graph *g
 		rc = cli_json_print(json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:b}", "path", r->path,
 			"revision", r->revision, "replaces", (json_int_t)r->replaced, "first", r->first,
 			"tip", r->tip, "data_migrations", (json_int_t)r->data_migrations,
-			"transactional", !r->non_transactional));
+			"foreign_keys_off", r->foreign_keys_off));
 	} else {
 		printf("%s\n", r->path);
 		cli_info(g, "Baseline %s replaces %zu revisions (%s .. %s).\n", r->revision, r->replaced,

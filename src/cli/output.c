@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "base/buf.h"
 #include "base/common.h"
+#include "dialect/url.h"
 
 /* Colors on stderr: set once the options are read (cli_color_resolved). */
 static bool stderr_color;
@@ -118,6 +119,16 @@ int cli_load_config(cli_global *g, retort_config **out)
 		retort_config_free(*out);
 		*out = NULL;
 		return CLI_EXIT_USAGE;
+	}
+	if ((*out)->url) {
+		/* Refuse a malformed URL now, naming where it came from, not at first use. */
+		retort_url *url = NULL;
+		if ((rc = retort_url_from_config(&url, *out)) < 0) {
+			retort_config_free(*out);
+			*out = NULL;
+			return cli_fail(rc);
+		}
+		retort_url_free(url);
 	}
 	return 0;
 }

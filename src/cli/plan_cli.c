@@ -108,7 +108,7 @@ int plan_cli_attach(plan_cli *p, cli_run *r, cli_global *g)
 		return 0;
 	p->g = g;
 	p->cfg = r->cfg;
-	if (retort_config_db_url(&url, r->cfg) < 0)
+	if (retort_url_from_config(&url, r->cfg) < 0)
 		return cli_fail(RETORT_EUSAGE);
 	p->dialect = url->dialect;
 	/* Only PostgreSQL has a catalog worth asking; a dry run must not create a SQLite file. */

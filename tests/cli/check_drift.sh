@@ -64,7 +64,7 @@ expect_rc 0 "check passes once a revision covers the target"
 expect_out "No changes detected" "check says so"
 
 run retort check --from-db
-expect_rc 1 "check --from-db refuses a database that is not at head"
+expect_rc 2 "check --from-db refuses a database that is not at head (exit 2: no comparison)"
 expect_err "is not at head" "the reason is given"
 
 run retort upgrade head
@@ -91,5 +91,26 @@ expect_no_out 'posts' "revisions that are not applied are not drift"
 printf 'CREATE TABLE fine (id int);\n\nSELECT * FROM nowhere;\n' > bad.sql
 sed -i 's/^target_schema = schema.sql$/target_schema = bad.sql/' retort.ini
 run retort check
-expect_rc 1 "a broken target_schema fails"
+expect_rc 2 "a broken target_schema exits 2, not 1 (a revision is needed)"
 expect_err "bad.sql:3: .*nowhere" "the broken file is named with the failing line"
+
+# A migration that does not replay: 2 as well, naming it.
+sed -i 's/^target_schema = bad.sql$/target_schema = schema.sql/' retort.ini
+cat > migrations/versions/c3.sql <<SQL
+-- broken
+--
+-- Revision ID: c3
+-- Revises: b2
+
+-- retort:upgrade
+ALTER TABLE nosuch ADD COLUMN x INTEGER;
+
+-- retort:downgrade
+SELECT 1;
+SQL
+run retort check
+expect_rc 2 "a migration that does not replay exits 2"
+expect_err "c3.sql" "the migration is named"
+run retort drift
+expect_rc 1 "drift replays only what the database has applied: it still compares (the nick column)"
+rm migrations/versions/c3.sql

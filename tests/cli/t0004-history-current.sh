@@ -21,7 +21,7 @@ run retort current
 expect_rc 0 "current on a database file that does not exist"
 [ ! -e app.db ] && ok "current creates no database file" || fail "current created app.db"
 run retort drift
-expect_rc 1 "drift refuses a database that does not exist"
+expect_rc 2 "drift refuses a database that does not exist (2: nothing to compare)"
 expect_err "there is no database at" "drift says why"
 
 run retort upgrade b2

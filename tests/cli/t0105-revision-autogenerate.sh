@@ -30,8 +30,9 @@ run retort downgrade -1
 expect_rc 0 "and reverts"
 
 run retort revision --autogenerate -m "nothing new" --rev-id a3
-expect_rc 0 "no changes still writes a revision"
-expect_err "no changes detected" "and says so"
+expect_rc 0 "no changes: exit 0"
+expect_out "No changes detected" "and says so"
+ls migrations/versions | grep -q a3 && fail "an empty revision was written" || ok "no file is written"
 
 run retort revision --autogenerate --format c -m x
 expect_rc 2 "--autogenerate with --format c is refused"

@@ -201,4 +201,41 @@ done
 [ "$ran_fresh" = "r01 r02 r03 mid8 r09 r10 r11 r12" ] && ok "fresh: up to r03, then the baseline" || fail "fresh ran $ran_fresh"
 cd "$T_DIR" || exit 1
 
+# A range whose net change rebuilds a table another one references ON
+# DELETE CASCADE: the baseline says Foreign Keys: off and stays
+# transactional, and a database before the range keeps every child row.
+mkdir -p "$T_DIR/fk/m/versions" && cd "$T_DIR/fk" || exit 1
+cat >retort.ini <<'INI'
+[retort]
+script_location = m
+url = sqlite:///ref.db
+INI
+rev() { sql_rev "$1" "$2" "$3" "SELECT 1;"; }
+rev f1 "" "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES parent (id) ON DELETE CASCADE);"
+rev f2 f1 "CREATE TABLE note (id INTEGER PRIMARY KEY);"
+rev f3 f2 "DROP TABLE note;
+CREATE TABLE parent2 (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '' CHECK (length(name) < 50));
+INSERT INTO parent2 SELECT id, coalesce(name, '') FROM parent;
+DROP TABLE parent;
+ALTER TABLE parent2 RENAME TO parent;"
+retort -q upgrade head || fail "the reference runs f1 .. f3"
+retort -q --url sqlite:///at1.db upgrade f1 || fail "upgrade to f1"
+sqlite3 at1.db "PRAGMA foreign_keys = ON; INSERT INTO parent VALUES (1, NULL), (2, 'b');
+	INSERT INTO child VALUES (10, 1), (11, 2), (12, 2);"
+run retort squash f2:f3 -m "fk baseline" --rev-id fkb
+expect_rc 0 "squash f2:f3"
+grep -q '^-- Foreign Keys: off$' m/versions/fkb_fk_baseline.sql && ok "the baseline's header says Foreign Keys: off" ||
+	fail "header: $(sed -n '1,10p' m/versions/fkb_fk_baseline.sql)"
+[ -f m/versions/fkb_fk_baseline.sql ] && ! grep -qi '^-- Transactional: *no' m/versions/fkb_fk_baseline.sql &&
+	ok "the baseline stays transactional" || fail "the baseline is missing or written Transactional: no"
+run retort -q --url sqlite:///at1.db upgrade head
+expect_rc 0 "a database at f1 runs the baseline"
+[ "$(sqlite3 at1.db 'SELECT group_concat(id || ":" || pid) FROM (SELECT * FROM child ORDER BY id)')" = "10:1,11:2,12:2" ] &&
+	ok "every child row survives the rebuild of its parent" || fail "children: $(sqlite3 at1.db 'SELECT * FROM child')"
+[ "$(sqlite3 at1.db "SELECT quote(name) FROM parent WHERE id = 1")" = "''" ] &&
+	ok "the NULL name took the default" || fail "parent 1: $(sqlite3 at1.db 'SELECT * FROM parent WHERE id = 1')"
+[ "$(sqlite3 at1.db 'PRAGMA foreign_keys')" = 0 ] && ok "a new connection's default is untouched" || fail "foreign_keys"
+cd "$T_DIR" || exit 1
+
 done_testing

@@ -40,6 +40,8 @@ typedef struct colspec {
 
 typedef struct tabspec {
 	bool on, comment, fkdefer, trigger, auxfk;
+	bool named;     /* SQLite: constraints declared with CONSTRAINT names (PostgreSQL always has them) */
+	bool strict, norowid; /* SQLite: a STRICT and/or WITHOUT ROWID table */
 	colspec cols[NC];
 	int pkmode, uniq, check, fk, fkdel, idx, idxkind, gen;
 } tabspec;
@@ -48,6 +50,7 @@ typedef struct spec {
 	tabspec t[NT];
 	int enum_labels, seq, view;
 	bool aux, enum_comment, view_comment;
+	bool view2, vtrigger; /* SQLite: v1 over v0, an INSTEAD OF trigger on v0 */
 } spec;
 
 typedef struct gen {
@@ -106,6 +109,9 @@ static void random_table(gen *g, tabspec *t)
 	t->comment = chance(g, 25);
 	t->trigger = chance(g, 20);
 	t->auxfk = chance(g, 25);
+	t->named = chance(g, 40);
+	t->strict = chance(g, 15);
+	t->norowid = chance(g, 15);
 }
 
 static enum klass klass_of(const gen *g, const colspec *c)
@@ -171,12 +177,18 @@ static void fixup(gen *g, spec *s)
 			t->comment = false;
 			if (t->pkmode > 1)
 				t->pkmode = 1;
-		} else if (t->gen > 1) {
-			t->gen = 1;
+			if (t->norowid)
+				t->pkmode = 0; /* AUTOINCREMENT needs the rowid */
+		} else {
+			if (t->gen > 1)
+				t->gen = 1;
+			t->strict = t->norowid = false;
 		}
 	}
 	if (!s->t[0].on)
 		s->view = 0;
+	if (pg || !s->view)
+		s->view2 = s->vtrigger = false;
 }
 
 static void mutate(gen *g, spec *s)
@@ -186,7 +198,7 @@ static void mutate(gen *g, spec *s)
 	for (int m = 0; m < n; m++) {
 		tabspec *t = &s->t[pick(g, NT)];
 		colspec *c = &t->cols[pick(g, NC)];
-		int what = pick(g, 18);
+		int what = pick(g, 19);
 
 		if (!t->on && what < 13)
 			what = 0;
@@ -227,7 +239,7 @@ static void mutate(gen *g, spec *s)
 		case 9: t->fk = chance(g, 70) ? pick(g, NT) : -1; t->fkdel = pick(g, 4); t->fkdefer = chance(g, 30); break;
 		case 10: t->gen = pick(g, 3); break;
 		case 11: t->pkmode = pick(g, 4); break;
-		case 12: t->comment = !t->comment; t->trigger = !t->trigger; break;
+		case 12: t->comment = !t->comment; t->trigger = !t->trigger; t->named = chance(g, 50); break;
 		case 13:
 			s->enum_comment = !s->enum_comment;
 			if (s->enum_labels && s->enum_labels < 4 && chance(g, 70))
@@ -236,9 +248,15 @@ static void mutate(gen *g, spec *s)
 				s->enum_labels = s->enum_labels ? 0 : 2;
 			break;
 		case 14: s->seq = pick(g, 3); break;
-		case 15: s->view = pick(g, 3); s->view_comment = chance(g, 50); break;
+		case 15:
+			s->view = pick(g, 3);
+			s->view_comment = chance(g, 50);
+			s->view2 = chance(g, 50);
+			s->vtrigger = chance(g, 50);
+			break;
 		case 16: s->aux = !s->aux; t->auxfk = !t->auxfk; break;
 		case 17: if (c->on) c->renamed = !c->renamed; break;
+		case 18: t->strict = chance(g, 50); t->norowid = chance(g, 50); break;
 		}
 	}
 }
@@ -255,6 +273,8 @@ static void random_spec(gen *g, spec *s)
 	s->aux = chance(g, 30);
 	s->enum_comment = chance(g, 30);
 	s->view_comment = chance(g, 30);
+	s->view2 = chance(g, 30);
+	s->vtrigger = chance(g, 30);
 }
 
 /* --- building models ------------------------------------------------------ */
@@ -339,8 +359,21 @@ static void build_key(gen *g, const tabspec *ts, const char *name, retort_table 
 		pg ? (void)(id->identity = ts->pkmode == 1 ? 'd' : 'a') : (void)(id->autoincrement = true);
 	}
 	snprintf(buf, sizeof(buf), "%s_pkey", name);
-	c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg ? buf : NULL);
+	c = retort_table_add_constraint(t, RETORT_CON_PRIMARY, pg || ts->named ? buf : NULL);
 	retort__strvec_add(&c->columns, "id");
+}
+
+/* A STRICT table's columns take one of the type names STRICT allows, of the same class. */
+static const char *strict_type(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "BIGINT", "INTEGER" }, { "VARCHAR(20)", "TEXT" }, { "NUMERIC", "REAL" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(type, map[i][0]) == 0)
+			return map[i][1];
+	return type;
 }
 
 /* The data columns c0..cN (cKr when renamed) and the generated column g. */
@@ -356,7 +389,8 @@ static void build_columns(gen *g, const tabspec *ts, retort_table *t)
 		if (!cs->on)
 			continue;
 		snprintf(cname, sizeof(cname), "c%d%s", k, cs->renamed ? "r" : "");
-		col = retort_table_add_column(t, cname, g->types[cs->type].name);
+		col = retort_table_add_column(t, cname, ts->strict ? strict_type(g->types[cs->type].name)
+			: g->types[cs->type].name);
 		col->notnull = cs->notnull;
 		col->default_expr = retort__strdup(default_for(g, g->types[cs->type].k, cs->def));
 		if (cs->coll)
@@ -381,13 +415,13 @@ static void build_constraints(const tabspec *ts, const char *name, retort_table 
 
 	if (ts->uniq >= 0) {
 		snprintf(buf, sizeof(buf), "%s_c%d_key", name, ts->uniq);
-		c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg ? buf : NULL);
+		c = retort_table_add_constraint(t, RETORT_CON_UNIQUE, pg || ts->named ? buf : NULL);
 		snprintf(buf, sizeof(buf), "c%d%s", ts->uniq, ts->cols[ts->uniq].renamed ? "r" : "");
 		retort__strvec_add(&c->columns, buf);
 	}
 	if (ts->check >= 0) {
 		snprintf(buf, sizeof(buf), "%s_c%d_check", name, ts->check);
-		c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg ? buf : NULL);
+		c = retort_table_add_constraint(t, RETORT_CON_CHECK, pg || ts->named ? buf : NULL);
 		snprintf(buf, sizeof(buf), "\"c%d%s\" >= 0", ts->check, ts->cols[ts->check].renamed ? "r" : "");
 		c->expr = retort__strdup(buf);
 	}
@@ -395,7 +429,7 @@ static void build_constraints(const tabspec *ts, const char *name, retort_table 
 		char ref[16];
 		retort_table_add_column(t, "r", pg ? "integer" : "INTEGER");
 		snprintf(buf, sizeof(buf), "%s_r_fkey", name);
-		c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg ? buf : NULL);
+		c = retort_table_add_constraint(t, RETORT_CON_FOREIGN, pg || ts->named ? buf : NULL);
 		retort__strvec_add(&c->columns, "r");
 		snprintf(ref, sizeof(ref), "t%d", ts->fk);
 		c->ref_schema = retort__strdup(schema);
@@ -447,6 +481,8 @@ static void build_table(gen *g, const tabspec *ts, int i, retort_model *m)
 
 	snprintf(name, sizeof(name), "t%d", i);
 	t = retort_model_add_table(m, pg ? "public" : NULL, name);
+	t->strict = ts->strict;
+	t->without_rowid = ts->norowid;
 	build_key(g, ts, name, t, m);
 	if (ts->comment)
 		t->comment = retort__sprintf("table %s", name);
@@ -472,6 +508,14 @@ static void build_view(const spec *s, retort_model *m, bool pg)
 	if (pg && s->view_comment)
 		v->comment = retort__strdup("ids of t0");
 	free(def);
+	/* SQLite: a view over the view (made after it, dropped before), and a trigger on the view. */
+	if (s->vtrigger)
+		retort__strvec_add(&v->triggers, "CREATE TRIGGER \"v0_ins\" INSTEAD OF INSERT ON \"v0\" "
+			"BEGIN INSERT INTO \"t0\" (\"id\") VALUES (NEW.\"id\"); END");
+	if (s->view2) {
+		v = retort_model_add_view(m, NULL, "v1", "CREATE VIEW \"v1\" AS SELECT \"id\" FROM \"v0\"");
+		retort__strvec_add(&v->depends, "v0");
+	}
 }
 
 static void build(gen *g, const spec *s, retort_model *m)
@@ -577,6 +621,146 @@ char *schema_gen_rows_sql(const retort_model *m)
 			retort_buf_putc(&out, ')');
 		}
 		retort_buf_puts(&out, ";\n");
+	}
+	return retort_buf_detach(&out);
+}
+
+/* --- normalizing external dumps ------------------------------------------------- */
+
+static int cmp_strs(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Drop double quotes around identifiers that need none. */
+static void unquote_simple(retort_buf *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '"') {
+			const char *e = p + 1;
+			bool simple = (*e >= 'a' && *e <= 'z') || *e == '_';
+			while (*e && *e != '"') {
+				if (!((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '_'))
+					simple = false;
+				e++;
+			}
+			if (*e == '"' && simple && e > p + 1) {
+				retort_buf_put(out, p + 1, (size_t)(e - p - 1));
+				p = e;
+				continue;
+			}
+		}
+		if (*p == '\'') {
+			const char *e = strchr(p + 1, '\'');
+			size_t n = e ? (size_t)(e - p + 1) : strlen(p);
+			retort_buf_put(out, p, n);
+			p += n - 1;
+			continue;
+		}
+		retort_buf_putc(out, *p);
+	}
+}
+
+/* CREATE TABLE body items sorted, so column order does not count. */
+static char *sort_table_items(const char *stmt)
+{
+	const char *open = strchr(stmt, '('), *close = strrchr(stmt, ')');
+	retort_vec items = RETORT_VEC_INIT;
+	retort_buf out = RETORT_BUF_INIT;
+	const char *start;
+	int depth = 0;
+	bool quote = false;
+
+	if (strncmp(stmt, "CREATE TABLE", 12) != 0 || !open || !close || close < open)
+		return retort__strdup(stmt);
+	start = open + 1;
+	for (const char *p = open + 1; p <= close; p++) {
+		if (*p == '\'' || *p == '"')
+			quote = !quote;
+		if (quote)
+			continue;
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && p != close)
+			depth--;
+		if ((*p == ',' && depth == 0) || p == close) {
+			char *item = retort__strndup(start, (size_t)(p - start));
+			retort_vec_push(&items, retort__trim(item));
+			start = p + 1;
+		}
+	}
+	retort_vec_sort(&items, cmp_strs);
+	retort_buf_put(&out, stmt, (size_t)(open - stmt + 1));
+	for (size_t i = 0; i < items.len; i++)
+		retort_buf_printf(&out, "%s%s", i ? ", " : "", (char *)items.items[i]);
+	retort_buf_puts(&out, close);
+	retort_vec_dispose(&items, true);
+	return retort_buf_detach(&out);
+}
+
+char *schema_gen_normalize_dump(const char *dump)
+{
+	retort_buf kept = RETORT_BUF_INIT, out = RETORT_BUF_INIT, uq = RETORT_BUF_INIT;
+	retort_vec stmts = RETORT_VEC_INIT;
+	char *copy = retort__strdup(dump ? dump : ""), *line, *save = NULL, *p;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!*line || strncmp(line, "--", 2) == 0 || strncmp(line, "SET ", 4) == 0 ||
+			strncmp(line, "SELECT pg_catalog.set_config", 28) == 0 || strncmp(line, "\\restrict", 9) == 0 ||
+			strncmp(line, "\\unrestrict", 11) == 0)
+			continue;
+		retort_buf_printf(&kept, "%s\n", line);
+	}
+	unquote_simple(&uq, kept.ptr);
+	p = uq.ptr;
+	while (*p) {
+		char *end = strstr(p, ";\n");
+		char *stmt = end ? retort__strndup(p, (size_t)(end - p)) : retort__strdup(p);
+		char *sq = retort__sql_squeeze(stmt);
+		if (*sq && strncmp(sq, "CREATE TABLE sqlite_sequence", 28) != 0)
+			retort_vec_push(&stmts, sort_table_items(sq));
+		free(sq);
+		free(stmt);
+		if (!end)
+			break;
+		p = end + 2;
+	}
+	retort_vec_sort(&stmts, cmp_strs);
+	for (size_t i = 0; i < stmts.len; i++)
+		retort_buf_printf(&out, "%s;\n", (char *)stmts.items[i]);
+	retort_vec_dispose(&stmts, true);
+	retort_buf_dispose(&kept);
+	retort_buf_dispose(&uq);
+	free(copy);
+	return retort_buf_detach(&out);
+}
+
+
+/* --- rows that reference rows ---------------------------------------------- */
+
+/* The foreign key of `t` on column "r", or NULL. */
+static const retort_model_constraint *fk_on_r(const retort_table *t)
+{
+	for (size_t i = 0; t && i < t->constraints.len; i++) {
+		const retort_model_constraint *c = t->constraints.items[i];
+		if (c->kind == RETORT_CON_FOREIGN && c->columns.len == 1 && strcmp(c->columns.items[0], "r") == 0)
+			return c;
+	}
+	return NULL;
+}
+
+char *schema_gen_references_sql(const retort_model *a, const retort_model *b)
+{
+	retort_buf out = RETORT_BUF_INIT;
+
+	for (size_t i = 0; i < a->tables.len; i++) {
+		const retort_table *t = a->tables.items[i];
+		const retort_model_constraint *fa = fk_on_r(t), *fb = fk_on_r(retort_model_table(b, t->schema, t->name));
+
+		/* B may point the key at a table that A lacks (empty in B): leave those NULL. */
+		if (!fa || (fb && !retort_model_table(a, fb->ref_schema, fb->ref_table)))
+			continue;
+		retort_buf_printf(&out, "UPDATE \"%s\" SET \"r\" = \"id\";\n", t->name);
 	}
 	return retort_buf_detach(&out);
 }

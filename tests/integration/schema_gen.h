@@ -5,7 +5,9 @@
  * A pair is a random schema A and a mutation B of it, both valid in the
  * chosen dialect: tables with typed columns, defaults, NOT NULL,
  * collations, identity/AUTOINCREMENT and generated columns, primary,
- * unique, check and foreign keys (cycles included), plain, unique, partial
+ * unique, check and foreign keys (cycles included; on SQLite with and
+ * without CONSTRAINT names), on SQLite STRICT and WITHOUT ROWID tables, a
+ * view over a view and an INSTEAD OF trigger, plain, unique, partial
  * and expression indexes, views, and on PostgreSQL an extra schema, enum
  * types, sequences and comments.  The same seed always gives the same pair.
  */
@@ -42,5 +44,22 @@ char *schema_gen_create_sql(const retort_model *m);
  * take them (values valid for its columns and constraints; NULL keys).
  */
 char *schema_gen_rows_sql(const retort_model *m);
+
+/*
+ * UPDATEs that point each row of A's foreign keys on "r" at the row of the
+ * same id (rows from schema_gen_rows_sql: ids 1..3 everywhere), so that
+ * rebuilds and drops meet real references; left out where B points that
+ * key at a table A does not have (its rows could not follow).
+ */
+char *schema_gen_references_sql(const retort_model *a, const retort_model *b);
+
+/*
+ * A `pg_dump --schema-only` or `sqlite3 .schema` text in a canonical form:
+ * settings and comments dropped, identifiers that need no quotes unquoted,
+ * whitespace squeezed, a CREATE TABLE's items sorted (column order does not
+ * count), statements sorted.  Two databases with the same schema give the
+ * same text.  Caller frees.
+ */
+char *schema_gen_normalize_dump(const char *dump);
 
 #endif

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dialect/db.h"
 #include "harness/pg.h"
 #include "harness/suites.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 typedef void (*db_case)(retort_db *db, const char *url);
 
@@ -759,20 +760,28 @@ START_TEST(test_db__bad_postgres_url_is_masked)
 	retort_db *db = NULL;
 	int rc;
 
-	ck_assert_int_eq(retort_url_parse(&u, "postgresql://bob:s3cretpw@localhost/db?no_such_option=1"), 0);
-	rc = retort_db_open(&db, u);
-	ck_assert_int_lt(rc, 0);
-	ck_assert_ptr_null(db);
-	ck_assert_msg(strstr(errmsg(), "no_such_option") != NULL, "message: %s", errmsg());
+	/* libpq refuses an unknown option when the URL is parsed, before any connection */
+	rc = retort_url_parse(&u, "postgresql://bob:s3cretpw@localhost/db?no_such_option=1");
+	ck_assert_int_eq(rc, RETORT_EUSAGE);
+	ck_assert_ptr_null(u);
+	ck_assert_msg(strstr(errmsg(), "invalid URI query parameter") != NULL, "message: %s", errmsg());
 	ck_assert_msg(strstr(errmsg(), "s3cretpw") == NULL, "password leaked: %s", errmsg());
-	retort_url_free(u);
 
-	/* A refused connection names the URL without the password. */
-	ck_assert_int_eq(retort_url_parse(&u, "postgresql://bob:s3cretpw@127.0.0.1:1/db?connect_timeout=2"), 0);
-	ck_assert_int_lt(retort_db_open(&db, u), 0);
-	ck_assert_msg(strstr(errmsg(), "cannot connect") != NULL, "message: %s", errmsg());
-	ck_assert_msg(strstr(errmsg(), "s3cretpw") == NULL, "password leaked: %s", errmsg());
-	retort_url_free(u);
+	/* A refused connection names the URL without the password, however it is spelt. */
+	static const char *const urls[] = {
+		"postgresql://bob:s3cretpw@127.0.0.1:1/db?connect_timeout=2",
+		"postgresql://bob@127.0.0.1:1/db?connect_timeout=2&pass%77ord=s3cretpw",
+		"postgresql://bob@127.0.0.1:1/db?connect_timeout=2&%70assword=s3cretpw",
+	};
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		ck_assert_int_eq(retort_url_parse(&u, urls[i]), 0);
+		ck_assert_int_lt(retort_db_open(&db, u), 0);
+		ck_assert_msg(strstr(errmsg(), "cannot connect to 'postgresql://bob:***@127.0.0.1:1/db?connect_timeout=2'")
+			!= NULL, "message: %s", errmsg());
+		ck_assert_msg(strstr(errmsg(), "s3cretpw") == NULL, "password leaked: %s", errmsg());
+		retort_url_free(u);
+	}
+	(void)db;
 }
 END_TEST
 
@@ -785,6 +794,35 @@ START_TEST(test_db__sqlite_bad_path)
 	ck_assert_int_lt(retort_db_open(&db, u), 0);
 	ck_assert_msg(strstr(errmsg(), "/nonexistent-dir/for/sure/x.db") != NULL, "message: %s", errmsg());
 	retort_url_free(u);
+}
+END_TEST
+
+/* A reader's URL (retort diff): a missing file is an error, and stays missing. */
+START_TEST(test_db__sqlite_must_exist)
+{
+	char dir[] = "/tmp/retort-mustexist.XXXXXX", *path, *text;
+	retort_url *u = NULL;
+	retort_db *db = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = retort__sprintf("%s/absent.db", dir);
+	text = retort__sprintf("sqlite:///%s", path);
+	ck_assert_int_eq(retort_url_parse(&u, text), 0);
+	u->must_exist = true;
+	ck_assert_int_eq(retort_db_open(&db, u), RETORT_ENOTFOUND);
+	ck_assert_int_eq(retort_error_last()->klass, RETORT_ERROR_CONFIG);
+	ck_assert_msg(strstr(errmsg(), "there is no SQLite database at") != NULL, "message: %s", errmsg());
+	ck_assert(!retort__path_exists(path));
+	/* a URL built by hand cannot reach SQLite's URI parser either */
+	free(u->path);
+	u->path = retort__strdup("file:absent.db?mode=memory");
+	u->must_exist = false;
+	ck_assert_int_eq(retort_db_open(&db, u), RETORT_EUSAGE);
+	ck_assert_msg(strstr(errmsg(), "SQLite URI file names") != NULL, "message: %s", errmsg());
+	retort_url_free(u);
+	rmdir(dir);
+	free(path);
+	free(text);
 }
 END_TEST
 
@@ -830,6 +868,7 @@ Suite *suite_db(void)
 	tcase_add_test(tc, test_db__connection_info);
 	tcase_add_test(tc, test_db__bad_postgres_url_is_masked);
 	tcase_add_test(tc, test_db__sqlite_bad_path);
+	tcase_add_test(tc, test_db__sqlite_must_exist);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,116 +46,6 @@ static int cases_per_chunk(void)
 	return (n + CHUNKS - 1) / CHUNKS;
 }
 
-/* --- normalizing the external dumps ------------------------------------------ */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Drop double quotes around identifiers that need none. */
-static void unquote_simple(retort_buf *out, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		if (*p == '"') {
-			const char *e = p + 1;
-			bool simple = (*e >= 'a' && *e <= 'z') || *e == '_';
-			while (*e && *e != '"') {
-				if (!((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '_'))
-					simple = false;
-				e++;
-			}
-			if (*e == '"' && simple && e > p + 1) {
-				retort_buf_put(out, p + 1, (size_t)(e - p - 1));
-				p = e;
-				continue;
-			}
-		}
-		if (*p == '\'') {
-			const char *e = strchr(p + 1, '\'');
-			size_t n = e ? (size_t)(e - p + 1) : strlen(p);
-			retort_buf_put(out, p, n);
-			p += n - 1;
-			continue;
-		}
-		retort_buf_putc(out, *p);
-	}
-}
-
-/* CREATE TABLE body items sorted, so column order does not count. */
-static char *sort_table_items(const char *stmt)
-{
-	const char *open = strchr(stmt, '('), *close = strrchr(stmt, ')');
-	retort_vec items = RETORT_VEC_INIT;
-	retort_buf out = RETORT_BUF_INIT;
-	const char *start;
-	int depth = 0;
-	bool quote = false;
-
-	if (strncmp(stmt, "CREATE TABLE", 12) != 0 || !open || !close || close < open)
-		return retort__strdup(stmt);
-	start = open + 1;
-	for (const char *p = open + 1; p <= close; p++) {
-		if (*p == '\'' || *p == '"')
-			quote = !quote;
-		if (quote)
-			continue;
-		if (*p == '(')
-			depth++;
-		else if (*p == ')' && p != close)
-			depth--;
-		if ((*p == ',' && depth == 0) || p == close) {
-			char *item = retort__strndup(start, (size_t)(p - start));
-			retort_vec_push(&items, retort__trim(item));
-			start = p + 1;
-		}
-	}
-	retort_vec_sort(&items, cmp_str);
-	retort_buf_put(&out, stmt, (size_t)(open - stmt + 1));
-	for (size_t i = 0; i < items.len; i++)
-		retort_buf_printf(&out, "%s%s", i ? ", " : "", (char *)items.items[i]);
-	retort_buf_puts(&out, close);
-	retort_vec_dispose(&items, true);
-	return retort_buf_detach(&out);
-}
-
-static char *normalize_dump(const char *dump)
-{
-	retort_buf kept = RETORT_BUF_INIT, out = RETORT_BUF_INIT, uq = RETORT_BUF_INIT;
-	retort_vec stmts = RETORT_VEC_INIT;
-	char *copy = retort__strdup(dump ? dump : ""), *line, *save = NULL, *p;
-
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!*line || strncmp(line, "--", 2) == 0 || strncmp(line, "SET ", 4) == 0 ||
-			strncmp(line, "SELECT pg_catalog.set_config", 28) == 0 || strncmp(line, "\\restrict", 9) == 0 ||
-			strncmp(line, "\\unrestrict", 11) == 0)
-			continue;
-		retort_buf_printf(&kept, "%s\n", line);
-	}
-	unquote_simple(&uq, kept.ptr);
-	p = uq.ptr;
-	while (*p) {
-		char *end = strstr(p, ";\n");
-		char *stmt = end ? retort__strndup(p, (size_t)(end - p)) : retort__strdup(p);
-		char *sq = retort__sql_squeeze(stmt);
-		if (*sq && strncmp(sq, "CREATE TABLE sqlite_sequence", 28) != 0)
-			retort_vec_push(&stmts, sort_table_items(sq));
-		free(sq);
-		free(stmt);
-		if (!end)
-			break;
-		p = end + 2;
-	}
-	retort_vec_sort(&stmts, cmp_str);
-	for (size_t i = 0; i < stmts.len; i++)
-		retort_buf_printf(&out, "%s;\n", (char *)stmts.items[i]);
-	retort_vec_dispose(&stmts, true);
-	retort_buf_dispose(&kept);
-	retort_buf_dispose(&uq);
-	free(copy);
-	return retort_buf_detach(&out);
-}
-
 /* --- one dialect's fixture ------------------------------------------------------ */
 
 typedef struct fixture {
@@ -243,6 +133,25 @@ static void exec_or_fail(retort_db *db, const char *sql, uint64_t seed, const ch
 			(unsigned long long)seed, what, line, retort_error_last()->message, sql);
 		ck_abort_msg("seed %llu: %s failed: %s", (unsigned long long)seed, what, retort_error_last()->message);
 	}
+}
+
+/*
+ * Apply a generated script as a revision runs: in one transaction, and on
+ * SQLite with foreign keys switched off before it when the script asks for
+ * that (a revision's `Foreign Keys: off`), back on after.
+ */
+static void apply_or_fail(fixture *f, const char *sql, uint64_t seed, const char *what)
+{
+	bool fk_off = f->dialect == RETORT_DIALECT_SQLITE && retort_schema_sql_needs_fk_off(sql);
+
+	if (fk_off)
+		ck_assert_int_eq(retort_db_exec(f->db[0], "PRAGMA foreign_keys = OFF"), 0);
+	ck_assert_int_eq(retort_db_begin(f->db[0]), 0);
+	exec_or_fail(f->db[0], sql, seed, what);
+	ck_assert_msg(retort_db_commit(f->db[0]) == 0, "seed %llu: %s: commit: %s", (unsigned long long)seed, what,
+		retort_error_last()->message);
+	if (fk_off)
+		ck_assert_int_eq(retort_db_exec(f->db[0], "PRAGMA foreign_keys = ON"), 0);
 }
 
 static retort_model *reflect_or_fail(retort_db *db, uint64_t seed)
@@ -341,7 +250,7 @@ static void run_case(fixture *f, uint64_t seed)
 	if (getenv("RETORT_ROUNDTRIP_SHOW"))
 		fprintf(stderr, "=== seed %llu\n--- A:\n%s--- B:\n%s--- upgrade:\n%s", (unsigned long long)seed,
 			sql_a, sql_b, up);
-	exec_or_fail(f->db[0], up, seed, "upgrade");
+	apply_or_fail(f, up, seed, "upgrade");
 	m = reflect_or_fail(f->db[0], seed);
 	expect_equal(m, mb, seed, "after the upgrade the schema differs from B", up);
 	again = render(m, mb, NULL, &nops);
@@ -349,8 +258,8 @@ static void run_case(fixture *f, uint64_t seed)
 	retort_model_free(m);
 	dump_a = external_dump(f, 0);
 	dump_b = external_dump(f, 1);
-	norm_a = normalize_dump(dump_a);
-	norm_b = normalize_dump(dump_b);
+	norm_a = schema_gen_normalize_dump(dump_a);
+	norm_b = schema_gen_normalize_dump(dump_b);
 	if (strcmp(norm_a, norm_b) != 0) {
 		fprintf(stderr, "seed %llu: external dumps differ\n--- migrated:\n%s--- loaded:\n%s--- upgrade:\n%s\n",
 			(unsigned long long)seed, norm_a, norm_b, up);
@@ -362,7 +271,7 @@ static void run_case(fixture *f, uint64_t seed)
 
 	/* Downgrade: back to A. */
 	down = render(mb, ma, &back, NULL);
-	exec_or_fail(f->db[0], down, seed, "downgrade");
+	apply_or_fail(f, down, seed, "downgrade");
 	m = reflect_or_fail(f->db[0], seed);
 	expect_equal(m, ma, seed, "after the downgrade the schema differs from A", down);
 	retort_model_free(m);
@@ -416,8 +325,8 @@ END_TEST
 
 START_TEST(test_schema_roundtrip__normalize)
 {
-	char *a = normalize_dump("-- x\nSET a = 1;\nCREATE TABLE \"t\" (\n\t\"b\" INT,\n\tc TEXT DEFAULT 'A,\"b\"'\n);\n");
-	char *b = normalize_dump("CREATE TABLE t (c TEXT DEFAULT 'A,\"b\"', b INT);\n");
+	char *a = schema_gen_normalize_dump("-- x\nSET a = 1;\nCREATE TABLE \"t\" (\n\t\"b\" INT,\n\tc TEXT DEFAULT 'A,\"b\"'\n);\n");
+	char *b = schema_gen_normalize_dump("CREATE TABLE t (c TEXT DEFAULT 'A,\"b\"', b INT);\n");
 
 	ck_assert_str_eq(a, b);
 	free(a);

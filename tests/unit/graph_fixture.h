@@ -35,6 +35,7 @@
 	"-- Branch Labels: auth\n" \
 	"-- Depends On: 77ff, net\n" \
 	"-- Transactional: no\n" \
+	"-- Foreign Keys: off\n" \
 	"\n" \
 	"-- retort:upgrade\n" \
 	"CREATE TABLE users (id INTEGER PRIMARY KEY);\n" \

@@ -122,6 +122,30 @@ START_TEST(test_resolve__errors)
 }
 END_TEST
 
+/* Counts that overflow, or come near it, are refused before anything walks: every relative form. */
+START_TEST(test_resolve__huge_counts)
+{
+	const char *cur[] = { "a3" };
+	static const char *const idents[] = {
+		"-9223372036854775808", "+9223372036854775807", "-99999999999999999999999",
+		"+1000000001", "a3+9223372036854775808", "a3-9223372036854775808",
+		"main@+9223372036854775808", "main@-99999999999999999999", "head-18446744073709551616",
+	};
+	retort_vec out = RETORT_VEC_INIT;
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(idents); i++)
+		expect_error(idents[i], cur, 1, RETORT_EUSAGE, "steps is more than retort walks");
+	/* the most that is accepted walks, and says where it stopped */
+	expect_error("+1000000000", cur, 1, RETORT_ENOTFOUND, "walks past head");
+	expect_error("-1000000000", cur, 1, RETORT_ENOTFOUND, "walks past base");
+	/* ranges: either side */
+	ck_assert_int_eq(retort_graph_range(&out, g, "-9223372036854775808:a4", cur, 1), RETORT_EUSAGE);
+	ck_assert_int_eq(retort_graph_range(&out, g, "a1:+9223372036854775808", cur, 1), RETORT_EUSAGE);
+	ck_assert_msg(strstr(fixture_errmsg(), "steps is more than retort walks"), "%s", fixture_errmsg());
+	retort_vec_dispose(&out, false);
+}
+END_TEST
+
 static void expect_range(const char *range, const char *ids)
 {
 	retort_vec out = RETORT_VEC_INIT;
@@ -167,6 +191,7 @@ Suite *suite_resolve(void)
 	tcase_add_test(resolve, test_resolve__symbols);
 	tcase_add_test(resolve, test_resolve__relative);
 	tcase_add_test(resolve, test_resolve__errors);
+	tcase_add_test(resolve, test_resolve__huge_counts);
 	tcase_add_test(range, test_resolve__ranges);
 	suite_add_tcase(s, resolve);
 	suite_add_tcase(s, range);

@@ -9,6 +9,7 @@
 
 #include "harness/suites.h"
 #include "schema/schema.h"
+#include "schema/sdialect.h"
 #include "schema/sqlparse.h"
 
 static char *render(retort_model *a, retort_model *b)
@@ -41,11 +42,88 @@ START_TEST(test_schema_render__pg_alter_column)
 		"-- destructive: changes the type of column \"n\" from text to integer (values are converted)\n"
 		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" TYPE integer USING \"n\"::integer;\n"
 		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" SET DEFAULT 7;\n"
+		"-- column \"n\" becomes NOT NULL: where it is NULL it takes its default\n"
+		"UPDATE \"public\".\"t\" SET \"n\" = DEFAULT WHERE \"n\" IS NULL;\n"
 		"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"n\" SET NOT NULL;\n"
 		"COMMENT ON COLUMN \"public\".\"t\".\"n\" IS 'it''s a number';\n");
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
+}
+END_TEST
+
+/* Widening a type keeps every value: no destructive mark; narrowing or converting gets one. */
+START_TEST(test_schema_render__pg_widening_is_not_destructive)
+{
+	static const struct { const char *from, *to; bool destructive; } cases[] = {
+		{ "character varying(50)", "character varying(100)", false },
+		{ "character varying(50)", "text", false },
+		{ "character varying(50)", "character varying", false },
+		{ "integer", "bigint", false },
+		{ "smallint", "integer", false },
+		{ "integer", "numeric(12,0)", false },
+		{ "numeric(10,2)", "numeric(12,3)", false },
+		{ "numeric(10,2)", "numeric", false },
+		{ "real", "double precision", false },
+		{ "character varying(100)", "character varying(50)", true },
+		{ "bigint", "integer", true },
+		{ "integer", "numeric(5,0)", true },
+		{ "numeric(10,2)", "numeric(10,3)", true },
+		{ "text", "integer", true },
+		{ "numeric", "numeric(10,2)", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		retort_model *a = retort_model_new(RETORT_DIALECT_POSTGRES), *b = retort_model_new(RETORT_DIALECT_POSTGRES);
+		retort_diff *d = NULL;
+		retort_buf out = RETORT_BUF_INIT;
+
+		retort_table_add_column(retort_model_add_table(a, "public", "t"), "c", cases[i].from);
+		retort_table_add_column(retort_model_add_table(b, "public", "t"), "c", cases[i].to);
+		retort_model_sort(a);
+		retort_model_sort(b);
+		ck_assert_int_eq(retort_schema_diff(&d, a, b, NULL), 0);
+		retort_diff_render(&out, d);
+		ck_assert_msg((strstr(out.ptr, "-- destructive:") != NULL) == cases[i].destructive &&
+			((retort_op *)d->ops.items[0])->destructive == cases[i].destructive,
+			"%s -> %s:\n%s", cases[i].from, cases[i].to, out.ptr);
+		ck_assert_msg(strstr(out.ptr, "TYPE ") != NULL, "%s -> %s: no type change:\n%s", cases[i].from, cases[i].to, out.ptr);
+		retort_buf_dispose(&out);
+		retort_diff_free(d);
+		retort_model_free(a);
+		retort_model_free(b);
+	}
+}
+END_TEST
+
+/* An added NOT NULL column without a default fails on a table with rows: the script says so. */
+START_TEST(test_schema_render__add_not_null_column_warns)
+{
+	retort_dialect_id dialects[] = { RETORT_DIALECT_POSTGRES, RETORT_DIALECT_SQLITE };
+
+	for (size_t i = 0; i < 2; i++) {
+		retort_model *a = retort_model_new(dialects[i]), *b = retort_model_new(dialects[i]);
+		const char *schema = dialects[i] == RETORT_DIALECT_POSTGRES ? "public" : NULL;
+		retort_table *tb;
+		char *sql;
+
+		retort_table_add_column(retort_model_add_table(a, schema, "t"), "id", "integer");
+		tb = retort_model_add_table(b, schema, "t");
+		retort_table_add_column(tb, "id", "integer");
+		retort_table_add_column(tb, "must", "integer")->notnull = true;
+		retort_table_add_column(tb, "fine", "integer")->notnull = false;
+		sql = render(a, b);
+		ck_assert_msg(strstr(sql, "-- warning: column \"must\" is added NOT NULL without a default: "
+			"this fails if \"t\" has rows") && !strstr(sql, "\"fine\" is added"), "%d:\n%s", (int)i, sql);
+		free(sql);
+		/* With a default: no warning. */
+		retort_table_column(tb, "must")->default_expr = retort__strdup("0");
+		sql = render(a, b);
+		ck_assert_msg(!strstr(sql, "warning"), "%d with a default:\n%s", (int)i, sql);
+		free(sql);
+		retort_model_free(a);
+		retort_model_free(b);
+	}
 }
 END_TEST
 
@@ -121,12 +199,21 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 	lite_table(b, true);
 	sql = render(a, b);
 	ck_assert_str_eq(sql,
-		"-- tables are rebuilt or dropped: foreign keys off (takes effect outside a\n"
-		"-- transaction) and deferred (inside one) until the check at the end\n"
-		"PRAGMA foreign_keys = OFF;\n"
+		"-- stop unless \"items\" has exactly the columns this script was made from\n"
+		"WITH \"expected\" (\"name\") AS (VALUES ('id'), ('name'), ('gone')),\n"
+		"\"live\" AS (SELECT \"name\" FROM pragma_table_xinfo('items') WHERE \"hidden\" <> 1)\n"
+		"SELECT json_extract('{}', '$ ' || 'stop: table \"items\" is not what this script was made from "
+		"(changed outside the migrations?): ' || coalesce('unexpected column(s) ' || \"u\" || '; ', '')\n"
+		"\t|| coalesce('missing column(s) ' || \"m\" || '; ', '') || 'rebuilding it would lose data: "
+		"see ''retort drift''')\n"
+		"FROM (SELECT (SELECT group_concat('\"' || \"name\" || '\"', ', ') FROM \"live\" "
+		"WHERE lower(\"name\") NOT IN (SELECT lower(\"name\") FROM \"expected\")) AS \"u\",\n"
+		"\t(SELECT group_concat('\"' || \"name\" || '\"', ', ') FROM \"expected\" "
+		"WHERE lower(\"name\") NOT IN (SELECT lower(\"name\") FROM \"live\")) AS \"m\")\n"
+		"WHERE \"u\" IS NOT NULL OR \"m\" IS NOT NULL;\n"
+		"-- tables are rebuilt or dropped: foreign keys deferred until the check at the end\n"
 		"PRAGMA defer_foreign_keys = ON;\n"
 		"-- batch: rebuild \"items\" by move and copy (SQLite cannot ALTER this in place)\n"
-		"-- destructive: drops column(s) \"gone\" of \"items\" and their values\n"
 		"CREATE TABLE \"_retort_new_items\" (\n"
 		"\t\"id\" INTEGER,\n"
 		"\t\"name\" TEXT NOT NULL,\n"
@@ -134,6 +221,7 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 		"\tCHECK (length(name) > 0)\n"
 		");\n"
 		"INSERT INTO \"_retort_new_items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"items\";\n"
+		"-- destructive: drops column(s) \"gone\" of \"items\" and their values\n"
 		"DROP TABLE \"items\";\n"
 		"CREATE TABLE \"items\" (\n"
 		"\t\"id\" INTEGER,\n"
@@ -145,11 +233,11 @@ START_TEST(test_schema_render__sqlite_rebuild_keeps_rows)
 		"DROP TABLE \"_retort_new_items\";\n"
 		"CREATE INDEX \"items_name\" ON \"items\" (\"name\");\n"
 		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
-		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CONSTRAINT "
+		"\"foreign keys broken by this script (PRAGMA foreign_key_check lists them)\" CHECK (violations = 0));\n"
 		"-- \"items\" was rebuilt: all its foreign keys\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('items');\n"
-		"DROP TABLE \"_retort_fk_check\";\n"
-		"PRAGMA foreign_keys = ON;\n");
+		"DROP TABLE \"_retort_fk_check\";\n");
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
@@ -234,7 +322,8 @@ START_TEST(test_schema_render__sqlite_fk_check_scope)
 	ck_assert_msg(check != NULL, "no check:\n%s", sql);
 	ck_assert_str_eq(check,
 		"-- foreign key check: fail if these changes broke a reference (violations elsewhere predate them)\n"
-		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CHECK (violations = 0));\n"
+		"CREATE TEMP TABLE \"_retort_fk_check\" (violations INTEGER CONSTRAINT "
+		"\"foreign keys broken by this script (PRAGMA foreign_key_check lists them)\" CHECK (violations = 0));\n"
 		"-- \"stay\" references \"gone\": only its rows that point there\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('stay') "
 		"WHERE \"parent\" = 'gone' COLLATE NOCASE;\n"
@@ -245,15 +334,14 @@ START_TEST(test_schema_render__sqlite_fk_check_scope)
 		"WHERE \"parent\" = 'p''a\nr' COLLATE NOCASE;\n"
 		"-- \"rekid\" was rebuilt: all its foreign keys\n"
 		"INSERT INTO \"_retort_fk_check\" SELECT count(*) FROM pragma_foreign_key_check('rekid');\n"
-		"DROP TABLE \"_retort_fk_check\";\n"
-		"PRAGMA foreign_keys = ON;\n");
+		"DROP TABLE \"_retort_fk_check\";\n");
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
 }
 END_TEST
 
-/* Dropping tables nobody left references: nothing to check, foreign keys back on. */
+/* Dropping tables nobody left references: nothing to check. */
 START_TEST(test_schema_render__sqlite_fk_check_nothing_left)
 {
 	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
@@ -265,8 +353,51 @@ START_TEST(test_schema_render__sqlite_fk_check_nothing_left)
 	fk_table(b, "u", NULL);
 	sql = render(a, b);
 	ck_assert_msg(strstr(sql, "DROP TABLE \"gone\";\n"
-		"-- no table left references a dropped one: no foreign key to check\n"
-		"PRAGMA foreign_keys = ON;\n") && !strstr(sql, "_retort_fk_check"), "drops only:\n%s", sql);
+		"-- no table left references a dropped one: no foreign key to check\n") &&
+		!strstr(sql, "_retort_fk_check") && !strstr(sql, "pragma_table_xinfo"), "drops only:\n%s", sql);
+	free(sql);
+	retort_model_free(a);
+	retort_model_free(b);
+}
+END_TEST
+
+/*
+ * The copy converts what SQLite would otherwise coerce with an explicit
+ * CAST (marked destructive when numbers are made of text), leaves a
+ * widening alone, and fills a column that becomes NOT NULL from its default.
+ */
+START_TEST(test_schema_render__sqlite_copy_casts_and_fills)
+{
+	retort_model *a = retort_model_new(RETORT_DIALECT_SQLITE), *b = retort_model_new(RETORT_DIALECT_SQLITE);
+	retort_table *ta = lite_table(a, false), *tb = lite_table(b, false);
+	retort_model_column *c;
+	char *sql;
+
+	retort_table_add_column(ta, "price", "TEXT");
+	retort_table_add_column(tb, "price", "REAL");
+	retort_table_add_column(ta, "code", "INTEGER");
+	retort_table_add_column(tb, "code", "TEXT");
+	retort_table_add_column(ta, "label", "VARCHAR(50)");
+	retort_table_add_column(tb, "label", "VARCHAR(100)");
+	retort_table_add_column(ta, "note", "TEXT");
+	c = retort_table_add_column(tb, "note", "TEXT");
+	c->notnull = true;
+	c->default_expr = retort__strdup("''");
+	retort_table_add_column(ta, "at", "TEXT");
+	c = retort_table_add_column(tb, "at", "TEXT");
+	c->notnull = true;
+	c->default_expr = retort__strdup("CURRENT_TIMESTAMP || 'x'");
+	sql = render(a, b);
+	ck_assert_msg(strstr(sql, "SELECT \"id\", \"name\", CAST(\"price\" AS REAL), CAST(\"code\" AS TEXT), \"label\", "
+		"coalesce(\"note\", ''), coalesce(\"at\", (CURRENT_TIMESTAMP || 'x')) FROM \"items\";\n") != NULL,
+		"the copy:\n%s", sql);
+	ck_assert_msg(strstr(sql, "-- destructive: converts column \"price\" from TEXT to REAL with CAST") != NULL,
+		"text to a number is destructive:\n%s", sql);
+	ck_assert_msg(strstr(sql, "-- converts column \"code\" from INTEGER to TEXT with CAST\n") != NULL &&
+		!strstr(sql, "destructive: converts column \"code\""), "a number to text is not:\n%s", sql);
+	ck_assert_msg(!strstr(sql, "\"label\" from"), "a widening is no conversion:\n%s", sql);
+	ck_assert_msg(strstr(sql, "-- column \"note\" becomes NOT NULL: where it is NULL it takes its default\n") != NULL,
+		"the fill is said:\n%s", sql);
 	free(sql);
 	retort_model_free(a);
 	retort_model_free(b);
@@ -328,6 +459,37 @@ START_TEST(test_schema_render__sqlparse_table)
 }
 END_TEST
 
+/* CONSTRAINT names of keys, wherever they are declared; a name given to NOT NULL names nothing kept. */
+START_TEST(test_schema_render__sqlparse_constraint_names)
+{
+	retort__lite_tabledef def;
+	retort__lite_keydef *k;
+
+	retort__sqlparse_parse_table(&def,
+		"CREATE TABLE u (id INTEGER CONSTRAINT \"u pk\" PRIMARY KEY, email TEXT CONSTRAINT nn NOT NULL "
+		"CONSTRAINT uq_users_email UNIQUE, a INT CONSTRAINT fk_a REFERENCES u (id), b TEXT UNIQUE, c INT, "
+		"CONSTRAINT uq_bc UNIQUE (b COLLATE nocase DESC, [c]), CONSTRAINT fk_c FOREIGN KEY (c) REFERENCES u)");
+	ck_assert_str_eq(def.pk_name, "u pk");
+	ck_assert_uint_eq(def.uniques.len, 3);
+	k = def.uniques.items[0];
+	ck_assert_str_eq(k->name, "uq_users_email");
+	ck_assert_uint_eq(k->columns.len, 1);
+	ck_assert_str_eq(k->columns.items[0], "email");
+	k = def.uniques.items[1];
+	ck_assert_ptr_null(k->name);
+	ck_assert_str_eq(k->columns.items[0], "b");
+	k = def.uniques.items[2];
+	ck_assert_str_eq(k->name, "uq_bc");
+	ck_assert_uint_eq(k->columns.len, 2);
+	ck_assert_str_eq(k->columns.items[0], "b");
+	ck_assert_str_eq(k->columns.items[1], "c");
+	ck_assert_uint_eq(def.fks.len, 2);
+	ck_assert_str_eq(((retort__lite_fkdef *)def.fks.items[0])->name, "fk_a");
+	ck_assert_str_eq(((retort__lite_fkdef *)def.fks.items[1])->name, "fk_c");
+	retort__sqlparse_tabledef_dispose(&def);
+}
+END_TEST
+
 START_TEST(test_schema_render__sqlparse_index)
 {
 	retort_vec keys = RETORT_VEC_INIT;
@@ -358,6 +520,9 @@ Suite *suite_schema_render(void)
 
 	tcase_add_test(pg, test_schema_render__pg_alter_column);
 	tcase_add_test(pg, test_schema_render__pg_identity_and_quoting);
+	tcase_add_test(pg, test_schema_render__pg_widening_is_not_destructive);
+	tcase_add_test(pg, test_schema_render__add_not_null_column_warns);
+	tcase_add_test(lite, test_schema_render__sqlite_copy_casts_and_fills);
 	tcase_add_test(pg, test_schema_render__pg_enum_to_enum_goes_through_text);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_keeps_rows);
 	tcase_add_test(lite, test_schema_render__sqlite_rebuild_holds_rows_without_foreign_keys);
@@ -366,6 +531,7 @@ Suite *suite_schema_render(void)
 	tcase_add_test(lite, test_schema_render__sqlite_add_column_in_place);
 	tcase_add_test(parse, test_schema_render__sqlparse_table);
 	tcase_add_test(parse, test_schema_render__sqlparse_index);
+	tcase_add_test(parse, test_schema_render__sqlparse_constraint_names);
 	suite_add_tcase(s, pg);
 	suite_add_tcase(s, lite);
 	suite_add_tcase(s, parse);

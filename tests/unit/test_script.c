@@ -1,5 +1,6 @@
 /* test_script.c - the revision header parser (script.c). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,11 +46,12 @@ START_TEST(test_script__sql_header)
 	ck_assert_int_eq(s->depends_on.len, 2);
 	ck_assert_str_eq(s->depends_on.items[1], "net");
 	ck_assert(!s->transactional);
+	ck_assert(s->foreign_keys_off);
 	ck_assert_uint_eq(s->header_line, 3);
 	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
-	ck_assert_uint_eq(s->upgrade_line, 11);
+	ck_assert_uint_eq(s->upgrade_line, 12);
 	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE users;");
-	ck_assert_uint_eq(s->downgrade_line, 14);
+	ck_assert_uint_eq(s->downgrade_line, 15);
 	ck_assert(s->has_downgrade);
 	retort_script_sha256(sum, full_sql, strlen(full_sql));
 	ck_assert_str_eq(retort_script_checksum(s), sum);
@@ -93,6 +95,7 @@ START_TEST(test_script__keys_case_insensitive_and_defaults)
 	ck_assert_str_eq(s->revision, "abc");
 	ck_assert_int_eq(s->revises.len, 0);
 	ck_assert(s->transactional);
+	ck_assert(!s->foreign_keys_off);
 	ck_assert_ptr_null(s->create_date);
 	ck_assert_ptr_null(s->downgrade_sql);
 	ck_assert(!s->has_downgrade);
@@ -150,6 +153,8 @@ START_TEST(test_script__errors)
 		"v/a.sql:2: invalid revision id 'a-b'");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Transactional: maybe\n-- retort:upgrade\n",
 		"v/a.sql:3: Transactional must be yes or no, not 'maybe'");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Foreign Keys: sometimes\n-- retort:upgrade\n",
+		"v/a.sql:3: Foreign Keys must be on or off, not 'sometimes'");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n\nSELECT 1;\n",
 		"v/a.sql:4: SQL before the '-- retort:upgrade' line");
 	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n", "no '-- retort:upgrade' section");
@@ -229,6 +234,64 @@ START_TEST(test_script__id_valid)
 	ck_assert(!retort_script_id_valid("a-1"));
 	ck_assert(!retort_script_id_valid("a:b"));
 	ck_assert(!retort_script_id_valid("012345678901234567890123456789012"));
+	/* what an identifier, a file name or a screen would misread */
+	ck_assert(!retort_script_id_valid("../../x"));
+	ck_assert(!retort_script_id_valid("a/b"));
+	ck_assert(!retort_script_id_valid("a'b"));
+	ck_assert(!retort_script_id_valid("a;b"));
+	ck_assert(!retort_script_id_valid("a\x1b[2Jb"));
+	ck_assert(!retort_script_id_valid("a\xe2\x80\xae" "b")); /* U+202E, right-to-left override */
+	ck_assert(!retort_script_id_valid("a\xc2\x85" "b"));     /* U+0085, a C1 control */
+}
+END_TEST
+
+/* Reserved words, UTF-8 and the version table's width: each refusal says which rule. */
+START_TEST(test_script__id_problems)
+{
+	static const struct { const char *id, *why; } bad[] = {
+		{ "head", "reserved word" }, { "heads", "reserved word" }, { "base", "reserved word" },
+		{ "current", "reserved word" }, { "HEAD", "reserved word" }, { "Base", "reserved word" },
+		{ "a\xff", "not valid UTF-8" }, { "\xc0\xaf", "not valid UTF-8" }, /* overlong '/' */
+		{ "\xed\xa0\x80", "not valid UTF-8" },                          /* a surrogate */
+		{ "ab\xe2\x82", "not valid UTF-8" },                             /* cut short */
+		{ "012345678901234567890123456789012", "longer than 32 characters" },
+		{ "", "empty" },
+	};
+	/* 32 characters of two bytes each fit: the column counts characters */
+	static const char wide[] =
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	char wider[sizeof(wide) + 2];
+
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(bad); i++) {
+		const char *why = retort_script_id_problem(bad[i].id);
+		ck_assert_msg(why && strstr(why, bad[i].why), "id #%zu: '%s', want '%s'", i,
+			why ? why : "(accepted)", bad[i].why);
+	}
+	ck_assert_ptr_null(retort_script_id_problem(wide));
+	snprintf(wider, sizeof(wider), "%s%s", wide, "x");
+	ck_assert_ptr_nonnull(strstr(retort_script_id_problem(wider), "longer than 32"));
+	ck_assert_ptr_null(retort_script_id_problem("headline"));
+	ck_assert_ptr_null(retort_script_id_problem("v1.2_base"));
+
+	/* labels: '-' inside is fine, the rest as for ids */
+	ck_assert_ptr_null(retort_script_label_problem("feature-x"));
+	ck_assert_ptr_nonnull(retort_script_label_problem("-x"));
+	ck_assert_ptr_nonnull(retort_script_label_problem("heads"));
+	ck_assert_ptr_nonnull(retort_script_label_problem("a@b"));
+	ck_assert_ptr_nonnull(retort_script_label_problem("a\xff"));
+
+	/* in a header, with file and line */
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: head\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'head': it is a reserved word");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Revises: base\n-- retort:upgrade\n",
+		"v/a.sql:3: invalid revision id 'base' in Revises: it is a reserved word");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\n-- Branch Labels: ok, x@y\n-- retort:upgrade\n",
+		"v/a.sql:3: invalid branch label 'x@y' in Branch Labels");
+	parse_fails("v/a.sql", "-- m\n-- Revision ID: a\xfe\n-- retort:upgrade\n",
+		"v/a.sql:2: invalid revision id 'a\\xfe': it is not valid UTF-8");
 }
 END_TEST
 
@@ -303,6 +366,7 @@ Suite *suite_script(void)
 	tcase_add_test(parse, test_script__mutations);
 	tcase_add_test(sha, test_script__sha256);
 	tcase_add_test(valid, test_script__id_valid);
+	tcase_add_test(valid, test_script__id_problems);
 	suite_add_tcase(s, parse);
 	suite_add_tcase(s, sha);
 	suite_add_tcase(s, valid);

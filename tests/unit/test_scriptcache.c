@@ -161,6 +161,7 @@ START_TEST(test_scriptcache__round_trip)
 	assert_strs(&s->depends_on, "77ff net");
 	ck_assert_str_eq(s->create_date, "2026-11-21 09:14:02+00:00");
 	ck_assert(!s->transactional);
+	ck_assert(s->foreign_keys_off);
 	ck_assert(s->has_downgrade);
 	ck_assert_uint_eq(s->header_line, 3);
 	/* the bodies are not in the cache: a run reads them */
@@ -174,6 +175,7 @@ START_TEST(test_scriptcache__round_trip)
 	ck_assert_uint_eq(s->revises.len, 0);
 	ck_assert_ptr_null(s->create_date);
 	ck_assert(s->transactional);
+	ck_assert(!s->foreign_keys_off);
 	ck_assert(!s->has_downgrade);
 	retort_script_free(s);
 
@@ -389,9 +391,9 @@ START_TEST(test_scriptcache__read_sql_from_the_file)
 	s = cached_copy(dir, path);
 	ck_assert_int_eq(retort_script_read_sql(s), 0);
 	ck_assert_str_eq(s->upgrade_sql, "CREATE TABLE users (id INTEGER PRIMARY KEY);");
-	ck_assert_uint_eq(s->upgrade_line, 11);
+	ck_assert_uint_eq(s->upgrade_line, 12);
 	ck_assert_str_eq(s->downgrade_sql, "DROP TABLE users;");
-	ck_assert_uint_eq(s->downgrade_line, 14);
+	ck_assert_uint_eq(s->downgrade_line, 15);
 	/* the checksum is that of the bytes the bodies came from */
 	retort_script_sha256(sum, full_sql, strlen(full_sql));
 	ck_assert_str_eq(retort_script_checksum(s), sum);

@@ -1,6 +1,12 @@
 /*
  * autogen.c - materialize, reflect and diff two states of a schema (see
  * autogen.h).
+ *
+ * Speed is the scratch databases': the target is loaded in one
+ * transaction (statement by statement only when that fails, as it must
+ * for statements PostgreSQL refuses inside one), the migrations are
+ * replayed on the scratch's own connection, and neither waits for a disk
+ * (scratch.h).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -11,7 +17,7 @@
 #include "base/common.h"
 #include "run/migrate.h"
 #include "autogen/scratch.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -35,7 +41,7 @@ static int run_sql_file(retort_db *db, const char *path)
 }
 
 /* Run the SQL files of target_schema (files, or directories of *.sql) against db. */
-static int load_target(retort_db *db, const retort_config *cfg)
+static int load_files(retort_db *db, const retort_config *cfg)
 {
 	int error = 0;
 
@@ -68,6 +74,31 @@ static int load_target(retort_db *db, const retort_config *cfg)
 	return error;
 }
 
+/*
+ * One transaction for the whole target: one commit instead of one per
+ * statement.  A target the database will not take inside a transaction
+ * (PostgreSQL's CREATE INDEX CONCURRENTLY, an enum value used where it is
+ * added) is loaded again statement by statement; when that fails too, its
+ * error (file and line) is the one reported.
+ */
+static int load_target(retort_db *db, const retort_config *cfg)
+{
+	int error;
+
+	if (cfg->target_schema.len == 0)
+		return load_files(db, cfg);
+	if ((error = retort_db_begin(db)) < 0)
+		return error;
+	if ((error = load_files(db, cfg)) == 0)
+		return retort_db_commit(db);
+	if (retort_error_last() && retort_error_last()->klass == RETORT_ERROR_CONFIG) {
+		retort_db_rollback(db);
+		return error;
+	}
+	retort_db_rollback(db);
+	return load_files(db, cfg);
+}
+
 static int open_url(retort_db **out, const char *text)
 {
 	retort_url *url = NULL;
@@ -80,7 +111,7 @@ static int open_url(retort_db **out, const char *text)
 	return error;
 }
 
-static int reflect(retort_model **out, retort_db *db, const retort_config *cfg)
+int retort__autogen_reflect(retort_model **out, retort_db *db, const retort_config *cfg)
 {
 	retort_reflect_opts opts = {
 		.include_schemas = &cfg->include_schemas,
@@ -93,30 +124,31 @@ static int reflect(retort_model **out, retort_db *db, const retort_config *cfg)
 	return retort_schema_reflect(out, db, &opts);
 }
 
-int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg)
+static int reflect_url(retort_model **out, const char *url, const retort_config *cfg)
 {
 	retort_db *db = NULL;
 	int error;
 
 	if ((error = open_url(&db, url)) < 0)
 		return error;
-	error = reflect(out, db, cfg);
+	error = retort__autogen_reflect(out, db, cfg);
 	retort_db_free(db);
 	return error;
 }
 
-int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
-	const retort_vec *targets)
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph,
+	const retort_scratch *scratch, const retort_vec *targets)
 {
+	retort_migrate_opts opts = { .db = retort_scratch_db(scratch) };
 	retort_config copy = *cfg;
 	int error = 0;
 
 	/* A shallow copy pointed elsewhere: the replay keeps no history. */
-	copy.url = (char *)url;
+	copy.url = (char *)retort_scratch_url(scratch);
 	copy.url_origin = "the scratch database";
 	copy.history_table = NULL;
 	for (size_t i = 0; i < targets->len && !error; i++)
-		error = retort_migrate_upgrade(&copy, graph, targets->items[i], NULL);
+		error = retort_migrate_upgrade(&copy, graph, targets->items[i], &opts);
 	if (error < 0)
 		retort__error_prefix("replaying the migrations in a scratch database");
 	return error;
@@ -150,47 +182,49 @@ int retort_autogen_target(retort_autogen **out, const retort_config *cfg,
 {
 	retort_autogen *ag = retort__calloc(1, sizeof(*ag));
 	retort_scratch *target = NULL, *current = NULL;
-	retort_db *db = NULL;
 	int error;
 
 	*out = NULL;
 	if ((error = retort_scratch_create(&target, cfg)) < 0 ||
-	    (error = open_url(&db, retort_scratch_url(target))) < 0 ||
-	    (error = load_target(db, cfg)) < 0 ||
-	    (error = reflect(&ag->to, db, cfg)) < 0)
+	    (error = load_target(retort_scratch_db(target), cfg)) < 0 ||
+	    (error = retort__autogen_reflect(&ag->to, retort_scratch_db(target), cfg)) < 0)
 		goto done;
-	retort_db_free(db);
-	db = NULL;
+	/* One scratch at a time: on PostgreSQL each is a database on the server. */
+	retort_scratch_free(target);
+	target = NULL;
 
 	if (opts && opts->from_db) {
+		/* One connection for the heads and the schema: opening a database reads its whole schema. */
 		retort_db_status *st = NULL;
-		if ((error = retort_migrate_status(&st, cfg, graph, false)) < 0)
+		retort_db *live = NULL;
+		if ((error = retort_migrate_status_open(&st, &live, cfg, graph)) < 0)
 			goto done;
 		if (!st->at_head) {
 			error = retort__error_set(RETORT_ERROR_DATABASE,
 				"the database at '%s' is not at head: run 'retort upgrade head' first, "
 				"or compare against the migrations without --from-db", st->url_masked);
 			retort_db_status_free(st);
+			retort_db_free(live);
 			goto done;
 		}
 		for (size_t i = 0; i < st->heads.len; i++)
 			retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 		retort_db_status_free(st);
-		error = retort__autogen_reflect_url(&ag->from, cfg->url, cfg);
+		error = retort__autogen_reflect(&ag->from, live, cfg);
+		retort_db_free(live);
 	} else {
 		retort_vec head_ids = RETORT_VEC_INIT;
 		push_heads(&ag->heads, retort_graph_heads(graph));
 		for (size_t i = 0; i < ag->heads.len; i++)
 			retort_vec_push(&head_ids, ag->heads.items[i]);
 		if ((error = retort_scratch_create(&current, cfg)) == 0 &&
-		    (error = retort__autogen_replay(cfg, graph, retort_scratch_url(current), &head_ids)) == 0)
-			error = retort__autogen_reflect_url(&ag->from, retort_scratch_url(current), cfg);
+		    (error = retort__autogen_replay(cfg, graph, current, &head_ids)) == 0)
+			error = retort__autogen_reflect(&ag->from, retort_scratch_db(current), cfg);
 		retort_vec_dispose(&head_ids, false);
 	}
 	if (error == 0)
 		error = finish(ag, opts);
 done:
-	retort_db_free(db);
 	retort_scratch_free(target);
 	retort_scratch_free(current);
 	if (error < 0)
@@ -220,9 +254,9 @@ int retort_autogen_drift(retort_autogen **out, const retort_config *cfg, const r
 	for (size_t i = 0; i < st->heads.len; i++)
 		retort_vec_push(&ag->heads, retort__strdup(st->heads.items[i]));
 	if ((error = retort_scratch_create(&expected, cfg)) < 0 ||
-	    (error = retort__autogen_replay(cfg, graph, retort_scratch_url(expected), &ag->heads)) < 0 ||
-	    (error = retort__autogen_reflect_url(&ag->from, retort_scratch_url(expected), cfg)) < 0 ||
-	    (error = retort__autogen_reflect_url(&ag->to, cfg->url, cfg)) < 0)
+	    (error = retort__autogen_replay(cfg, graph, expected, &ag->heads)) < 0 ||
+	    (error = retort__autogen_reflect(&ag->from, retort_scratch_db(expected), cfg)) < 0 ||
+	    (error = reflect_url(&ag->to, cfg->url, cfg)) < 0)
 		goto done;
 	error = finish(ag, NULL);
 done:

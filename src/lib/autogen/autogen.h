@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "graph/graph.h"
+#include "autogen/scratch.h"
 #include "schema/schema.h"
 
 typedef struct retort_autogen {
@@ -50,12 +51,13 @@ void retort_autogen_free(retort_autogen *ag);
 /* --- shared with squash.c ------------------------------------------------ */
 
 /*
- * Replay the migrations into the database at `url` up to each of `targets`
- * (char * identifiers) in turn, keeping no history there.
+ * Replay the migrations into the scratch database, on its own connection,
+ * up to each of `targets` (char * identifiers) in turn, keeping no history
+ * there.
  */
-int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph, const char *url,
-	const retort_vec *targets);
-/* Reflect the database at `url` through cfg's filters (retort's own tables left out). */
-int retort__autogen_reflect_url(retort_model **out, const char *url, const retort_config *cfg);
+int retort__autogen_replay(const retort_config *cfg, const retort_graph *graph,
+	const retort_scratch *scratch, const retort_vec *targets);
+/* Reflect `db` through cfg's filters (retort's own tables left out). */
+int retort__autogen_reflect(retort_model **out, retort_db *db, const retort_config *cfg);
 
 #endif

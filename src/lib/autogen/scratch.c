@@ -1,5 +1,8 @@
 /*
- * scratch.c - throwaway databases (see scratch.h).
+ * scratch.c - throwaway databases (see scratch.h).  Durability is what a
+ * scratch database does not need and what made loading one slow: a
+ * SQLite file commits with an fsync, a PostgreSQL commit waits for its
+ * WAL flush.  Memory and synchronous_commit = off remove both.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +12,11 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "autogen/scratch.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 struct retort_scratch {
 	char *url;          /* the scratch database */
-	char *path;         /* SQLite: the file */
+	retort_db *db;      /* the connection to it */
 	char *dbname;       /* PostgreSQL: the database */
 	retort_db *admin;   /* PostgreSQL: the connection that created it */
 };
@@ -37,21 +40,23 @@ static char *url_with_dbname(const char *url, const char *dbname)
 	return retort_buf_detach(&out);
 }
 
+static int connect_url(retort_db **out, const char *text)
+{
+	retort_url *url = NULL;
+	int error;
+
+	if ((error = retort_url_parse(&url, text)) < 0)
+		return error;
+	error = retort_db_open(out, url);
+	retort_url_free(url);
+	return error;
+}
+
+/* In memory: nothing on disk, no journal file, nothing to sync or to remove. */
 static int create_sqlite(retort_scratch *s)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *path = retort__sprintf("%s/retort-scratch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
-
-	if (fd < 0) {
-		int rc = retort__error_os("cannot create a scratch database '%s'", path);
-		free(path);
-		return rc;
-	}
-	close(fd);
-	s->path = path;
-	s->url = retort__sprintf("sqlite:///%s", path);
-	return 0;
+	s->url = retort__strdup("sqlite://");
+	return connect_url(&s->db, s->url);
 }
 
 static int create_postgres(retort_scratch *s, const retort_config *cfg)
@@ -93,6 +98,9 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 		s->dbname = NULL;
 	} else {
 		s->url = url_with_dbname(server, s->dbname);
+		/* Its commits need not wait for the WAL to reach the disk: nobody keeps this database. */
+		if ((error = connect_url(&s->db, s->url)) == 0)
+			error = retort_db_exec(s->db, "SET synchronous_commit = off");
 	}
 	retort_buf_dispose(&sql);
 	return error;
@@ -105,7 +113,7 @@ int retort_scratch_create(retort_scratch **out, const retort_config *cfg)
 	int error;
 
 	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0) {
+	if ((error = retort_url_from_config(&url, cfg)) < 0) {
 		free(s);
 		return error;
 	}
@@ -119,6 +127,11 @@ int retort_scratch_create(retort_scratch **out, const retort_config *cfg)
 	return 0;
 }
 
+retort_db *retort_scratch_db(const retort_scratch *s)
+{
+	return s->db;
+}
+
 const char *retort_scratch_url(const retort_scratch *s)
 {
 	return s->url;
@@ -128,15 +141,7 @@ void retort_scratch_free(retort_scratch *s)
 {
 	if (!s)
 		return;
-	if (s->path) {
-		/* The file, SQLite's side files, and the run lock a replay took. */
-		static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", ".retort-lock" };
-		for (size_t i = 0; i < RETORT_ARRAY_SIZE(suffixes); i++) {
-			char *extra = retort__sprintf("%s%s", s->path, suffixes[i]);
-			unlink(extra);
-			free(extra);
-		}
-	}
+	retort_db_free(s->db);
 	if (s->admin && s->dbname) {
 		/* Keep the caller's error: dropping is cleanup, not the story. */
 		retort_buf sql = RETORT_BUF_INIT, saved = RETORT_BUF_INIT;
@@ -155,7 +160,6 @@ void retort_scratch_free(retort_scratch *s)
 	}
 	retort_db_free(s->admin);
 	free(s->url);
-	free(s->path);
 	free(s->dbname);
 	free(s);
 }

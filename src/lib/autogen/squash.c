@@ -17,7 +17,7 @@
 #include "autogen/squash.h"
 #include "base/buf.h"
 #include "base/common.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "graph/revision_new.h"
 #include "run/migrate.h"
 #include "sql/sql.h"
@@ -100,14 +100,14 @@ static int schemas(retort_model **before, retort_model **after, const retort_con
 		return error;
 	for (size_t i = 0; i < spec->parents.len; i++)
 		retort_vec_push(&targets, (void *)((retort_revision *)spec->parents.items[i])->id);
-	if ((error = retort__autogen_replay(cfg, graph, retort_scratch_url(scratch), &targets)) < 0 ||
-	    (error = retort__autogen_reflect_url(before, retort_scratch_url(scratch), cfg)) < 0)
+	if ((error = retort__autogen_replay(cfg, graph, scratch, &targets)) < 0 ||
+	    (error = retort__autogen_reflect(before, retort_scratch_db(scratch), cfg)) < 0)
 		goto done;
 	retort_vec_clear(&targets);
 	retort_vec_push(&targets, (void *)spec->tip->id);
-	if ((error = retort__autogen_replay(cfg, graph, retort_scratch_url(scratch), &targets)) < 0)
+	if ((error = retort__autogen_replay(cfg, graph, scratch, &targets)) < 0)
 		goto done;
-	error = retort__autogen_reflect_url(after, retort_scratch_url(scratch), cfg);
+	error = retort__autogen_reflect(after, retort_scratch_db(scratch), cfg);
 done:
 	retort_vec_dispose(&targets, false);
 	retort_scratch_free(scratch);
@@ -144,7 +144,7 @@ static char *ids_joined(const retort_vec *revs)
 /* Write the file; `up` and `down` are the bodies. */
 static int write_baseline(char **path, const retort_config *cfg, const retort_graph *graph,
 	const retort_squash_opts *opts, const retort_baseline_spec *spec, const char *up,
-	const char *down, bool non_transactional)
+	const char *down, bool foreign_keys_off)
 {
 	retort_revision_opts ro;
 	retort_vec heads = RETORT_VEC_INIT, deps = RETORT_VEC_INIT;
@@ -173,7 +173,7 @@ static int write_baseline(char **path, const retort_config *cfg, const retort_gr
 	ro.template_text = opts->template_text;
 	ro.upgrades = up;
 	ro.downgrades = down;
-	ro.non_transactional = non_transactional;
+	ro.foreign_keys_off = foreign_keys_off;
 	ro.replaces = replaces;
 	ro.now = opts->now;
 	error = retort_revision_create(path, cfg, graph, &ro);
@@ -213,7 +213,7 @@ int retort_squash(retort_squash_result **out, const retort_config *cfg, const re
 	*out = NULL;
 	memset(&spec, 0, sizeof(spec));
 	if ((error = retort_graph_baseline_spec(&spec, graph, opts->range)) < 0 ||
-	    (error = retort_config_db_url(&url, cfg)) < 0)
+	    (error = retort_url_from_config(&url, cfg)) < 0)
 		goto done;
 	for (size_t i = 0; i < spec.replaces.len; i++)
 		retort_vec_push(&scripts, ((retort_revision *)spec.replaces.items[i])->script);
@@ -226,14 +226,15 @@ int retort_squash(retort_squash_result **out, const retort_config *cfg, const re
 	retort_diff_render(&down_sql, down);
 	describe(&body, &spec, &data);
 	retort_buf_puts(&body, up_sql.ptr);
-	r->non_transactional = retort_schema_sql_needs_fk_off(up_sql.ptr);
+	r->foreign_keys_off = retort_schema_sql_needs_fk_off(up_sql.ptr) ||
+		retort_schema_sql_needs_fk_off(down_sql.ptr);
 	/* the template adds its own line ends around the bodies */
 	while (body.size && body.ptr[body.size - 1] == '\n')
 		retort_buf_truncate(&body, body.size - 1);
 	while (down_sql.size && down_sql.ptr[down_sql.size - 1] == '\n')
 		retort_buf_truncate(&down_sql, down_sql.size - 1);
 	if ((error = write_baseline(&r->path, cfg, graph, opts, &spec, body.ptr, down_sql.ptr,
-			r->non_transactional)) < 0 ||
+			r->foreign_keys_off)) < 0 ||
 	    (error = check_written(r->path, cfg)) < 0)
 		goto done;
 	{

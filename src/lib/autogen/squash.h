@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "graph/graph.h"
 
 typedef struct retort_squash_opts {
@@ -37,7 +37,7 @@ typedef struct retort_squash_result {
 	size_t replaced;            /* how many revisions it replaces */
 	char *first, *tip;          /* the first and last of them */
 	size_t data_migrations;     /* listed in the file for review */
-	bool non_transactional;     /* the upgrade runs outside a transaction (SQLite foreign keys) */
+	bool foreign_keys_off;      /* it rebuilds SQLite tables with foreign keys off (Foreign Keys: off) */
 } retort_squash_result;
 
 /*

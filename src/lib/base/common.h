@@ -84,7 +84,43 @@ int retort__duration_parse(long *ms, const char *text);
 /* The same duration for messages: "500ms", "2s", "5min", "90s". */
 void retort__duration_format(char out[32], long ms);
 
-/* Read a whole file; *out is NUL-terminated and owned by the caller. */
+/*
+ * UTF-8: the length in bytes (1-4) of the well-formed sequence at s, with n
+ * bytes available, or 0 when there is none (a stray continuation byte, an
+ * overlong form, a surrogate, beyond U+10FFFF, cut short).
+ */
+size_t retort__utf8_seq_len(const char *s, size_t n);
+/* Whether s is well-formed UTF-8; *nchars (may be NULL) gets its length in characters. */
+bool retort__utf8_valid(const char *s, size_t *nchars);
+
+/*
+ * The most retort reads of one file (README, "Limits"): a revision script,
+ * a target schema or a C source; retort.ini.
+ */
+#define RETORT_SCRIPT_MAX ((size_t)64 << 20)
+#define RETORT_CONFIG_MAX ((size_t)1 << 20)
+
+/*
+ * Open `name` (relative to `dirfd`, or AT_FDCWD) for reading, shown in
+ * messages as `shown`.  What the descriptor turns out to be decides: a
+ * FIFO, device, socket or directory, or a file larger than `max` bytes, is
+ * refused before a byte is read (errors of class `klass`).  A symlink is
+ * followed: pointing at a regular file is fine.  Opening does not block
+ * (O_NONBLOCK), so a FIFO cannot hang it.
+ */
+int retort__file_open(int *fd_out, int dirfd, const char *name, const char *shown, size_t max,
+	retort_error_class klass);
+/*
+ * Read all of `fd` into *buf (grown as needed, capacity *cap), *len bytes;
+ * more than `max` bytes is an error (the file grew after it was opened).
+ * *buf is not NUL-terminated.
+ */
+int retort__file_read_fd(char **buf, size_t *cap, size_t *len, int fd, const char *shown,
+	size_t max, retort_error_class klass);
+/* A whole file through retort__file_open; *out is NUL-terminated and owned by the caller. */
+int retort__file_read_max(char **out, size_t *len_out, const char *path, size_t max,
+	retort_error_class klass);
+/* The same with RETORT_SCRIPT_MAX, errors of class OS. */
 int retort__file_read(char **out, size_t *len_out, const char *path);
 /* Write a file atomically enough for our needs (temp + rename), mode as the umask says. */
 int retort__file_write(const char *path, const char *data, size_t len);

@@ -4,6 +4,14 @@
  * Messages are formatted where a problem is found and passed up unchanged;
  * every message is scrubbed of registered secrets (database passwords)
  * before it is stored, so no caller can leak one by accident.
+ *
+ * Storing is also where a message is made safe to print, in one place
+ * rather than at every call site that quotes a value: a quoted value
+ * longer than QUOTED_MAX bytes keeps its head and tail around an ellipsis
+ * (a 1 MB revision id is still recognizable), the whole message stays
+ * under MESSAGE_MAX bytes, and control characters (but newline and tab)
+ * and bytes that are not UTF-8 are written as \xNN, so a hostile file
+ * name or id can neither move the terminal's cursor nor break JSON.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +21,14 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "base/secret.h"
+
+/* Bytes of a quoted value kept whole; a longer one keeps QUOTED_HEAD + "…" + QUOTED_TAIL. */
+#define QUOTED_MAX 200
+#define QUOTED_HEAD 120
+#define QUOTED_TAIL 40
+/* A whole message, ellipsis included (a compiler's output fits). */
+#define MESSAGE_MAX 8192
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 in UTF-8 */
 
 static _Thread_local retort_error last_error;
 static _Thread_local retort_buf last_message = RETORT_BUF_INIT;
@@ -37,9 +53,80 @@ static int default_code(retort_error_class klass)
 		? RETORT_EUSAGE : RETORT_ERROR;
 }
 
+/* Append s[0..n) with control characters and stray bytes escaped. */
+static void put_printable(retort_buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len = p[i] < 0x80 ? 1 : retort__utf8_seq_len((const char *)p + i, n - i);
+		if (len == 0 || (p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f) {
+			char esc[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+			retort_buf_put(out, esc, 4);
+			i++;
+			continue;
+		}
+		retort_buf_put(out, p + i, len);
+		i += len;
+	}
+}
+
+/* Where to cut s[0..n) at or before `at` without splitting a UTF-8 sequence. */
+static size_t char_boundary(const char *s, size_t at)
+{
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	return at;
+}
+
+/* Where a message's text may be shortened: every quoted value longer than QUOTED_MAX. */
+static void shorten_quoted(retort_buf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *open = memchr(s + i, '\'', n - i), *close;
+		size_t inner, head, tail;
+		if (!open || !(close = memchr(open + 1, '\'', n - (size_t)(open + 1 - s)))) {
+			put_printable(out, s + i, n - i);
+			return;
+		}
+		put_printable(out, s + i, (size_t)(open + 1 - (s + i)));
+		inner = (size_t)(close - open - 1);
+		if (inner > QUOTED_MAX) {
+			head = char_boundary(open + 1, QUOTED_HEAD);
+			tail = inner - char_boundary(open + 1, inner - QUOTED_TAIL);
+			put_printable(out, open + 1, head);
+			retort_buf_puts(out, ELLIPSIS);
+			put_printable(out, close - tail, tail);
+		} else {
+			put_printable(out, open + 1, inner);
+		}
+		retort_buf_putc(out, '\'');
+		i = (size_t)(close + 1 - s);
+	}
+}
+
+/* The message as stored: secrets out, long values shortened, bounded, printable. */
+static void make_safe(retort_buf *msg)
+{
+	retort_buf out = RETORT_BUF_INIT;
+
+	retort__secret_scrub(msg);
+	shorten_quoted(&out, msg->ptr, msg->size);
+	if (out.size > MESSAGE_MAX) {
+		retort_buf_truncate(&out, char_boundary(out.ptr, MESSAGE_MAX - 3));
+		retort_buf_puts(&out, ELLIPSIS);
+	}
+	retort_buf_dispose(msg);
+	*msg = out;
+}
+
 static void store(retort_error_class klass, retort_buf *msg)
 {
-	retort__secret_scrub(msg);
+	make_safe(msg);
 	retort_buf_dispose(&last_message);
 	last_message = *msg;
 	retort_buf_init(msg);

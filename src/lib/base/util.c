@@ -241,33 +241,155 @@ void retort__duration_format(char out[32], long ms)
 		snprintf(out, 32, "%ldms", ms);
 }
 
-int retort__file_read(char **out, size_t *len_out, const char *path)
+size_t retort__utf8_seq_len(const char *s, size_t n)
 {
-	retort_buf buf = RETORT_BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2, cp = p[0] & 0x1Fu;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3, cp = p[0] & 0x0Fu;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0; /* a continuation byte, an overlong lead (C0, C1) or beyond U+10FFFF */
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	}
+	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+			(cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+bool retort__utf8_valid(const char *s, size_t *nchars)
+{
+	size_t n = strlen(s), count = 0;
+
+	for (size_t i = 0, len; i < n; i += len, count++)
+		if ((len = retort__utf8_seq_len(s + i, n - i)) == 0)
+			return false;
+	if (nchars)
+		*nchars = count;
+	return true;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device" :
+		S_ISBLK(mode) ? "a block device" : S_ISDIR(mode) ? "a directory" :
+		S_ISSOCK(mode) ? "a socket" : "not a regular file";
+}
+
+int retort__file_open(int *fd_out, int dirfd, const char *name, const char *shown, size_t max,
+	retort_error_class klass)
+{
+	struct stat st;
 	int fd;
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return retort__error_os("cannot open '%s'", path);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			retort_buf_dispose(&buf);
-			close(fd);
-			return retort__error_os("cannot read '%s'", path);
-		}
-		retort_buf_put(&buf, chunk, (size_t)n);
+	*fd_out = -1;
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0) {
+		int code = retort__error_os("cannot open '%s'", shown);
+		if (klass != RETORT_ERROR_OS)
+			retort__error_code(code, klass, "%s", retort_error_last()->message);
+		return code;
 	}
-	close(fd);
-	if (len_out)
-		*len_out = buf.size;
-	if (buf.asize == 0)
-		retort_buf_grow(&buf, 1); /* hand out an owned string, never the shared empty one */
-	*out = retort_buf_detach(&buf);
+	/* the descriptor decides, not the name: it may have been swapped since a stat */
+	if (fstat(fd, &st) < 0) {
+		int code = retort__error_os("cannot stat '%s'", shown);
+		close(fd);
+		return code;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return retort__error_code(RETORT_ERROR, klass, "'%s' is %s, not a regular file: not read",
+			shown, file_kind(st.st_mode));
+	}
+	if ((uintmax_t)st.st_size > (uintmax_t)max) {
+		close(fd);
+		return retort__error_code(RETORT_ERROR, klass,
+			"'%s' has %jd bytes, more than the %zu MiB retort reads: not read",
+			shown, (intmax_t)st.st_size, max >> 20);
+	}
+	*fd_out = fd;
 	return 0;
+}
+
+int retort__file_read_fd(char **buf, size_t *cap, size_t *len, int fd, const char *shown,
+	size_t max, retort_error_class klass)
+{
+	size_t n = 0;
+
+	for (;;) {
+		size_t want;
+		ssize_t r;
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 65536;
+			*buf = retort__realloc(*buf, *cap);
+		}
+		/* one byte past the limit tells a file that grew since fstat from one that fits */
+		want = (*cap - n < max + 1 - n) ? *cap - n : max + 1 - n;
+		r = read(fd, *buf + n, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return retort__error_os("cannot read '%s'", shown);
+		n += (size_t)r;
+		if (n > max)
+			return retort__error_code(RETORT_ERROR, klass,
+				"'%s' grew past the %zu MiB retort reads: not read", shown, max >> 20);
+		/*
+		 * A short read of a regular file (retort__file_open made sure it
+		 * is one) is its end: no second read() to hear 0, which counts
+		 * when a history of 10,000 files is loaded.
+		 */
+		if (r == 0 || (size_t)r < want)
+			break;
+	}
+	*len = n;
+	return 0;
+}
+
+int retort__file_read_max(char **out, size_t *len_out, const char *path, size_t max,
+	retort_error_class klass)
+{
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int fd, error;
+
+	*out = NULL;
+	if ((error = retort__file_open(&fd, AT_FDCWD, path, path, max, klass)) < 0)
+		return error;
+	error = retort__file_read_fd(&buf, &cap, &len, fd, path, max, klass);
+	close(fd);
+	if (error < 0) {
+		free(buf);
+		return error;
+	}
+	if (len == cap)
+		buf = retort__realloc(buf, len + 1);
+	buf[len] = '\0';
+	if (len_out)
+		*len_out = len;
+	*out = buf;
+	return 0;
+}
+
+int retort__file_read(char **out, size_t *len_out, const char *path)
+{
+	return retort__file_read_max(out, len_out, path, RETORT_SCRIPT_MAX, RETORT_ERROR_OS);
 }
 
 bool retort__write_all(int fd, const void *data, size_t len)

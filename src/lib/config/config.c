@@ -17,7 +17,6 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "config/config.h"
-#include "config/url.h"
 
 /* inih's compiled-in line buffer (INI_MAX_LINE in the packaged library). */
 #define INI_LINE_MAX 200
@@ -61,7 +60,8 @@ static const struct key_def {
 };
 
 typedef struct parse_state {
-	FILE *file;
+	const char *text;         /* the whole file, at most RETORT_CONFIG_MAX bytes */
+	size_t len, pos;
 	const char *path;
 	const char *want;         /* the section we load */
 	char *here;               /* the file's directory, absolute: %(here)s */
@@ -73,6 +73,13 @@ typedef struct parse_state {
 	retort_buf error;
 	retort_map values;        /* key -> char * (interpolated) for `want` */
 	retort_map value_lines;   /* key -> (void *)(uintptr_t)line */
+	/*
+	 * The value that continuation lines are extending, kept out of the
+	 * map until the next key: appending to a buffer keeps a value of
+	 * 40,000 lines linear, where joining strings per line was quadratic.
+	 */
+	char *cont_key;
+	retort_buf cont;
 } parse_state;
 
 static char *reader(char *str, int num, void *stream)
@@ -82,7 +89,7 @@ static char *reader(char *str, int num, void *stream)
 	bool first = true;
 
 	st->line_too_long = false;
-	while ((c = fgetc(st->file)) != EOF) {
+	while ((c = st->pos < st->len ? (unsigned char)st->text[st->pos++] : EOF) != EOF) {
 		if (first) {
 			st->line_continues = (c == ' ' || c == '\t');
 			first = false;
@@ -136,6 +143,16 @@ static const struct key_def *find_key(const char *name)
 	return NULL;
 }
 
+/* The value being continued goes into the map (its line was recorded when it started). */
+static void flush_continued(parse_state *st)
+{
+	if (!st->cont_key)
+		return;
+	retort_map_set(&st->values, st->cont_key, retort_buf_detach(&st->cont));
+	free(st->cont_key);
+	st->cont_key = NULL;
+}
+
 /*
  * An unknown key, with the key it is probably a typo of; Alembic's
  * spellings (sqlalchemy.url) point at retort's.
@@ -179,7 +196,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (!find_key(name))
 		return unknown_key(st, name, section);
 	if (retort_config_interpolate(&expanded, value) < 0)
-		return fail(st, "%s", retort_error_last()->message);
+		return fail(st, "%s (in the value of '%s')", retort_error_last()->message, name);
 	if (strstr(expanded, "%(here)s")) {
 		char *here = replace_here(expanded, st->here);
 		free(expanded);
@@ -189,38 +206,35 @@ static int handler(void *user, const char *section, const char *name, const char
 		free(expanded);
 		return 1;
 	}
-	prev = retort_map_get(&st->values, name);
-	if (prev && st->line_continues) {
+	if (st->cont_key && strcmp(st->cont_key, name) == 0 && st->line_continues) {
 		/* An indented continuation line extends the value. */
-		char *joined = retort__sprintf("%s %s", prev, expanded);
+		retort_buf_putc(&st->cont, ' ');
+		retort_buf_puts(&st->cont, expanded);
 		free(expanded);
-		free(prev);
-		retort_map_set(&st->values, name, joined);
 		return 1;
 	}
+	flush_continued(st);
+	prev = retort_map_get(&st->values, name);
 	if (prev) {
 		free(expanded);
 		return fail(st, "key '%s' is set twice in section [%s]", name, section);
 	}
-	retort_map_set(&st->values, name, expanded);
+	st->cont_key = retort__strdup(name);
+	retort_buf_puts(&st->cont, expanded);
 	retort_map_set(&st->value_lines, name, (void *)(uintptr_t)st->line);
+	free(expanded);
 	return 1;
 }
 
 /*
- * An interpolation error.  The value is shown masked: it is often a URL,
- * and its password has not been registered as a secret yet.
+ * An interpolation error.  The value itself is not shown: it is often a
+ * URL whose password nothing has masked yet, and the caller names the
+ * file, line and key.
  */
-static int bad_value(retort_buf *buf, const char *what, const char *name, const char *value)
+static int bad_value(retort_buf *buf, const char *what)
 {
-	char *masked = retort_url_masked(value);
-	int rc = name
-		? retort__error_set(RETORT_ERROR_CONFIG, "%s '%s' in '%s'", what, name, masked)
-		: retort__error_set(RETORT_ERROR_CONFIG, "%s in '%s'", what, masked);
-
-	free(masked);
 	retort_buf_dispose(buf);
-	return rc;
+	return retort__error_set(RETORT_ERROR_CONFIG, "%s", what);
 }
 
 int retort_config_interpolate(char **out, const char *value)
@@ -243,8 +257,7 @@ int retort_config_interpolate(char **out, const char *value)
 			continue;
 		}
 		if (!(close = strchr(p + 2, '}'))) {
-			retort_buf_dispose(&buf);
-			return bad_value(&buf, "unterminated '${'", NULL, value);
+			return bad_value(&buf, "unterminated '${'");
 		}
 		name_end = p + 2;
 		while (name_end < close && !(name_end[0] == ':' && name_end[1] == '-'))
@@ -252,16 +265,14 @@ int retort_config_interpolate(char **out, const char *value)
 		if (name_end < close)
 			def = name_end + 2;
 		if (name_end == p + 2) {
-			retort_buf_dispose(&buf);
-			return bad_value(&buf, "empty variable name", NULL, value);
+			return bad_value(&buf, "empty variable name in '${}'");
 		}
 		name = retort__strndup(p + 2, (size_t)(name_end - p - 2));
 		for (const char *c = name; *c; c++) {
 			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 					(*c >= '0' && *c <= '9') || *c == '_')) {
-				int rc = bad_value(&buf, "bad variable name", name, value);
 				free(name);
-				return rc;
+				return bad_value(&buf, "bad variable name in '${...}' (letters, digits and '_')");
 			}
 		}
 		env = getenv(name);
@@ -309,6 +320,30 @@ static char *absolute_dir(const char *path)
 		return retort__strdup(resolved);
 	}
 	return dir;
+}
+
+/*
+ * The names of retort's own tables (and their schema), which retort writes
+ * into SQL itself.  Quoting would make any name safe, but a quote, a
+ * backslash or a semicolon in a table name from a config file is an
+ * injection attempt or a typo, never a table anyone meant; a control
+ * character or a byte that is not UTF-8 cannot be shown; and PostgreSQL
+ * cuts names at 63 bytes, so two longer names could be one table.
+ */
+static const char *table_name_problem(const char *key, const char *v)
+{
+	if (strcmp(key, "version_table") != 0 && strcmp(key, "history_table") != 0 &&
+			strcmp(key, "version_table_schema") != 0)
+		return NULL;
+	if (!retort__utf8_valid(v, NULL))
+		return "is not valid UTF-8";
+	if (strlen(v) > 63)
+		return "is longer than 63 bytes, where PostgreSQL cuts names";
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || strchr("\"'`;\\", *p))
+			return "holds a control character, a quote, a backslash or a ';': "
+				"not a name for a table of retort's";
+	return NULL;
 }
 
 /* Apply one validated value to the struct; st->line points at its line. */
@@ -427,10 +462,16 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 	}
 	case K_STRING: {
 		char **slot;
+		const char *why;
 		if (!*dup && (strcmp(name, "version_table") == 0 || strcmp(name, "history_table") == 0)) {
 			free(dup);
 			return fail(st, "'%s' is empty (%s)", name, strcmp(name, "history_table") == 0
 				? "write 'none' to keep no history" : "leave it out for the default");
+		}
+		if ((why = table_name_problem(name, dup)) != NULL) {
+			fail(st, "'%s' = '%s' %s", name, dup, why);
+			free(dup);
+			return 0;
 		}
 		slot =
 			strcmp(name, "url") == 0 ? &cfg->url :
@@ -507,37 +548,91 @@ static int parse_xargs(retort_config *cfg, const retort_config_opts *opts)
 	return 0;
 }
 
+/*
+ * The option's value, else the environment variable's, else NULL.  Either
+ * one given but empty is an error (class USAGE for the option, CONFIG for
+ * the variable): an unset shell variable in a deploy script must not turn
+ * into "use the default".
+ */
+static int explicit_value(const char **out, const char *opt, const char *opt_name, const char *env_name)
+{
+	const char *env = getenv(env_name);
+
+	*out = NULL;
+	if (opt && !*opt)
+		return retort__error_set(RETORT_ERROR_USAGE,
+			"%s is empty (an empty value is refused, not replaced by a default)", opt_name);
+	if (opt) {
+		*out = opt;
+		return 0;
+	}
+	if (env && !*env)
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"%s is set but empty (unset it for the default)", env_name);
+	*out = env;
+	return 0;
+}
+
+/*
+ * The config file, whole: a regular file (a symlink to one is fine) of at
+ * most RETORT_CONFIG_MAX bytes; a FIFO or device is refused unread.
+ */
+static int read_file(char **out, size_t *len, const char *path)
+{
+	int error = retort__file_read_max(out, len, path, RETORT_CONFIG_MAX, RETORT_ERROR_CONFIG);
+
+	if (error == RETORT_ENOTFOUND)
+		return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
+			"cannot find config '%s' (create one with 'retort init DIR', or pass -c FILE)", path);
+	if (error < 0) {
+		retort__error_prefix("cannot read config");
+		return error;
+	}
+	/* inih reads C strings: a NUL would silently end the line it is on */
+	if (memchr(*out, '\0', *len)) {
+		const char *nul = memchr(*out, '\0', *len);
+		unsigned line = 1;
+		for (const char *p = *out; p < nul; p++)
+			line += *p == '\n';
+		free(*out);
+		*out = NULL;
+		return retort__error_set(RETORT_ERROR_CONFIG, "%s:%u: the line holds a NUL byte", path, line);
+	}
+	return 0;
+}
+
 int retort_config_load(retort_config **out, const retort_config_opts *opts)
 {
 	static const retort_config_opts no_opts;
 	parse_state st;
 	retort_config *cfg = NULL;
-	const char *path, *env_url;
+	const char *path, *override;
+	char *text = NULL;
 	int rc, error = 0;
 
 	*out = NULL;
 	if (!opts)
 		opts = &no_opts;
-	path = opts->path;
-	if (!path || !*path)
-		path = getenv("RETORT_CONFIG");
-	if (!path || !*path)
+	/*
+	 * An empty value given on purpose is never a request for the default:
+	 * `-c "$UNSET"` must not quietly read ./retort.ini instead.
+	 */
+	if ((error = explicit_value(&path, opts->path, "-c", "RETORT_CONFIG")) < 0)
+		return error;
+	if (!path)
 		path = "retort.ini";
 
 	memset(&st, 0, sizeof(st));
 	retort_buf_init(&st.error);
+	retort_buf_init(&st.cont);
 	st.path = path;
 	st.want = opts->section && *opts->section ? opts->section : "retort";
-	if (!(st.file = fopen(path, "r"))) {
-		if (!retort__path_exists(path))
-			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
-				"cannot find config '%s' (create one with 'retort init DIR', or pass -c FILE)", path);
-		return retort__error_code(RETORT_ERROR, RETORT_ERROR_CONFIG,
-			"cannot read config '%s'", path);
-	}
+	if ((error = read_file(&text, &st.len, path)) < 0)
+		return error;
+	st.text = text;
 	st.here = absolute_dir(path);
 	rc = ini_parse_stream(reader, &st, handler, &st);
-	fclose(st.file);
+	flush_continued(&st);
 	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
 		retort_buf_clear(&st.error);
 		if (rc > 0)
@@ -589,28 +684,18 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		retort_vec_push(&cfg->version_locations, retort__path_join(cfg->script_location, "versions"));
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
-	env_url = getenv("RETORT_URL");
-	if (opts->url && *opts->url) {
+	/* --url "" and RETORT_URL="" are refused, never the file's url instead */
+	if ((error = explicit_value(&override, opts->url, "--url", "RETORT_URL")) < 0)
+		goto done;
+	if (override) {
 		free(cfg->url);
-		cfg->url = retort__strdup(opts->url);
-		cfg->url_origin = "--url";
-		cfg->url_line = 0;
-	} else if (env_url && *env_url) {
-		free(cfg->url);
-		cfg->url = retort__strdup(env_url);
-		cfg->url_origin = "RETORT_URL";
+		cfg->url = retort__strdup(override);
+		cfg->url_origin = opts->url ? "--url" : "RETORT_URL";
 		cfg->url_line = 0;
 	}
 	if (cfg->url && !*cfg->url) {
 		free(cfg->url);
 		cfg->url = NULL;
-	}
-	if (cfg->url) {
-		/* Refuse a malformed URL now, with its line, not at first use. */
-		retort_url *url;
-		if ((error = retort_config_db_url(&url, cfg)) < 0)
-			goto done;
-		retort_url_free(url);
 	}
 	if ((error = parse_xargs(cfg, opts)) < 0)
 		goto done;
@@ -621,25 +706,10 @@ done:
 	retort_map_dispose(&st.values, true);
 	retort_map_dispose(&st.value_lines, false);
 	retort_buf_dispose(&st.error);
+	retort_buf_dispose(&st.cont);
+	free(st.cont_key);
+	free(text);
 	free(st.here);
-	return error;
-}
-
-int retort_config_db_url(retort_url **out, const retort_config *cfg)
-{
-	int error;
-
-	*out = NULL;
-	if (!cfg->url)
-		return retort__error_set(RETORT_ERROR_CONFIG,
-			"%s: section [%s] has no 'url' (set it, pass --url or set RETORT_URL)",
-			cfg->path, cfg->section);
-	if ((error = retort_url_parse(out, cfg->url)) < 0) {
-		if (cfg->url_origin)
-			retort__error_prefix("%s", cfg->url_origin);
-		else
-			retort__error_prefix("%s:%u", cfg->path, cfg->url_line);
-	}
 	return error;
 }
 

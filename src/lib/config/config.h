@@ -20,7 +20,8 @@ typedef struct retort_config {
 	char *section;                 /* "retort" or -n NAME */
 
 	char *script_location;         /* absolute */
-	char *url;                     /* after --url / RETORT_URL; NULL when unset */
+	char *url;                     /* after --url / RETORT_URL, raw (may hold a password:
+	                                  show it only through dialect/url.h); NULL when unset */
 	const char *url_origin;        /* "--url", "RETORT_URL", or NULL: from the file */
 	unsigned url_line;             /* line of `url` in the file, 0 if overridden */
 	char *version_table;           /* "retort_version" */
@@ -75,9 +76,14 @@ typedef struct retort_config {
 } retort_config;
 
 typedef struct retort_config_opts {
-	const char *path;      /* -c FILE; NULL: $RETORT_CONFIG, then ./retort.ini */
+	/*
+	 * -c FILE; NULL: $RETORT_CONFIG, then ./retort.ini.  --url; NULL:
+	 * $RETORT_URL, then the file.  An empty option or a variable set but
+	 * empty is an error, never "use the default".
+	 */
+	const char *path;
 	const char *section;   /* -n NAME; NULL: "retort" */
-	const char *url;       /* --url; NULL: $RETORT_URL, then the file */
+	const char *url;
 	const char *const *xargs; /* -x KEY=VALUE strings */
 	size_t nxargs;
 } retort_config_opts;
@@ -90,14 +96,6 @@ typedef struct retort_config_opts {
  */
 int retort_config_load(retort_config **out, const retort_config_opts *opts);
 void retort_config_free(retort_config *cfg);
-
-struct retort_url;
-/*
- * Parse the configured URL.  A missing or malformed URL is a configuration
- * error naming where it came from: "retort.ini:4: malformed database URL
- * ..." or "--url: ..." / "RETORT_URL: ...".
- */
-int retort_config_db_url(struct retort_url **out, const retort_config *cfg);
 
 /*
  * The object kinds exclude_kinds accepts, as one ", "-separated string for

@@ -26,24 +26,6 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id)
 	return NULL;
 }
 
-/* url.h has no copy function; a field-by-field copy keeps db.c independent of url.c's parser. */
-static retort_url *url_copy(const retort_url *src)
-{
-	retort_url *u = retort__calloc(1, sizeof(*u));
-
-	u->dialect = src->dialect;
-	u->raw = retort__strdup(src->raw);
-	u->memory = src->memory;
-	u->path = retort__strdup(src->path);
-	u->conninfo = retort__strdup(src->conninfo);
-	u->user = retort__strdup(src->user);
-	u->password = retort__strdup(src->password);
-	u->host = retort__strdup(src->host);
-	u->port = retort__strdup(src->port);
-	u->dbname = retort__strdup(src->dbname);
-	return u;
-}
-
 int retort_db_open(retort_db **out, const retort_url *url)
 {
 	const retort_dialect *dialect;
@@ -56,7 +38,7 @@ int retort_db_open(retort_db **out, const retort_url *url)
 	if ((error = dialect->connect(&db, url)) < 0)
 		return error;
 	db->dialect = dialect;
-	db->url = url_copy(url);
+	db->url = retort_url_copy(url);
 	*out = db;
 	return 0;
 }
@@ -72,6 +54,15 @@ void retort_db_free(retort_db *db)
 	retort_url_free(url);
 }
 
+/* A block of cell texts; blocks never move, so cells may point into them. */
+typedef struct rows_block {
+	struct rows_block *next;
+	size_t used, cap;
+	char data[];
+} rows_block;
+
+#define ROWS_BLOCK_MIN 16384
+
 void retort_rows_free(retort_rows *rows)
 {
 	size_t i;
@@ -80,11 +71,33 @@ void retort_rows_free(retort_rows *rows)
 		return;
 	for (i = 0; i < rows->ncols; i++)
 		free(rows->colnames[i]);
-	for (i = 0; i < rows->nrows * rows->ncols; i++)
-		free(rows->cells[i]);
+	for (rows_block *b = rows->arena_, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(rows->colnames);
 	free(rows->cells);
 	free(rows);
+}
+
+char *retort__rows_text(retort_rows *rows, const char *text, size_t len)
+{
+	rows_block *b = rows->arena_;
+	char *cell;
+
+	if (!b || b->cap - b->used < len + 1) {
+		size_t cap = len + 1 > ROWS_BLOCK_MIN ? len + 1 : ROWS_BLOCK_MIN;
+		rows_block *nb = retort__malloc(sizeof(*nb) + cap);
+		nb->next = b;
+		nb->used = 0;
+		nb->cap = cap;
+		rows->arena_ = b = nb;
+	}
+	cell = b->data + b->used;
+	b->used += len + 1;
+	memcpy(cell, text, len);
+	cell[len] = '\0';
+	return cell;
 }
 
 retort_rows *retort__rows_new(size_t ncols)

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "sql/sql.h"
 
 typedef struct retort_db retort_db;
@@ -40,6 +40,7 @@ typedef struct retort_rows {
 	size_t ncols;
 	char **colnames; /* ncols entries */
 	char **cells;    /* nrows * ncols entries, row-major */
+	void *arena_;    /* private: the blocks the cell texts live in */
 } retort_rows;
 
 static inline const char *retort_rows_get(const retort_rows *rows, size_t row, size_t col)

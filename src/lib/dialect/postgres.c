@@ -161,15 +161,13 @@ static int pg_connect(retort_db **out, const retort_url *url)
 		return retort__error_set(RETORT_ERROR_CONFIG, "PostgreSQL URL without connection info");
 	/* Catch malformed URIs before connecting so the message is about the URL, not the network. */
 	if (!(opts = PQconninfoParse(url->conninfo, &errmsg))) {
-		retort_buf msg = RETORT_BUF_INIT;
-		retort_buf_puts(&msg, "invalid PostgreSQL URL '");
-		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
-		retort_buf_puts(&msg, "': ");
-		put_clean(&msg, errmsg ? errmsg : "out of memory");
+		/* libpq's message quotes the text it stopped at: keep only its wording */
+		char *reason = retort__pg_libpq_reason(errmsg), *shown = retort_url_masked(url->raw);
+		int rc = retort__error_set(RETORT_ERROR_CONFIG, "invalid PostgreSQL URL '%s': %s", shown, reason);
+		free(reason);
+		free(shown);
 		PQfreemem(errmsg);
-		retort__error_set(RETORT_ERROR_CONFIG, "%s", msg.ptr);
-		retort_buf_dispose(&msg);
-		return RETORT_EUSAGE;
+		return rc;
 	}
 	PQconninfoFree(opts);
 
@@ -178,7 +176,10 @@ static int pg_connect(retort_db **out, const retort_url *url)
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
 		retort_buf msg = RETORT_BUF_INIT;
 		retort_buf_puts(&msg, "cannot connect to '");
-		retort_url_mask(&msg, url->raw ? url->raw : url->conninfo);
+		if (url->display)
+			retort_buf_puts(&msg, url->display);
+		else
+			retort_url_mask(&msg, url->raw);
 		retort_buf_puts(&msg, "': ");
 		put_clean(&msg, db->conn ? PQerrorMessage(db->conn) : "out of memory");
 		retort__error_set(RETORT_ERROR_CONNECT, "%s", msg.ptr);
@@ -592,7 +593,7 @@ static int pg_query(retort_rows **out, retort_db *base, const char *sql,
 		char **cells = retort__rows_add(rows);
 		for (c = 0; c < ncols; c++)
 			if (!PQgetisnull(res, r, c))
-				cells[c] = retort__strndup(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+				cells[c] = retort__rows_text(rows, PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
 	}
 	PQclear(res);
 	*out = rows;

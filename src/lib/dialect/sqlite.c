@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -75,18 +76,100 @@ static int busy_handler(void *arg, int count)
 	return 1;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A SQLite URL names a file by its path, as SQLAlchemy does: sqlite:///rel,
+ * sqlite:////abs, sqlite:// or sqlite:///:memory: for memory.  Refused,
+ * because the file opened would not be the one named: a %00 (the name
+ * would end there), a query string, and a SQLite URI file name
+ * ("file:..."), which SQLite would open as a URI while the lock file
+ * beside it and every existence check took it for a plain name.  A file
+ * really called "file:x.db" is sqlite:///./file:x.db.
+ */
+int retort__sqlite_url_parse(retort_url *url, const char *rest, char **why)
+{
+	retort_buf path = RETORT_BUF_INIT;
+
+	if (strcmp(rest, "//") == 0 || strcmp(rest, "///:memory:") == 0) {
+		url->memory = true;
+		return 0;
+	}
+	if (!retort__starts_with(rest, "///")) {
+		*why = retort__strdup("a SQLite URL is sqlite:///relative.db, sqlite:////absolute.db or sqlite:// (memory)");
+		return -1;
+	}
+	rest += 3;
+	if (!*rest) {
+		*why = retort__strdup("the SQLite file path is empty");
+		return -1;
+	}
+	if (strchr(rest, '?')) {
+		*why = retort__strdup("query parameters are not supported for SQLite");
+		return -1;
+	}
+	for (const char *p = rest; *p; p++) {
+		int hi, lo;
+		if (*p != '%') {
+			retort_buf_putc(&path, *p);
+			continue;
+		}
+		if ((hi = hexval(p[1])) < 0 || (lo = hexval(p[2])) < 0) {
+			*why = retort__strdup("bad %-escape in the path");
+			goto fail;
+		}
+		if (hi == 0 && lo == 0) {
+			*why = retort__strdup("%00 in the path: a file name cannot hold a NUL byte");
+			goto fail;
+		}
+		retort_buf_putc(&path, (char)(hi * 16 + lo));
+		p += 2;
+	}
+	if (retort__starts_with(path.ptr, "file:")) {
+		*why = retort__strdup("SQLite URI file names ('file:...') are not supported: name the file "
+			"by its path (a file called 'file:x.db' is sqlite:///./file:x.db)");
+		goto fail;
+	}
+	url->path = retort_buf_detach(&path);
+	return 0;
+fail:
+	retort_buf_dispose(&path);
+	return -1;
+}
+
 static int sqlite_connect(retort_db **out, const retort_url *url)
 {
-	sqlite_db *db = retort__calloc(1, sizeof(*db));
+	sqlite_db *db;
 	const char *name = url->memory || !url->path ? ":memory:" : url->path;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	char *errmsg = NULL;
 	int rc;
 
 	*out = NULL;
+	/* a URL built by hand must not reach SQLite's URI parser either (see above) */
+	if (retort__starts_with(name, "file:"))
+		return retort__error_set(RETORT_ERROR_CONFIG,
+			"SQLite URI file names ('file:...') are not supported: '%s'", name);
+	if (url->must_exist && !url->memory) {
+		if (!retort__path_exists(name))
+			return retort__error_code(RETORT_ENOTFOUND, RETORT_ERROR_CONFIG,
+				"there is no SQLite database at '%s'", name);
+		flags = SQLITE_OPEN_READWRITE; /* and should it vanish meanwhile, still create nothing */
+	}
+	db = retort__calloc(1, sizeof(*db));
 	db->name = retort__strdup(name);
 	db->busy_ms = DEFAULT_BUSY_MS;
 	db->lock_fd = -1;
-	rc = sqlite3_open_v2(name, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = sqlite3_open_v2(name, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		retort__error_set(RETORT_ERROR_CONNECT, "cannot open SQLite database '%s': %s", name,
 			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -288,7 +371,7 @@ static int sqlite_query(retort_rows **out, retort_db *base, const char *sql,
 		for (i = 0; i < ncols; i++) {
 			const unsigned char *t = sqlite3_column_text(stmt, i);
 			if (t)
-				cells[i] = retort__strndup((const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
+				cells[i] = retort__rows_text(rows, (const char *)t, (size_t)sqlite3_column_bytes(stmt, i));
 		}
 	}
 	if (rc != SQLITE_DONE) {
@@ -390,11 +473,26 @@ static int sqlite_lock(retort_db *base, const char *schema, const char *table, i
 	 * file itself would drop SQLite's own POSIX locks.
 	 */
 	path = retort__sprintf("%s.retort-lock", base->url->path);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/*
+	 * Never through a symlink (O_CREAT would create or truncate nothing,
+	 * but open whatever it points at) and never a FIFO or device: the lock
+	 * is a plain file of our own.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
 	if (fd < 0) {
 		int rc = retort__error_os("cannot open the lock file '%s'", path);
 		free(path);
 		return rc;
+	}
+	{
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			int rc = retort__error_set(RETORT_ERROR_DATABASE,
+				"the lock file '%s' is not a regular file", path);
+			close(fd);
+			free(path);
+			return rc;
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -23,7 +23,7 @@
 
 #include "base/vec.h"
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "rules/report.h"
 
 /*

@@ -203,6 +203,8 @@ size_t retort__graph_prefix(const retort_graph *g, const char *prefix, retort_ve
 int retort__graph_current(retort_vec *out, const retort_graph *g,
 	const char *const *current, size_t ncurrent)
 {
+	int error;
+
 	for (size_t i = 0; i < ncurrent; i++) {
 		retort_revision *r = retort_graph_lookup(g, current[i]), *b;
 		if (!r && (b = retort_graph_replaced_by(g, current[i])) != NULL)
@@ -217,7 +219,57 @@ int retort__graph_current(retort_vec *out, const retort_graph *g,
 		if (!retort_vec_contains(out, r))
 			retort_vec_push(out, r);
 	}
-	return 0;
+	if ((error = retort_graph_current_check(g, current, ncurrent)) < 0)
+		retort_vec_clear(out);
+	return error;
+}
+
+int retort_graph_current_check(const retort_graph *g, const char *const *current, size_t ncurrent)
+{
+	unsigned char *below;
+	retort_vec revs = RETORT_VEC_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < ncurrent; i++) {
+		retort_revision *r = retort_graph_get(g, current[i]);
+		if (r && !retort_vec_contains(&revs, r))
+			retort_vec_push(&revs, r);
+	}
+	if (revs.len < 2) {
+		retort_vec_dispose(&revs, false);
+		return 0;
+	}
+	/* one walk marks everything strictly below some current revision, over Revises only */
+	below = retort__calloc(g->revs.len + 1, 1);
+	for (size_t i = 0; i < revs.len; i++) {
+		retort_revision *r = revs.items[i];
+		retort__graph_mark_ancestors(g, below, (retort_revision *const *)r->parents.items,
+			r->parents.len, RETORT__WALK_PARENTS);
+	}
+	for (size_t i = 0; i < revs.len && !error; i++) {
+		retort_revision *low = revs.items[i];
+		if (!below[low->topo])
+			continue;
+		/* name one revision above it, for the message (a second, rare walk) */
+		for (size_t j = 0; j < revs.len && !error; j++) {
+			retort_revision *high = revs.items[j];
+			unsigned char *up;
+			if (high == low)
+				continue;
+			up = retort__calloc(g->revs.len + 1, 1);
+			retort__graph_mark_ancestors(g, up, (retort_revision *const *)high->parents.items,
+				high->parents.len, RETORT__WALK_PARENTS);
+			if (up[low->topo])
+				error = retort__error_set(RETORT_ERROR_DATABASE,
+					"the version table holds '%s' together with '%s', which comes after it: "
+					"a database is at one revision per branch, never at a revision and its "
+					"ancestor (set the table right with 'retort stamp')", low->id, high->id);
+			free(up);
+		}
+	}
+	free(below);
+	retort_vec_dispose(&revs, false);
+	return error;
 }
 
 static int cmp_id(const void *a, const void *b)

@@ -120,6 +120,15 @@ const retort_vec *retort_graph_heads(const retort_graph *graph);
 void retort_graph_heads_resolved(retort_vec *out, const retort_graph *graph);
 
 /*
+ * Whether the database's current ids (as the version table holds them) can
+ * be a database's state: never a revision together with one of its
+ * ancestors over Revises (Depends On does not consume a head).  Ids no
+ * script defines are left to the caller.  An error of class DATABASE
+ * naming both revisions.
+ */
+int retort_graph_current_check(const retort_graph *graph, const char *const *current, size_t ncurrent);
+
+/*
  * Resolve one identifier (SPEC section 4) to a set of revisions, appended
  * to `out` (borrowed pointers).  `current` is the database's heads (ids) for
  * relative forms like "-1", NULL when there is no database; "base" yields

@@ -19,6 +19,7 @@
  * most one marking walk over the graph.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,15 +191,46 @@ static int walk(retort_revision **out, const retort_graph *g, const char *ident,
 	return error;
 }
 
-/* "+3" / "-2": sign and count; false when `s` is not of that form. */
+/*
+ * The most steps a relative identifier may walk.  Far more than any graph
+ * has revisions, and far from where negating the count could overflow
+ * (-9223372036854775808 was undefined behaviour, and walked nowhere).
+ */
+#define STEPS_MAX 1000000000L
+
+/* "+3" / "-2": sign and count; false when `s` is not of that form or the count is out of range. */
 static bool parse_relative(const char *s, long *n)
 {
 	char *end;
 
 	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]))
 		return false;
+	errno = 0;
 	*n = strtol(s, &end, 10);
-	return *end == '\0';
+	return *end == '\0' && errno == 0 && *n >= -STEPS_MAX && *n <= STEPS_MAX;
+}
+
+/*
+ * A count that ends the identifier ("+N", "REV-N", "LABEL@+N") and is out
+ * of range is a usage error, said before anything walks.
+ */
+static int check_steps(const char *ident)
+{
+	const char *digits = ident + strlen(ident);
+	char *end;
+	long n;
+
+	while (digits > ident && isdigit((unsigned char)digits[-1]))
+		digits--;
+	if (digits == ident || !*digits || (digits[-1] != '+' && digits[-1] != '-'))
+		return 0;
+	errno = 0;
+	n = strtol(digits, &end, 10);
+	if (errno == ERANGE || n > STEPS_MAX)
+		return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
+			"'%s': %c%s steps is more than retort walks (at most %ld)", ident, digits[-1],
+			digits, STEPS_MAX);
+	return 0;
 }
 
 /*
@@ -393,6 +425,8 @@ int retort__graph_resolve_branch(retort_vec *out, retort_revision **branch, cons
 	if (strchr(ident, ':'))
 		return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_USAGE,
 			"'%s': a range is not accepted here", ident);
+	if ((error = check_steps(ident)) < 0)
+		return error;
 	if (parse_relative(ident, &n)) {
 		if ((error = current_start(&r, g, ident, NULL, current, ncurrent, n < 0, n > 0)) < 0)
 			return error;

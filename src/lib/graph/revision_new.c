@@ -431,13 +431,30 @@ static int check_labels(const retort_graph *graph, const retort_revision_opts *o
 {
 	for (size_t i = 0; i < o->nbranch_labels; i++) {
 		const char *l = o->branch_labels[i];
-		if (!*l || strpbrk(l, "@:+, \t"))
-			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s'", l);
+		if (retort_script_label_problem(l))
+			return retort__error_set(RETORT_ERROR_USAGE, "invalid branch label '%s': %s",
+				l, retort_script_label_problem(l));
 		if (retort_graph_get(graph, l) || retort_graph_label(graph, l))
 			return retort__error_code(RETORT_EEXISTS, RETORT_ERROR_USAGE,
 				"branch label '%s' is already a revision id or label", l);
 	}
 	return 0;
+}
+
+/* Where a header line's text starts, past its comment decoration (a leading "--", slash-star or star). */
+static const char *undecorated(const char *line)
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (retort__starts_with(p, "--") || retort__starts_with(p, "/*"))
+		p += 2;
+	else if (*p == '*')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
 }
 
 /*
@@ -447,19 +464,9 @@ static int check_labels(const retort_graph *graph, const retort_revision_opts *o
  */
 static const char *header_value(const char *line, const char *key, const char **key_at)
 {
-	const char *p = line;
+	const char *p = undecorated(line);
 	size_t n = strlen(key);
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (retort__starts_with(p, "--"))
-		p += 2;
-	else if (retort__starts_with(p, "/*"))
-		p += 2;
-	else if (*p == '*')
-		p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
 	if (retort__strncasecmp(p, key, n) != 0)
 		return NULL;
 	if (key_at)
@@ -469,9 +476,10 @@ static const char *header_value(const char *line, const char *key, const char **
 	return *p == ':' ? p + 1 : NULL;
 }
 
-static const char *transactional_value(const char *line)
+/* Does the line at `line` hold header key `key` ("revision id") followed by ':'? */
+static bool is_key_line(const char *line, const char *key)
 {
-	return header_value(line, "transactional", NULL);
+	return header_value(line, key, NULL) != NULL;
 }
 
 /*
@@ -506,32 +514,41 @@ static char *template_with_replaces(const char *tmpl)
 }
 
 /*
- * The template with its "Transactional:" header line saying "no".  For
- * templates that fix the value instead of using ${transactional}, as those
- * copied into a project by an older `retort init` do.  Without such a line
- * the copy is unchanged, and the parse-back check reports it.
+ * The revision text with a "Foreign Keys: off" header line, decorated as
+ * its neighbour, after the Transactional line of the header (or, without
+ * one, after the Revision ID line).  Templates have no placeholder for
+ * it: only a revision that needs it carries it.  NULL when the text has no
+ * Revision ID line (the parse-back check reports that).
  */
-static char *template_not_transactional(const char *tmpl)
+static char *add_foreign_keys_off(const char *text)
 {
+	const char *after = NULL, *line;
 	retort_buf b = RETORT_BUF_INIT;
 
-	for (const char *line = tmpl; *line;) {
-		const char *end = strchr(line, '\n'), *value = transactional_value(line);
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		if (value) {
-			retort_buf_put(&b, line, (size_t)(value - line));
-			retort_buf_puts(&b, " no");
-			retort_buf_puts(&b, line + len);
+	for (line = text; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+		if (is_key_line(line, "revision id"))
 			break;
-		}
-		retort_buf_put(&b, line, len);
+	if (!*line)
+		return NULL;
+	/* The key lines that follow it, up to the first line that is none. */
+	for (after = line; *line;) {
+		const char *end = strchr(line, '\n'), *p = undecorated(line);
+		if (line != after && (!*p || *p == '\n' || !strchr(p, ':') || retort__starts_with(p, "retort:")))
+			break;
+		if (is_key_line(line, "transactional"))
+			after = line;
 		if (!end)
 			break;
-		retort_buf_putc(&b, '\n');
 		line = end + 1;
 	}
-	retort_buf_grow(&b, 1);
+	line = strchr(after, '\n');
+	line = line ? line + 1 : after + strlen(after);
+	retort_buf_put(&b, text, (size_t)(line - text));
+	if (line == after + strlen(after))
+		retort_buf_putc(&b, '\n');
+	retort_buf_put(&b, after, (size_t)(undecorated(after) - after));
+	retort_buf_puts(&b, "Foreign Keys: off\n");
+	retort_buf_puts(&b, line);
 	return retort_buf_detach(&b);
 }
 
@@ -540,19 +557,18 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 {
 	retort_vec parents = RETORT_VEC_INIT;
 	retort_buf down = RETORT_BUF_INIT, deps = RETORT_BUF_INIT, labels = RETORT_BUF_INIT;
-	char id[33], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
+	char id[4 * RETORT_REVISION_ID_MAX + 1], date[40], *dir = NULL, *name = NULL, *path = NULL, *text = NULL, *message = NULL;
+	char *own_template = NULL;
 	time_t now = o->now ? o->now : time(NULL);
 	retort_script *check = NULL;
 	struct tm utc;
-	bool transactional = !o->non_transactional;
-	char *own_template = NULL;
 	int error;
 
 	*out = NULL;
 	if (o->rev_id) {
-		if (!retort_script_id_valid(o->rev_id)) {
-			error = retort__error_set(RETORT_ERROR_USAGE,
-				"invalid revision id '%s' (1-32 characters, none of ',@+-:' or spaces)", o->rev_id);
+		if (retort_script_id_problem(o->rev_id)) {
+			error = retort__error_set(RETORT_ERROR_USAGE, "invalid revision id '%s': %s",
+				o->rev_id, retort_script_id_problem(o->rev_id));
 			goto done;
 		}
 		snprintf(id, sizeof(id), "%s", o->rev_id);
@@ -591,18 +607,13 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 	for (char *c = message; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
-	if (!transactional && !strstr(o->template_text, "${transactional}"))
-		own_template = template_not_transactional(o->template_text);
-	if (o->replaces && !strstr(o->template_text, "${replaces}")) {
-		char *with = template_with_replaces(own_template ? own_template : o->template_text);
-		free(own_template);
-		own_template = with;
-	}
+	if (o->replaces && !strstr(o->template_text, "${replaces}"))
+		own_template = template_with_replaces(o->template_text);
 	{
 		const char *vars[] = {
 			"message", message, "rev_id", id, "down_revision", down.ptr,
 			"create_date", date, "branch_labels", labels.ptr, "depends_on", deps.ptr,
-			"transactional", transactional ? "yes" : "no",
+			"transactional", "yes",
 			"upgrades", o->upgrades ? o->upgrades : "",
 			"downgrades", o->downgrades ? o->downgrades : "",
 			"replaces", o->replaces ? o->replaces : "", NULL,
@@ -610,6 +621,13 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 		if ((error = retort_revision_render(&text, own_template ? own_template : o->template_text,
 				vars, &cfg->xargs)) < 0)
 			goto done;
+	}
+	if (o->foreign_keys_off) {
+		char *with = add_foreign_keys_off(text);
+		if (with) {
+			free(text);
+			text = with;
+		}
 	}
 	if ((error = retort_revision_filename(&name, cfg->file_template, cfg->truncate_slug_length,
 			id, message, &utc, o->format)) < 0)
@@ -630,11 +648,10 @@ int retort_revision_create(char **out, const retort_config *cfg, const retort_gr
 			"'Replaces:' after; add 'Replaces: ${replaces}' to it");
 		goto done;
 	}
-	if (check->transactional && !transactional) {
+	if (o->foreign_keys_off && !check->foreign_keys_off) {
 		error = retort__error_set(RETORT_ERROR_CONFIG,
-			"this revision rebuilds or drops a SQLite table with foreign keys off, which only works "
-			"outside a transaction, but the script template has no 'Transactional:' header line to "
-			"say so; add 'Transactional: ${transactional}' to it");
+			"this revision rebuilds or drops a SQLite table with foreign keys off, but its header "
+			"cannot say 'Foreign Keys: off': the script template gives no usable 'Revision ID:' line");
 		goto done;
 	}
 	if ((error = write_new(path, text)) < 0)

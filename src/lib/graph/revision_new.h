@@ -43,11 +43,11 @@ typedef struct retort_revision_opts {
 	const char *upgrades;
 	const char *downgrades;
 	/*
-	 * The bodies cannot run inside a transaction: ${transactional} is "no"
-	 * (else "yes"), and a template that fixes the value gets its
-	 * Transactional line set to no.
+	 * The bodies rebuild or drop SQLite tables with foreign keys off: a
+	 * "Foreign Keys: off" header line is added after the Transactional
+	 * (or Revision ID) line.
 	 */
-	bool non_transactional;
+	bool foreign_keys_off;
 	/*
 	 * A baseline (`retort squash`): its Replaces ids, "a, b, c".  The
 	 * template's ${replaces}, or a line added after its Revises line.  Its

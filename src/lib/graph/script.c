@@ -27,10 +27,14 @@ typedef struct hline {
 	unsigned line;  /* 1-based line in the file */
 } hline;
 
+/* The header keys (key_names below spells them). */
+enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT, K_FOREIGN_KEYS, K_REPLACES, K_COUNT };
+
 typedef struct parser {
 	const char *path;
 	retort_script *s;
-	bool seen[9];
+	bool seen[K_COUNT];
 	unsigned replaces_line;
 	size_t used, cap;  /* of s->arena_ */
 } parser;
@@ -56,11 +60,9 @@ static char *keep(parser *p, const char *str, size_t n)
 
 const char retort__script_parser_key[] = RETORT_SCRIPT_PARSER_KEY;
 
-enum { K_REVISION, K_REVISES, K_DATE, K_LABELS, K_DEPENDS, K_TRANSACTIONAL, K_LOCK_TIMEOUT,
-	K_STATEMENT_TIMEOUT, K_REPLACES };
 static const char *const key_names[] = {
 	"revision id", "revises", "create date", "branch labels", "depends on", "transactional",
-	"lock timeout", "statement timeout", "replaces",
+	"lock timeout", "statement timeout", "foreign keys", "replaces",
 };
 
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -93,16 +95,72 @@ void retort_script_sha256(char out[65], const void *data, size_t len)
 	out[2 * i] = '\0';
 }
 
+/* Code points that would make a name print as something else: C1 controls, zero-width and bidi marks. */
+static bool invisible(const char *p, size_t len)
+{
+	unsigned cp;
+
+	if (len == 2)
+		cp = (((unsigned char)p[0] & 0x1Fu) << 6) | ((unsigned char)p[1] & 0x3Fu);
+	else if (len == 3)
+		cp = (((unsigned char)p[0] & 0x0Fu) << 12) | (((unsigned char)p[1] & 0x3Fu) << 6) |
+			((unsigned char)p[2] & 0x3Fu);
+	else
+		return false;
+	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+		(cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/*
+ * What is wrong with `name` as an id (labels: also '-' inside), or NULL.
+ * Letters, digits, '_' and '.', and any printing character beyond ASCII:
+ * everything else either means something in an identifier ("a@head",
+ * "a+1", "a:b", "a,b"), in a file name made from the id ('/', '\'), or
+ * cannot be told apart on a screen (spaces, controls, bidi marks).
+ */
+static const char *name_problem(const char *name, bool label)
+{
+	static const char *const reserved[] = { "head", "heads", "base", "current" };
+	size_t n = strlen(name), chars;
+
+	if (n == 0)
+		return "it is empty";
+	if (!retort__utf8_valid(name, &chars))
+		return "it is not valid UTF-8";
+	if (!label && chars > RETORT_REVISION_ID_MAX)
+		return "it is longer than 32 characters, the width of the version table's column";
+	for (size_t i = 0, len; i < n; i += len) {
+		unsigned char c = (unsigned char)name[i];
+		len = retort__utf8_seq_len(name + i, n - i);
+		if (c >= 0x80) {
+			if (invisible(name + i, len))
+				return "it holds an invisible or direction-changing character";
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+				c == '_' || c == '.' || (label && c == '-' && i > 0)))
+			return label ? "only letters, digits, '_', '.' and '-' (not first) may make it up"
+				: "only letters, digits, '_' and '.' may make it up";
+	}
+	for (size_t i = 0; i < RETORT_ARRAY_SIZE(reserved); i++)
+		if (retort__strcasecmp(name, reserved[i]) == 0)
+			return "it is a reserved word (head, heads, base and current name revisions already)";
+	return NULL;
+}
+
+const char *retort_script_id_problem(const char *id)
+{
+	return name_problem(id, false);
+}
+
+const char *retort_script_label_problem(const char *label)
+{
+	return name_problem(label, true);
+}
+
 bool retort_script_id_valid(const char *id)
 {
-	size_t n = strlen(id);
-
-	if (n == 0 || n > 32)
-		return false;
-	for (const char *p = id; *p; p++)
-		if ((unsigned char)*p <= ' ' || strchr(",@+-:", *p))
-			return false;
-	return true;
+	return name_problem(id, false) == NULL;
 }
 
 void retort_script_free(retort_script *s)
@@ -120,8 +178,11 @@ void retort_script_free(retort_script *s)
 	free(s);
 }
 
-/* Split "a, b,c" into trimmed, non-empty items; `ids` names the key whose items must be ids. */
-static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, const char *ids)
+enum list_kind { LIST_IDS, LIST_LABELS, LIST_ANY };
+
+/* Split "a, b,c" into trimmed, non-empty items; `key` names the header key, for messages. */
+static int split_list(parser *p, retort_vec *out, const char *value, unsigned line, enum list_kind kind,
+	const char *key)
 {
 	const char *q = value;
 	size_t n = 1;
@@ -146,12 +207,17 @@ static int split_list(parser *p, retort_vec *out, const char *value, unsigned li
 			end--;
 		if (start == end)
 			continue;
-		/* Depends On may name a label ("auth"), so only Revises and Replaces must hold ids. */
-		if (ids) {
+		/*
+		 * Revises and Replaces hold ids, Branch Labels labels; Depends On
+		 * may name either, or a prefix, so only the graph can judge it.
+		 */
+		if (kind != LIST_ANY) {
 			char *tok = keep(p, start, (size_t)(end - start));
-			if (!retort_script_id_valid(tok))
-				return retort__error_set(RETORT_ERROR_SCRIPT,
-					"%s:%u: invalid revision id '%s' in %s", p->path, line, tok, ids);
+			const char *why = kind == LIST_IDS ? retort_script_id_problem(tok)
+				: retort_script_label_problem(tok);
+			if (why)
+				return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: invalid %s '%s' in %s: %s",
+					p->path, line, kind == LIST_IDS ? "revision id" : "branch label", tok, key, why);
 			retort_vec_push(out, tok);
 		} else {
 			retort_vec_push(out, keep(p, start, (size_t)(end - start)));
@@ -210,24 +276,23 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 	p->seen[k] = true;
 	switch (k) {
 	case K_REVISION:
-		if (!retort_script_id_valid(value))
-			return retort__error_set(RETORT_ERROR_SCRIPT,
-				"%s:%u: invalid revision id '%s' (1-32 characters, none of ',@+-:' or spaces)",
-				p->path, line, value);
+		if (retort_script_id_problem(value))
+			return retort__error_set(RETORT_ERROR_SCRIPT, "%s:%u: invalid revision id '%s': %s",
+				p->path, line, value, retort_script_id_problem(value));
 		s->revision = keep(p, value, strlen(value));
 		s->header_line = line;
 		return 0;
 	case K_REVISES:
-		return split_list(p, &s->revises, value, line, "Revises");
+		return split_list(p, &s->revises, value, line, LIST_IDS, "Revises");
 	case K_DATE:
 		s->create_date = *value ? keep(p, value, strlen(value)) : NULL;
 		return 0;
 	case K_LABELS:
-		return split_list(p, &s->branch_labels, value, line, NULL);
+		return split_list(p, &s->branch_labels, value, line, LIST_LABELS, "Branch Labels");
 	case K_DEPENDS:
-		return split_list(p, &s->depends_on, value, line, NULL);
+		return split_list(p, &s->depends_on, value, line, LIST_ANY, "Depends On");
 	case K_REPLACES: {
-		int error = split_list(p, &s->replaces, value, line, "Replaces");
+		int error = split_list(p, &s->replaces, value, line, LIST_IDS, "Replaces");
 		p->replaces_line = line;
 		for (size_t i = 0; i < s->replaces.len && !error; i++)
 			for (size_t j = 0; j < i; j++)
@@ -252,6 +317,14 @@ static int apply_key(parser *p, int k, const char *key, size_t klen, const char 
 				p->path, line, lock ? "Lock Timeout" : "Statement Timeout", value);
 		*(lock ? &s->lock_timeout_ms : &s->statement_timeout_ms) = ms;
 		*(lock ? &s->has_lock_timeout : &s->has_statement_timeout) = true;
+		return 0;
+	}
+	case K_FOREIGN_KEYS: {
+		bool on;
+		if (retort__parse_bool(&on, value) < 0)
+			return retort__error_set(RETORT_ERROR_SCRIPT,
+				"%s:%u: Foreign Keys must be on or off, not '%s'", p->path, line, value);
+		s->foreign_keys_off = !on;
 		return 0;
 	}
 	}
@@ -288,7 +361,7 @@ static int parse_header(parser *p, hline *lines, size_t n)
 				error = retort__error_set(RETORT_ERROR_SCRIPT,
 					"%s:%u: unknown header key '%.*s' (expected Revision ID, Revises, "
 					"Create Date, Branch Labels, Depends On, Transactional, Lock Timeout, "
-					"Statement Timeout or Replaces)",
+					"Statement Timeout, Foreign Keys or Replaces)",
 					p->path, lines[i].line, (int)klen, key);
 				continue;
 			}
@@ -603,7 +676,8 @@ static bool same_header(const retort_script *a, const retort_script *b)
 		retort__strvec_equal(&a->depends_on, &b->depends_on) &&
 		retort__strvec_equal(&a->replaces, &b->replaces) &&
 		retort__streq(a->message, b->message) && retort__streq(a->create_date, b->create_date) &&
-		a->transactional == b->transactional && a->has_downgrade == b->has_downgrade &&
+		a->transactional == b->transactional &&
+		a->foreign_keys_off == b->foreign_keys_off && a->has_downgrade == b->has_downgrade &&
 		a->header_line == b->header_line;
 }
 

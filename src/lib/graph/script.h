@@ -36,6 +36,12 @@ typedef struct retort_script {
 	char *create_date;          /* may be NULL */
 	bool transactional;         /* Transactional: yes (default) / no */
 	/*
+	 * Foreign Keys: off - on SQLite the runner switches foreign keys off
+	 * before the revision's BEGIN, checks them before its COMMIT and puts
+	 * the setting back after (see migrate.c); PostgreSQL ignores it.
+	 */
+	bool foreign_keys_off;
+	/*
 	 * Lock Timeout: / Statement Timeout: (PostgreSQL's lock_timeout and
 	 * statement_timeout for this revision's statements, overriding
 	 * ddl_lock_timeout / ddl_statement_timeout), in ms when has_... is
@@ -128,7 +134,18 @@ int retort_script_set_revises(const char *path, const char *const *ids, size_t n
 
 /* Lowercase hex SHA-256 of `len` bytes into out[65]. */
 void retort_script_sha256(char out[65], const void *data, size_t len);
-/* Whether `id` may be a revision id (no whitespace, ',', '@', '+', '-', ':'; 1-32 chars). */
+/* The most characters a revision id may have: the version table's VARCHAR(32). */
+#define RETORT_REVISION_ID_MAX 32
+/*
+ * What is wrong with `id` as a revision id, or NULL when nothing is: 1-32
+ * characters of valid UTF-8, letters, digits, '_' and '.' (and printing
+ * characters beyond ASCII), not one of the reserved words head, heads,
+ * base, current (in any case).  A static string, for "invalid revision id
+ * 'x': <problem>".
+ */
+const char *retort_script_id_problem(const char *id);
+/* The same for a branch label: also '-' (not first), no length limit. */
+const char *retort_script_label_problem(const char *label);
 bool retort_script_id_valid(const char *id);
 void retort_script_free(retort_script *script);
 

@@ -10,7 +10,7 @@
  *   u32 length of the rest of the entry
  *   u64 dev, ino, size; i64 mtime s/ns, ctime s/ns
  *   u32 header_line, upgrade_line, downgrade_line
- *   u8 format, u8 flags (transactional, has_downgrade, has create_date)
+ *   u8 format, u8 flags (transactional, has_downgrade, has create_date, foreign keys off)
  *   u16 number of revises, branch labels, depends on, replaces
  *   u32 length of the strings, then the strings, each NUL-terminated:
  *       relpath, revision, message, [create_date], revises..., labels..., depends...,
@@ -51,7 +51,7 @@
 /* An entry is recorded only once its file's ctime is this many seconds older than the load. */
 #define SETTLE_SECONDS 2
 
-enum { F_TRANSACTIONAL = 1, F_HAS_DOWNGRADE = 2, F_CREATE_DATE = 4 };
+enum { F_TRANSACTIONAL = 1, F_HAS_DOWNGRADE = 2, F_CREATE_DATE = 4, F_FK_OFF = 8 };
 
 typedef struct centry {
 	const char *raw;        /* the encoded entry in the image (after its length) */
@@ -132,7 +132,8 @@ static void encode(retort_buf *out, const char *relpath, const struct stat *st, 
 {
 	size_t len_at = out->size, strings_at;
 	uint8_t flags = (uint8_t)((s->transactional ? F_TRANSACTIONAL : 0) |
-		(s->has_downgrade ? F_HAS_DOWNGRADE : 0) | (s->create_date ? F_CREATE_DATE : 0));
+		(s->has_downgrade ? F_HAS_DOWNGRADE : 0) | (s->create_date ? F_CREATE_DATE : 0) |
+		(s->foreign_keys_off ? F_FK_OFF : 0));
 	uint32_t n;
 
 	put_u32(out, 0); /* the entry's length, filled in below */
@@ -373,6 +374,7 @@ retort_script *retort__scriptcache_get(const retort_scriptcache *c, size_t pos, 
 	s->format = (retort_script_format)e->format;
 	s->transactional = (e->flags & F_TRANSACTIONAL) != 0;
 	s->has_downgrade = (e->flags & F_HAS_DOWNGRADE) != 0;
+	s->foreign_keys_off = (e->flags & F_FK_OFF) != 0;
 	s->header_line = e->header_line;
 	s->upgrade_line = e->upgrade_line;
 	s->downgrade_line = e->downgrade_line;

@@ -173,39 +173,23 @@ static int list_location(loader *ld, const char *dir, bool recursive)
 }
 
 /*
- * Read one file into `buf` (grown as needed): one openat, one read, one
- * close; with `s`, also an fstat into s->st for the header cache.
+ * Read one file into `buf` (grown as needed): one openat, one fstat, one
+ * read, one close; with `s`, the fstat goes into s->st for the header
+ * cache.  What is not a regular file (a FIFO would block, /dev/zero never
+ * ends) or is larger than RETORT_SCRIPT_MAX is refused before reading.
  */
 static int read_at(char **buf, size_t *cap, const entry *e, size_t *len, slot *s)
 {
-	size_t n = 0;
-	int fd = openat(e->dirfd, e->name, O_RDONLY | O_CLOEXEC);
+	int fd, error;
 
-	if (fd < 0)
-		return retort__error_os("cannot open '%s'", e->path);
+	if ((error = retort__file_open(&fd, e->dirfd, e->name, e->path, RETORT_SCRIPT_MAX,
+			RETORT_ERROR_SCRIPT)) < 0)
+		return error;
 	if (s)
 		s->stat_ok = fstat(fd, &s->st) == 0;
-	for (;;) {
-		ssize_t r;
-		if (n == *cap) {
-			*cap = *cap ? *cap * 2 : 65536;
-			*buf = retort__realloc(*buf, *cap);
-		}
-		r = read(fd, *buf + n, *cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			close(fd);
-			return retort__error_os("cannot read '%s'", e->path);
-		}
-		n += (size_t)r;
-		/* a short read of a regular file is its end */
-		if (r == 0 || n < *cap)
-			break;
-	}
+	error = retort__file_read_fd(buf, cap, len, fd, e->path, RETORT_SCRIPT_MAX, RETORT_ERROR_SCRIPT);
 	close(fd);
-	*len = n;
-	return 0;
+	return error;
 }
 
 static void *parse_worker(void *arg)
@@ -230,7 +214,7 @@ static void *parse_worker(void *arg)
 			 */
 			bool warm = e->cache && retort__scriptcache_count(e->cache) > 0;
 			if (warm && (s->stat_ok = fstatat(e->dirfd, e->name, &s->st, 0) == 0) &&
-				(s->hit = retort__scriptcache_has(e->cache, e->pos, e->rel, &s->st)))
+				S_ISREG(s->st.st_mode) && (s->hit = retort__scriptcache_has(e->cache, e->pos, e->rel, &s->st)))
 				continue;
 			/*
 			 * A miss records the stat of the descriptor it read, never

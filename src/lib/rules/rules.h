@@ -31,7 +31,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "config/url.h"
+#include "dialect/url.h"
 
 /* Table-level lock modes, weakest first (PostgreSQL's names), and SQLite's two. */
 typedef enum retort_lock {

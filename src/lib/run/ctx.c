@@ -1,19 +1,20 @@
 /*
  * ctx.c - live and recording contexts for C revisions (see ctx.h).
  *
- * Every operation is rendered once (ops_render.c) and then either run on
- * the connection or appended to the output, so offline SQL is exactly what
- * a live run would execute.  The exceptions are queries, which need a
- * database, and SQLite table rebuilds, which read the live schema; both
- * fail in a recording context with a message naming the revision.
+ * Every operation is rendered once, by the schema engine (ops_model.h),
+ * and then either run on the connection or appended to the output, so
+ * offline SQL is exactly what a live run would execute.  The exceptions
+ * are queries, which need a database, and SQLite table rebuilds, which
+ * read the live schema; both fail in a recording context with a message
+ * naming the revision.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/common.h"
 #include "run/ctx.h"
+#include "run/ops_model.h"
 #include "sql/sql.h"
-#include "run/sqlite_batch.h"
 #include "base/vec.h"
 
 struct retort__ctx {
@@ -243,156 +244,134 @@ static const char *op_last_error(retort_ctx *pub)
 	return c->last ? c->last : "";
 }
 
-static int op_create_table(retort_ctx *pub, const char *table, const retort_column *columns)
+/* For messages: the name a revision calls the operation by (retort_<noun>_<verb>). */
+static const char *op_name(retort__op_what what)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_create_table(&sql, priv(pub)->d, table, columns);
-
-	return emit_rendered(priv(pub), &sql, error);
-}
-
-static int op_drop_table(retort_ctx *pub, const char *table)
-{
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_drop_table(&sql, priv(pub)->d, table);
-
-	return emit_rendered(priv(pub), &sql, error);
-}
-
-static int op_rename_table(retort_ctx *pub, const char *table, const char *new_name)
-{
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_rename_table(&sql, priv(pub)->d, table, new_name);
-
-	return emit_rendered(priv(pub), &sql, error);
+	static const char *const names[] = {
+		[RETORT__OP_CREATE_TABLE] = "table_create", [RETORT__OP_DROP_TABLE] = "table_drop",
+		[RETORT__OP_RENAME_TABLE] = "table_rename", [RETORT__OP_ADD_COLUMN] = "column_add",
+		[RETORT__OP_DROP_COLUMN] = "column_drop", [RETORT__OP_RENAME_COLUMN] = "column_rename",
+		[RETORT__OP_ALTER_COLUMN] = "column_alter", [RETORT__OP_CREATE_INDEX] = "index_create",
+		[RETORT__OP_DROP_INDEX] = "index_drop", [RETORT__OP_ADD_CONSTRAINT] = "constraint_add",
+		[RETORT__OP_DROP_CONSTRAINT] = "constraint_drop",
+	};
+	return names[what];
 }
 
 /*
- * SQLite: the native ALTER first; when SQLite refuses (a UNIQUE or PRIMARY
- * KEY column, a non-constant default, an indexed column to drop...), the
- * table is rebuilt.  A refused ALTER leaves the transaction intact.
+ * Every portable operation: rendered by the schema engine (ops_model.h),
+ * then run or recorded.  What SQLite's ALTER TABLE cannot do is a rebuild
+ * of the table from its live definition, which offline mode cannot read.
+ * Adding and dropping a column on SQLite try the ALTER first: when SQLite
+ * refuses (an indexed column, a key...), the table is rebuilt, and the
+ * refused statement left the transaction as it was.
  */
-static int native_or_rebuild(retort__ctx *c, retort_buf *sql, int error,
-	int (*rebuild)(retort_db *db, const char *table, const void *arg), const char *table, const void *arg)
+static int run_op(retort__ctx *c, const retort__op_call *call)
 {
-	if (error < 0 || c->out || c->d->id != RETORT_DIALECT_SQLITE)
-		return emit_rendered(c, sql, error);
-	error = retort_db_exec(c->db, sql->ptr);
-	retort_buf_dispose(sql);
-	if (error < 0 && (error = rebuild(c->db, table, arg)) < 0)
+	bool rebuild = false, fallback = call->what == RETORT__OP_ADD_COLUMN || call->what == RETORT__OP_DROP_COLUMN;
+	retort_buf sql = RETORT_BUF_INIT;
+	int error = retort__op_render(&sql, &rebuild, c->d->id, call);
+
+	if (error < 0 || !rebuild) {
+		if (error >= 0 && !c->out && c->d->id == RETORT_DIALECT_SQLITE && fallback) {
+			if (retort_db_exec(c->db, sql.ptr) == 0) {
+				retort_buf_dispose(&sql);
+				return 0;
+			}
+			rebuild = true;
+		} else {
+			return emit_rendered(c, &sql, error);
+		}
+	}
+	retort_buf_dispose(&sql);
+	if (c->out) {
+		char *what = retort__sprintf("%s on SQLite rebuilds the table from the live schema and is", op_name(call->what));
+		error = offline_refusal(c, what);
+		free(what);
+		return error;
+	}
+	if ((error = retort__op_rebuild(c->db, call)) < 0)
 		return fail(c, error);
 	return 0;
 }
 
-static int rebuild_add_column(retort_db *db, const char *table, const void *arg)
+static int op_create_table(retort_ctx *pub, const char *table, const retort_column *columns)
 {
-	return retort__sqlite_add_column(db, table, arg);
+	retort__op_call call = { .what = RETORT__OP_CREATE_TABLE, .table = table, .columns = columns };
+
+	return run_op(priv(pub), &call);
 }
 
-static int rebuild_drop_column(retort_db *db, const char *table, const void *arg)
+static int op_drop_table(retort_ctx *pub, const char *table)
 {
-	return retort__sqlite_drop_column(db, table, arg);
+	retort__op_call call = { .what = RETORT__OP_DROP_TABLE, .table = table };
+
+	return run_op(priv(pub), &call);
+}
+
+static int op_rename_table(retort_ctx *pub, const char *table, const char *new_name)
+{
+	retort__op_call call = { .what = RETORT__OP_RENAME_TABLE, .table = table, .new_name = new_name };
+
+	return run_op(priv(pub), &call);
 }
 
 static int op_add_column(retort_ctx *pub, const char *table, const retort_column *column)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_add_column(&sql, priv(pub)->d, table, column);
+	retort__op_call call = { .what = RETORT__OP_ADD_COLUMN, .table = table, .column = column };
 
-	return native_or_rebuild(priv(pub), &sql, error, rebuild_add_column, table, column);
+	return run_op(priv(pub), &call);
 }
 
 static int op_drop_column(retort_ctx *pub, const char *table, const char *column)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_drop_column(&sql, priv(pub)->d, table, column);
+	retort__op_call call = { .what = RETORT__OP_DROP_COLUMN, .table = table, .name = column };
 
-	return native_or_rebuild(priv(pub), &sql, error, rebuild_drop_column, table, column);
+	return run_op(priv(pub), &call);
 }
 
 static int op_rename_column(retort_ctx *pub, const char *table, const char *column, const char *new_name)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_rename_column(&sql, priv(pub)->d, table, column, new_name);
+	retort__op_call call = { .what = RETORT__OP_RENAME_COLUMN, .table = table, .name = column, .new_name = new_name };
 
-	return emit_rendered(priv(pub), &sql, error);
-}
-
-static bool needs_rebuild(retort__ctx *c)
-{
-	return c->d->id == RETORT_DIALECT_SQLITE;
+	return run_op(priv(pub), &call);
 }
 
 static int op_alter_column(retort_ctx *pub, const char *table, const char *column, const retort_alter *alter)
 {
-	retort__ctx *c = priv(pub);
-	retort_buf sql = RETORT_BUF_INIT;
-	int error;
+	retort__op_call call = { .what = RETORT__OP_ALTER_COLUMN, .table = table, .name = column, .alter = alter };
 
-	if (!alter)
-		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "alter_column '%s': no change given", column));
-	if (needs_rebuild(c)) {
-		if (c->out)
-			return offline_refusal(c, "alter_column on SQLite rebuilds the table from the live schema and is");
-		if ((error = retort__sqlite_alter_column(c->db, table, column, alter)) < 0)
-			return fail(c, error);
-		return 0;
-	}
-	error = retort__render_alter_column(&sql, c->d, table, column, alter);
-	return emit_rendered(c, &sql, error);
+	return run_op(priv(pub), &call);
 }
 
 static int op_create_index(retort_ctx *pub, const char *name, const char *table,
 	const char *const *columns, int unique, const char *where_sql)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_create_index(&sql, priv(pub)->d, name, table, columns, unique, where_sql);
+	retort__op_call call = { .what = RETORT__OP_CREATE_INDEX, .table = table, .name = name,
+		.index_columns = columns, .unique = unique != 0, .where = where_sql };
 
-	return emit_rendered(priv(pub), &sql, error);
+	return run_op(priv(pub), &call);
 }
 
 static int op_drop_index(retort_ctx *pub, const char *name)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	int error = retort__render_drop_index(&sql, priv(pub)->d, name);
+	retort__op_call call = { .what = RETORT__OP_DROP_INDEX, .name = name };
 
-	return emit_rendered(priv(pub), &sql, error);
+	return run_op(priv(pub), &call);
 }
 
 static int op_add_constraint(retort_ctx *pub, const char *table, const retort_constraint *constraint)
 {
-	retort__ctx *c = priv(pub);
-	retort_buf sql = RETORT_BUF_INIT;
-	int error;
+	retort__op_call call = { .what = RETORT__OP_ADD_CONSTRAINT, .table = table, .constraint = constraint };
 
-	if (!constraint)
-		return fail(c, retort__error_set(RETORT_ERROR_SCRIPT, "add_constraint on '%s': no constraint given", table));
-	if (needs_rebuild(c)) {
-		if (c->out)
-			return offline_refusal(c, "add_constraint on SQLite rebuilds the table from the live schema and is");
-		if ((error = retort__sqlite_add_constraint(c->db, table, constraint)) < 0)
-			return fail(c, error);
-		return 0;
-	}
-	error = retort__render_add_constraint(&sql, c->d, table, constraint);
-	return emit_rendered(c, &sql, error);
+	return run_op(priv(pub), &call);
 }
 
 static int op_drop_constraint(retort_ctx *pub, const char *table, const char *name)
 {
-	retort__ctx *c = priv(pub);
-	retort_buf sql = RETORT_BUF_INIT;
-	int error;
+	retort__op_call call = { .what = RETORT__OP_DROP_CONSTRAINT, .table = table, .name = name };
 
-	if (needs_rebuild(c)) {
-		if (c->out)
-			return offline_refusal(c, "drop_constraint on SQLite rebuilds the table from the live schema and is");
-		if ((error = retort__sqlite_drop_constraint(c->db, table, name)) < 0)
-			return fail(c, error);
-		return 0;
-	}
-	error = retort__render_drop_constraint(&sql, c->d, table, name);
-	return emit_rendered(c, &sql, error);
+	return run_op(priv(pub), &call);
 }
 
 static void op_at_line(retort_ctx *pub, int line)

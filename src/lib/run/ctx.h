@@ -16,7 +16,8 @@
 #include "base/buf.h"
 #include "base/vec.h"
 #include "dialect/db.h"
-#include "run/ops_render.h"
+#define RETORT_MIGRATION_HOST
+#include "retort/migration.h"
 
 typedef struct retort__ctx retort__ctx;
 

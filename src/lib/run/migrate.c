@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "git/gitsource.h"
+#include "run/fk_off.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
 #include "run/partial.h"
@@ -63,10 +64,13 @@ typedef struct run {
 	const retort_graph *graph;
 	const retort_migrate_opts *opts;
 	retort_db *db;
+	bool borrowed;            /* db is the caller's (opts->db) */
 	bool locked;
 	bool in_tx;
 	bool per_migration;
 	retort__guard guard;      /* timeouts and retries (guard.c) */
+	bool fk_switched;         /* Foreign Keys: off is in force; fk_was_on is what to restore */
+	bool fk_was_on;
 	char *git_commit;
 	unsigned fail_line;       /* line of the statement that failed, 0 if none */
 	retort_vec heads;         /* char *, the version table as of the last step */
@@ -263,6 +267,11 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 		bool missing;
 		return retort__migrate_connect_existing(&r->db, &missing, cfg);
 	}
+	if (opts && opts->db) {
+		r->db = opts->db;
+		r->borrowed = true;
+		return 0;
+	}
 	if ((error = retort__migrate_connect(&r->db, cfg)) < 0)
 		return error;
 	/* The lock is the version table's: one run per table at a time. */
@@ -272,6 +281,34 @@ static int run_open(run *r, const retort_config *cfg, const retort_graph *graph,
 	r->locked = true;
 	r->git_commit = retort__git_head_commit(cfg->script_location);
 	return 0;
+}
+
+/* Does this step run with foreign keys off around its transaction (fk_off.h)? */
+static bool fk_off_step(const run *r, const retort_step *st)
+{
+	return retort__fk_off_applies(r->db->dialect, st->rev->script);
+}
+
+/* Before the step's BEGIN: SQLite ignores the pragma inside a transaction. */
+static int fk_switch_off(run *r)
+{
+	int error;
+
+	if (r->fk_switched)
+		return 0;
+	if ((error = retort__fk_off_switch(r->db, &r->fk_was_on)) < 0)
+		return error;
+	r->fk_switched = true;
+	return 0;
+}
+
+/* After the step's COMMIT or ROLLBACK (never inside its transaction). */
+static void fk_restore(run *r)
+{
+	if (!r->fk_switched)
+		return;
+	r->fk_switched = false;
+	retort__fk_off_restore(r->db, r->fk_was_on);
 }
 
 /*
@@ -286,9 +323,11 @@ static void run_close(run *r)
 	int klass = last ? (int)last->klass : RETORT_ERROR_INTERNAL;
 
 	tx_rollback(r);
+	fk_restore(r);
 	if (r->locked)
 		retort_db_unlock(r->db);
-	retort_db_free(r->db);
+	if (!r->borrowed)
+		retort_db_free(r->db);
 	if (saved)
 		retort__error_set((retort_error_class)klass, "%s", saved);
 	free(saved);
@@ -480,6 +519,8 @@ static int run_step(run *r, const retort_step *st)
 	r->fail_line = 0;
 	if ((error = retort__guard_enter(&r->guard, r->db, r->cfg, st->rev->script)) < 0)
 		goto fail;
+	if (fk_off_step(r, st) && (error = retort__fk_off_snapshot(r->db)) < 0)
+		goto fail;
 	if (!tx) {
 		retort_history_entry e;
 		step_entry(&e, r, st, 0);
@@ -490,6 +531,8 @@ static int run_step(run *r, const retort_step *st)
 		}
 	}
 	error = run_script(r, st, trace, &done);
+	if (error >= 0 && fk_off_step(r, st) && (error = retort__fk_off_check(r->db)) < 0)
+		retort__error_prefix("%s", st->rev->script->path);
 	if (!tx) {
 		int reset = retort__guard_leave(&r->guard, r->db, error < 0);
 		error = error < 0 ? error : reset;
@@ -601,12 +644,32 @@ static int run_single_once(run *r, plan_fn plan_with, const char *target, retort
 	    (error = make_plan(&plan, r, plan_with, target)) < 0)
 		goto done;
 	for (i = 0; i < plan->nsteps; i++) {
+		const retort_step *st = &plan->steps[i];
+		bool fk_off = fk_off_step(r, st);
+
+		/*
+		 * Foreign keys cannot be switched off inside the run's one
+		 * transaction: such a revision ends it (what came before is
+		 * committed, as before a Transactional: no one), runs in its own,
+		 * and the run goes on in a new one.
+		 */
+		if (fk_off) {
+			if (r->in_tx && (error = tx_commit(r)) < 0)
+				goto done;
+			if ((error = fk_switch_off(r)) < 0)
+				goto done;
+		}
 		if (!r->in_tx && (error = tx_begin(r)) < 0)
 			goto done;
-		if ((error = run_step(r, &plan->steps[i])) < 0) {
-			failed->rev = plan->steps[i].rev;
-			failed->direction = plan->steps[i].direction;
+		if ((error = run_step(r, st)) < 0) {
+			failed->rev = st->rev;
+			failed->direction = st->direction;
 			goto done;
+		}
+		if (fk_off) {
+			if (r->in_tx && (error = tx_commit(r)) < 0)
+				goto done;
+			fk_restore(r);
 		}
 	}
 	if (r->in_tx)
@@ -614,6 +677,7 @@ static int run_single_once(run *r, plan_fn plan_with, const char *target, retort
 done:
 	if (error < 0) {
 		tx_rollback(r);
+		fk_restore(r);
 		/* Say what the rollback undid: everything since the last commit (a non-transactional step commits). */
 		if (plan && r->committed == 0)
 			retort__error_prefix("the whole run was rolled back, no revision was applied "
@@ -659,6 +723,8 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 		const retort_step *st = &plan->steps[i];
 		bool tx = st->rev->script->transactional;
 
+		if (fk_off_step(r, st) && (error = fk_switch_off(r)) < 0)
+			goto done;
 		if (tx || recheck) {
 			if ((error = tx_begin(r)) < 0)
 				goto done;
@@ -686,6 +752,7 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 				i = 0;
 				if ((error = tx_commit(r)) < 0)
 					goto done;
+				fk_restore(r);
 				continue;
 			}
 			if (!tx && (error = tx_commit(r)) < 0)
@@ -699,12 +766,15 @@ static int run_per_migration(run *r, plan_fn plan_with, const char *target)
 		}
 		if (r->in_tx && (error = tx_commit(r)) < 0)
 			goto done;
+		fk_restore(r);
 		retort__guard_done(&r->guard);
 		i++;
 	}
 done:
-	if (error < 0)
+	if (error < 0) {
 		tx_rollback(r);
+		fk_restore(r);
+	}
 	retort_plan_free(plan);
 	return error;
 }

@@ -65,6 +65,12 @@ typedef struct retort_migrate_opts {
 	void *wait_payload;
 	bool dry_run;               /* upgrade/downgrade: plan and report, change nothing */
 	const char *tag;            /* --tag: stored with each history row of the run; may be NULL */
+	/*
+	 * upgrade/downgrade: run on this open connection instead of connecting
+	 * to cfg's URL, without the migration lock, and leave it open (a
+	 * scratch database nobody else uses).  NULL: connect.
+	 */
+	retort_db *db;
 } retort_migrate_opts;
 
 /* target NULL = "heads" for upgrade; downgrade requires one. */
@@ -134,6 +140,13 @@ typedef struct retort_db_status {
 /* Read the database's state without creating anything. */
 int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	const retort_graph *graph, bool verbose);
+/*
+ * The same without the verbose part, leaving the connection it read
+ * through open in *db (the caller frees it): autogenerate's --from-db
+ * reads the schema through it next, instead of opening the database again.
+ */
+int retort_migrate_status_open(retort_db_status **out, retort_db **db, const retort_config *cfg,
+	const retort_graph *graph);
 void retort_db_status_free(retort_db_status *status);
 
 /* The message that explains an unfinished step (status->unfinished) and the ways out. */

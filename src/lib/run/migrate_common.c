@@ -25,7 +25,7 @@ static int open_db(retort_db **out, bool *missing, const retort_config *cfg)
 	int error;
 
 	*out = NULL;
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
+	if ((error = retort_url_from_config(&url, cfg)) < 0)
 		return error;
 	if (missing && (*missing = url->dialect == RETORT_DIALECT_SQLITE && !url->memory &&
 			!retort__path_exists(url->path))) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/fk_off.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
 #include "sql/sql.h"
@@ -22,7 +23,7 @@ static int dialect_of(const retort_dialect **out, const retort_config *cfg)
 	retort_url *url = NULL;
 	int error;
 
-	if ((error = retort_config_db_url(&url, cfg)) < 0)
+	if ((error = retort_url_from_config(&url, cfg)) < 0)
 		return error;
 	*out = retort_dialect_for(url->dialect);
 	retort_url_free(url);
@@ -131,10 +132,16 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 		const retort_script *s = st->rev->script;
 		char *a = retort__migrate_step_side(st, true);
 		char *b = retort__migrate_step_side(st, false);
+		bool fk_off = retort__fk_off_applies(d, s);
 
-		if (!s->transactional && in_tx) {
+		/* Foreign Keys: off goes around the revision's own transaction (fk_off.h). */
+		if ((!s->transactional || fk_off) && in_tx) {
 			retort_buf_puts(out, "COMMIT;\n\n");
 			in_tx = false;
+		}
+		if (fk_off) {
+			retort__fk_off_render_switch(out, false);
+			retort_buf_putc(out, '\n');
 		}
 		if (s->transactional && !in_tx) {
 			retort_buf_puts(out, "BEGIN;\n\n");
@@ -143,6 +150,10 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 		retort_buf_printf(out, "-- Running %s %s -> %s\n\n", upgrade ? "upgrade" : "downgrade", a, b);
 		free(a);
 		free(b);
+		if (fk_off) {
+			retort__fk_off_render_snapshot(out);
+			retort_buf_putc(out, '\n');
+		}
 		if (s->format == RETORT_SCRIPT_C) {
 			if ((error = retort__migrate_render_c(out, d, cfg, s, upgrade)) < 0)
 				goto done;
@@ -153,14 +164,23 @@ static int render(retort_buf *out, const retort_config *cfg, const retort_graph 
 				goto done;
 			put_script(out, sql);
 		}
+		if (fk_off) {
+			retort__fk_off_render_check(out);
+			retort_buf_putc(out, '\n');
+		}
 		if (!s->transactional) {
 			retort_buf_puts(out, "BEGIN;\n\n");
 			in_tx = true;
 		}
 		retort_version_table_render_apply(out, d, cfg, &st->heads_before, &st->heads_after);
-		if (per) {
+		if (per || fk_off) {
 			retort_buf_puts(out, "COMMIT;\n\n");
 			in_tx = false;
+		}
+		/* Offline the previous setting is unknown: back to the one retort runs with. */
+		if (fk_off) {
+			retort__fk_off_render_switch(out, true);
+			retort_buf_putc(out, '\n');
 		}
 	}
 	if (in_tx)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/url.h"
+#include "dialect/url.h"
 #include "run/migrate.h"
 #include "run/migrate_int.h"
 #include "run/partial.h"
@@ -28,7 +28,7 @@ static char *database_location(const retort_config *cfg)
 	retort_url *url = NULL;
 	char *out = NULL;
 
-	if (retort_config_db_url(&url, cfg) < 0) {
+	if (retort_url_from_config(&url, cfg) < 0) {
 		retort_error_clear();
 		return NULL;
 	}
@@ -180,7 +180,7 @@ static void baseline_needs(retort_db_status *st, const retort_graph *graph)
 	}
 }
 
-int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
+static int status(retort_db_status **out, retort_db **keep, const retort_config *cfg,
 	const retort_graph *graph, bool verbose)
 {
 	retort_db_status *st = retort__calloc(1, sizeof(*st));
@@ -191,7 +191,8 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	st->url_masked = retort_url_masked(cfg->url ? cfg->url : "");
 	if ((error = retort__migrate_connect_existing(&db, &st->missing, cfg)) < 0)
 		goto done;
-	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0)
+	if ((error = retort_version_table_read(&st->heads, &st->has_version_table, db, cfg)) < 0 ||
+	    (error = retort_graph_current_check(graph, (const char *const *)st->heads.items, st->heads.len)) < 0)
 		goto done;
 	st->at_head = graph_at_heads(graph, &st->heads);
 	st->database = database_location(cfg);
@@ -205,13 +206,29 @@ int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
 	if (verbose)
 		error = verbose_status(st, db, cfg, graph);
 done:
-	retort_db_free(db);
+	if (error >= 0 && keep)
+		*keep = db;
+	else
+		retort_db_free(db);
 	if (error < 0) {
 		retort_db_status_free(st);
 		return error;
 	}
 	*out = st;
 	return 0;
+}
+
+int retort_migrate_status(retort_db_status **out, const retort_config *cfg,
+	const retort_graph *graph, bool verbose)
+{
+	return status(out, NULL, cfg, graph, verbose);
+}
+
+int retort_migrate_status_open(retort_db_status **out, retort_db **db, const retort_config *cfg,
+	const retort_graph *graph)
+{
+	*db = NULL;
+	return status(out, db, cfg, graph, false);
 }
 
 void retort_db_status_free(retort_db_status *st)

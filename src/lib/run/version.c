@@ -54,6 +54,31 @@ char *retort__ids_join(const retort_vec *ids, const char *sep)
 	return b.asize ? retort_buf_detach(&b) : retort__strdup("");
 }
 
+/*
+ * What the version table holds must be a database's state before anything
+ * relies on it: a NULL row (a table made by hand, without the primary key)
+ * was silently skipped, a duplicate would be undone once and stay.  Both
+ * are runtime findings about the database (class DATABASE, exit 1), like
+ * a revision no script defines.
+ */
+static int check_rows(const retort_rows *rows, const retort_config *cfg)
+{
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const char *v = retort_rows_get(rows, i, 0);
+		if (!v)
+			return retort__error_set(RETORT_ERROR_DATABASE,
+				"the version table '%s' holds a NULL version_num: every row names a revision "
+				"(delete that row, then set the table right with 'retort stamp')", cfg->version_table);
+		for (size_t j = 0; j < i; j++)
+			if (retort_rows_get(rows, j, 0) && !strcmp(retort_rows_get(rows, j, 0), v))
+				return retort__error_set(RETORT_ERROR_DATABASE,
+					"the version table '%s' holds '%s' twice: every row names a different revision "
+					"(it has lost its primary key; set it right with 'retort stamp --purge')",
+					cfg->version_table, v);
+	}
+	return 0;
+}
+
 int retort__version_table_read_existing(retort_vec *out, retort_db *db, const retort_config *cfg)
 {
 	retort_buf sql = RETORT_BUF_INIT;
@@ -62,14 +87,59 @@ int retort__version_table_read_existing(retort_vec *out, retort_db *db, const re
 
 	retort_buf_puts(&sql, "SELECT version_num FROM ");
 	retort__version_table_name(&sql, db->dialect, cfg);
-	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0)
+	if ((error = retort_db_query(&rows, db, sql.ptr, 0, NULL)) < 0) {
+		/* a table of that name but another shape: say which table the database means */
+		retort__error_prefix("cannot read the version table '%s'", cfg->version_table);
 		goto done;
-	for (size_t i = 0; i < rows->nrows; i++) {
-		const char *v = retort_rows_get(rows, i, 0);
-		if (v)
-			retort_vec_push(out, retort__strdup(v));
 	}
+	if ((error = check_rows(rows, cfg)) < 0)
+		goto done;
+	for (size_t i = 0; i < rows->nrows; i++)
+		retort_vec_push(out, retort__strdup(retort_rows_get(rows, i, 0)));
 	retort_vec_sort(out, cmp_str);
+done:
+	retort_rows_free(rows);
+	retort_buf_dispose(&sql);
+	return error;
+}
+
+/*
+ * When no table has the version table's name, something else may: a view
+ * (PostgreSQL would write through an updatable one into whatever it
+ * selects from, SQLite would fail half-way), a sequence, an index.  That
+ * is refused rather than read as "no version table".
+ */
+static int check_not_other_relation(retort_db *db, const retort_config *cfg)
+{
+	const char *params[] = { cfg->version_table, cfg->version_table_schema };
+	retort_buf sql = RETORT_BUF_INIT;
+	retort_rows *rows = NULL;
+	int error;
+
+	if (db->dialect->id == RETORT_DIALECT_SQLITE) {
+		retort_buf_puts(&sql, "SELECT type FROM ");
+		if (cfg->version_table_schema) {
+			db->dialect->quote_ident(&sql, cfg->version_table_schema);
+			retort_buf_putc(&sql, '.');
+		}
+		retort_buf_puts(&sql, "sqlite_master WHERE name = $1 COLLATE NOCASE AND type IN ('view', 'index')");
+	} else {
+		retort_buf_puts(&sql,
+			"SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
+			"WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' WHEN 'i' THEN 'index' "
+			"WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE c.relkind::text END "
+			"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+			"WHERE c.relname = $1 AND c.relkind NOT IN ('r', 'p') AND CASE WHEN $2::text IS NULL "
+			"THEN pg_catalog.pg_table_is_visible(c.oid) ELSE n.nspname = $2::text END");
+	}
+	if ((error = retort_db_query(&rows, db, sql.ptr, db->dialect->id == RETORT_DIALECT_SQLITE ? 1 : 2,
+			params)) < 0)
+		goto done;
+	if (rows->nrows > 0)
+		error = retort__error_set(RETORT_ERROR_DATABASE,
+			"the version table '%s' is a %s, not a table: retort keeps versions only in a table "
+			"it can lock and write (drop or rename the %s, or set version_table)",
+			cfg->version_table, retort_rows_get(rows, 0, 0), retort_rows_get(rows, 0, 0));
 done:
 	retort_rows_free(rows);
 	retort_buf_dispose(&sql);
@@ -86,7 +156,9 @@ int retort_version_table_read(retort_vec *out, bool *exists, retort_db *db, cons
 		return error;
 	if (exists)
 		*exists = found;
-	return found ? retort__version_table_read_existing(out, db, cfg) : 0;
+	if (!found)
+		return check_not_other_relation(db, cfg);
+	return retort__version_table_read_existing(out, db, cfg);
 }
 
 static void render_version_create(retort_buf *out, const retort_dialect *d, const retort_config *cfg)
@@ -180,6 +252,8 @@ int retort_version_table_ensure(retort_db *db, const retort_config *cfg)
 
 	if ((error = db->dialect->table_exists(&found, db, cfg->version_table_schema,
 			cfg->version_table)) < 0)
+		goto done;
+	if (!found && (error = check_not_other_relation(db, cfg)) < 0)
 		goto done;
 	if (!found) {
 		render_version_create(&sql, db->dialect, cfg);

@@ -175,7 +175,7 @@ const char *retort_op_kind_name(retort_op_kind kind)
 		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
 		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
 		"create_extension", "drop_extension", "comment_view", "comment_type",
-		"create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
+		"rename_table", "create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
 		"enable_trigger", "create_policy", "alter_policy", "rename_policy", "drop_policy",
 		"row_level_security", "create_domain", "alter_domain", "drop_domain", "create_type",
 		"alter_type", "drop_type", "create_collation", "drop_collation", "alter_extension",

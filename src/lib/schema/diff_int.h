@@ -14,11 +14,17 @@
 
 #include "schema/sdialect.h"
 
-/* Execution order: every op goes to one phase; phases run in this order. */
+/*
+ * Execution order: every op goes to one phase; phases run in this order.
+ * SQLite rebuilds come after the new tables: a rebuilt table's rows are
+ * copied back with foreign keys on (inside a revision's transaction), and
+ * SQLite refuses a row whose foreign key names a table that does not
+ * exist yet.
+ */
 enum phase {
 	P_CREATE_SCHEMA, P_CREATE_ENUM, P_CREATE_SEQ, P_DROP_VIEW, P_DROP_TRIGGER, P_DROP_POLICY,
 	P_DROP_FK, P_DROP_TABLE, P_DROP_INDEX, P_DROP_CONSTRAINT, P_DROP_FUNCTION, P_CREATE_FUNCTION,
-	P_ALTER_TABLE, P_CREATE_TABLE, P_ADD_CONSTRAINT, P_CREATE_INDEX, P_ADD_FK, P_CREATE_VIEW,
+	P_ALTER_TABLE, P_CREATE_TABLE, P_REBUILD, P_ADD_CONSTRAINT, P_CREATE_INDEX, P_ADD_FK, P_CREATE_VIEW,
 	P_CREATE_TRIGGER, P_CREATE_POLICY, P_LATE, P_DROP_SEQ, P_DROP_ENUM, P_DROP_SCHEMA, P_COUNT
 };
 

@@ -28,6 +28,33 @@ static bool view_depends_on_touched(differ *df, const retort_view *v)
 	return hit;
 }
 
+/*
+ * SQLite's triggers on views (INSTEAD OF): a view made again gets all of
+ * its own back after it (DROP VIEW took them); a view kept has those that
+ * changed dropped and created.
+ */
+static void diff_view_triggers(differ *df, const retort_vec *created)
+{
+	for (size_t i = 0; i < df->to->views.len; i++) {
+		retort_view *v = df->to->views.items[i];
+		retort_view *old = retort_model_view(df->from, v->schema, v->name);
+		bool made = retort_vec_contains(created, v);
+
+		for (size_t j = 0; old && !made && j < old->triggers.len; j++)
+			if (!retort__diff_has_str(&v->triggers, old->triggers.items[j])) {
+				retort_op *op = retort__diff_emit(df, P_DROP_TRIGGER, RETORT_OP_DROP_TRIGGER);
+				op->view = old;
+				op->trigger = old->triggers.items[j];
+			}
+		for (size_t j = 0; j < v->triggers.len; j++)
+			if (made || !old || !retort__diff_has_str(&old->triggers, v->triggers.items[j])) {
+				retort_op *op = retort__diff_emit(df, P_CREATE_TRIGGER, RETORT_OP_CREATE_TRIGGER);
+				op->view = v;
+				op->trigger = v->triggers.items[j];
+			}
+	}
+}
+
 /* Anything but the comment and the indexes. */
 static bool view_same(const retort_view *a, const retort_view *b)
 {
@@ -176,6 +203,7 @@ void retort__diff_views_emit(differ *df)
 		if (old && !retort_vec_contains(&create, v))
 			diff_kept_view(df, old, v);
 	}
+	diff_view_triggers(df, &create);
 	retort_vec_dispose(&ordered, false);
 	retort_vec_dispose(&create, false);
 }

@@ -151,8 +151,8 @@ static void diff_column(tdiff *td, const retort_model_column *oc, const retort_m
 		op = pend(td, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, td->t);
 		op->column = c;
 		op->old_column = oc;
-		/* A type change converts values, which may lose some. */
-		op->destructive = !retort__streq(oc->type, c->type);
+		/* A type change converts values, which may lose some; a widening loses none. */
+		op->destructive = !retort__type_widens(td->df->to->dialect, oc->type, c->type);
 		owned_sequences(td->df, op, td->old, td->t);
 	}
 	if (!retort__streq(oc->comment, c->comment))
@@ -277,7 +277,7 @@ static void settle(tdiff *td)
 			rebuild = true;
 	}
 	if (rebuild) {
-		retort_op *op = retort__diff_emit(df, P_ALTER_TABLE, RETORT_OP_REBUILD_TABLE);
+		retort_op *op = retort__diff_emit(df, P_REBUILD, RETORT_OP_REBUILD_TABLE);
 		op->table = t;
 		op->old_table = old;
 		for (size_t i = 0; i < t->columns.len; i++) {

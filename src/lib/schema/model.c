@@ -149,6 +149,7 @@ void retort_model_free(retort_model *m)
 		for (size_t j = 0; j < v->indexes.len; j++)
 			index_free(v->indexes.items[j]);
 		retort_vec_dispose(&v->indexes, false);
+		retort_vec_dispose(&v->triggers, true);
 		free(v);
 	}
 	for (size_t i = 0; i < m->sequences.len; i++) {
@@ -189,6 +190,7 @@ retort_table *retort_model_add_table(retort_model *m, const char *schema, const 
 	t->schema = retort__strdup(schema);
 	t->name = retort__strdup(name);
 	retort_vec_push(&m->tables, t);
+	m->sorted = false;
 	return t;
 }
 
@@ -223,6 +225,24 @@ retort_index *retort_table_add_index(retort_table *t, const char *name)
 	return i;
 }
 
+void retort_table_remove_column(retort_table *t, size_t i)
+{
+	column_free(t->columns.items[i]);
+	retort_vec_remove(&t->columns, i);
+}
+
+void retort_table_remove_constraint(retort_table *t, size_t i)
+{
+	constraint_free(t->constraints.items[i]);
+	retort_vec_remove(&t->constraints, i);
+}
+
+void retort_table_remove_index(retort_table *t, size_t i)
+{
+	index_free(t->indexes.items[i]);
+	retort_vec_remove(&t->indexes, i);
+}
+
 retort_view *retort_model_add_view(retort_model *m, const char *schema, const char *name, const char *definition)
 {
 	retort_view *v = retort__calloc(1, sizeof(*v));
@@ -231,6 +251,7 @@ retort_view *retort_model_add_view(retort_model *m, const char *schema, const ch
 	v->name = retort__strdup(name);
 	v->definition = retort__strdup(definition);
 	retort_vec_push(&m->views, v);
+	m->sorted = false;
 	return v;
 }
 
@@ -241,6 +262,7 @@ retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, 
 	s->schema = retort__strdup(schema);
 	s->name = retort__strdup(name);
 	retort_vec_push(&m->sequences, s);
+	m->sorted = false;
 	return s;
 }
 
@@ -251,6 +273,7 @@ retort_enum *retort_model_add_enum(retort_model *m, const char *schema, const ch
 	e->schema = retort__strdup(schema);
 	e->name = retort__strdup(name);
 	retort_vec_push(&m->enums, e);
+	m->sorted = false;
 	return e;
 }
 
@@ -418,15 +441,38 @@ void retort_model_sort(retort_model *m)
 	for (size_t i = 0; i < m->views.len; i++) {
 		retort_view *v = m->views.items[i];
 		retort_vec_sort(&v->depends, cmp_strp);
+		retort_vec_sort(&v->triggers, cmp_strp);
 		for (size_t j = 0; j < v->indexes.len; j++)
 			index_canon(v->indexes.items[j]);
 		retort_vec_sort(&v->indexes, cmp_index);
 	}
+	m->sorted = true;
 }
 
 /* --- lookups ----------------------------------------------------------- */
 
-#define FIND(vec, type, schema, name)                                          \
+/*
+ * By name: a binary search in the order retort_model_sort() left (schema,
+ * then name, NULL first), else a scan.
+ */
+#define FIND(m, vec, type, schema, name)                                       \
+	if ((m)->sorted) {                                                     \
+		size_t lo = 0, hi = (vec).len;                                 \
+		while (lo < hi) {                                              \
+			size_t mid = lo + (hi - lo) / 2;                       \
+			type *x = (vec).items[mid];                            \
+			int r = cmp_str(x->schema, schema);                    \
+			if (!r)                                                \
+				r = cmp_str(x->name, name);                    \
+			if (!r)                                                \
+				return x;                                      \
+			if (r < 0)                                             \
+				lo = mid + 1;                                  \
+			else                                                   \
+				hi = mid;                                      \
+		}                                                              \
+		return NULL;                                                   \
+	}                                                                      \
 	for (size_t i = 0; i < (vec).len; i++) {                               \
 		type *x = (vec).items[i];                                      \
 		if (retort__streq(x->schema, schema) && strcmp(x->name, name) == 0) \
@@ -436,22 +482,22 @@ void retort_model_sort(retort_model *m)
 
 retort_table *retort_model_table(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->tables, retort_table, schema, name);
+	FIND(m, m->tables, retort_table, schema, name);
 }
 
 retort_view *retort_model_view(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->views, retort_view, schema, name);
+	FIND(m, m->views, retort_view, schema, name);
 }
 
 retort_sequence *retort_model_sequence(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->sequences, retort_sequence, schema, name);
+	FIND(m, m->sequences, retort_sequence, schema, name);
 }
 
 retort_enum *retort_model_enum(const retort_model *m, const char *schema, const char *name)
 {
-	FIND(m->enums, retort_enum, schema, name);
+	FIND(m, m->enums, retort_enum, schema, name);
 }
 
 retort_model_column *retort_table_column(const retort_table *t, const char *name)
@@ -573,6 +619,8 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 			retort_buf_printf(out, " COMMENT '%s'", v->comment);
 		retort_buf_putc(out, '\n');
 		dump_indexes(out, &v->indexes);
+		for (size_t j = 0; j < v->triggers.len; j++)
+			retort_buf_printf(out, "  trigger %s\n", (const char *)v->triggers.items[j]);
 	}
 }
 

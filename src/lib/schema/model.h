@@ -21,7 +21,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
-#include "config/url.h"
+#include "dialect/url.h"
 #include "base/vec.h"
 #include "schema/model_pg.h"
 
@@ -115,6 +115,7 @@ typedef struct retort_view {
 	bool materialized;
 	bool with_data;        /* populated (WITH DATA) */
 	retort_vec indexes;    /* retort_index * */
+	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text on the view (INSTEAD OF), made again with it */
 } retort_view;
 
 typedef struct retort_sequence {
@@ -155,6 +156,12 @@ typedef struct retort_model {
 	retort_vec default_grants; /* retort_pg_default_grant *, when has_privileges */
 	bool has_privileges;   /* privileges were reflected (only then are they compared) */
 	retort_vec deps;       /* retort_pg_dep * */
+	/*
+	 * Set by retort_model_sort(), cleared by every retort_model_add_*():
+	 * while set, lookups by name search the sorted lists (a model of
+	 * 10,000 tables is looked up in for every one of them).
+	 */
+	bool sorted;
 } retort_model;
 
 retort_model *retort_model_new(retort_dialect_id dialect);
@@ -170,6 +177,10 @@ retort_sequence *retort_model_add_sequence(retort_model *m, const char *schema, 
 retort_enum *retort_model_add_enum(retort_model *m, const char *schema, const char *name);
 /* Append a copy of each NULL-terminated string. */
 void retort__strvec_add(retort_vec *v, const char *s);
+/* Remove element i of a table's list and free it (an edit of a model, as C revisions make). */
+void retort_table_remove_column(retort_table *t, size_t i);
+void retort_table_remove_constraint(retort_table *t, size_t i);
+void retort_table_remove_index(retort_table *t, size_t i);
 
 /*
  * Put every list in its deterministic order and fill the canonical texts

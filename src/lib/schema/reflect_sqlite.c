@@ -7,9 +7,12 @@
  * sqlite_schema, give every table's columns, keys and indexes in one query
  * each, however many tables there are.  What the pragmas do not report
  * (CHECK constraints, AUTOINCREMENT, collations, generation expressions,
- * deferrable foreign keys, index expressions and predicates) is picked from
- * the stored CREATE text by sqlparse.c.  Internal sqlite_* objects are
- * skipped.
+ * deferrable foreign keys, constraint names, index expressions and
+ * predicates) is picked from the stored CREATE text by sqlparse.c.  Internal sqlite_* objects are
+ * skipped.  The queries sort nothing: each pragma returns one table's (or
+ * one index's) rows together and in order, which is all the loaders below
+ * need, and retort_model_sort() orders the model; sorting 10,000 column
+ * rows in SQLite would cost more than the rest of a query.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -24,22 +27,22 @@
 
 static const char q_objects[] =
 	"SELECT m.type, m.name, m.tbl_name, m.sql FROM sqlite_schema m"
-	" WHERE m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.type, m.name";
+	" WHERE m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
 static const char q_columns[] =
 	"SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden"
 	" FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p"
-	" WHERE " USER_TABLES " ORDER BY m.name, p.cid";
+	" WHERE " USER_TABLES;
 
 static const char q_indexes[] =
 	"SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.seqno, ii.cid, ii.name, ii.\"desc\", ii.coll"
 	" FROM sqlite_schema m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) ii"
-	" WHERE " USER_TABLES " AND ii.\"key\" = 1 ORDER BY m.name, il.name, ii.seqno";
+	" WHERE " USER_TABLES " AND ii.\"key\" = 1";
 
 static const char q_fkeys[] =
 	"SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete"
 	" FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f"
-	" WHERE " USER_TABLES " ORDER BY m.name, f.id, f.seq";
+	" WHERE " USER_TABLES;
 
 #define CELL(r, i, j) retort_rows_get((r), (i), (j))
 
@@ -111,7 +114,7 @@ static void load_columns(retort_map *tables, const retort_rows *r)
 		retort_model_constraint *pk;
 		if (!lt->pk.len)
 			continue;
-		pk = retort_table_add_constraint(lt->t, RETORT_CON_PRIMARY, NULL);
+		pk = retort_table_add_constraint(lt->t, RETORT_CON_PRIMARY, lt->def.pk_name);
 		for (size_t j = 0; j < lt->pk.len; j++)
 			retort__strvec_add(&pk->columns, lt->pk.items[j] ? lt->pk.items[j] : "");
 	}
@@ -199,7 +202,7 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 		if (CELL(r, i, 5))
 			retort__strvec_add(&fk->ref_columns, CELL(r, i, 5));
 	}
-	/* Deferrability is only in the CREATE text: match by referencing columns. */
+	/* Deferrability and names are only in the CREATE text: match by referencing columns. */
 	for (size_t i = 0; i < tables->len; i++) {
 		lite_table *lt = tables->vals[i];
 		for (size_t j = 0; j < lt->t->constraints.len; j++) {
@@ -211,9 +214,39 @@ static void load_fkeys(retort_map *tables, const retort_rows *r)
 				if (same_columns(&fd->columns, &c->columns)) {
 					c->deferrable = fd->deferrable;
 					c->deferred = fd->deferred;
+					free(c->name);
+					c->name = retort__strdup(fd->name);
 				}
 			}
 		}
+	}
+}
+
+/*
+ * UNIQUE constraints come from pragma_index_list (origin 'u') without
+ * their declared names: take each from the declaration with the same
+ * columns, each declaration once.
+ */
+static void name_uniques(retort_map *tables)
+{
+	for (size_t i = 0; i < tables->len; i++) {
+		lite_table *lt = tables->vals[i];
+		bool *used = retort__calloc(lt->def.uniques.len + 1, sizeof(bool));
+
+		for (size_t j = 0; j < lt->t->constraints.len; j++) {
+			retort_model_constraint *c = lt->t->constraints.items[j];
+			if (c->kind != RETORT_CON_UNIQUE)
+				continue;
+			for (size_t k = 0; k < lt->def.uniques.len; k++) {
+				retort__lite_keydef *kd = lt->def.uniques.items[k];
+				if (!used[k] && same_columns(&kd->columns, &c->columns)) {
+					used[k] = true;
+					c->name = retort__strdup(kd->name);
+					break;
+				}
+			}
+		}
+		free(used);
 	}
 }
 
@@ -287,13 +320,22 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 	}
 	for (size_t i = 0; i < objects->nrows; i++) {
 		const char *type = CELL(objects, i, 0), *sql = CELL(objects, i, 3);
-		lite_table *lt = retort_map_get(&tables, CELL(objects, i, 2));
 
-		if (strcmp(type, "trigger") == 0 && lt && sql)
-			retort__strvec_add(&lt->t->triggers, sql);
-		else if (strcmp(type, "view") == 0 && sql &&
-			retort__reflect_table_wanted(opts, NULL, CELL(objects, i, 1)))
+		if (strcmp(type, "view") == 0 && sql && retort__reflect_table_wanted(opts, NULL, CELL(objects, i, 1)))
 			retort_model_add_view(m, NULL, CELL(objects, i, 1), sql);
+	}
+	/* Triggers belong to a table, or (INSTEAD OF) to a view. */
+	for (size_t i = 0; i < objects->nrows; i++) {
+		const char *type = CELL(objects, i, 0), *sql = CELL(objects, i, 3), *on = CELL(objects, i, 2);
+		lite_table *lt = retort_map_get(&tables, on);
+		retort_view *v;
+
+		if (strcmp(type, "trigger") != 0 || !sql)
+			continue;
+		if (lt)
+			retort__strvec_add(&lt->t->triggers, sql);
+		else if ((v = retort_model_view(m, NULL, on)))
+			retort__strvec_add(&v->triggers, sql);
 	}
 
 	load_view_depends(m);
@@ -307,6 +349,7 @@ int retort__reflect_sqlite(retort_model **out, retort_db *db, const retort_refle
 	if ((error = retort__reflect_query(&r, m, db, q_indexes)) < 0)
 		goto done;
 	load_indexes(&tables, &index_sql, r);
+	name_uniques(&tables);
 	retort_rows_free(r);
 	r = NULL;
 

@@ -161,7 +161,13 @@ void retort__srender_constraint(retort_buf *out, retort_dialect_id id, const ret
 	}
 }
 
-void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
+/*
+ * A column definition; with `pk`, that key written inline (SQLite
+ * AUTOINCREMENT), under its name; with `implied_notnull`, no NOT NULL
+ * where the table makes the column so anyway.
+ */
+static void render_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk,
+	const retort_model_constraint *pk, bool implied_notnull)
 {
 	retort__srender_ident(out, id, c->name);
 	if (c->type[0])
@@ -169,6 +175,10 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 	if (c->collation) {
 		retort_buf_puts(out, " COLLATE ");
 		retort__srender_qualified(out, id, c->collation_schema, c->collation);
+	}
+	if (inline_pk && pk && pk->name) {
+		retort_buf_puts(out, " CONSTRAINT ");
+		retort__srender_ident(out, id, pk->name);
 	}
 	if (inline_pk)
 		retort_buf_puts(out, c->autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
@@ -178,11 +188,27 @@ void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_
 		retort_buf_printf(out, " GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
 	if (c->identity && c->identity_opts)
 		retort_buf_printf(out, " (%s)", c->identity_opts);
-	if (c->notnull)
+	if (c->notnull && !implied_notnull)
 		retort_buf_puts(out, " NOT NULL");
 	if (c->default_expr)
 		retort_buf_printf(out, retort__sql_is_literal(c->default_expr) ? " DEFAULT %s" : " DEFAULT (%s)",
 			c->default_expr);
+}
+
+void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk)
+{
+	render_column(out, id, c, inline_pk, NULL, false);
+}
+
+/* SQLite makes a WITHOUT ROWID table's key columns NOT NULL (and reports them so): not written. */
+static bool key_of_without_rowid(const retort_table *t, const retort_model_column *c)
+{
+	const retort_model_constraint *pk = t->without_rowid ? retort_table_primary_key(t) : NULL;
+
+	for (size_t i = 0; pk && i < pk->columns.len; i++)
+		if (!retort__strcasecmp(pk->columns.items[i], c->name))
+			return true;
+	return false;
 }
 
 void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const retort_table *t,
@@ -201,7 +227,8 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 		retort_model_column *c = t->columns.items[i];
 		retort_buf_puts(out, first ? "\n\t" : ",\n\t");
 		first = false;
-		retort__srender_column(out, id, c, c == autoinc);
+		render_column(out, id, c, c == autoinc, c == autoinc ? retort_table_primary_key(t) : NULL,
+			key_of_without_rowid(t, c));
 	}
 	for (size_t i = 0; i < t->constraints.len; i++) {
 		retort_model_constraint *c = t->constraints.items[i];
@@ -219,6 +246,30 @@ void retort__srender_create_table(retort_buf *out, retort_dialect_id id, const r
 	else if (t->strict)
 		retort_buf_puts(out, " STRICT");
 	retort_buf_puts(out, ";\n");
+}
+
+/* Does SQLite fill `c` itself (the rowid: a lone INTEGER PRIMARY KEY)? */
+static bool sqlite_rowid(const retort_table *t, const retort_model_column *c)
+{
+	const retort_model_constraint *pk = retort_table_primary_key(t);
+
+	return !t->without_rowid && pk && pk->columns.len == 1 &&
+		retort__strcasecmp(pk->columns.items[0], c->name) == 0 && retort__strcasecmp(c->type, "INTEGER") == 0;
+}
+
+void retort__srender_add_column_warning(retort_buf *out, retort_dialect_id id, const retort_table *t,
+	const retort_model_column *c)
+{
+	if (!c->notnull || c->default_expr || c->generated || c->autoincrement || c->identity ||
+		(id == RETORT_DIALECT_SQLITE && sqlite_rowid(t, c)))
+		return;
+	retort__srender_comment(out, "warning: column \"%s\" is added NOT NULL without a default: this fails "
+		"if \"%s\" has rows (give it a default, or add it nullable and fill it first)", c->name, t->name);
+}
+
+bool retort_op_in_place(const retort_diff *d, const retort_op *op)
+{
+	return retort__sdialect_for(d->to->dialect)->can_alter(op);
 }
 
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op)

@@ -72,6 +72,22 @@ static bool is_enum(const retort_model *m, const char *type)
 	return false;
 }
 
+/*
+ * A column that becomes NOT NULL with a default: its NULLs take the
+ * default first, so SET NOT NULL does not fail on them.
+ */
+static void render_fill_nulls(retort_buf *out, const retort_table *t, const retort_model_column *c)
+{
+	retort__srender_comment(out, "column \"%s\" becomes NOT NULL: where it is NULL it takes its default", c->name);
+	retort_buf_puts(out, "UPDATE ");
+	retort__pgr_table_name(out, t);
+	retort_buf_puts(out, " SET ");
+	retort__srender_ident(out, PG, c->name);
+	retort_buf_printf(out, " = DEFAULT WHERE ");
+	retort__srender_ident(out, PG, c->name);
+	retort_buf_puts(out, " IS NULL;\n");
+}
+
 static void render_alter_column(retort_buf *out, const retort_diff *d, const retort_op *op)
 {
 	const retort_model_column *o = op->old_column, *c = op->column;
@@ -95,9 +111,13 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	}
 	if (op->seq_create)
 		render_create_sequence(out, op->seq_create);
-	if (retype) {
+	if (retype && !o->type)
+		retort__srender_destructive(out, "changes the type of column \"%s\" to %s (values are converted)",
+			c->name, c->type);
+	else if (retype && !retort__type_widens(PG, o->type, c->type))
 		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
 			c->name, o->type, c->type);
+	if (retype) {
 		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "TYPE %s", c->type);
 		if (c->collation) {
@@ -107,13 +127,15 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 		retort_buf_puts(out, " USING ");
 		retort__srender_ident(out, PG, c->name);
 		/* Enum to enum has no cast: go through the label text. */
-		retort_buf_printf(out, "%s::%s;\n", is_enum(d->from, o->type) && is_enum(d->to, c->type) ? "::text" : "",
+		retort_buf_printf(out, "%s::%s;\n", o->type && is_enum(d->from, o->type) && is_enum(d->to, c->type) ? "::text" : "",
 			c->type);
 	}
 	if (c->default_expr && redefault) {
 		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "SET DEFAULT %s;\n", c->default_expr);
 	}
+	if (!o->notnull && c->notnull && c->default_expr)
+		render_fill_nulls(out, t, c);
 	if (o->notnull != c->notnull) {
 		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, c->notnull ? "SET NOT NULL;\n" : "DROP NOT NULL;\n");
@@ -217,6 +239,31 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 	free(old);
 }
 
+/* C revisions: an index from its key list (reflected ones carry pg_get_indexdef's text instead). */
+static void render_index_keys(retort_buf *out, const retort_table *t, const retort_index *x)
+{
+	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	retort__srender_ident(out, PG, x->name);
+	retort_buf_puts(out, " ON ");
+	retort__pgr_table_name(out, t);
+	retort_buf_puts(out, " (");
+	for (size_t i = 0; i < x->keys.len; i++)
+		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
+	retort_buf_putc(out, ')');
+	if (x->where)
+		retort_buf_printf(out, " WHERE %s", x->where);
+	retort_buf_puts(out, ";\n");
+}
+
+/* C revisions: ALTER TABLE old RENAME TO new (the diff finds no table renames). */
+static void render_rename_table(retort_buf *out, const retort_op *op)
+{
+	retort__pgr_alter_table(out, op->old_table);
+	retort_buf_puts(out, "RENAME TO ");
+	retort__srender_ident(out, PG, op->table->name);
+	retort_buf_puts(out, ";\n");
+}
+
 /* Schemas, extensions, enum types and sequences: what tables need first. */
 static bool render_namespace_op(retort_buf *out, const retort_op *op)
 {
@@ -316,6 +363,7 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_ADD_COLUMN:
+		retort__srender_add_column_warning(out, PG, t, op->column);
 		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "ADD COLUMN ");
 		retort__srender_column(out, PG, op->column, false);
@@ -352,7 +400,13 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		retort_buf_puts(out, ";\n");
 		return true;
 	case RETORT_OP_CREATE_INDEX:
-		retort_buf_printf(out, "%s;\n", op->index->definition);
+		if (op->index->definition)
+			retort_buf_printf(out, "%s;\n", op->index->definition);
+		else
+			render_index_keys(out, t, op->index);
+		return true;
+	case RETORT_OP_RENAME_TABLE:
+		render_rename_table(out, op);
 		return true;
 	case RETORT_OP_DROP_INDEX:
 		retort_buf_puts(out, "DROP INDEX ");

@@ -66,6 +66,7 @@ typedef enum retort_op_kind {
 	RETORT_OP_DROP_EXTENSION,
 	RETORT_OP_COMMENT_VIEW,
 	RETORT_OP_COMMENT_TYPE,
+	RETORT_OP_RENAME_TABLE,    /* old_table's name to table's (C revisions; the diff does not find renames) */
 	/* PostgreSQL catalog objects (model_pg.h) */
 	RETORT_OP_CREATE_FUNCTION,
 	RETORT_OP_REPLACE_FUNCTION,  /* CREATE OR REPLACE */
@@ -185,12 +186,13 @@ void retort_op_target(retort_buf *out, const retort_op *op);
 /*
  * The whole script for a diff, in the `to` model's dialect: the notes first
  * as "-- note: ..." lines, statements ending with ";\n", destructive ones
- * preceded by a "-- destructive: ..." line,
- * SQLite batches are wrapped in the foreign-key handling they need, ending
- * with a check of the foreign keys the script can have broken (those of
- * rebuilt tables, and references to rebuilt or dropped ones) that fails
- * the script; violations elsewhere are left alone.  Empty when the diff
- * has no operations.
+ * preceded by a "-- destructive: ..." line, warnings as "-- warning: ...".
+ * SQLite batches come with the guards and the foreign-key handling they
+ * need: first a stop unless each rebuilt table has exactly the columns the
+ * diff was made from, and at the end a check of the foreign keys the
+ * script can have broken (those of rebuilt tables, and references to
+ * rebuilt or dropped ones) that fails the script; violations elsewhere are
+ * left alone.  Empty when the diff has no operations.
  */
 void retort_diff_render(retort_buf *out, const retort_diff *d);
 /*
@@ -199,11 +201,24 @@ void retort_diff_render(retort_buf *out, const retort_diff *d);
  * DELETE action is rebuilt or dropped, and the script stops (rather than
  * let SQLite run that action and delete or null the referencing rows)
  * unless foreign keys are off.  SQLite ignores PRAGMA foreign_keys inside
- * a transaction, so such a script must run outside one (Transactional:
- * no).  False for NULL and for any script the renderer did not guard.
+ * a transaction: a revision holding such a script says `Foreign Keys: off`
+ * and the runner switches them off around its transaction.  False for NULL
+ * and for any script the renderer did not guard.
  */
 bool retort_schema_sql_needs_fk_off(const char *sql);
-/* The statements of one op alone (for --json). */
+/*
+ * What SQLite says (in "CHECK constraint failed: ...") when a rendered
+ * script's closing foreign key check finds a reference it broke; a caller
+ * running the script may then look the violations up and name them.
+ */
+#define RETORT_SCHEMA_FK_CHECK_FAILED "foreign keys broken by this script (PRAGMA foreign_key_check lists them)"
+/* The statements of one op alone (for --json, and C revisions' portable operations). */
 void retort_op_render(retort_buf *out, const retort_diff *d, const retort_op *op);
+/*
+ * May the `to` model's dialect make this table-level op in place (else the
+ * table is rebuilt: SQLite's move and copy)?  For an ADD_COLUMN, `constraint`
+ * may be a foreign key on that column alone, written inline.
+ */
+bool retort_op_in_place(const retort_diff *d, const retort_op *op);
 
 #endif

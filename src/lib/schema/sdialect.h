@@ -59,4 +59,37 @@ void retort__srender_destructive(retort_buf *out, const char *fmt, ...) RETORT_P
  */
 void retort__srender_comment(retort_buf *out, const char *fmt, ...) RETORT_PRINTF(2, 3);
 
+/*
+ * A warning comment when `c`, added to `t` (a table that may hold rows), is
+ * NOT NULL without a default or anything else to fill it: the change fails
+ * on the first row.  Nothing otherwise.
+ */
+void retort__srender_add_column_warning(retort_buf *out, retort_dialect_id id, const retort_table *t,
+	const retort_model_column *c);
+
+/* rebuild_sqlite.c: SQLite's move-and-copy rebuild and what goes around it in a script. */
+void retort__sqlite_render_create_index(retort_buf *out, const retort_table *t, const retort_index *x);
+/* One REBUILD_TABLE op (op->old_table to op->table, rows copied by op->copy_from/copy_to). */
+void retort__sqlite_render_rebuild(retort_buf *out, const retort_op *op);
+/* Does the diff rebuild or drop a table (the script then gets the guards and checks below)? */
+bool retort__sqlite_rebuilds_or_drops(const retort_diff *d);
+/* At the start: the column guards of rebuilt tables, the foreign-keys-off guard where needed. */
+void retort__sqlite_render_guards(retort_buf *out, const retort_diff *d);
+/* At the end: fail on foreign key violations the script can have caused. */
+void retort__sqlite_render_fk_checks(retort_buf *out, const retort_diff *d);
+
+/* types.c: SQLite's type affinity of a declared type (datatype3.html, 3.1). */
+#define RETORT_AFFINITY_INTEGER 'i'
+#define RETORT_AFFINITY_TEXT 't'
+#define RETORT_AFFINITY_BLOB 'b'
+#define RETORT_AFFINITY_REAL 'r'
+#define RETORT_AFFINITY_NUMERIC 'n'
+char retort__sqlite_affinity(const char *type);
+/*
+ * Does changing a column from type `from` to `to` keep every value as it
+ * is (varchar(50) to varchar(100), integer to bigint; on SQLite, the same
+ * affinity)?  Equal types widen trivially; NULL or an unknown pair: false.
+ */
+bool retort__type_widens(retort_dialect_id dialect, const char *from, const char *to);
+
 #endif

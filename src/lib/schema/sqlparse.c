@@ -137,6 +137,64 @@ static void fk_flags(retort__lite_fkdef *fk, const toks *t, size_t a, size_t b)
 	}
 }
 
+/* The first name of each comma-separated item in the parentheses opened at `open` ("a COLLATE x DESC, b"). */
+static void key_columns(retort_vec *out, const toks *t, size_t open)
+{
+	size_t close = match_paren(t, open);
+	bool first = true;
+
+	for (size_t i = open + 1; i < close; i++) {
+		if (t->v[i].kind == '(') {
+			i = match_paren(t, i);
+		} else if (t->v[i].kind == ',') {
+			first = true;
+		} else if (first && (t->v[i].kind == 'w' || t->v[i].kind == 'q')) {
+			retort_vec_push(out, tok_name(&t->v[i]));
+			first = false;
+		}
+	}
+}
+
+static void add_unique(retort__lite_tabledef *def, char *name, const char *column)
+{
+	retort__lite_keydef *k = retort__calloc(1, sizeof(*k));
+
+	k->name = name;
+	if (column)
+		retort__strvec_add(&k->columns, column);
+	retort_vec_push(&def->uniques, k);
+}
+
+/* A table constraint starting at token a (after any CONSTRAINT name, which it takes). */
+static void parse_table_constraint(retort__lite_tabledef *def, char *cname, const toks *t, size_t a, size_t b)
+{
+	if (is_kw(&t->v[a], "CHECK") && a + 1 < b && t->v[a + 1].kind == '(') {
+		add_check(def, cname, t, a + 1, match_paren(t, a + 1));
+		return;
+	}
+	if (is_kw(&t->v[a], "FOREIGN") && a + 2 < b && t->v[a + 2].kind == '(') {
+		retort__lite_fkdef *fk = retort__calloc(1, sizeof(*fk));
+		size_t close = match_paren(t, a + 2);
+		for (size_t i = a + 3; i < close; i++)
+			if (t->v[i].kind == 'w' || t->v[i].kind == 'q')
+				retort_vec_push(&fk->columns, tok_name(&t->v[i]));
+		fk_flags(fk, t, close, b);
+		fk->name = cname;
+		retort_vec_push(&def->fks, fk);
+		return;
+	}
+	if (is_kw(&t->v[a], "UNIQUE") && a + 1 < b && t->v[a + 1].kind == '(') {
+		add_unique(def, cname, NULL);
+		key_columns(&((retort__lite_keydef *)def->uniques.items[def->uniques.len - 1])->columns, t, a + 1);
+		return;
+	}
+	if (is_kw(&t->v[a], "PRIMARY") && !def->pk_name) {
+		def->pk_name = cname;
+		return;
+	}
+	free(cname);
+}
+
 static void parse_item(retort__lite_tabledef *def, const toks *t, size_t a, size_t b)
 {
 	char *cname = NULL;
@@ -150,20 +208,7 @@ static void parse_item(retort__lite_tabledef *def, const toks *t, size_t a, size
 	}
 	if (a < b && (is_kw(&t->v[a], "PRIMARY") || is_kw(&t->v[a], "UNIQUE") ||
 		is_kw(&t->v[a], "CHECK") || is_kw(&t->v[a], "FOREIGN"))) {
-		if (is_kw(&t->v[a], "CHECK") && a + 1 < b && t->v[a + 1].kind == '(') {
-			add_check(def, cname, t, a + 1, match_paren(t, a + 1));
-			return;
-		}
-		if (is_kw(&t->v[a], "FOREIGN") && a + 2 < b && t->v[a + 2].kind == '(') {
-			retort__lite_fkdef *fk = retort__calloc(1, sizeof(*fk));
-			size_t close = match_paren(t, a + 2);
-			for (size_t i = a + 3; i < close; i++)
-				if (t->v[i].kind == 'w' || t->v[i].kind == 'q')
-					retort_vec_push(&fk->columns, tok_name(&t->v[i]));
-			fk_flags(fk, t, close, b);
-			retort_vec_push(&def->fks, fk);
-		}
-		free(cname);
+		parse_table_constraint(def, cname, t, a, b);
 		return;
 	}
 	free(cname);
@@ -179,6 +224,8 @@ static void parse_item(retort__lite_tabledef *def, const toks *t, size_t a, size
 			free(cname);
 			cname = tok_name(&t->v[++i]);
 		} else if (is_kw(k, "COLLATE") && i + 1 < b) {
+			free(cname);
+			cname = NULL;
 			free(col->collation);
 			col->collation = tok_name(&t->v[++i]);
 		} else if (is_kw(k, "AUTOINCREMENT")) {
@@ -197,7 +244,22 @@ static void parse_item(retort__lite_tabledef *def, const toks *t, size_t a, size
 			retort__lite_fkdef *fk = retort__calloc(1, sizeof(*fk));
 			retort__strvec_add(&fk->columns, col->name);
 			fk_flags(fk, t, i, b);
+			fk->name = cname;
+			cname = NULL;
 			retort_vec_push(&def->fks, fk);
+		} else if (is_kw(k, "UNIQUE")) {
+			add_unique(def, cname, col->name);
+			cname = NULL;
+		} else if (is_kw(k, "PRIMARY")) {
+			if (!def->pk_name)
+				def->pk_name = cname;
+			else
+				free(cname);
+			cname = NULL;
+		} else if (is_kw(k, "NOT") || is_kw(k, "NULL") || is_kw(k, "DEFAULT") || is_kw(k, "GENERATED")) {
+			/* a name given to one of these names nothing the model keeps */
+			free(cname);
+			cname = NULL;
 		} else if (k->kind == '(') {
 			i = match_paren(t, i);
 		}
@@ -255,9 +317,18 @@ void retort__sqlparse_tabledef_dispose(retort__lite_tabledef *def)
 	}
 	for (size_t i = 0; i < def->fks.len; i++) {
 		retort__lite_fkdef *f = def->fks.items[i];
+		free(f->name);
 		retort_vec_dispose(&f->columns, true);
 		free(f);
 	}
+	for (size_t i = 0; i < def->uniques.len; i++) {
+		retort__lite_keydef *k = def->uniques.items[i];
+		free(k->name);
+		retort_vec_dispose(&k->columns, true);
+		free(k);
+	}
+	retort_vec_dispose(&def->uniques, false);
+	free(def->pk_name);
 	retort_vec_dispose(&def->columns, false);
 	retort_vec_dispose(&def->checks, false);
 	retort_vec_dispose(&def->fks, false);

@@ -5,7 +5,8 @@
  * SQLite keeps each object's CREATE text in sqlite_schema; the pragma
  * functions give columns, keys and indexes, but not CHECK constraints,
  * AUTOINCREMENT, collations, generation expressions, foreign-key
- * deferrability, index expressions or partial-index predicates.  These
+ * deferrability, the names of constraints (CONSTRAINT uq UNIQUE (...)),
+ * index expressions or partial-index predicates.  These
  * functions read that text with SQLite's lexer (sql.h) and pick those
  * pieces out.  They are not a SQL parser: anything they do not
  * recognize is skipped, and they never fail.
@@ -31,14 +32,23 @@ typedef struct retort__lite_check {
 } retort__lite_check;
 
 typedef struct retort__lite_fkdef {
+	char *name;         /* CONSTRAINT name, NULL when none */
 	retort_vec columns; /* char *: the referencing columns */
 	bool deferrable, deferred;
 } retort__lite_fkdef;
+
+/* A UNIQUE constraint, table- or column-level. */
+typedef struct retort__lite_keydef {
+	char *name;         /* CONSTRAINT name, NULL when none */
+	retort_vec columns; /* char *: its columns, in key order */
+} retort__lite_keydef;
 
 typedef struct retort__lite_tabledef {
 	retort_vec columns; /* retort__lite_coldef * in declaration order */
 	retort_vec checks;  /* retort__lite_check *, column-level ones included */
 	retort_vec fks;     /* retort__lite_fkdef * */
+	retort_vec uniques; /* retort__lite_keydef * */
+	char *pk_name;      /* the primary key's CONSTRAINT name, NULL when none */
 	bool without_rowid, strict;
 } retort__lite_tabledef;
 

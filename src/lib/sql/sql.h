@@ -30,7 +30,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/url.h"
+/* The dialects retort speaks (a URL's scheme picks one: dialect/url.h). */
+typedef enum retort_dialect_id {
+	RETORT_DIALECT_SQLITE = 1,
+	RETORT_DIALECT_POSTGRES = 2,
+} retort_dialect_id;
 
 typedef enum retort_sql_kind {
 	RETORT_SQL_SPACE = 1, /* whitespace */
