@@ -464,6 +464,29 @@ static void drop_tables(differ *df, const retort_vec *removed)
 	topo_dispose(&tp);
 }
 
+/*
+ * Is the key a foreign key references held by a primary key or a unique
+ * constraint of `to`'s table?  When only a unique index holds it, the
+ * index comes later than CREATE TABLE, and so must the foreign key.
+ */
+static bool key_is_constraint(differ *df, const retort_model_constraint *fk)
+{
+	const retort_table *rt = retort_model_table(df->to, fk->ref_schema, fk->ref_table);
+
+	if (!fk->ref_columns.len || !rt)
+		return true;
+	for (size_t i = 0; i < rt->constraints.len; i++) {
+		const retort_model_constraint *c = rt->constraints.items[i];
+		bool same = (c->kind == RETORT_CON_PRIMARY || c->kind == RETORT_CON_UNIQUE) &&
+			c->columns.len == fk->ref_columns.len;
+		for (size_t j = 0; same && j < fk->ref_columns.len; j++)
+			same = retort__diff_has_str(&c->columns, fk->ref_columns.items[j]);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 /* What a new table brings along: keys added later, indexes, triggers, comments. */
 static void create_table(differ *df, const retort_table *t, const topo *tp)
 {
@@ -480,7 +503,8 @@ static void create_table(differ *df, const retort_table *t, const topo *tp)
 		rq = retort__qualname(c->ref_schema, c->ref_table);
 		/* An existing table that changes may gain the key only later. */
 		later = retort_vec_contains(&tp->back_edges, c) ||
-			(retort_model_table(df->from, c->ref_schema, c->ref_table) && retort__diff_is_touched(df, rq));
+			(retort_model_table(df->from, c->ref_schema, c->ref_table) && retort__diff_is_touched(df, rq)) ||
+			!key_is_constraint(df, c);
 		free(rq);
 		if (later) {
 			retort_op *add = retort__diff_emit(df, P_ADD_FK, RETORT_OP_ADD_CONSTRAINT);
