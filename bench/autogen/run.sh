@@ -5,6 +5,7 @@
 # SQLite and on a private PostgreSQL, beside the floor of the dev-database
 # method (load the target into a fresh database in one transaction with
 # sqlite3 / psql -1, dump the live schema with .schema / pg_dump -s; on
+# SQLite also into an in-memory database, as retort's scratch is; on
 # PostgreSQL also with the fresh database's CREATE and DROP, which retort's
 # own run includes) and beside Alembic's autogenerate of the same schema
 # declared as SQLAlchemy tables.  Also `revision --autogenerate` that
@@ -39,14 +40,18 @@ trap cleanup EXIT INT TERM
 mkdir -m 700 "$work/cache"
 export XDG_CACHE_HOME="$work/cache"
 
-# ratios FILE.json: each median and its ratio to the floor.
+# ratios FILE.json: each median and its ratio to the floor, and the CPU
+# time (user + system, mean) with its ratio: on a loaded machine the wall
+# clock says more about the neighbours than about the command.
 ratios() {
 	"$PYTHON" - "$1" <<'EOF'
 import json, sys
-res = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
-floor = res["floor"]
-for name, median in res.items():
-    print("  %-40s median %9.1f ms  %6.2fx floor" % (name, median * 1000, median / floor))
+res = json.load(open(sys.argv[1]))["results"]
+wall = {r["command"]: r["median"] for r in res}
+cpu = {r["command"]: r["user"] + r["system"] for r in res}
+for name in wall:
+    print("  %-40s median %8.1f ms %6.2fx floor   CPU %8.1f ms %6.2fx floor" % (
+        name, wall[name] * 1000, wall[name] / wall["floor"], cpu[name] * 1000, cpu[name] / cpu["floor"]))
 EOF
 }
 
@@ -77,6 +82,7 @@ run_sqlite() {
 	rev="$RETORT -q -c $d/retort/retort.ini revision --autogenerate -m bench --rev-id b2"
 	clean="rm -f $d/fresh.db $d/retort/migrations/versions/b2_* $d/alembic/versions/b2_*"
 	set -- --prepare "$clean" -n "floor" "sh -c 'sqlite3 $d/fresh.db < $d/target-tx.sql && sqlite3 $d/live.db .schema >/dev/null'" \
+		--prepare "$clean" -n "floor in memory" "sh -c 'sqlite3 :memory: < $d/target-tx.sql && sqlite3 $d/live.db .schema >/dev/null'" \
 		--prepare "$clean" -n "retort --from-db" "$rev --from-db" \
 		--prepare "$clean" -n "retort (replaying the migrations)" "$rev"
 	[ "$ALEMBIC" = 1 ] && set -- "$@" --prepare "$clean" \

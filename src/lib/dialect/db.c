@@ -124,13 +124,6 @@ char **retort__rows_add(retort_rows *rows)
 	return cells;
 }
 
-const char *retort__sql_skip_blank(const char *p, const char *end,
-	bool nested_comments, unsigned *line)
-{
-	return p + retort_sql_skip_blank(nested_comments ? RETORT_DIALECT_POSTGRES : RETORT_DIALECT_SQLITE,
-		p, (size_t)(end - p), line);
-}
-
 int retort__txn_refused(const retort_sql_class *cls)
 {
 	return retort__error_set(RETORT_ERROR_DATABASE,
@@ -160,8 +153,13 @@ int retort_db_exec(retort_db *db, const char *sql)
 int retort_db_query(retort_rows **out, retort_db *db, const char *sql,
 	size_t nparams, const char *const *params)
 {
+	int error;
+
 	if (out)
 		*out = NULL;
+	/* exec_script asks before each of its statements; a query is one */
+	if ((error = retort__cancel_check()) < 0)
+		return error;
 	return db->dialect->query(out, db, sql, nparams, params);
 }
 

@@ -34,15 +34,6 @@ int retort__pg_url_parse(retort_url *url, const char *scheme, const char *rest, 
 char *retort__pg_libpq_reason(const char *errmsg);
 
 /*
- * Skip whitespace and comments from `p`, without passing `end`, as
- * retort_sql_skip_blank does for SQLite (`nested_comments` false) or
- * PostgreSQL (true), adding the newlines skipped to *line.  Kept with this
- * signature for run/sqlite_batch.c; new code calls sql.h.
- */
-const char *retort__sql_skip_blank(const char *p, const char *end,
-	bool nested_comments, unsigned *line);
-
-/*
  * Build a retort_rows in place: rows_new gives `ncols` column names, all
  * NULL, for the dialect to fill with malloc'd text, and rows_add one more
  * row of `ncols` cells, all NULL (SQL NULL), for it to fill with texts

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0313-schema-cases-postgres.sh - the PostgreSQL schema cases of
+# t0314-schema-cases-postgres.sh - the PostgreSQL schema cases of
 # tests/schema/postgres/ (functions, triggers, policies, types,
 # materialized views, partitions, dependencies, privileges, extensions),
 # each migrated both ways with `retort diff` and judged by pg_dump of the
