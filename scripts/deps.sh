@@ -11,9 +11,11 @@ set -eu
 pkgs="gcc make autoconf automake libtool pkg-config git
 libsqlite3-dev libpq-dev libgit2-dev libinih-dev check libpg-query-dev
 libjansson-dev libssl-dev
-sqlite3 postgresql-15 python3 python3-alembic"
+sqlite3 postgresql-15 python3 python3-alembic
+man-db groff-base bash-completion zsh"
 # python3-alembic: the Alembic differential test (tests/cli/t0104) compares
-# retort with Alembic itself
+# retort with Alembic itself; man-db and groff-base render the manual in
+# its test, bash-completion says where completions go, and zsh loads ours
 if [ "${1:-}" = --bench ]; then
 	pkgs="$pkgs hyperfine python3-psycopg2 valgrind time"
 fi

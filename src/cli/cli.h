@@ -33,6 +33,8 @@ typedef struct cli_global {
 	bool json;                /* --json */
 	const char *color_arg;    /* --color WHEN */
 	bool color;               /* resolved: emit ANSI colors on stdout */
+	/* `retort __complete options CMD`: cli_parse lists the command's options and stops */
+	bool list_options;
 } cli_global;
 
 /* --- option tables ---------------------------------------------------- */
@@ -92,6 +94,13 @@ int cli_begin(int argc, char **argv, const cli_option *opts, const cli_usage *us
 int cli__parse_args(int argc, char **argv, int start, const cli_option *opts, const cli_usage *usage,
 	cli_global *g, retort_vec *positional, bool stop_at_positional, int *next);
 
+/*
+ * One line per option of `opts` for programs (shell completion, the
+ * manual's test): "-c", "--config FILE", "--sql", the placeholder after
+ * an option that takes a value.  With opts NULL, the global options.
+ */
+void cli_print_option_names(FILE *f, const cli_option *opts);
+
 /* Print "usage: retort NAME SYNOPSIS" and the option table to `f`. */
 void cli_print_usage(FILE *f, const cli_option *opts, const cli_usage *usage);
 /* One line per option of `opts`, aligned ("  -c, --config FILE   help"). */
@@ -143,6 +152,16 @@ const char *cli_color_off(const cli_global *g);
 int cli_load_config(cli_global *g, retort_config **out);
 
 /*
+ * The same through the public API: the project of this invocation (-c,
+ * -n, --url, -x and the environment, as the command reads them), its log
+ * messages printed as the command prints them ("retort: waiting for ...",
+ * warnings).  A section that stands for several databases is refused the
+ * way cli_load_config refuses it.  0, or the exit status after printing
+ * why.
+ */
+int cli_project_open(cli_global *g, retort_project **out);
+
+/*
  * multidb: when the configuration's section lists `databases` (and no -n
  * names one), run `fn` once per listed section, in order, with g->section
  * set to it and a "[name]" heading before each; otherwise run it once.
@@ -191,6 +210,7 @@ typedef int (*cli_command_fn)(int argc, char **argv, cli_global *g);
 	X(diff, "print the SQL that turns one database's schema into another's") \
 	X(check, "fail if autogenerate would produce a revision") \
 	X(drift, "fail if the live schema differs from its migrations") \
+	X(help, "show a command's options and arguments, or this list") \
 	X(lint, "review revisions: git history checks and lock-aware statement rules") \
 	X(rebase, "put the branch's new revisions on top of the base's head") \
 	X(squash, "replace a run of revisions with one baseline")
@@ -198,5 +218,31 @@ typedef int (*cli_command_fn)(int argc, char **argv, cli_global *g);
 #define CLI_DECLARE(name, summary) int cmd_##name(int argc, char **argv, cli_global *g);
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
+
+/* The table main.c builds from CLI_COMMANDS. */
+typedef struct cli_command {
+	const char *name;         /* "ensure_version": the C spelling */
+	cli_command_fn fn;
+	const char *summary;
+} cli_command;
+
+/* The commands in the order --help lists them: i from 0 to cli_command_count() - 1. */
+size_t cli_command_count(void);
+const cli_command *cli_command_at(size_t i);
+/* The command a command-line word names ("ensure-version"), or NULL. */
+const cli_command *cli_command_find(const char *word);
+/* How the command line spells a command: "ensure-version". */
+void cli_command_spell(char out[32], const cli_command *cmd);
+/* The command list (`retort --help`). */
+void cli_print_main_help(FILE *f);
+
+/*
+ * `retort __complete WHAT [ARG]`: what shell completion and the manual's
+ * test need, one item a line, nothing else: commands, options [COMMAND],
+ * revisions (ids, LABEL@head, head, heads, base, current; read quietly
+ * through the header cache), keys (of retort.ini), templates, sections
+ * (of retort.ini).  Not a command: --help does not list it.
+ */
+int cli_complete(int argc, char **argv, cli_global *g);
 
 #endif

@@ -6,10 +6,9 @@
  */
 #include "autogen_cli.h"
 
-static int compare(retort_autogen **out, const retort_config *cfg, const retort_graph *graph,
-	const void *payload)
+static int compare(retort_changeset **out, retort_project *project, const void *payload)
 {
-	return retort_autogen_target(out, cfg, graph, payload);
+	return retort_project_check(out, project, payload);
 }
 
 int cmd_check(int argc, char **argv, cli_global *g)
@@ -31,13 +30,15 @@ int cmd_check(int argc, char **argv, cli_global *g)
 		"No changes detected: the migrations match target_schema.",
 		"the migrations at head differ from target_schema; a revision needs:", NULL,
 	};
-	retort_autogen_opts aopts = { .renames = &renames };
+	retort_check_options copts = RETORT_CHECK_OPTIONS_INIT;
 	retort_vec args = RETORT_VEC_INIT;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) == CLI_CONTINUE) {
-		aopts.from_db = from_db;
-		rc = autogen_cli_run(g, compare, &aopts, &words);
+		copts.from_database = from_db;
+		copts.renames = (const char *const *)renames.items;
+		copts.renames_count = renames.len;
+		rc = autogen_cli_run(g, compare, &copts, &words);
 	}
 	retort_vec_dispose(&renames, false);
 	retort_vec_dispose(&args, false);

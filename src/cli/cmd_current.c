@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/api_int.h"
+#include "graph_cli.h"
 #include "migrate_cli.h"
-#include "run/partial.h"
 
 /*
  * "id (label, label) (head)", exactly as `heads` prints a revision; ", message"
@@ -192,29 +193,36 @@ static int current_one(cli_global *g, void *ctx)
 {
 	const current_args *a = ctx;
 	bool verbose = g->verbosity > 0;
-	retort_db_status *st = NULL;
+	retort_status *pst = NULL;
+	const retort_db_status *st;
+	const retort_config *cfg;
+	const retort_graph *graph;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_run_open(&r, g, GRAPH_CLI_REPORT)) != 0)
+	if ((rc = cli_run_open(&r, g)) != 0)
 		goto done;
-	if ((rc = retort_migrate_status(&st, r.cfg, r.graph, verbose)) < 0) {
+	if ((rc = retort_project_status(&pst, r.project, verbose ? RETORT_STATUS_DETAILS : 0)) < 0) {
 		rc = cli_fail(rc);
 		goto done;
 	}
+	/* what the API reports, printed the way heads prints revisions: through the graph it read */
+	st = retort__status_view(pst);
+	cfg = retort__project_config(r.project);
+	graph = retort__project_graph(r.project);
 	if (g->json) {
-		rc = cli_json_print(status_json(st, r.graph, r.cfg, verbose));
+		rc = cli_json_print(status_json(st, graph, cfg, verbose));
 	} else {
 		if (verbose)
 			printf("%sCurrent revision(s) for %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING),
 				st->url_masked, cli_color_off(g));
 		for (size_t i = 0; i < st->heads.len; i++)
-			print_rev(g, r.graph, st->heads.items[i], verbose);
+			print_rev(g, graph, st->heads.items[i], verbose);
 		if (verbose)
-			print_verbose(r.cfg, st);
+			print_verbose(cfg, st);
 		if (st->unfinished) {
 			retort_buf msg = RETORT_BUF_INIT;
-			retort_migrate_describe_unfinished(&msg, st, r.graph);
+			retort_migrate_describe_unfinished(&msg, st, graph);
 			if (verbose)
 				printf("\nwarning: %s\n", msg.ptr);
 			else
@@ -226,14 +234,14 @@ static int current_one(cli_global *g, void *ctx)
 	if (st->alembic_table)
 		cli_warning("the database has Alembic's alembic_version table and '%s' is empty: "
 			"to take over an Alembic database, set 'version_table = alembic_version' in %s",
-			r.cfg->version_table, r.cfg->path);
+			cfg->version_table, cfg->path);
 	if (a->check && !st->at_head) {
 		if (!g->json)
 			cli_error("the database is not at the head revision(s)");
 		rc = CLI_EXIT_FAIL;
 	}
 done:
-	retort_db_status_free(st);
+	retort_status_free(pst);
 	cli_run_close(&r);
 	return rc;
 }

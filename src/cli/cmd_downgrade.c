@@ -18,24 +18,24 @@ typedef struct downgrade_args {
 static int downgrade_one(cli_global *g, void *ctx)
 {
 	const downgrade_args *a = ctx;
-	retort_buf out = RETORT_BUF_INIT;
+	retort_buffer out = RETORT_BUFFER_INIT;
 	cli_run r = { 0 };
 	plan_cli plan = { 0 };
 	int rc;
 
-	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, a->dry)) != 0 ||
+	if ((rc = cli_run_start(&r, g, a->sql, a->dry)) != 0 ||
 	    (rc = plan_cli_attach(&plan, &r, g)) != 0)
 		goto done;
 	r.opts.tag = a->tag;
 	if (a->sql)
-		rc = cli_run_finish(retort_migrate_render_downgrade(&out, r.cfg, r.graph, a->target), &out);
+		rc = cli_run_finish(retort_project_downgrade_sql(&out, r.project, a->target), &out);
 	else
-		rc = cli_run_report(&r, cli_run_finish(retort_migrate_downgrade(r.cfg, r.graph, a->target,
-			&r.opts), NULL), "downgrade", a->target);
+		rc = cli_run_report(&r, cli_run_finish(retort_project_downgrade(r.project, a->target, &r.opts),
+			NULL), "downgrade", a->target);
 done:
 	plan_cli_detach(&plan);
 	cli_run_close(&r);
-	retort_buf_dispose(&out);
+	retort_buffer_dispose(&out);
 	return rc;
 }
 

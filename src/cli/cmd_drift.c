@@ -14,22 +14,17 @@
 #include <stdio.h>
 
 #include "autogen_cli.h"
-#include "base/buf.h"
-#include "graph/graph.h"
 
-static void print_summary(const cli_global *g, const retort_diff *d, bool edited)
+static void print_summary(const cli_global *g, const retort_changeset *cs, bool edited)
 {
-	printf("%s-- %zu change%s %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING),
-		d->ops.len, d->ops.len == 1 ? "" : "s",
+	size_t n = retort_changeset_count(cs);
+
+	printf("%s-- %zu change%s %s:%s\n", cli_color_on(g, CLI_COLOR_HEADING), n, n == 1 ? "" : "s",
 		edited ? "between the (edited) migrations and the live schema" : "made outside the migrations",
 		cli_color_off(g));
-	for (size_t i = 0; i < d->ops.len; i++) {
-		const retort_op *op = d->ops.items[i];
-		retort_buf target = RETORT_BUF_INIT;
-		retort_op_target(&target, op);
-		printf("--   %s %s%s\n", retort_op_kind_name(op->kind), target.ptr,
-			op->destructive ? " (destructive)" : "");
-		retort_buf_dispose(&target);
+	for (size_t i = 0; i < n; i++) {
+		const retort_change *c = retort_changeset_get(cs, i);
+		printf("--   %s %s%s\n", c->kind, c->target, c->destructive ? " (destructive)" : "");
 	}
 }
 
@@ -44,54 +39,54 @@ int cmd_drift(int argc, char **argv, cli_global *g)
 		"then the SQL of what changed outside the migrations and the SQL to undo it; 2\n"
 		"when they cannot be compared." };
 	retort_vec args = RETORT_VEC_INIT;
-	retort_config *cfg = NULL;
-	retort_graph *graph = NULL;
-	retort_autogen *ag = NULL;
+	retort_project *project = NULL;
+	retort_changeset *cs = NULL;
+	size_t nedited, nchanges;
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE)
 		goto done;
-	if ((rc = cli_load_config(g, &cfg)) != 0)
+	if ((rc = cli_project_open(g, &project)) != 0)
 		goto done;
-	if ((rc = retort_graph_load(&graph, cfg)) < 0 || (rc = retort_autogen_drift(&ag, cfg, graph)) < 0) {
+	if ((rc = retort_project_drift(&cs, project)) < 0) {
 		/* 1 means "they differ": whatever stopped the comparison is 2, so CI can tell. */
 		cli_fail(rc);
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
+	nedited = retort_changeset_edited_count(cs);
+	nchanges = retort_changeset_count(cs);
 	if (g->json) {
-		json_t *o = autogen_cli_json(ag, ag->up), *edited = json_array();
-		for (size_t i = 0; i < ag->edited.len; i++) {
-			const retort_revision *rev = ag->edited.items[i];
-			json_array_append_new(edited, json_pack("{s:s, s:s}", "revision", rev->id,
-				"path", rev->script->path));
+		json_t *o = autogen_cli_json(cs), *edited = json_array();
+		for (size_t i = 0; i < nedited; i++) {
+			const retort_revision_info *rev = retort_changeset_edited(cs, i);
+			json_array_append_new(edited, json_pack("{s:s, s:s}", "revision", rev->id, "path", rev->path));
 		}
 		json_object_set_new(o, "edited", edited);
 		cli_json_print(o);
 	} else {
 		/* an edited script explains a difference better than blaming the database */
-		for (size_t i = 0; i < ag->edited.len; i++) {
-			const retort_revision *rev = ag->edited.items[i];
+		for (size_t i = 0; i < nedited; i++) {
+			const retort_revision_info *rev = retort_changeset_edited(cs, i);
 			cli_warning("applied revision %s (%s) was edited since it ran: the expected schema "
 				"comes from the edited file, so a difference below may be the edit's",
-				rev->id, rev->script->path);
+				rev->id, rev->path);
 		}
-		if (ag->up->ops.len == 0 && ag->edited.len) {
+		if (nchanges == 0 && nedited) {
 			cli_info(g, "The schema matches its migrations as they are now, but %zu applied "
-				"revision(s) were edited since they ran.\n", ag->edited.len);
-		} else if (ag->up->ops.len == 0) {
+				"revision(s) were edited since they ran.\n", nedited);
+		} else if (nchanges == 0) {
 			cli_info(g, "No drift: the schema matches its migrations.\n");
 		} else {
-			print_summary(g, ag->up, ag->edited.len > 0);
-			autogen_cli_print(ag->up, "the SQL of those changes:");
-			autogen_cli_print(ag->down, "to undo them:");
+			print_summary(g, cs, nedited > 0);
+			autogen_cli_print(cs, "the SQL of those changes:");
+			autogen_cli_print(retort_changeset_reverse(cs), "to undo them:");
 		}
 	}
-	rc = ag->up->ops.len || ag->edited.len ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	rc = nchanges || nedited ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
-	retort_autogen_free(ag);
-	retort_graph_free(graph);
-	retort_config_free(cfg);
+	retort_changeset_free(cs);
+	retort_project_free(project);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

@@ -1,48 +1,40 @@
 /*
  * cmd_edit.c - `retort edit REV`: open the revision's file in $VISUAL or
  * $EDITOR (else `editor`, else vi, as git does).  The editor variable may
- * carry arguments ("code --wait"); it is split on whitespace and run with
- * execvp, never through a shell.
+ * carry arguments ("code --wait", "'/opt/my editor/ed'"): it is split into
+ * words as a shell would split them (base/os.h) and run without a shell.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/os.h"
 #include "graph_cli.h"
 
 static int run_editor(const char *editor, const char *path)
 {
 	retort_vec argv = RETORT_VEC_INIT;
-	char *copy = retort__strdup(editor), *save = NULL;
+	char *what = retort__sprintf("editor '%s'", editor);
 	int status = 0, rc = 0;
-	pid_t pid;
 
-	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-		retort_vec_push(&argv, w);
-	retort_vec_push(&argv, (void *)path);
-	retort_vec_push(&argv, NULL);
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		cli_error("cannot start editor '%s': %s", editor, strerror(errno));
-		rc = CLI_EXIT_FAIL;
+	if ((rc = retort__words_split(&argv, editor, what)) < 0) {
+		rc = cli_fail(rc);
 		goto done;
 	}
-	if (pid == 0) {
-		execvp(argv.items[0], (char *const *)argv.items);
-		fprintf(stderr, "retort: error: cannot run editor '%s': %s\n", editor, strerror(errno));
-		_exit(127);
+	retort_vec_push(&argv, retort__strdup(path));
+	fflush(stdout);
+	if ((rc = retort__spawn(&status, &argv, NULL)) < 0) {
+		retort__error_prefix("cannot start editor '%s'", editor);
+		rc = cli_fail(RETORT_ERROR);
+		goto done;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (status != 0) {
 		cli_error("editor '%s' failed on '%s'", editor, path);
 		rc = CLI_EXIT_FAIL;
 	}
 done:
-	retort_vec_dispose(&argv, false);
-	free(copy);
+	retort_vec_dispose(&argv, true);
+	free(what);
 	return rc;
 }
 

@@ -15,20 +15,20 @@ int cmd_ensure_version(int argc, char **argv, cli_global *g)
 	const cli_usage usage = { "ensure-version", "[options]",
 		"create the version and history tables if missing", NULL };
 	retort_vec args = RETORT_VEC_INIT;
-	retort_buf out = RETORT_BUF_INIT;
+	retort_buffer out = RETORT_BUFFER_INIT;
 	cli_run r = { 0 };
 	int rc;
 
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 0)) != CLI_CONTINUE ||
-	    (rc = cli_run_start(&r, g, GRAPH_CLI_NONE, sql, false)) != 0)
+	    (rc = cli_run_start(&r, g, sql, false)) != 0)
 		goto done;
 	if (sql)
-		rc = cli_run_finish(retort_migrate_render_ensure_version(&out, r.cfg), &out);
+		rc = cli_run_finish(retort_project_ensure_version_sql(&out, r.project), &out);
 	else
-		rc = cli_run_finish(retort_migrate_ensure_version(r.cfg, &r.opts), NULL);
+		rc = cli_run_finish(retort_project_ensure_version(r.project), NULL);
 done:
 	cli_run_close(&r);
-	retort_buf_dispose(&out);
+	retort_buffer_dispose(&out);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

@@ -15,24 +15,24 @@ typedef struct stamp_args {
 static int stamp_one(cli_global *g, void *ctx)
 {
 	const stamp_args *a = ctx;
-	retort_buf out = RETORT_BUF_INIT;
+	retort_buffer out = RETORT_BUFFER_INIT;
 	const char *const *targets;
 	cli_run r = { 0 };
 	int rc;
 
-	if ((rc = cli_run_start(&r, g, GRAPH_CLI_ACT, a->sql, false)) != 0)
+	if ((rc = cli_run_start(&r, g, a->sql, false)) != 0)
 		goto done;
 	r.opts.tag = a->tag;
+	r.opts.purge = a->purge;
 	targets = (const char *const *)a->targets->items;
 	if (a->sql)
-		rc = cli_run_finish(retort_migrate_render_stamp(&out, r.cfg, r.graph, targets, a->targets->len,
-			a->purge), &out);
+		rc = cli_run_finish(retort_project_stamp_sql(&out, r.project, targets, a->targets->len, &r.opts),
+			&out);
 	else
-		rc = cli_run_finish(retort_migrate_stamp(r.cfg, r.graph, targets, a->targets->len, a->purge,
-			&r.opts), NULL);
+		rc = cli_run_finish(retort_project_stamp(r.project, targets, a->targets->len, &r.opts), NULL);
 done:
 	cli_run_close(&r);
-	retort_buf_dispose(&out);
+	retort_buffer_dispose(&out);
 	return rc;
 }
 

@@ -1,32 +1,27 @@
 /*
  * migrate_cli.h - what the commands that run migrations share (upgrade,
- * downgrade, stamp, ensure-version, current): loading the configuration
- * and the graph, and printing progress and lock waits the way a user
- * expects ("Running upgrade a -> b, create users (12 ms)").
+ * downgrade, stamp, ensure-version, current): opening the project through
+ * the public API (retort/run.h), and printing its events and log the way
+ * a user expects ("Running upgrade a -> b, create users (12 ms)").
  */
 #ifndef RETORT_MIGRATE_CLI_H
 #define RETORT_MIGRATE_CLI_H
 
 #include "cli.h"
-#include "graph/graph.h"
-#include "graph_cli.h"
-#include "run/migrate.h"
 
 typedef struct cli_run {
-	retort_config *cfg;
-	retort_graph *graph;
-	retort_migrate_opts opts;
+	retort_project *project;
+	retort_run_options opts;    /* events wired to the printers below */
 	cli_global *g;
-	size_t steps;        /* revisions applied (or planned, with --dry-run) */
+	size_t steps;               /* revisions applied (or planned, with --dry-run) */
 	double total_ms;
 } cli_run;
 
 /*
- * Load the configuration and the revision graph as `mode` says; wire the
- * progress and wait printers to `g`.  On failure prints the error and
- * returns the exit status; 0 on success.
+ * Open the project of this invocation and wire the event printer to `g`.
+ * On failure prints the error and returns the exit status; 0 on success.
  */
-int cli_run_open(cli_run *r, cli_global *g, graph_cli_mode mode);
+int cli_run_open(cli_run *r, cli_global *g);
 void cli_run_close(cli_run *r);
 
 /*
@@ -34,14 +29,14 @@ void cli_run_close(cli_run *r);
  * are parsed: refuse --sql with --dry-run, then cli_run_open, and set
  * r->opts.dry_run.  0, or the exit status after printing why.
  */
-int cli_run_start(cli_run *r, cli_global *g, graph_cli_mode mode, bool sql, bool dry_run);
+int cli_run_start(cli_run *r, cli_global *g, bool sql, bool dry_run);
 
 /*
  * And how they end: `rc` is what the library returned, for a run (`sql`
  * NULL) or for rendering into `sql` (--sql), which is then written to
  * stdout.  The exit status.
  */
-int cli_run_finish(int rc, const retort_buf *sql);
+int cli_run_finish(int rc, const retort_buffer *sql);
 
 /*
  * After a run of upgrade or downgrade, with its exit status `rc`: with

@@ -90,6 +90,24 @@ void cli_print_options(FILE *f, const cli_option *opts)
 	}
 }
 
+void cli_print_option_names(FILE *f, const cli_option *opts)
+{
+	opt_set set;
+	cli_global dummy;
+
+	if (!opts) {
+		memset(&dummy, 0, sizeof(dummy));
+		fill_globals(&set, &dummy);
+		opts = set.globals;
+	}
+	for (const cli_option *o = opts; o->type; o++) {
+		if (o->short_name)
+			fprintf(f, "-%c%s%s\n", o->short_name, o->argh ? " " : "", o->argh ? o->argh : "");
+		if (o->long_name)
+			fprintf(f, "--%s%s%s\n", o->long_name, o->argh ? " " : "", o->argh ? o->argh : "");
+	}
+}
+
 void cli_print_global_options(FILE *f)
 {
 	opt_set set;
@@ -278,7 +296,15 @@ int cli_color_setup(cli_global *g)
 int cli_parse(int argc, char **argv, const cli_option *opts, const cli_usage *usage,
 	cli_global *g, retort_vec *positional)
 {
-	int rc = cli__parse_args(argc, argv, 1, opts, usage, g, positional, false, NULL);
+	int rc;
+
+	/* `retort __complete options CMD`: the table itself is the answer */
+	if (g->list_options) {
+		if (opts)
+			cli_print_option_names(stdout, opts);
+		return CLI_PARSED_HELP;
+	}
+	rc = cli__parse_args(argc, argv, 1, opts, usage, g, positional, false, NULL);
 
 	if (rc == CLI_PARSED_HELP)
 		cli_print_usage(stdout, opts, usage);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "api/api_int.h"
 #include "base/buf.h"
 #include "base/common.h"
 #include "dialect/url.h"
@@ -133,24 +134,82 @@ int cli_load_config(cli_global *g, retort_config **out)
 	return 0;
 }
 
+/* The library's log, as the command's stderr. */
+static void cli_log(retort_log_level level, const char *message, void *payload)
+{
+	(void)payload;
+	if (level == RETORT_LOG_WARNING)
+		cli_warning("%s", message);
+	else
+		fprintf(stderr, "retort: %s\n", message);
+}
+
+/* The project options this invocation's global options say. */
+static void project_options(retort_project_options *o, const cli_global *g)
+{
+	retort_project_options_init(o, RETORT_PROJECT_OPTIONS_VERSION);
+	o->flags = RETORT_PROJECT_ENVIRONMENT;
+	o->section = g->section;
+	o->url = g->url;
+	o->xargs = (const char *const *)g->xargs.items;
+	o->xargs_count = g->xargs.len;
+	o->log_cb = cli_log;
+}
+
+int cli_project_open(cli_global *g, retort_project **out)
+{
+	retort_project_options o;
+	retort_strarray dbs = RETORT_STRARRAY_INIT;
+	int rc;
+
+	project_options(&o, g);
+	if ((rc = retort_project_open(out, g->config_path, &o)) < 0)
+		return cli_fail(rc);
+	retort_project_databases(&dbs, *out);
+	if (dbs.count) {
+		const retort_config *cfg = retort__project_config(*out);
+		/* a section that only lists databases has no scripts of its own */
+		if (!cfg->script_location) {
+			retort_buf names = RETORT_BUF_INIT;
+			for (size_t i = 0; i < dbs.count; i++)
+				retort_buf_printf(&names, "%s%s", i ? ", " : "", dbs.strings[i]);
+			cli_error("%s: section [%s] stands for several databases (%s): name one with -n NAME "
+				"(upgrade, downgrade, stamp and current go through all of them)",
+				cfg->path, cfg->section, names.ptr);
+			retort_buf_dispose(&names);
+			retort_project_free(*out);
+			*out = NULL;
+			rc = CLI_EXIT_USAGE;
+		}
+	}
+	retort_strarray_dispose(&dbs);
+	return rc;
+}
+
 int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool stop_on_failure)
 {
-	retort_config_opts opts;
-	retort_config *cfg = NULL;
+	retort_project_options o;
+	retort_project *project = NULL;
+	retort_strarray dbs = RETORT_STRARRAY_INIT;
+	const retort_config *cfg;
 	const char *saved = g->section;
 	int rc, worst = 0;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.path = g->config_path;
-	opts.section = g->section;
+	project_options(&o, g);
+	o.url = NULL;
+	o.xargs = NULL;
+	o.xargs_count = 0;
 	/* a broken or missing config: the command says so itself, the usual way */
-	if (retort_config_load(&cfg, &opts) < 0 || !cfg->databases.len || cfg->script_location) {
+	if (retort_project_open(&project, g->config_path, &o) < 0 ||
+	    retort_project_databases(&dbs, project) < 0 || !dbs.count ||
+	    ((cfg = retort__project_config(project)) && cfg->script_location)) {
 		retort_error_clear();
-		retort_config_free(cfg);
+		retort_strarray_dispose(&dbs);
+		retort_project_free(project);
 		return fn(g, ctx);
 	}
-	for (size_t i = 0; i < cfg->databases.len; i++) {
-		g->section = cfg->databases.items[i];
+	for (size_t i = 0; i < dbs.count; i++) {
+		g->section = dbs.strings[i];
 		if (!g->json && g->verbosity >= 0)
 			printf("%s%s[%s]%s\n", i ? "\n" : "", cli_color_on(g, CLI_COLOR_HEADING),
 				g->section, cli_color_off(g));
@@ -162,7 +221,8 @@ int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool sto
 			break;
 	}
 	g->section = saved;
-	retort_config_free(cfg);
+	retort_strarray_dispose(&dbs);
+	retort_project_free(project);
 	return worst;
 }
 

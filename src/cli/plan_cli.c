@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/api_int.h"
 #include "dialect/db.h"
 #include "plan_cli.h"
 
@@ -72,17 +73,21 @@ static void print_statements(plan_cli *p, const retort_script *s, const retort_r
 	}
 }
 
-static void on_progress(const retort_migrate_event *ev, void *payload)
+static void on_event(const retort_event *ev, void *payload)
 {
 	plan_cli *p = payload;
+	const retort_revision *rev;
 	const retort_script *s;
 	retort_rules_result *res = NULL;
 	bool up;
 
 	p->next(ev, p->next_payload);
-	if (!ev->dry_run || !ev->rev || ev->phase != RETORT_PHASE_DONE || p->g->verbosity < 1)
+	if (ev->kind != RETORT_EVENT_PLANNED || !ev->revision || p->g->verbosity < 1)
 		return;
-	s = ev->rev->script;
+	/* the revision in the graph the run planned from, which the project keeps */
+	if (!(rev = retort_graph_get(retort__project_graph(p->project), ev->revision)))
+		return;
+	s = rev->script;
 	up = !strcmp(ev->verb, "upgrade");
 	print_timeouts(p, s);
 	if (s->format == RETORT_SCRIPT_C) {
@@ -107,20 +112,21 @@ int plan_cli_attach(plan_cli *p, cli_run *r, cli_global *g)
 	if (!r->opts.dry_run || g->verbosity < 1 || g->json)
 		return 0;
 	p->g = g;
-	p->cfg = r->cfg;
-	if (retort_url_from_config(&url, r->cfg) < 0)
+	p->project = r->project;
+	p->cfg = retort__project_config(r->project);
+	if (retort_url_from_config(&url, p->cfg) < 0)
 		return cli_fail(RETORT_EUSAGE);
 	p->dialect = url->dialect;
 	/* Only PostgreSQL has a catalog worth asking; a dry run must not create a SQLite file. */
 	if (url->dialect == RETORT_DIALECT_POSTGRES && retort_db_open(&p->db, url) < 0)
 		p->db = NULL;
 	retort_url_free(url);
-	if ((rc = retort_rules_new(&p->rules, p->dialect, r->cfg, p->db)) < 0)
+	if ((rc = retort_rules_new(&p->rules, p->dialect, p->cfg, p->db)) < 0)
 		return cli_fail(rc);
-	p->next = r->opts.progress;
-	p->next_payload = r->opts.progress_payload;
-	r->opts.progress = on_progress;
-	r->opts.progress_payload = p;
+	p->next = r->opts.event_cb;
+	p->next_payload = r->opts.event_payload;
+	r->opts.event_cb = on_event;
+	r->opts.event_payload = p;
 	return 0;
 }
 

@@ -12,10 +12,11 @@
 typedef struct plan_cli {
 	cli_global *g;
 	const retort_config *cfg;
+	retort_project *project;    /* its graph has the scripts the events name */
 	retort_dialect_id dialect;
 	struct retort_db *db;       /* PostgreSQL's catalog, NULL when none */
 	retort_rules *rules;
-	retort_migrate_progress_cb next;
+	retort_event_cb next;
 	void *next_payload;
 } plan_cli;
 

@@ -131,5 +131,16 @@ expect_rc 0 "edit without \$EDITOR nor editor"
 grep -q "^vi .*/b1_d.sql" fallback.txt && ok "falls back to vi" || fail "vi fallback not run"
 EDITOR=false run retort edit b1
 expect_rc 1 "a failing editor is reported"
+# an editor whose path has a space, with an argument: quoted as in a shell
+mkdir -p "my tools"
+printf '#!/bin/sh\necho "$1|$2" > "%s/spaced.txt"\n' "$PWD" > "my tools/ed it"
+chmod +x "my tools/ed it"
+EDITOR="'$PWD/my tools/ed it' --wait" run retort edit b1
+expect_rc 0 "an editor path with a space"
+grep -q "^--wait|.*/b1_d.sql$" spaced.txt && ok "quoted path and argument kept" || fail "spaced.txt: $(cat spaced.txt 2>&1)"
+EDITOR='vi $(touch pwned)' run retort edit b1
+expect_rc 2 "command substitution in \$EDITOR is refused"
+expect_err "command substitution" "says why"
+[ ! -e pwned ] && ok "nothing ran" || fail "the substitution ran"
 
 done_testing

@@ -120,4 +120,23 @@ expect_rc 2 "a hook that is not installed"
 expect_err "command not found: sqlfluff-not-installed" "names the missing command"
 grep -q third hooks.log && fail "a hook after the missing one ran" || ok "the hooks after it do not run"
 
+# a hook in a directory with a space, on a revision in one: {file} stays one word
+mkdir "sp ace" && cd "sp ace"
+run retort init m -q
+mkdir -p "hook dir"
+printf '#!/bin/sh\necho "$#:$1" >> "%s/spaced.log"\n' "$PWD" >"hook dir/rec"
+chmod +x "hook dir/rec"
+printf 'post_write_hook = "%s/hook dir/rec" {file}\n' "$PWD" >>retort.ini
+run retort revision -m three --rev-id h3
+if grep -q "^1:.*/sp ace/m/versions/h3_three.sql$" spaced.log 2>/dev/null; then
+	ok "a quoted hook path and a {file} with a space are one word each"
+else
+	fail "spaced.log: $(cat spaced.log 2>&1)"
+fi
+sed -i 's|^post_write_hook = .*|post_write_hook = fmt {file} \| tee x|' retort.ini
+run retort revision -m four --rev-id h4
+expect_rc 2 "a shell pipeline as a hook is refused"
+expect_err "post_write_hook 'fmt \{file\} \| tee x': an unquoted \|" "names the hook and the character"
+cd "$T_DIR"
+
 done_testing

@@ -103,4 +103,24 @@ expect_rc 0 "downgrade through C revisions"
 run sqlite3 app.db "SELECT count(*) FROM sqlite_master WHERE name = 'users'"
 expect_out '^0$' "users dropped"
 
+# cc and cflags are split as a shell splits words: a quoted -I with a space
+mkdir -p "inc dir"
+echo '#define ANSWER_TABLE "answers"' >"inc dir/answer.h"
+sed -i 's|^cflags = .*|cflags = -Wall -Werror "-I%(here)s/inc dir"|' retort.ini
+crev ddd4 bbb2 '#include <answer.h>
+int upgrade(retort_ctx *ctx)
+{
+	const retort_column cols[] = { { .name = "x", .type = "INTEGER" }, { 0 } };
+	return retort_create_table(ctx, ANSWER_TABLE, cols);
+}
+int downgrade(retort_ctx *ctx) { return retort_drop_table(ctx, ANSWER_TABLE); }'
+run retort upgrade head
+expect_rc 0 "a quoted include directory with a space in cflags"
+run sqlite3 app.db "SELECT count(*) FROM sqlite_master WHERE name = 'answers'"
+expect_out '^1$' "the header from that directory was used"
+sed -i 's|^cflags = .*|cflags = -I$(pwd)|' retort.ini
+run retort downgrade bbb2
+expect_rc 2 "command substitution in cflags is refused"
+expect_err "cflags '-I.\(pwd\)': command substitution" "names the key and the problem"
+
 done_testing

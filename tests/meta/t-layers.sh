@@ -2,13 +2,13 @@
 # t-layers.sh - the library's layers only call downwards.
 #
 # src/lib/ is split into folders, bottom first: base, config, sql, dialect,
-# graph, schema, rules, git, run, autogen (see the README's layout table).  A file
+# graph, schema, rules, git, run, autogen, api (see the README's layout table).  A file
 # may include headers of its own folder and of the folders below it; an
 # include that points up, or at a folder that is not a layer, fails here.
 # The public headers (<retort/...>, "retort/...") sit outside the layers.
 set -eu
 top=${RETORT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-layers="base config sql dialect graph schema rules git run autogen"
+layers="base config sql dialect graph schema rules git run autogen api"
 
 rank() {
 	i=0
@@ -38,6 +38,19 @@ for dir in "$top"/src/lib/*/; do
 			fi
 		done
 	done
+done
+# The retort command is a client of the public API (include/retort/) for
+# what the API covers: the commands that run migrations, report a
+# database's state or compare schemas include none of the layers that do
+# that work.  (api/api_int.h gives them views to print more than the API
+# shows.)
+for f in cmd_upgrade.c cmd_downgrade.c cmd_stamp.c cmd_ensure_version.c cmd_current.c \
+	cmd_check.c cmd_drift.c cmd_diff.c migrate_cli.h migrate_cli.c autogen_cli.h autogen_cli.c; do
+	inc=$(grep -E '^#include "(run|autogen|schema|dialect|git|sql)/' "$top/src/cli/$f" || true)
+	if [ -n "$inc" ]; then
+		echo "src/cli/$f: $inc: call the public API (include/retort/) instead"
+		bad=1
+	fi
 done
 [ -z "$(find "$top/src/lib" -maxdepth 1 -name '*.[ch]')" ] || {
 	echo "files directly in src/lib/: put them in a layer"

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/os.h"
 #include "autogen/scratch.h"
 #include "dialect/url.h"
 
@@ -65,7 +66,6 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 	retort_url *url = NULL;
 	retort_buf sql = RETORT_BUF_INIT;
 	unsigned char rnd[4] = { 0 };
-	FILE *f;
 	int error;
 
 	if ((error = retort_url_parse(&url, server)) < 0) {
@@ -83,11 +83,9 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 		retort__error_prefix("cannot reach a server for the scratch database");
 		return error;
 	}
-	if ((f = fopen("/dev/urandom", "rb"))) {
-		if (fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd))
-			memset(rnd, 0, sizeof(rnd));
-		fclose(f);
-	}
+	/* the pid alone would repeat across containers sharing a server */
+	if ((error = retort__random_bytes(rnd, sizeof(rnd))) < 0)
+		return error;
 	s->dbname = retort__sprintf("retort_scratch_%ld_%02x%02x%02x%02x", (long)getpid(),
 		rnd[0], rnd[1], rnd[2], rnd[3]);
 	retort_buf_puts(&sql, "CREATE DATABASE ");
@@ -143,9 +141,10 @@ void retort_scratch_free(retort_scratch *s)
 		return;
 	retort_db_free(s->db);
 	if (s->admin && s->dbname) {
-		/* Keep the caller's error: dropping is cleanup, not the story. */
+		/* Keep the caller's error: dropping is cleanup, not the story; a cancelled run drops it too. */
 		retort_buf sql = RETORT_BUF_INIT, saved = RETORT_BUF_INIT;
 		const retort_error *e = retort_error_last();
+		volatile int *watched = retort__cancel_watch(NULL);
 		retort_error_class klass = e ? e->klass : RETORT_ERROR_NONE;
 		if (e)
 			retort_buf_puts(&saved, e->message);
@@ -153,6 +152,7 @@ void retort_scratch_free(retort_scratch *s)
 		retort_db_quote_ident(s->admin, &sql, s->dbname);
 		retort_buf_puts(&sql, " WITH (FORCE)");
 		retort_db_exec(s->admin, sql.ptr);
+		retort__cancel_watch(watched);
 		if (e)
 			retort__error_set(klass, "%s", saved.ptr);
 		retort_buf_dispose(&sql);

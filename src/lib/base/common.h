@@ -137,6 +137,20 @@ char *retort__path_dirname(const char *path);
 /* mkdir -p */
 int retort__mkdir_p(const char *path, unsigned mode);
 
+/*
+ * Cancellation (retort_project_cancel): the operation runs on one thread,
+ * which watches the project's flag through retort__cancel_watch(flag) for
+ * the operation's length (NULL ends it).  The database layer calls
+ * retort__cancel_check() before each statement: 0, or RETORT_ECANCELLED
+ * with the error set (class CANCELLED) once the flag is set, so a run
+ * stops between statements and between revisions and rolls back as after
+ * any failure; cleanup that must run anyway (dropping a scratch database)
+ * stops watching around itself.  The flag is an int that a signal handler
+ * may set.
+ */
+volatile int *retort__cancel_watch(volatile int *flag); /* returns the flag watched before */
+int retort__cancel_check(void);
+
 /* 64-bit FNV-1a of a string: cheap, stable, not for adversarial input. */
 static inline uint64_t retort__fnv1a(const char *s)
 {

@@ -12,6 +12,9 @@
  * under MESSAGE_MAX bytes, and control characters (but newline and tab)
  * and bytes that are not UTF-8 are written as \xNN, so a hostile file
  * name or id can neither move the terminal's cursor nor break JSON.
+ *
+ * The cancellation flag an operation watches lives here too: a cancelled
+ * operation is one more error, raised where the next statement would run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -193,6 +196,25 @@ void retort__error_prefix(const char *fmt, ...)
 	retort_buf_puts(&msg, ": ");
 	retort_buf_puts(&msg, has_error ? last_message.ptr : "unknown error");
 	store(klass, &msg);
+}
+
+/* The flag of the operation running on this thread, if it can be cancelled. */
+static _Thread_local volatile int *cancel_flag;
+
+volatile int *retort__cancel_watch(volatile int *flag)
+{
+	volatile int *before = cancel_flag;
+
+	cancel_flag = flag;
+	return before;
+}
+
+int retort__cancel_check(void)
+{
+	if (!cancel_flag || !__atomic_load_n(cancel_flag, __ATOMIC_RELAXED))
+		return 0;
+	return retort__error_code(RETORT_ECANCELLED, RETORT_ERROR_CANCELLED,
+		"cancelled before the next statement");
 }
 
 const char *retort_version(void)

@@ -125,12 +125,21 @@ static int fail(parse_state *st, const char *fmt, ...)
 
 	if (st->error_line)
 		return 0;
-	st->error_line = st->line;
-	retort_buf_printf(&st->error, "%s:%u: ", st->path, st->line);
+	st->error_line = st->line ? st->line : 1;
+	/* line 0: a value from the program's settings, not from the file */
+	if (st->line)
+		retort_buf_printf(&st->error, "%s:%u: ", st->path, st->line);
+	else
+		retort_buf_puts(&st->error, "settings: ");
 	va_start(ap, fmt);
 	retort_buf_vprintf(&st->error, fmt, ap);
 	va_end(ap);
 	return 0;
+}
+
+const char *retort_config_key(size_t i)
+{
+	return i < RETORT_ARRAY_SIZE(keys) ? keys[i].name : NULL;
 }
 
 static const struct key_def *find_key(const char *name)
@@ -507,14 +516,42 @@ static int parse_xargs(retort_config *cfg, const retort_config_opts *opts)
 }
 
 /*
+ * The program's "key=value" settings, over what the file says: each key is
+ * checked as the file's are, and its value replaces the file's (line 0, so
+ * a problem with it says "settings:").
+ */
+static int apply_settings(parse_state *st, const retort_config_opts *opts)
+{
+	for (size_t i = 0; i < opts->nsettings; i++) {
+		const char *kv = opts->settings[i], *eq = strchr(kv, '=');
+		char *key;
+
+		st->line = 0;
+		if (!eq || eq == kv)
+			return retort__error_set(RETORT_ERROR_CONFIG,
+				"settings: malformed '%s': expected key=value", kv);
+		key = retort__trim(retort__strndup(kv, (size_t)(eq - kv)));
+		if (!find_key(key)) {
+			unknown_key(st, key, st->want);
+			free(key);
+			return retort__error_set(RETORT_ERROR_CONFIG, "%s", st->error.ptr);
+		}
+		free(retort_map_set(&st->values, key, retort__strdup(eq + 1)));
+		retort_map_set(&st->value_lines, key, (void *)(uintptr_t)0);
+		free(key);
+	}
+	return 0;
+}
+
+/*
  * The option's value, else the environment variable's, else NULL.  Either
  * one given but empty is an error (class USAGE for the option, CONFIG for
  * the variable): an unset shell variable in a deploy script must not turn
- * into "use the default".
+ * into "use the default".  No env_name: the option alone.
  */
 static int explicit_value(const char **out, const char *opt, const char *opt_name, const char *env_name)
 {
-	const char *env = getenv(env_name);
+	const char *env = env_name ? getenv(env_name) : NULL;
 
 	*out = NULL;
 	if (opt && !*opt)
@@ -559,6 +596,16 @@ static int read_file(char **out, size_t *len, const char *path)
 	return 0;
 }
 
+/* The directory relative settings are read against when there is no file. */
+static char *settings_dir(const char *dir)
+{
+	char cwd[PATH_MAX], resolved[PATH_MAX];
+
+	if (dir && *dir)
+		return retort__strdup(realpath(dir, resolved) ? resolved : dir);
+	return retort__strdup(getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+}
+
 int retort_config_load(retort_config **out, const retort_config_opts *opts)
 {
 	static const retort_config_opts no_opts;
@@ -575,7 +622,10 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	 * An empty value given on purpose is never a request for the default:
 	 * `-c "$UNSET"` must not quietly read ./retort.ini instead.
 	 */
-	if ((error = explicit_value(&path, opts->path, "-c", "RETORT_CONFIG")) < 0)
+	if (opts->no_file)
+		path = "(settings)";
+	else if ((error = explicit_value(&path, opts->path, "-c",
+			opts->no_environment ? NULL : "RETORT_CONFIG")) < 0)
 		return error;
 	if (!path)
 		path = "retort.ini";
@@ -585,12 +635,20 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 	retort_buf_init(&st.cont);
 	st.path = path;
 	st.want = opts->section && *opts->section ? opts->section : "retort";
+	if (opts->no_file) {
+		st.here = settings_dir(opts->dir);
+		st.want = "retort";
+		st.want_line = 1;
+		rc = 0;
+		goto parsed;
+	}
 	if ((error = read_file(&text, &st.len, path)) < 0)
 		return error;
 	st.text = text;
 	st.here = absolute_dir(path);
 	rc = ini_parse_stream(reader, &st, handler, &st);
 	flush_continued(&st);
+parsed:
 	if (rc != 0 && (st.error_line == 0 || (rc > 0 && (unsigned)rc < st.error_line))) {
 		retort_buf_clear(&st.error);
 		if (rc > 0)
@@ -607,9 +665,12 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 		goto done;
 	}
 
+	if ((error = apply_settings(&st, opts)) < 0)
+		goto done;
+
 	cfg = retort__calloc(1, sizeof(*cfg));
 	cfg->path = retort__strdup(path);
-	cfg->dir = absolute_dir(path);
+	cfg->dir = opts->no_file ? retort__strdup(st.here) : absolute_dir(path);
 	cfg->section = retort__strdup(st.want);
 	set_defaults(cfg);
 	st.error_line = 0;
@@ -643,12 +704,13 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts)
 
 	cfg->url_line = (unsigned)(uintptr_t)retort_map_get(&st.value_lines, "url");
 	/* --url "" and RETORT_URL="" are refused, never the file's url instead */
-	if ((error = explicit_value(&override, opts->url, "--url", "RETORT_URL")) < 0)
+	if ((error = explicit_value(&override, opts->url, opts->url_name ? opts->url_name : "--url",
+			opts->no_environment ? NULL : "RETORT_URL")) < 0)
 		goto done;
 	if (override) {
 		free(cfg->url);
 		cfg->url = retort__strdup(override);
-		cfg->url_origin = opts->url ? "--url" : "RETORT_URL";
+		cfg->url_origin = opts->url ? (opts->url_name ? opts->url_name : "--url") : "RETORT_URL";
 		cfg->url_line = 0;
 	}
 	if (cfg->url && !*cfg->url) {

@@ -82,8 +82,25 @@ typedef struct retort_config_opts {
 	const char *path;
 	const char *section;   /* -n NAME; NULL: "retort" */
 	const char *url;
+	const char *url_name;  /* what messages call `url`: "--url" when NULL */
 	const char *const *xargs; /* -x KEY=VALUE strings */
 	size_t nxargs;
+	/* Read neither $RETORT_CONFIG nor $RETORT_URL (the library's default; the command reads them). */
+	bool no_environment;
+	/*
+	 * "key=value" strings with the file's keys, over the file's values
+	 * (not interpolated: they come from a program).  A problem with one
+	 * is reported as "settings: ...".
+	 */
+	const char *const *settings;
+	size_t nsettings;
+	/*
+	 * No file: the configuration is the settings alone, section
+	 * [retort], relative paths against `dir` (NULL: the current
+	 * directory); `path` names it "(settings)" in messages.
+	 */
+	bool no_file;
+	const char *dir;
 } retort_config_opts;
 
 /*
@@ -93,6 +110,9 @@ typedef struct retort_config_opts {
  * RETORT_ENOTFOUND with the path it looked for.
  */
 int retort_config_load(retort_config **out, const retort_config_opts *opts);
+
+/* The keys a section may hold, in the table's order: i from 0 until NULL. */
+const char *retort_config_key(size_t i);
 void retort_config_free(retort_config *cfg);
 
 /*

@@ -153,8 +153,13 @@ int retort_db_exec(retort_db *db, const char *sql)
 int retort_db_query(retort_rows **out, retort_db *db, const char *sql,
 	size_t nparams, const char *const *params)
 {
+	int error;
+
 	if (out)
 		*out = NULL;
+	/* exec_script asks before each of its statements; a query is one */
+	if ((error = retort__cancel_check()) < 0)
+		return error;
 	return db->dialect->query(out, db, sql, nparams, params);
 }
 

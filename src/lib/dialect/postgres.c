@@ -328,7 +328,9 @@ static int each_statement(const char *sql, unsigned *err_line, stmt_fn fn, void 
 		goto done;
 	for (size_t i = 0; i < script->nstmts; i++) {
 		const retort_sql_stmt *st = &script->stmts[i];
-		if ((rc = fn(sql + st->offset, st->len, st->line, &st->cls, payload)) != 0) {
+		/* a cancelled run sends nothing more (pipelined: nothing after what was sent) */
+		if ((rc = retort__cancel_check()) < 0 ||
+				(rc = fn(sql + st->offset, st->len, st->line, &st->cls, payload)) != 0) {
 			if (err_line)
 				*err_line = st->line;
 			break;
@@ -513,10 +515,16 @@ static int exec_pipelined(pg_db *db, const char *sql, unsigned *err_line)
 	error = each_statement(sql, err_line, pipeline_cb, pl);
 	if (!error && pl->n)
 		error = pipeline_flush(pl);
+	/*
+	 * Stopped before the first chunk was sent (a cancelled run): the BEGIN
+	 * is still only queued, so the transaction is still only pending.
+	 */
+	if (error && pl->n && pl->items[0].line == 0)
+		db->begin_pending = true;
 	for (size_t i = 0; i < pl->n; i++)
 		free(pl->items[i].text);
 	PQexitPipelineMode(db->conn);
-	if (!pl->error && guard_after(db) < 0)
+	if (!error && !pl->error && guard_after(db) < 0)
 		pl->error = RETORT_ERROR; /* the line: the script's last statement is as good as any */
 	if (pl->error) {
 		if (err_line)
@@ -731,6 +739,10 @@ static int pg_lock(retort_db *base, const char *schema, const char *table, int t
 		if (!waited && wait_cb) {
 			waited = true;
 			wait_cb("another retort holds the migration lock", payload);
+		}
+		if ((error = retort__cancel_check()) < 0) {
+			free(key);
+			return error;
 		}
 		nanosleep(&nap, NULL);
 	}

@@ -252,6 +252,11 @@ static int sqlite_exec_script(retort_db *base, const char *sql, unsigned *err_li
 		p += retort_sql_skip_blank(RETORT_DIALECT_SQLITE, p, (size_t)(end - p), &line);
 		if (p >= end)
 			return 0;
+		if ((rc = retort__cancel_check()) < 0) {
+			if (err_line)
+				*err_line = line;
+			return rc;
+		}
 		/*
 		 * The length includes the NUL: without it SQLite copies the whole
 		 * remaining script on every call, which is quadratic in its size.
@@ -511,6 +516,11 @@ static int sqlite_lock(retort_db *base, const char *schema, const char *table, i
 			free(path);
 			return retort__error_code(RETORT_ELOCKED, RETORT_ERROR_DATABASE,
 				"timed out after %d s waiting for another retort on '%s'", timeout_s, db->name);
+		}
+		if (retort__cancel_check() < 0) {
+			close(fd);
+			free(path);
+			return RETORT_ECANCELLED;
 		}
 		sqlite3_sleep(20);
 	}

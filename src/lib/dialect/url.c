@@ -184,6 +184,8 @@ int retort_url_from_config(retort_url **out, const retort_config *cfg)
 	if ((error = retort_url_parse(out, cfg->url)) < 0) {
 		if (cfg->url_origin)
 			retort__error_prefix("%s", cfg->url_origin);
+		else if (!cfg->url_line)   /* a program's settings (libretort) */
+			retort__error_prefix("settings: url");
 		else
 			retort__error_prefix("%s:%u", cfg->path, cfg->url_line);
 	}

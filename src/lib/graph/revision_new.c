@@ -7,45 +7,31 @@
  * is not a head needs --splice, so a branch is never started by accident;
  * "base" starts a new root.  The rendered file is parsed back before we
  * report success, so a broken template can never leave a revision the
- * graph would reject.  The hook runs with fork+execvp, never a shell.
+ * graph would reject.  Each hook is split into words and run without a
+ * shell (base/os.h).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/os.h"
 #include "graph/graph.h"
 #include "graph/revision_new.h"
-
-extern char **environ;
 
 static int random_id(char out[13])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char bytes[6];
-	ssize_t n = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	int error;
 
-	if (fd < 0)
-		return retort__error_os("cannot open '/dev/urandom'");
-	while (n < (ssize_t)sizeof(bytes)) {
-		ssize_t r = read(fd, bytes + n, sizeof(bytes) - (size_t)n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			close(fd);
-			return retort__error_os("cannot read '/dev/urandom'");
-		}
-		n += r;
-	}
-	close(fd);
+	if ((error = retort__random_bytes(bytes, sizeof(bytes))) < 0)
+		return error;
 	for (size_t i = 0; i < sizeof(bytes); i++) {
 		out[2 * i] = hex[bytes[i] >> 4];
 		out[2 * i + 1] = hex[bytes[i] & 15];
@@ -242,65 +228,68 @@ int retort_revision_render(char **out, const char *tmpl, const char *const *vars
 	return 0;
 }
 
-/* The program a hook runs, for messages: its first word. */
-static char *hook_name(const char *hook)
-{
-	size_t skip = strspn(hook, " \t");
+/*
+ * `{file}` stands for the path in any word, quoted or not; wordexp would
+ * refuse its braces, so it becomes a marker no command line contains
+ * (a control character around a name) while the line is split.
+ */
+#define FILE_MARK "\001retort-file\001"
 
-	return retort__strndup(hook + skip, strcspn(hook + skip, " \t"));
-}
-
-/* One hook: split on whitespace, {file} replaced, spawned without a shell. */
+/* One hook: split into words (base/os.h), {file} replaced, run without a shell. */
 static int run_one_hook(const char *hook, const char *path)
 {
 	retort_vec argv = RETORT_VEC_INIT;
-	char *copy = retort__strdup(hook), *save = NULL, *name = hook_name(hook);
-	int status = 0, error = 0, rc;
-	pid_t pid;
+	retort_buf line = RETORT_BUF_INIT;
+	char *what = NULL;
+	int status = 0, error;
 
-	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+	for (const char *q = hook; *q;) {
+		if (retort__starts_with(q, "{file}")) {
+			retort_buf_puts(&line, FILE_MARK);
+			q += 6;
+		} else {
+			retort_buf_putc(&line, *q++);
+		}
+	}
+	retort_buf_grow(&line, 1);
+	what = retort__sprintf("post_write_hook '%s'", hook);
+	if ((error = retort__words_split(&argv, line.ptr, what)) < 0)
+		goto done;
+	for (size_t i = 0; i < argv.len; i++) {
 		retort_buf arg = RETORT_BUF_INIT;
-		for (const char *q = w; *q;) {
-			if (retort__starts_with(q, "{file}")) {
+		for (const char *q = argv.items[i]; *q;) {
+			if (retort__starts_with(q, FILE_MARK)) {
 				retort_buf_puts(&arg, path);
-				q += 6;
+				q += sizeof(FILE_MARK) - 1;
 			} else {
 				retort_buf_putc(&arg, *q++);
 			}
 		}
 		retort_buf_grow(&arg, 1);
-		retort_vec_push(&argv, retort_buf_detach(&arg));
+		free(argv.items[i]);
+		argv.items[i] = retort_buf_detach(&arg);
 	}
 	if (!argv.len)
 		goto done;
-	retort_vec_push(&argv, NULL);
-	if ((rc = posix_spawnp(&pid, argv.items[0], NULL, NULL, (char *const *)argv.items, environ)) != 0) {
-		errno = rc;
-		if (rc == ENOENT)
+	if ((error = retort__spawn(&status, &argv, NULL)) < 0) {
+		if (error == RETORT_ENOTFOUND)
 			error = retort__error_set(RETORT_ERROR_CONFIG,
-				"post_write_hook: command not found: %s (for '%s')", name, path);
+				"post_write_hook: command not found: %s (for '%s')", (const char *)argv.items[0], path);
 		else
-			error = retort__error_os("post_write_hook: cannot run %s", name);
+			retort__error_prefix("post_write_hook");
 		goto done;
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			error = retort__error_os("cannot wait for post_write_hook '%s'", hook);
-			goto done;
-		}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	/* 127: a shell's "not found", from a program that ran one */
+	if (status == 127)
 		error = retort__error_set(RETORT_ERROR_CONFIG,
-			"post_write_hook: command not found: %s (for '%s')", name, path);
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			"post_write_hook: command not found: %s (for '%s')", (const char *)argv.items[0], path);
+	else if (status != 0)
 		error = retort__error_set(RETORT_ERROR_OS, "post_write_hook '%s' failed (%s %d) on '%s'",
-			hook, WIFEXITED(status) ? "exit status" : "signal",
-			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), path);
+			hook, status > 128 ? "signal" : "exit status", status > 128 ? status - 128 : status, path);
 done:
-	if (argv.len && !argv.items[argv.len - 1])
-		argv.len--;
 	retort_vec_dispose(&argv, true);
-	free(copy);
-	free(name);
+	retort_buf_dispose(&line);
+	free(what);
 	return error;
 }
 

@@ -86,7 +86,8 @@ int retort_revision_render(char **out, const char *template_text, const char *co
 
 /*
  * Run post_write_hook: one or more commands separated by ';', in order,
- * each split on whitespace with "{file}" replaced by path and spawned
+ * each split into words as a shell splits them (base/os.h), "{file}" in
+ * any word replaced by path, and spawned
  * without a shell.  A program that is not installed is "command not found:
  * NAME"; the first failing hook stops the rest.
  */

@@ -2,8 +2,9 @@
  * cmigration.c - compiling, caching and loading C revisions, and calling
  * them with a context (see cmigration.h for the contract).
  *
- * The compiler runs with fork+execvp and an argument vector: nothing from
- * the configuration or the file name ever passes through a shell.  Objects
+ * The compiler runs from an argument vector (base/os.h: `cc` and `cflags`
+ * split into words as that header says): nothing from the configuration or
+ * the file name ever passes through a shell.  Objects
  * land in the cache under a name derived from everything that affects the
  * build, through a mkstemp() file renamed into place, so two retorts
  * compiling the same revision at once both end up loading a complete file.
@@ -21,6 +22,7 @@
 
 #include "run/cmigration.h"
 #include "base/common.h"
+#include "base/os.h"
 #include "run/ctx.h"
 #include "run/isolate.h"
 #include "graph/script.h"
@@ -75,71 +77,6 @@ static const char *compiler(const retort_cmigration_opts *opts)
 	return cc && *cc ? cc : "cc";
 }
 
-/* Split `flags` on ASCII whitespace into `argv` (strings owned by the vec). */
-static void split_flags(retort_vec *argv, const char *flags)
-{
-	const char *p = flags;
-
-	while (p && *p) {
-		size_t n;
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		n = strcspn(p, " \t\n");
-		if (n)
-			retort_vec_push(argv, retort__strndup(p, n));
-		p += n;
-	}
-}
-
-/* Run argv, collecting stdout and stderr into `output`; returns the exit status or -1. */
-static int run_capture(retort_vec *argv, retort_buf *output)
-{
-	int fds[2], status = 0;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t n;
-
-	if (pipe(fds) < 0)
-		return retort__error_os("cannot create a pipe"), -1;
-	retort_vec_push(argv, NULL);
-	pid = fork();
-	if (pid < 0) {
-		retort__error_os("cannot fork");
-		close(fds[0]);
-		close(fds[1]);
-		retort_vec_pop(argv);
-		return -1;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv->items[0], (char *const *)argv->items);
-		fprintf(stderr, "cannot run '%s': %s\n", (char *)argv->items[0], strerror(errno));
-		_exit(127);
-	}
-	retort_vec_pop(argv);
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		retort_buf_put(output, chunk, (size_t)n);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return retort__error_os("cannot wait for the compiler"), -1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /*
  * A private copy of the source bytes the cache key was computed from, for
  * the compiler: compiling `path` itself would read the file a second time,
@@ -188,12 +125,21 @@ done:
 static int compile(const char *path, const char *source, size_t len, const char *object,
 	const retort_cmigration_opts *opts)
 {
-	retort_vec argv = RETORT_VEC_INIT;
+	retort_vec argv = RETORT_VEC_INIT, flags = RETORT_VEC_INIT;
 	retort_buf output = RETORT_BUF_INIT;
 	char *tmp = retort__sprintf("%s.XXXXXX", object), *src = NULL, *srcdir = retort__path_dirname(path);
+	char *what = NULL;
 	const char *inc = NULL, *cc = compiler(opts);
 	int fd, status, error;
 
+	/* `cc` may carry words of its own: "ccache gcc", "gcc -m32" */
+	what = retort__sprintf("cc '%s'", cc);
+	if ((error = retort__words_split(&argv, cc, what)) < 0)
+		goto done;
+	free(what);
+	what = retort__sprintf("cflags '%s'", opts && opts->cflags ? opts->cflags : "");
+	if ((error = retort__words_split(&flags, opts ? opts->cflags : NULL, what)) < 0)
+		goto done;
 	if ((error = include_dir(&inc)) < 0 || (error = source_copy(&src, object, path, source, len)) < 0)
 		goto done;
 	if ((fd = mkstemp(tmp)) < 0) {
@@ -201,7 +147,6 @@ static int compile(const char *path, const char *source, size_t len, const char 
 		goto done;
 	}
 	close(fd);
-	retort_vec_push(&argv, retort__strdup(cc));
 	retort_vec_push(&argv, retort__strdup("-shared"));
 	retort_vec_push(&argv, retort__strdup("-fPIC"));
 	retort_vec_push(&argv, retort__sprintf("-I%s", inc));
@@ -212,15 +157,17 @@ static int compile(const char *path, const char *source, size_t len, const char 
 	retort_vec_push(&argv, retort__strdup(tmp));
 	retort_vec_push(&argv, retort__strdup(src));
 	/* After the source, so a -lfoo in cflags links (linkers read left to right). */
-	split_flags(&argv, opts ? opts->cflags : NULL);
-	status = run_capture(&argv, &output);
+	for (size_t i = 0; i < flags.len; i++)
+		retort_vec_push(&argv, flags.items[i]);
+	flags.len = 0;
+	if ((error = retort__spawn(&status, &argv, &output)) < 0) {
+		unlink(tmp);
+		retort__error_prefix("cannot compile '%s'", path);
+		goto done;
+	}
 	retort_buf_rtrim(&output);
 	if (status != 0) {
 		unlink(tmp);
-		if (status < 0 && !output.size) {
-			error = RETORT_ERROR; /* run_capture set the error */
-			goto done;
-		}
 		error = retort__error_set(RETORT_ERROR_SCRIPT, "cannot compile '%s' with '%s' (exit status %d):\n%s",
 			path, cc, status, output.size ? output.ptr : "(no output)");
 		goto done;
@@ -243,7 +190,9 @@ done:
 	free(src);
 	free(srcdir);
 	retort_vec_dispose(&argv, true);
+	retort_vec_dispose(&flags, true);
 	retort_buf_dispose(&output);
+	free(what);
 	free(tmp);
 	return error;
 }

@@ -15,8 +15,8 @@
  * revision instead of ending or hanging retort.
  *
  * Compilation: `<cc> -shared -fPIC -I<include dir> -o <tmp> <file.c>
- * <cflags...>` (flags last, so -l options link), run with fork+execvp (no
- * shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
+ * <cflags...>` (flags last, so -l options link; `cc` and `cflags` split
+ * into words as base/os.h says, run without a shell), into <cache dir>/<key>.so, where key is the SHA-256 of the
  * source, the compiler, the flags and the migration ABI version, so an
  * edited file or a changed compiler recompiles and an unchanged one never
  * does.  The object is written to a mkstemp() name, made mode 0700 and
@@ -55,7 +55,7 @@
 
 typedef struct retort_cmigration_opts {
 	const char *cc;        /* compiler; NULL: $CC, then "cc" (retort_config.cc is ready to use) */
-	const char *cflags;    /* extra flags, split on whitespace (no shell quoting); NULL = none */
+	const char *cflags;    /* extra flags, split as a shell splits words (base/os.h); NULL = none */
 	const char *cache_dir; /* where .so files live; NULL: $XDG_CACHE_HOME/retort, else ~/.cache/retort */
 	/*
 	 * The hex SHA-256 the source must have (what the run recorded when it

@@ -46,8 +46,20 @@ static volatile int in_child;
  * LeakSanitizer calls this at exit, when it is there: a child whose
  * revision called exit() still holds the copy of retort's memory it was
  * forked with, which is no leak, and a report would change its exit status.
+ * The sanitizer finds it only when it is exported, and libretort.so
+ * exports nothing but the public API: so only in a sanitizer build.
  */
-__attribute__((visibility("default"))) int __lsan_is_turned_off(void);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_LEAK__)
+#define LSAN_HOOK __attribute__((visibility("default")))
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define LSAN_HOOK __attribute__((visibility("default")))
+#endif
+#endif
+#ifndef LSAN_HOOK
+#define LSAN_HOOK
+#endif
+LSAN_HOOK int __lsan_is_turned_off(void);
 int __lsan_is_turned_off(void)
 {
 	return in_child;
