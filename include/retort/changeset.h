@@ -30,10 +30,15 @@ typedef struct retort_diff_options {
 	/* "TABLE.OLD=NEW": a column renamed rather than dropped and added. */
 	const char *const *renames;
 	size_t renames_count;
+	/* Version 2: PostgreSQL privileges compared too (GRANT/REVOKE, default privileges). */
+	int with_privileges;
+	/* Version 2: object kinds left out, as exclude_kinds in retort.ini ("triggers", "comments" ...). */
+	const char *const *exclude_kinds;
+	size_t exclude_kinds_count;
 } retort_diff_options;
 
-#define RETORT_DIFF_OPTIONS_VERSION 1
-#define RETORT_DIFF_OPTIONS_INIT { RETORT_DIFF_OPTIONS_VERSION, NULL, 0 }
+#define RETORT_DIFF_OPTIONS_VERSION 2
+#define RETORT_DIFF_OPTIONS_INIT { RETORT_DIFF_OPTIONS_VERSION, NULL, 0, 0, NULL, 0 }
 
 RETORT_EXTERN int retort_diff_options_init(retort_diff_options *opts, unsigned version);
 

@@ -1,8 +1,10 @@
 /*
  * cmd_diff.c - `retort diff FROM_URL TO_URL [--downgrade] [--rename
- * TABLE.OLD=NEW]... [--json]`: reflect two live databases of the same
- * dialect and print the SQL that turns the first one's schema into the
- * second's (with --downgrade, the second's back into the first's).
+ * TABLE.OLD=NEW]... [--with-privileges] [--exclude-kind KIND]... [--json]`:
+ * reflect two live databases of the same dialect and print the SQL that
+ * turns the first one's schema into the second's (with --downgrade, the
+ * second's back into the first's).  Privileges are compared only with
+ * --with-privileges: roles differ between environments.
  *
  * Exit 0 when the schemas are equal, 1 when they differ, 2 on any error,
  * so a script can tell "different" from "could not compare".  retort's own
@@ -48,11 +50,13 @@ static json_t *diff_json(const retort_changeset *cs, const char *from, const cha
 
 int cmd_diff(int argc, char **argv, cli_global *g)
 {
-	bool downgrade = false;
-	retort_vec renames = RETORT_VEC_INIT, args = RETORT_VEC_INIT;
+	bool downgrade = false, privileges = false;
+	retort_vec renames = RETORT_VEC_INIT, kinds = RETORT_VEC_INIT, args = RETORT_VEC_INIT;
 	const cli_option opts[] = {
 		{ CLI_OPT_FLAG, 0, "downgrade", &downgrade, NULL, "print the SQL that turns TO_URL back into FROM_URL" },
 		{ CLI_OPT_LIST, 0, "rename", &renames, "TABLE.OLD=NEW", "a column renamed rather than dropped and added (repeatable)" },
+		{ CLI_OPT_FLAG, 0, "with-privileges", &privileges, NULL, "also compare privileges (PostgreSQL GRANT/REVOKE)" },
+		{ CLI_OPT_LIST, 0, "exclude-kind", &kinds, "KIND", "leave out one kind of object, as exclude_kinds in retort.ini (repeatable)" },
 		CLI_OPT_END_MARKER
 	};
 	const cli_usage usage = { "diff", "[options] FROM_URL TO_URL",
@@ -73,6 +77,16 @@ int cmd_diff(int argc, char **argv, cli_global *g)
 	}
 	dopts.renames = (const char *const *)renames.items;
 	dopts.renames_count = renames.len;
+	for (size_t i = 0; i < kinds.len; i++)
+		if (!retort_config_kind_valid(kinds.items[i])) {
+			cli_error("unknown object kind '%s' for --exclude-kind: one of %s", (const char *)kinds.items[i],
+				retort_config_kinds);
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
+	dopts.with_privileges = privileges;
+	dopts.exclude_kinds = (const char *const *)kinds.items;
+	dopts.exclude_kinds_count = kinds.len;
 	if ((rc = retort_diff_urls(&cs, args.items[0], args.items[1], &dopts)) < 0) {
 		/* Any failure is 2: 1 means "the schemas differ". */
 		cli_fail(rc);
@@ -105,6 +119,7 @@ done:
 	retort_changeset_free(cs);
 	retort_buffer_dispose(&sql);
 	retort_vec_dispose(&renames, false);
+	retort_vec_dispose(&kinds, false);
 	retort_vec_dispose(&args, false);
 	return rc;
 }

@@ -31,7 +31,7 @@ expect_rc 0 "same database: exit 0"
 run retort diff "$MASKED_A" "$B"
 expect_rc 1 "different: exit 1"
 expect_out '^CREATE SCHEMA "app";' "creates the schema"
-expect_out '^CREATE EXTENSION IF NOT EXISTS "pg_trgm";' "creates the extension before the index that needs it"
+expect_out '^CREATE EXTENSION IF NOT EXISTS "pg_trgm" WITH SCHEMA "public" VERSION '"'"'[0-9.]*'"'"';' "creates the extension before the index that needs it"
 expect_out "^CREATE TYPE \"public\".\"mood\" AS ENUM \('sad', 'ok', 'happy'\);" "creates the enum"
 expect_out 'ADD CONSTRAINT "(a_b_fk|b_a_id_fkey)" FOREIGN KEY' "breaks the foreign-key cycle with ALTER TABLE"
 expect_out 'ADD GENERATED ALWAYS AS IDENTITY' "adds the identity"
@@ -47,6 +47,35 @@ expect_out '^$' "and nothing is printed"
 run retort diff --downgrade "$C" "$B"
 expect_rc 1 "--downgrade: exit 1"
 expect_out '^-- destructive: drops schema "app"' "--downgrade drops the schema, marked destructive"
+# Kinds left out, and privileges compared only when asked.
+D=$(pg_new_db d) || exit 1
+E=$(pg_new_db e) || exit 1
+for db in "$D" "$E"; do
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE TABLE items (id int PRIMARY KEY, n int)" || exit 1
+done
+psql -X -q -v ON_ERROR_STOP=1 -d "$E" <<'SQL' || exit 1
+CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END $$;
+CREATE TRIGGER items_bump BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION bump();
+SQL
+run retort diff "$D" "$E"
+expect_rc 1 "a function and a trigger: exit 1"
+expect_out '^CREATE TRIGGER items_bump BEFORE INSERT ON public.items' "creates the trigger"
+run retort diff --exclude-kind triggers --exclude-kind functions "$D" "$E"
+expect_rc 0 "--exclude-kind triggers and functions: equal"
+run retort diff --exclude-kind gadgets "$D" "$E"
+expect_rc 2 "an unknown kind: exit 2"
+expect_err "unknown object kind 'gadgets'" "and says which"
+psql -X -q -v ON_ERROR_STOP=1 -d "$E" -c "DROP TRIGGER items_bump ON items; DROP FUNCTION bump(); GRANT SELECT ON items TO PUBLIC" || exit 1
+run retort diff "$D" "$E"
+expect_rc 0 "a grant alone, not asked for: equal"
+run retort diff --with-privileges "$D" "$E"
+expect_rc 1 "--with-privileges: exit 1"
+printf '%s\n' "$OUT" >grant.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d "$D" -f grant.sql
+expect_rc 0 "the grant applies"
+run psql -X -A -t -d "$D" -c "SELECT has_table_privilege('public', 'items', 'SELECT')"
+expect_out '^t$' "PUBLIC may now read the table"
+
 run retort diff "$A" postgresql:///nosuchdb?host=/nonexistent
 expect_rc 2 "unreachable database: exit 2"
 done_testing

@@ -50,6 +50,9 @@ start() {
 		start >/dev/null 2>&1; then
 		cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1
 	fi
+	# Roles the tests grant privileges to and name in policies (one with an awkward name).
+	"$bindir/psql" -X -q -d "postgresql:///postgres?host=$dir&port=$port&user=postgres" \
+		-c 'CREATE ROLE retort_reader' -c 'CREATE ROLE "Retort ""Odd"" Role"' >/dev/null 2>&1 || true
 	echo "$dir"
 	echo "postgresql:///postgres?host=$dir&port=$port&user=postgres"
 }

@@ -565,6 +565,8 @@ void schema_gen_pair(retort_model **a, retort_model **b, retort_vec *renames, re
 	*b = retort_model_new(dialect);
 	build(&g, &sa, *a);
 	build(&g, &sb, *b);
+	if (dialect == RETORT_DIALECT_POSTGRES)
+		schema_gen_pg_pair(*a, *b, seed);
 }
 
 char *schema_gen_create_sql(const retort_model *m)
@@ -576,6 +578,7 @@ char *schema_gen_create_sql(const retort_model *m)
 	/* The target's own schemas (public) already exist in a fresh database. */
 	if (m->dialect == RETORT_DIALECT_POSTGRES)
 		retort__strvec_add(&empty->schemas, "public");
+	empty->has_privileges = m->has_privileges;
 	retort_model_sort(empty);
 	if (retort_schema_diff(&d, empty, m, NULL) == 0)
 		retort_diff_render(&out, d);

@@ -26,6 +26,16 @@
 void schema_gen_pair(retort_model **a, retort_model **b, retort_vec *renames, retort_dialect_id dialect,
 	uint64_t seed);
 
+/*
+ * The PostgreSQL catalog objects beyond the tables (schema_gen_pg.c),
+ * added to A and B (and both sorted again) from the pair's seed.  They
+ * name these roles, which must exist on the server (the test harness's
+ * pgserver.sh creates them).
+ */
+#define SCHEMA_GEN_ROLE_READER "retort_reader"
+#define SCHEMA_GEN_ROLE_ODD "Retort \"Odd\" Role"
+void schema_gen_pg_pair(retort_model *a, retort_model *b, uint64_t seed);
+
 /* The SQL that creates `m` in an empty database (caller frees). */
 char *schema_gen_create_sql(const retort_model *m);
 

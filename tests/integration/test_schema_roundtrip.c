@@ -73,7 +73,7 @@ static char *external_dump(fixture *f, int which)
 	int rc;
 
 	if (f->dialect == RETORT_DIALECT_POSTGRES) {
-		char *argv[] = { "pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-d", f->url[which], NULL };
+		char *argv[] = { "pg_dump", "--schema-only", "--no-owner", "-d", f->url[which], NULL };
 		rc = harness_run(argv, NULL, &out);
 	} else {
 		char *argv[] = { "sqlite3", f->path[which], ".schema", NULL };
@@ -94,7 +94,10 @@ static void reset(fixture *f)
 				ck_assert_int_eq(open_db(&f->db[i], f->url[i]), 0);
 			}
 			ck_assert_msg(retort_db_exec(f->db[i], "DROP SCHEMA IF EXISTS aux CASCADE; "
-				"DROP SCHEMA public CASCADE; CREATE SCHEMA public") == 0,
+				"DROP SCHEMA IF EXISTS \"Odd.Schema\" CASCADE; "
+				"DROP SCHEMA public CASCADE; CREATE SCHEMA public; "
+				"DROP OWNED BY " SCHEMA_GEN_ROLE_READER ", \"Retort \"\"Odd\"\" Role\"; "
+				"ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT EXECUTE ON FUNCTIONS TO PUBLIC") == 0,
 				"reset: %s", retort_error_last()->message);
 		} else {
 			if (f->db[i]) {
@@ -155,9 +158,11 @@ static retort_model *reflect_or_fail(retort_db *db, uint64_t seed)
 {
 	retort_model *m = NULL;
 
-	ck_assert_msg(retort_schema_reflect(&m, db, NULL) == 0, "seed %llu: reflect: %s",
+	retort_reflect_opts opts = { .privileges = true };
+
+	ck_assert_msg(retort_schema_reflect(&m, db, &opts) == 0, "seed %llu: reflect: %s",
 		(unsigned long long)seed, retort_error_last()->message);
-	ck_assert_uint_eq(m->queries, db->dialect->id == RETORT_DIALECT_POSTGRES ? 8 : 4);
+	ck_assert_uint_eq(m->queries, db->dialect->id == RETORT_DIALECT_POSTGRES ? 17 : 4);
 	return m;
 }
 

@@ -148,6 +148,8 @@ START_TEST(test_config__every_key)
 		"dev_url = sqlite://\n"
 		"include_schemas = public, app_*\n"
 		"exclude_tables = tmp_* audit\n"
+		"exclude_kinds = privileges, comments materialized-views\n"
+		"manage_privileges = on\n"
 		"lock_timeout = 5\n"
 		"ddl_lock_timeout = 2s\n"
 		"ddl_statement_timeout = 5 min\n"
@@ -179,6 +181,9 @@ START_TEST(test_config__every_key)
 	ck_assert_uint_eq(cfg->include_schemas.len, 2);
 	ck_assert_str_eq(cfg->include_schemas.items[1], "app_*");
 	ck_assert_uint_eq(cfg->exclude_tables.len, 2);
+	ck_assert_uint_eq(cfg->exclude_kinds.len, 3);
+	ck_assert_str_eq(cfg->exclude_kinds.items[2], "materialized-views");
+	ck_assert(cfg->manage_privileges);
 	ck_assert_int_eq(cfg->lock_timeout, 5);
 	ck_assert_int_eq(cfg->ddl_lock_timeout, 2000);
 	ck_assert_int_eq(cfg->ddl_statement_timeout, 300000);
@@ -186,7 +191,7 @@ START_TEST(test_config__every_key)
 	ck_assert_int_eq(cfg->ddl_lock_retry_delay, 250);
 	ck_assert_uint_eq(cfg->lint_error.len, 2);
 	ck_assert_str_eq(cfg->lint_error.items[1], "drop-table");
-	ck_assert_uint_eq(cfg->lint_error_line, 23);
+	ck_assert_uint_eq(cfg->lint_error_line, 25);
 	ck_assert_uint_eq(cfg->lint_ignore.len, 2);
 	ck_assert_str_eq(cfg->lint_ignore.items[0], "R116");
 	ck_assert_int_eq(cfg->lint_large_table, 5000);
@@ -262,6 +267,13 @@ START_TEST(test_config__errors_name_file_and_line)
 	/* the URL is the dialect's to parse; it still names the file and line */
 	snprintf(want, sizeof(want), "%s:3: malformed database URL 'mysql://x/y'", ini);
 	url_fails("[retort]\nscript_location = m\nurl = mysql://x/y\n", want);
+
+	/* An object kind is checked like every other value, with its line. */
+	snprintf(want, sizeof(want), "%s:3: unknown object kind 'trigers' in 'exclude_kinds': one of collations,", ini);
+	load_fails("[retort]\nscript_location = m\nexclude_kinds = functions, trigers\n", want);
+
+	snprintf(want, sizeof(want), "%s:3: 'manage_privileges' must be true or false, not 'maybe'", ini);
+	load_fails("[retort]\nscript_location = m\nmanage_privileges = maybe\n", want);
 
 	snprintf(want, sizeof(want), "%s:3: malformed database URL 'postgresql://u:***@h:x/d'", ini);
 	url_fails("[retort]\nscript_location = m\nurl = postgresql://u:pw@h:x/d\n", want);

@@ -70,7 +70,7 @@ static void fill(retort_changeset *cs, const retort_diff *d)
 
 		retort_op_target(&target, op);
 		retort_op_render(&sql, d, op);
-		cs->changes[i].kind = retort_op_kind_name(op->kind);
+		cs->changes[i].kind = retort_op_name(op);
 		cs->changes[i].target = keep(cs, &target);
 		cs->changes[i].destructive = op->destructive;
 		cs->changes[i].sql = keep(cs, &sql);
@@ -98,15 +98,14 @@ static void renames_vec(retort_vec *out, const char *const *renames, size_t coun
 		retort_vec_push(out, (void *)renames[i]);
 }
 
-static int reflect_url(retort_model **out, const retort_url *url)
+static int reflect_url(retort_model **out, const retort_url *url, const retort_reflect_opts *opts)
 {
-	retort_reflect_opts opts = { .version_table = "retort_version", .history_table = "retort_history" };
 	retort_db *db = NULL;
 	int error;
 
 	if ((error = retort_db_open(&db, url)) < 0)
 		return error;
-	error = retort_schema_reflect(out, db, &opts);
+	error = retort_schema_reflect(out, db, opts);
 	retort_db_free(db);
 	return error;
 }
@@ -115,8 +114,10 @@ int retort_diff_urls(retort_changeset **out, const char *from_url, const char *t
 	const retort_diff_options *opts)
 {
 	retort_url *from = NULL, *to = NULL;
-	retort_vec renames = RETORT_VEC_INIT, inverted = RETORT_VEC_INIT;
+	retort_vec renames = RETORT_VEC_INIT, inverted = RETORT_VEC_INIT, kinds = RETORT_VEC_INIT;
 	retort_diff_opts dopts = { &renames };
+	retort_reflect_opts ropts = { .version_table = "retort_version", .history_table = "retort_history",
+		.exclude_kinds = &kinds };
 	retort_changeset *cs = NULL;
 	int error;
 
@@ -128,6 +129,16 @@ int retort_diff_urls(retort_changeset **out, const char *from_url, const char *t
 		return error;
 	if (opts)
 		renames_vec(&renames, opts->renames, opts->renames_count);
+	if (opts && opts->version >= 2) {
+		ropts.privileges = opts->with_privileges != 0;
+		renames_vec(&kinds, opts->exclude_kinds, opts->exclude_kinds_count);
+		for (size_t i = 0; i < kinds.len; i++)
+			if (!retort_config_kind_valid(kinds.items[i])) {
+				error = retort__error_set(RETORT_ERROR_USAGE, "unknown object kind '%s': one of %s",
+					(const char *)kinds.items[i], retort_config_kinds);
+				goto done;
+			}
+	}
 	if ((error = retort_url_parse(&from, from_url)) < 0 || (error = retort_url_parse(&to, to_url)) < 0)
 		goto done;
 	/* a diff only reads: a SQLite file that is not there is an error, not an empty database made on the spot */
@@ -138,7 +149,7 @@ int retort_diff_urls(retort_changeset **out, const char *from_url, const char *t
 		goto done;
 	}
 	cs = retort__calloc(1, sizeof(*cs));
-	if ((error = reflect_url(&cs->from, from)) < 0 || (error = reflect_url(&cs->to, to)) < 0 ||
+	if ((error = reflect_url(&cs->from, from, &ropts)) < 0 || (error = reflect_url(&cs->to, to, &ropts)) < 0 ||
 	    (error = retort_schema_diff(&cs->diff, cs->from, cs->to, &dopts)) < 0)
 		goto done;
 	retort_schema_renames_invert(&inverted, &renames);
@@ -154,6 +165,7 @@ done:
 	retort_url_free(to);
 	retort_vec_dispose(&renames, false);
 	retort_vec_dispose(&inverted, true);
+	retort_vec_dispose(&kinds, false);
 	return error;
 }
 

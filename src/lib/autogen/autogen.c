@@ -118,6 +118,8 @@ int retort__autogen_reflect(retort_model **out, retort_db *db, const retort_conf
 		.exclude_tables = &cfg->exclude_tables,
 		.version_table = cfg->version_table,
 		.history_table = cfg->history_table ? cfg->history_table : "retort_history",
+		.privileges = cfg->manage_privileges,
+		.exclude_kinds = &cfg->exclude_kinds,
 	};
 	return retort_schema_reflect(out, db, &opts);
 }

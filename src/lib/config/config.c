@@ -21,7 +21,7 @@
 /* inih's compiled-in line buffer (INI_MAX_LINE in the packaged library). */
 #define INI_LINE_MAX 200
 
-enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT, K_DURATION, K_CODES };
+enum key_kind { K_STRING, K_PATH, K_BOOL, K_INT, K_LIST, K_PATH_LIST, K_FORMAT, K_DURATION, K_CODES, K_KINDS };
 
 static const struct key_def {
 	const char *name;
@@ -42,6 +42,8 @@ static const struct key_def {
 	{ "dev_url", K_STRING },
 	{ "include_schemas", K_LIST },
 	{ "exclude_tables", K_LIST },
+	{ "exclude_kinds", K_KINDS },
+	{ "manage_privileges", K_BOOL },
 	{ "lock_timeout", K_INT },
 	{ "revision_timeout", K_INT },
 	{ "ddl_lock_timeout", K_DURATION },
@@ -369,6 +371,8 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 		}
 		if (strcmp(name, "recursive_version_locations") == 0)
 			cfg->recursive_version_locations = b;
+		else if (strcmp(name, "manage_privileges") == 0)
+			cfg->manage_privileges = b;
 		else
 			cfg->transaction_per_migration = b;
 		break;
@@ -449,6 +453,22 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 			: strcmp(name, "databases") == 0 ? &cfg->databases
 			: &cfg->exclude_tables, dup, NULL);
 		break;
+	case K_KINDS: {
+		retort_vec kinds = RETORT_VEC_INIT;
+		split_list(&kinds, dup, NULL);
+		for (size_t i = 0; i < kinds.len; i++)
+			if (!retort_config_kind_valid(kinds.items[i])) {
+				int rc = fail(st, "unknown object kind '%s' in 'exclude_kinds': one of %s",
+					(const char *)kinds.items[i], retort_config_kinds);
+				retort_vec_dispose(&kinds, true);
+				free(dup);
+				return rc;
+			}
+		for (size_t i = 0; i < kinds.len; i++)
+			retort_vec_push(&cfg->exclude_kinds, kinds.items[i]);
+		retort_vec_dispose(&kinds, false);
+		break;
+	}
 	case K_STRING: {
 		char **slot;
 		const char *why;
@@ -478,6 +498,28 @@ static int apply(retort_config *cfg, parse_state *st, const char *name, const ch
 	}
 	free(dup);
 	return 1;
+}
+
+/*
+ * The object kinds exclude_kinds may name (the schema engine leaves them
+ * out).  Tables, their columns, keys and indexes, and schemas are always
+ * compared; what an extension created never is: it comes with the
+ * extension.
+ */
+const char retort_config_kinds[] =
+	"collations, comments, domains, extensions, functions, materialized-views, "
+	"policies, privileges, sequences, triggers, types, views";
+
+bool retort_config_kind_valid(const char *kind)
+{
+	size_t n = strlen(kind);
+
+	if (!n)
+		return false;
+	for (const char *p = retort_config_kinds; (p = strstr(p, kind)) != NULL; p += n)
+		if ((p == retort_config_kinds || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
 }
 
 static void set_defaults(retort_config *cfg)
@@ -752,6 +794,7 @@ void retort_config_free(retort_config *cfg)
 	free(cfg->dev_url);
 	retort_vec_dispose(&cfg->include_schemas, true);
 	retort_vec_dispose(&cfg->exclude_tables, true);
+	retort_vec_dispose(&cfg->exclude_kinds, true);
 	retort_vec_dispose(&cfg->databases, true);
 	retort_vec_dispose(&cfg->lint_error, true);
 	retort_vec_dispose(&cfg->lint_ignore, true);

@@ -37,6 +37,8 @@ typedef struct retort_config {
 	char *dev_url;                 /* NULL = dialect default */
 	retort_vec include_schemas;    /* char * globs; empty = all */
 	retort_vec exclude_tables;     /* char * globs */
+	retort_vec exclude_kinds;      /* char *: object kinds left out (retort_config_kinds) */
+	bool manage_privileges;        /* compare privileges in check, drift and autogenerate */
 	int lock_timeout;              /* seconds, 60: waiting for another retort */
 	int revision_timeout;          /* seconds a C revision's code may run, 0 = no limit */
 	/*
@@ -114,6 +116,13 @@ int retort_config_load(retort_config **out, const retort_config_opts *opts);
 /* The keys a section may hold, in the table's order: i from 0 until NULL. */
 const char *retort_config_key(size_t i);
 void retort_config_free(retort_config *cfg);
+
+/*
+ * The object kinds exclude_kinds accepts, as one ", "-separated string for
+ * messages, and whether `kind` is one of them.
+ */
+extern const char retort_config_kinds[];
+bool retort_config_kind_valid(const char *kind);
 
 /*
  * Expand ${VAR} and ${VAR:-default} (and $$ for a literal $) from the

@@ -2,8 +2,8 @@
  * diff_objects.c - the diff of everything around tables: views (recreated
  * when they or anything they read changes, dependents dropped first and
  * created last), PostgreSQL schemas, enum types (labels added in place,
- * otherwise the type is replaced) and sequences; and the names and targets
- * of operations for display.
+ * otherwise the type is replaced) and sequences.  Like every family file
+ * it only appends operations through diff_core.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +15,17 @@
 
 static bool view_depends_on_touched(differ *df, const retort_view *v)
 {
-	for (size_t i = 0; i < v->depends.len; i++)
-		if (retort__diff_is_reshaped(df, v->depends.items[i]))
-			return true;
-	return false;
+	char *key = retort_pg_key(NULL, v->schema, v->name);
+	const retort_vec *deps = retort_map_get(&df->from_deps, key);
+	bool hit = false;
+
+	hit = retort__diff_is_reshaped(df, key);
+	free(key);
+	for (size_t i = 0; i < v->depends.len && !hit; i++)
+		hit = retort__diff_is_reshaped(df, v->depends.items[i]);
+	for (size_t i = 0; deps && i < deps->len && !hit; i++)
+		hit = retort_map_has(&df->gone, deps->items[i]);
+	return hit;
 }
 
 /*
@@ -48,10 +55,16 @@ static void diff_view_triggers(differ *df, const retort_vec *created)
 	}
 }
 
-void retort__diff_views(differ *df)
+/* Anything but the comment and the indexes. */
+static bool view_same(const retort_view *a, const retort_view *b)
 {
-	retort_vec drop = RETORT_VEC_INIT, create = RETORT_VEC_INIT;
-	bool again = true;
+	return retort__streq(a->definition, b->definition) && a->materialized == b->materialized &&
+		(!a->materialized || a->with_data == b->with_data);
+}
+
+bool retort__diff_views_mark(differ *df)
+{
+	bool again = true, any = false;
 
 	/* Fixed point: a view over a recreated view is recreated too. */
 	while (again) {
@@ -59,16 +72,116 @@ void retort__diff_views(differ *df)
 		for (size_t i = 0; i < df->from->views.len; i++) {
 			retort_view *v = df->from->views.items[i];
 			retort_view *nv = retort_model_view(df->to, v->schema, v->name);
+			char *q;
 
-			if (retort_vec_contains(&drop, v))
+			if (retort_vec_contains(&df->view_drops, v))
 				continue;
-			if (nv && retort__streq(v->definition, nv->definition) && !view_depends_on_touched(df, v))
+			if (nv && view_same(v, nv) && !view_depends_on_touched(df, v))
 				continue;
-			retort_vec_push(&drop, v);
+			retort_vec_push(&df->view_drops, v);
 			retort__diff_reshape(df, v->schema, v->name);
-			again = true;
+			q = retort__qualname(v->schema, v->name);
+			retort_map_set(&df->gone, q, (void *)1);
+			free(q);
+			again = any = true;
 		}
 	}
+	return any;
+}
+
+/* Dependents first (reversed for drops, which want them first). */
+static void order_views(retort_vec *ordered, const retort_vec *set)
+{
+	while (ordered->len < set->len) {
+		size_t before = ordered->len;
+		for (size_t i = 0; i < set->len; i++) {
+			retort_view *v = set->items[i];
+			bool ready = true;
+			if (retort_vec_contains(ordered, v))
+				continue;
+			for (size_t j = 0; j < set->len && ready; j++) {
+				retort_view *w = set->items[j];
+				char *q = retort__qualname(w->schema, w->name);
+				if (w != v && !retort_vec_contains(ordered, w) && retort__diff_has_str(&v->depends, q))
+					ready = false;
+				free(q);
+			}
+			if (ready)
+				retort_vec_push(ordered, v);
+		}
+		if (ordered->len == before) /* a cycle cannot happen; take the rest as is */
+			for (size_t i = 0; i < set->len; i++)
+				if (!retort_vec_contains(ordered, set->items[i]))
+					retort_vec_push(ordered, set->items[i]);
+	}
+}
+
+static void comment_index(differ *df, const retort_view *v, const retort_index *x)
+{
+	retort_op *op = retort__diff_comment(df, "INDEX", x->comment);
+
+	op->view = v;
+	op->index = x;
+}
+
+static void create_view(differ *df, const retort_view *v)
+{
+	retort__diff_emit(df, P_CREATE_VIEW, RETORT_OP_CREATE_VIEW)->view = v;
+	for (size_t j = 0; j < v->indexes.len; j++) {
+		const retort_index *x = v->indexes.items[j];
+		retort_op *op = retort__diff_emit(df, P_CREATE_VIEW, RETORT_OP_CREATE_INDEX);
+		op->view = v;
+		op->index = x;
+		if (x->comment)
+			comment_index(df, v, x);
+	}
+	if (v->comment)
+		retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+}
+
+static bool has_view_index(const retort_view *v, const retort_index *x)
+{
+	for (size_t i = 0; i < v->indexes.len; i++)
+		if (strcmp(((retort_index *)v->indexes.items[i])->canon, x->canon) == 0)
+			return true;
+	return false;
+}
+
+/* A materialized view kept as it is: its indexes and comments. */
+static void diff_kept_view(differ *df, const retort_view *old, const retort_view *v)
+{
+	for (size_t i = 0; i < old->indexes.len; i++) {
+		const retort_index *x = old->indexes.items[i];
+		if (!has_view_index(v, x)) {
+			retort_op *op = retort__diff_emit(df, P_DROP_INDEX, RETORT_OP_DROP_INDEX);
+			op->view = old;
+			op->index = x;
+		}
+	}
+	for (size_t i = 0; i < v->indexes.len; i++) {
+		const retort_index *x = v->indexes.items[i];
+		if (!has_view_index(old, x)) {
+			retort_op *op = retort__diff_emit(df, P_CREATE_INDEX, RETORT_OP_CREATE_INDEX);
+			op->view = v;
+			op->index = x;
+			if (x->comment)
+				comment_index(df, v, x);
+		} else {
+			for (size_t j = 0; j < old->indexes.len; j++) {
+				const retort_index *o = old->indexes.items[j];
+				if (strcmp(o->canon, x->canon) == 0 && !retort__streq(o->comment, x->comment))
+					comment_index(df, v, x);
+			}
+		}
+	}
+	if (!retort__streq(old->comment, v->comment))
+		retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+}
+
+void retort__diff_views_emit(differ *df)
+{
+	retort_vec create = RETORT_VEC_INIT, ordered = RETORT_VEC_INIT;
+
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		char *q = retort__qualname(v->schema, v->name);
@@ -76,53 +189,22 @@ void retort__diff_views(differ *df)
 			retort_vec_push(&create, v);
 		free(q);
 	}
-	/* Dependents are dropped first and created last. */
-	for (size_t pass = 0; pass < 2; pass++) {
-		retort_vec *set = pass ? &create : &drop;
-		retort_vec ordered = RETORT_VEC_INIT;
-		while (ordered.len < set->len) {
-			size_t before = ordered.len;
-			for (size_t i = 0; i < set->len; i++) {
-				retort_view *v = set->items[i];
-				bool ready = true;
-				if (retort_vec_contains(&ordered, v))
-					continue;
-				for (size_t j = 0; j < set->len && ready; j++) {
-					retort_view *w = set->items[j];
-					char *q = retort__qualname(w->schema, w->name);
-					if (w != v && !retort_vec_contains(&ordered, w) && retort__diff_has_str(&v->depends, q))
-						ready = false;
-					free(q);
-				}
-				if (ready)
-					retort_vec_push(&ordered, v);
-			}
-			if (ordered.len == before) /* a cycle cannot happen; take the rest as is */
-				for (size_t i = 0; i < set->len; i++)
-					if (!retort_vec_contains(&ordered, set->items[i]))
-						retort_vec_push(&ordered, set->items[i]);
-		}
-		if (!pass)
-			retort_vec_reverse(&ordered);
-		for (size_t i = 0; i < ordered.len; i++) {
-			retort_view *v = ordered.items[i];
-			retort_op *op = retort__diff_emit(df, pass ? P_CREATE_VIEW : P_DROP_VIEW,
-				pass ? RETORT_OP_CREATE_VIEW : RETORT_OP_DROP_VIEW);
-			op->view = v;
-			if (pass && v->comment)
-				retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
-		}
-		retort_vec_dispose(&ordered, false);
-	}
-	/* Views kept as they are whose comment alone changes. */
+	order_views(&ordered, &df->view_drops);
+	for (size_t i = ordered.len; i-- > 0;)
+		retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_DROP_VIEW)->view = ordered.items[i];
+	retort_vec_clear(&ordered);
+	order_views(&ordered, &create);
+	for (size_t i = 0; i < ordered.len; i++)
+		create_view(df, ordered.items[i]);
+	/* Views kept as they are. */
 	for (size_t i = 0; i < df->to->views.len; i++) {
 		retort_view *v = df->to->views.items[i];
 		retort_view *old = retort_model_view(df->from, v->schema, v->name);
-		if (old && !retort_vec_contains(&create, v) && !retort__streq(old->comment, v->comment))
-			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_VIEW)->view = v;
+		if (old && !retort_vec_contains(&create, v))
+			diff_kept_view(df, old, v);
 	}
 	diff_view_triggers(df, &create);
-	retort_vec_dispose(&drop, false);
+	retort_vec_dispose(&ordered, false);
 	retort_vec_dispose(&create, false);
 }
 
@@ -139,16 +221,12 @@ void retort__diff_namespaces(differ *df)
 			op->schema = df->from->schemas.items[i];
 			op->destructive = true;
 		}
-	/* Extensions: after the schemas they may live in, before what may use them. */
-	for (size_t i = 0; i < df->to->extensions.len; i++)
-		if (!retort__diff_has_str(&df->from->extensions, df->to->extensions.items[i]))
-			retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_EXTENSION)->schema = df->to->extensions.items[i];
-	for (size_t i = 0; i < df->from->extensions.len; i++)
-		if (!retort__diff_has_str(&df->to->extensions, df->from->extensions.items[i])) {
-			retort_op *op = retort__diff_emit(df, P_DROP_ENUM, RETORT_OP_DROP_EXTENSION);
-			op->schema = df->from->extensions.items[i];
-			op->destructive = true;
-		}
+	for (size_t i = 0; i < df->to->schemas.len; i++) {
+		const char *name = df->to->schemas.items[i];
+		const char *comment = retort_model_schema_comment(df->to, name);
+		if (!retort__streq(comment, retort_model_schema_comment(df->from, name)))
+			retort__diff_comment(df, "SCHEMA", comment)->schema = name;
+	}
 }
 
 /* Is `a` a subsequence of `b`? */
@@ -160,6 +238,31 @@ static bool labels_extend(const retort_vec *a, const retort_vec *b)
 		if (strcmp(a->items[j], b->items[i]) == 0)
 			j++;
 	return j == a->len;
+}
+
+/*
+ * Labels cannot be removed in place: a new type replaces the old one and
+ * every column of the old type is converted.
+ */
+static void replace_enum(differ *df, const retort_enum *e)
+{
+	retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
+
+	op->enumtype = e;
+	op->destructive = true;
+	for (size_t j = 0; j < df->from->tables.len; j++) {
+		retort_table *t = df->from->tables.items[j];
+		for (size_t k = 0; k < t->columns.len; k++) {
+			retort_model_column *c = t->columns.items[k];
+			retort_table *nt = retort_model_table(df->to, t->schema, t->name);
+			/* A table that goes is dropped before (diff_order.c), not converted. */
+			if (nt && retort_pg_type_is(c->type, e->schema, e->name)) {
+				retort_vec_push(&op->uses, t);
+				retort_vec_push(&op->uses, c);
+				retort_vec_push(&op->uses, retort_table_column(nt, retort__diff_renamed_to(df, t, c->name)));
+			}
+		}
+	}
 }
 
 void retort__diff_enums(differ *df)
@@ -189,28 +292,7 @@ void retort__diff_enums(differ *df)
 						op->label_before = e->labels.items[k];
 			}
 		} else {
-			/*
-			 * Labels cannot be removed in place: a new type replaces the
-			 * old one and every column of the old type is converted.
-			 */
-			retort_op *op = retort__diff_emit(df, P_DROP_VIEW, RETORT_OP_REPLACE_ENUM);
-			char *q = retort__qualname(e->schema, e->name);
-			op->enumtype = e;
-			op->destructive = true;
-			for (size_t j = 0; j < df->from->tables.len; j++) {
-				retort_table *t = df->from->tables.items[j];
-				for (size_t k = 0; k < t->columns.len; k++) {
-					retort_model_column *c = t->columns.items[k];
-					if (strcmp(c->type, e->name) == 0 || strcmp(c->type, q) == 0) {
-						retort_table *nt = retort_model_table(df->to, t->schema, t->name);
-						retort_vec_push(&op->uses, t);
-						retort_vec_push(&op->uses, c);
-						retort_vec_push(&op->uses, nt ? retort_table_column(nt,
-							retort__diff_renamed_to(df, t, c->name)) : NULL);
-					}
-				}
-			}
-			free(q);
+			replace_enum(df, e);
 		}
 	}
 	for (size_t i = 0; i < df->from->enums.len; i++) {
@@ -221,6 +303,115 @@ void retort__diff_enums(differ *df)
 			op->destructive = true;
 		}
 	}
+}
+
+/* --- enum labels used where they are added -------------------------------------- */
+
+/* Does `text` hold the label as the server prints a constant of the type ('x'::mood)? */
+static bool mentions(const char *text, const char *literal, const retort_enum *e)
+{
+	for (const char *p = text ? strstr(text, literal) : NULL; p; p = strstr(p + 1, literal)) {
+		const char *t = p + strlen(literal);
+		if (*t == '"')
+			t++;
+		if (e->schema && strncmp(t, e->schema, strlen(e->schema)) == 0) {
+			t += strlen(e->schema);
+			t += *t == '"';
+			t += *t == '.';
+			t += *t == '"';
+		}
+		if (strncmp(t, e->name, strlen(e->name)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool table_mentions(const retort_table *t, const char *literal, const retort_enum *e)
+{
+	for (size_t i = 0; i < t->columns.len; i++) {
+		const retort_model_column *c = t->columns.items[i];
+		if (mentions(c->default_expr, literal, e) || mentions(c->generated, literal, e))
+			return true;
+	}
+	for (size_t i = 0; i < t->constraints.len; i++)
+		if (mentions(((retort_model_constraint *)t->constraints.items[i])->pg_def, literal, e))
+			return true;
+	for (size_t i = 0; i < t->indexes.len; i++)
+		if (mentions(((retort_index *)t->indexes.items[i])->definition, literal, e))
+			return true;
+	return false;
+}
+
+/* Does what `op` creates or changes use the label? */
+static bool op_mentions(const retort_op *op, const char *literal, const retort_enum *e)
+{
+	if (op->kind == RETORT_OP_ADD_ENUM_VALUE || op->kind == RETORT_OP_COMMENT)
+		return false;
+	if (op->kind == RETORT_OP_CREATE_TABLE)
+		return table_mentions(op->table, literal, e);
+	return (op->column && (mentions(op->column->default_expr, literal, e) || mentions(op->column->generated, literal, e))) ||
+		(op->constraint && mentions(op->constraint->pg_def, literal, e)) ||
+		(op->index && mentions(op->index->definition, literal, e)) ||
+		(op->view && mentions(op->view->definition, literal, e)) ||
+		(op->function && mentions(op->function->definition, literal, e)) ||
+		(op->pg_trigger && mentions(op->pg_trigger->definition, literal, e)) ||
+		(op->policy && (mentions(op->policy->using_expr, literal, e) || mentions(op->policy->check_expr, literal, e))) ||
+		(op->domain && mentions(op->domain->default_expr, literal, e));
+}
+
+/*
+ * A label added with ALTER TYPE ... ADD VALUE cannot be used before the
+ * transaction that added it commits (and before PostgreSQL 12 it cannot be
+ * added inside one at all).  When the same diff uses a new label - a
+ * default, a check, an index, a view or a function that names it - the
+ * type is replaced instead, which works inside the revision's transaction.
+ */
+void retort__diff_enum_values(differ *df)
+{
+	retort_vec *adds = &df->phases[P_CREATE_ENUM];
+	retort_vec replaced = RETORT_VEC_INIT;
+
+	for (size_t i = 0; i < adds->len; i++) {
+		const retort_op *add = adds->items[i];
+		char *literal;
+		bool used = false;
+
+		if (add->kind != RETORT_OP_ADD_ENUM_VALUE || retort_vec_contains(&replaced, add->enumtype))
+			continue;
+		{
+			retort_buf b = RETORT_BUF_INIT;
+			retort_buf_putc(&b, '\'');
+			for (const char *c = add->label; *c; c++) {
+				if (*c == '\'')
+					retort_buf_putc(&b, '\'');
+				retort_buf_putc(&b, *c);
+			}
+			retort_buf_puts(&b, "'::");
+			literal = retort_buf_detach(&b);
+		}
+		for (int p = 0; p < P_COUNT && !used; p++)
+			for (size_t j = 0; j < df->phases[p].len && !used; j++)
+				used = op_mentions(df->phases[p].items[j], literal, add->enumtype);
+		free(literal);
+		if (used)
+			retort_vec_push(&replaced, (void *)add->enumtype);
+	}
+	for (size_t i = 0; i < replaced.len; i++) {
+		size_t k = 0;
+		for (size_t j = 0; j < adds->len; j++) {
+			retort_op *op = adds->items[j];
+			if (op->kind == RETORT_OP_ADD_ENUM_VALUE && op->enumtype == replaced.items[i])
+				retort__op_free(op);
+			else
+				adds->items[k++] = op;
+		}
+		adds->len = k;
+		replace_enum(df, replaced.items[i]);
+		/* The new type starts without the old one's comment. */
+		if (((const retort_enum *)replaced.items[i])->comment)
+			retort__diff_emit(df, P_LATE, RETORT_OP_COMMENT_TYPE)->enumtype = replaced.items[i];
+	}
+	retort_vec_dispose(&replaced, false);
 }
 
 static bool sequence_same(const retort_sequence *a, const retort_sequence *b)
@@ -248,6 +439,8 @@ void retort__diff_sequences(differ *df)
 		} else if (!sequence_same(old, s)) {
 			retort__diff_emit(df, P_LATE, RETORT_OP_ALTER_SEQUENCE)->sequence = s;
 		}
+		if ((!old && s->comment) || (old && !retort__streq(old->comment, s->comment)))
+			retort__diff_comment(df, "SEQUENCE", s->comment)->sequence = s;
 	}
 	for (size_t i = 0; i < df->from->sequences.len; i++) {
 		retort_sequence *s = df->from->sequences.items[i];
@@ -261,49 +454,4 @@ void retort__diff_sequences(differ *df)
 			op->destructive = true;
 		}
 	}
-}
-
-const char *retort_op_kind_name(retort_op_kind kind)
-{
-	static const char *const names[] = {
-		"create_schema", "drop_schema", "create_enum", "add_enum_value", "drop_enum", "replace_enum",
-		"create_sequence", "alter_sequence", "drop_sequence", "create_table", "drop_table",
-		"rebuild_table", "add_column", "drop_column", "alter_column", "rename_column",
-		"add_constraint", "drop_constraint", "create_index", "drop_index", "create_view",
-		"drop_view", "create_trigger", "drop_trigger", "comment_table", "comment_column",
-		"create_extension", "drop_extension", "comment_view", "comment_type", "rename_table",
-	};
-	return (size_t)kind < RETORT_ARRAY_SIZE(names) ? names[kind] : "unknown";
-}
-
-void retort_op_target(retort_buf *out, const retort_op *op)
-{
-	const char *schema = NULL, *name = NULL;
-
-	if (op->schema) {
-		retort_buf_puts(out, op->schema);
-		return;
-	}
-	if (op->table) {
-		schema = op->table->schema;
-		name = op->table->name;
-	} else if (op->view) {
-		schema = op->view->schema;
-		name = op->view->name;
-	} else if (op->sequence) {
-		schema = op->sequence->schema;
-		name = op->sequence->name;
-	} else if (op->enumtype) {
-		schema = op->enumtype->schema;
-		name = op->enumtype->name;
-	}
-	if (schema)
-		retort_buf_printf(out, "%s.", schema);
-	retort_buf_puts(out, name ? name : "");
-	if (op->column)
-		retort_buf_printf(out, ".%s", op->column->name);
-	else if (op->index)
-		retort_buf_printf(out, ".%s", op->index->name);
-	else if (op->constraint && op->constraint->name)
-		retort_buf_printf(out, ".%s", op->constraint->name);
 }

@@ -80,6 +80,8 @@ static void column_free(retort_model_column *c)
 	free(c->generated);
 	free(c->collation);
 	free(c->comment);
+	free(c->identity_opts);
+	free(c->collation_schema);
 	free(c);
 }
 
@@ -93,6 +95,7 @@ static void constraint_free(retort_model_constraint *c)
 	retort_vec_dispose(&c->ref_columns, true);
 	free(c->pg_def);
 	free(c->canon);
+	free(c->comment);
 	free(c);
 }
 
@@ -103,6 +106,7 @@ static void index_free(retort_index *i)
 	free(i->where);
 	free(i->definition);
 	free(i->canon);
+	free(i->comment);
 	free(i);
 }
 
@@ -121,6 +125,11 @@ static void table_free(retort_table *t)
 	free(t->schema);
 	free(t->name);
 	free(t->comment);
+	free(t->partition_key);
+	free(t->parent_schema);
+	free(t->parent);
+	free(t->partition_bound);
+	retort_vec_dispose(&t->inherits, true);
 	free(t);
 }
 
@@ -137,6 +146,9 @@ void retort_model_free(retort_model *m)
 		free(v->definition);
 		free(v->comment);
 		retort_vec_dispose(&v->depends, true);
+		for (size_t j = 0; j < v->indexes.len; j++)
+			index_free(v->indexes.items[j]);
+		retort_vec_dispose(&v->indexes, false);
 		retort_vec_dispose(&v->triggers, true);
 		free(v);
 	}
@@ -151,6 +163,7 @@ void retort_model_free(retort_model *m)
 		free(s->max);
 		free(s->cache);
 		free(s->owned_by);
+		free(s->comment);
 		free(s);
 	}
 	for (size_t i = 0; i < m->enums.len; i++) {
@@ -161,8 +174,8 @@ void retort_model_free(retort_model *m)
 		retort_vec_dispose(&e->labels, true);
 		free(e);
 	}
+	retort__model_pg_free(m);
 	retort_vec_dispose(&m->schemas, true);
-	retort_vec_dispose(&m->extensions, true);
 	retort_vec_dispose(&m->tables, false);
 	retort_vec_dispose(&m->views, false);
 	retort_vec_dispose(&m->sequences, false);
@@ -301,7 +314,8 @@ static void constraint_canon(retort_model_constraint *c)
 			c->ref_schema ? "." : "", c->ref_table);
 		if (c->ref_columns.len)
 			put_list(&b, &c->ref_columns);
-		retort_buf_printf(&b, " ON UPDATE %s ON DELETE %s%s%s", fk_action_text(c->on_update),
+		retort_buf_printf(&b, "%s ON UPDATE %s ON DELETE %s%s%s", c->match_full ? " MATCH FULL" : "",
+			fk_action_text(c->on_update),
 			fk_action_text(c->on_delete), c->deferrable ? " DEFERRABLE" : "",
 			c->deferred ? " INITIALLY DEFERRED" : "");
 	} else {
@@ -343,9 +357,12 @@ void retort__column_canon(retort_buf *out, const retort_model_column *c)
 	if (c->generated)
 		retort_buf_printf(out, " GENERATED (%s) %s", c->generated, c->gen_stored ? "STORED" : "VIRTUAL");
 	if (c->collation)
-		retort_buf_printf(out, " COLLATE %s", c->collation);
+		retort_buf_printf(out, " COLLATE %s%s%s", c->collation_schema ? c->collation_schema : "",
+			c->collation_schema ? "." : "", c->collation);
 	if (c->comment)
 		retort_buf_printf(out, " COMMENT '%s'", c->comment);
+	if (c->identity_opts)
+		retort_buf_printf(out, " (%s)", c->identity_opts);
 }
 
 /* --- ordering ---------------------------------------------------------- */
@@ -405,7 +422,7 @@ static int cmp_index(const void *a, const void *b)
 void retort_model_sort(retort_model *m)
 {
 	retort_vec_sort(&m->schemas, cmp_strp);
-	retort_vec_sort(&m->extensions, cmp_strp);
+	retort__model_pg_sort(m);
 	retort_vec_sort(&m->tables, cmp_table);
 	retort_vec_sort(&m->views, cmp_view);
 	retort_vec_sort(&m->sequences, cmp_sequence);
@@ -422,8 +439,12 @@ void retort_model_sort(retort_model *m)
 		retort_vec_sort(&t->triggers, cmp_strp);
 	}
 	for (size_t i = 0; i < m->views.len; i++) {
-		retort_vec_sort(&((retort_view *)m->views.items[i])->depends, cmp_strp);
-		retort_vec_sort(&((retort_view *)m->views.items[i])->triggers, cmp_strp);
+		retort_view *v = m->views.items[i];
+		retort_vec_sort(&v->depends, cmp_strp);
+		retort_vec_sort(&v->triggers, cmp_strp);
+		for (size_t j = 0; j < v->indexes.len; j++)
+			index_canon(v->indexes.items[j]);
+		retort_vec_sort(&v->indexes, cmp_index);
 	}
 	m->sorted = true;
 }
@@ -506,12 +527,41 @@ static int cmp_column_name(const void *a, const void *b)
 	return strcmp((*(retort_model_column *const *)a)->name, (*(retort_model_column *const *)b)->name);
 }
 
+static void dump_indexes(retort_buf *out, const retort_vec *indexes)
+{
+	for (size_t j = 0; j < indexes->len; j++) {
+		retort_index *x = indexes->items[j];
+		retort_buf_printf(out, "  index %s", x->canon);
+		if (x->comment)
+			retort_buf_printf(out, " COMMENT '%s'", x->comment);
+		retort_buf_putc(out, '\n');
+	}
+}
+
+/* PostgreSQL's table properties, on the table's line. */
+static void table_pg_dump(retort_buf *out, const retort_table *t)
+{
+	if (t->unlogged)
+		retort_buf_puts(out, " UNLOGGED");
+	if (t->rls)
+		retort_buf_puts(out, " ROW LEVEL SECURITY");
+	if (t->rls_force)
+		retort_buf_puts(out, " FORCE ROW LEVEL SECURITY");
+	if (t->partition_key)
+		retort_buf_printf(out, " PARTITION BY %s", t->partition_key);
+	if (t->parent)
+		retort_buf_printf(out, " PARTITION OF %s.%s %s", t->parent_schema ? t->parent_schema : "", t->parent,
+			t->partition_bound ? t->partition_bound : "");
+	for (size_t i = 0; i + 1 < t->inherits.len; i += 2)
+		retort_buf_printf(out, "%s%s.%s", i ? ", " : " INHERITS ", (const char *)t->inherits.items[i],
+			(const char *)t->inherits.items[i + 1]);
+}
+
 void retort_model_dump(retort_buf *out, const retort_model *m)
 {
 	for (size_t i = 0; i < m->schemas.len; i++)
 		retort_buf_printf(out, "schema %s\n", (const char *)m->schemas.items[i]);
-	for (size_t i = 0; i < m->extensions.len; i++)
-		retort_buf_printf(out, "extension %s\n", (const char *)m->extensions.items[i]);
+	retort__model_pg_dump(out, m);
 	for (size_t i = 0; i < m->enums.len; i++) {
 		retort_enum *e = m->enums.items[i];
 		retort_buf_printf(out, "enum %s.%s ", e->schema ? e->schema : "", e->name);
@@ -522,11 +572,12 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 	}
 	for (size_t i = 0; i < m->sequences.len; i++) {
 		retort_sequence *s = m->sequences.items[i];
-		retort_buf_printf(out, "sequence %s.%s %s start %s increment %s min %s max %s cache %s%s owned %s\n",
+		retort_buf_printf(out, "sequence %s.%s %s start %s increment %s min %s max %s cache %s%s owned %s%s%s\n",
 			s->schema ? s->schema : "", s->name, s->type ? s->type : "-",
 			s->start ? s->start : "-", s->increment ? s->increment : "-",
 			s->min ? s->min : "-", s->max ? s->max : "-", s->cache ? s->cache : "-",
-			s->cycle ? " cycle" : "", s->owned_by ? s->owned_by : "-");
+			s->cycle ? " cycle" : "", s->owned_by ? s->owned_by : "-", s->comment ? " comment " : "",
+			s->comment ? s->comment : "");
 	}
 	for (size_t i = 0; i < m->tables.len; i++) {
 		retort_table *t = m->tables.items[i];
@@ -536,6 +587,7 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 			t->without_rowid ? " WITHOUT ROWID" : "", t->strict ? " STRICT" : "");
 		if (t->comment)
 			retort_buf_printf(out, " COMMENT '%s'", t->comment);
+		table_pg_dump(out, t);
 		retort_buf_putc(out, '\n');
 		for (size_t j = 0; j < t->columns.len; j++)
 			retort_vec_push(&cols, t->columns.items[j]);
@@ -546,19 +598,27 @@ void retort_model_dump(retort_buf *out, const retort_model *m)
 			retort_buf_putc(out, '\n');
 		}
 		retort_vec_dispose(&cols, false);
-		for (size_t j = 0; j < t->constraints.len; j++)
-			retort_buf_printf(out, "  constraint %s\n", ((retort_model_constraint *)t->constraints.items[j])->canon);
-		for (size_t j = 0; j < t->indexes.len; j++)
-			retort_buf_printf(out, "  index %s\n", ((retort_index *)t->indexes.items[j])->canon);
+		for (size_t j = 0; j < t->constraints.len; j++) {
+			retort_model_constraint *c = t->constraints.items[j];
+			retort_buf_printf(out, "  constraint %s%s", c->canon, c->not_valid ? " NOT VALID" : "");
+			if (c->comment)
+				retort_buf_printf(out, " COMMENT '%s'", c->comment);
+			retort_buf_putc(out, '\n');
+		}
+		dump_indexes(out, &t->indexes);
 		for (size_t j = 0; j < t->triggers.len; j++)
 			retort_buf_printf(out, "  trigger %s\n", (const char *)t->triggers.items[j]);
 	}
 	for (size_t i = 0; i < m->views.len; i++) {
 		retort_view *v = m->views.items[i];
-		retort_buf_printf(out, "view %s.%s AS %s", v->schema ? v->schema : "", v->name, v->definition);
+		retort_buf_printf(out, "%sview %s.%s AS %s", v->materialized ? "materialized " : "",
+			v->schema ? v->schema : "", v->name, v->definition);
+		if (v->materialized && !v->with_data)
+			retort_buf_puts(out, " WITH NO DATA");
 		if (v->comment)
 			retort_buf_printf(out, " COMMENT '%s'", v->comment);
 		retort_buf_putc(out, '\n');
+		dump_indexes(out, &v->indexes);
 		for (size_t j = 0; j < v->triggers.len; j++)
 			retort_buf_printf(out, "  trigger %s\n", (const char *)v->triggers.items[j]);
 	}

@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "dialect/url.h"
 #include "base/vec.h"
+#include "schema/model_pg.h"
 
 typedef struct retort_model_column {
 	char *name;
@@ -36,6 +37,10 @@ typedef struct retort_model_column {
 	char *collation;     /* NULL: the type's default */
 	char *comment;
 	int position;        /* ordinal; ignored by equality */
+	/* PostgreSQL: the collation's schema when it is not pg_catalog's */
+	char *collation_schema;
+	/* PostgreSQL: the identity sequence's options ("START WITH 1 INCREMENT BY 1 ..."), NULL when not identity */
+	char *identity_opts;
 } retort_model_column;
 
 typedef enum retort_con_kind {
@@ -64,6 +69,10 @@ typedef struct retort_model_constraint {
 	bool deferrable, deferred;
 	char *pg_def;          /* PostgreSQL: pg_get_constraintdef for PRIMARY/UNIQUE/CHECK */
 	char *canon;           /* canonical text for comparison (retort_model_sort fills it) */
+	/* PostgreSQL */
+	bool not_valid;        /* added NOT VALID and not validated since (not part of canon) */
+	bool match_full;       /* FOREIGN: MATCH FULL */
+	char *comment;
 } retort_model_constraint;
 
 typedef struct retort_index {
@@ -73,6 +82,7 @@ typedef struct retort_index {
 	char *where;           /* partial index predicate, NULL when total */
 	char *definition;      /* PostgreSQL: pg_get_indexdef; SQLite: NULL (rendered) */
 	char *canon;
+	char *comment;         /* PostgreSQL */
 } retort_index;
 
 typedef struct retort_table {
@@ -85,6 +95,14 @@ typedef struct retort_table {
 	char *comment;
 	bool without_rowid;    /* SQLite */
 	bool strict;           /* SQLite STRICT table */
+	/* PostgreSQL */
+	bool rls, rls_force;   /* ROW LEVEL SECURITY enabled / forced */
+	bool unlogged;
+	char *partition_key;   /* pg_get_partkeydef of a partitioned table ("RANGE (d)"), else NULL */
+	char *parent_schema;   /* a partition: its partitioned table */
+	char *parent;
+	char *partition_bound; /* ... and its bound ("FOR VALUES FROM (1) TO (10)", "DEFAULT") */
+	retort_vec inherits;   /* char *: INHERITS parents, schema and name alternating, in order */
 } retort_table;
 
 typedef struct retort_view {
@@ -93,6 +111,10 @@ typedef struct retort_view {
 	char *definition;      /* the SELECT (PostgreSQL) or whole CREATE VIEW text (SQLite) */
 	retort_vec depends;    /* char *: "schema.table" / "table" names it reads */
 	char *comment;
+	/* PostgreSQL materialized views */
+	bool materialized;
+	bool with_data;        /* populated (WITH DATA) */
+	retort_vec indexes;    /* retort_index * */
 	retort_vec triggers;   /* char *: SQLite CREATE TRIGGER text on the view (INSTEAD OF), made again with it */
 } retort_view;
 
@@ -103,6 +125,7 @@ typedef struct retort_sequence {
 	char *start, *increment, *min, *max, *cache; /* decimal text */
 	bool cycle;
 	char *owned_by;        /* "table.column" for serial columns, else NULL */
+	char *comment;         /* PostgreSQL */
 } retort_sequence;
 
 typedef struct retort_enum {
@@ -115,12 +138,24 @@ typedef struct retort_enum {
 typedef struct retort_model {
 	retort_dialect_id dialect;
 	retort_vec schemas;    /* char *: PostgreSQL namespaces (user-defined and public) */
-	retort_vec extensions; /* char *: PostgreSQL extensions (plpgsql aside); their objects are not reflected */
+	retort_vec extensions; /* retort_pg_extension *: PostgreSQL extensions (plpgsql aside); their objects are not reflected */
 	retort_vec tables;
 	retort_vec views;
 	retort_vec sequences;
 	retort_vec enums;
 	unsigned queries;      /* catalog queries reflection issued to build it */
+	/* PostgreSQL catalog objects (model_pg.h) */
+	retort_vec functions;  /* retort_pg_function * */
+	retort_vec pg_triggers;/* retort_pg_trigger * */
+	retort_vec policies;   /* retort_pg_policy * */
+	retort_vec domains;    /* retort_pg_domain * */
+	retort_vec composites; /* retort_pg_composite * */
+	retort_vec collations; /* retort_pg_collation * */
+	retort_vec schema_comments; /* retort_pg_schema * */
+	retort_vec grants;     /* retort_pg_grant *, when has_privileges */
+	retort_vec default_grants; /* retort_pg_default_grant *, when has_privileges */
+	bool has_privileges;   /* privileges were reflected (only then are they compared) */
+	retort_vec deps;       /* retort_pg_dep * */
 	/*
 	 * Set by retort_model_sort(), cleared by every retort_model_add_*():
 	 * while set, lookups by name search the sorted lists (a model of

@@ -38,6 +38,14 @@ static bool glob_any(const retort_vec *globs, const char *name)
 	return false;
 }
 
+bool retort__reflect_kind_wanted(const retort_reflect_opts *opts, const char *kind)
+{
+	for (size_t i = 0; opts->exclude_kinds && i < opts->exclude_kinds->len; i++)
+		if (strcmp(opts->exclude_kinds->items[i], kind) == 0)
+			return false;
+	return true;
+}
+
 bool retort__reflect_schema_wanted(const retort_reflect_opts *opts, const char *schema)
 {
 	if (!schema || !opts->include_schemas || !opts->include_schemas->len)

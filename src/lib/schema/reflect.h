@@ -12,6 +12,8 @@
 bool retort__reflect_schema_wanted(const retort_reflect_opts *opts, const char *schema);
 /* include_schemas, exclude_tables, and retort's own version/history tables. */
 bool retort__reflect_table_wanted(const retort_reflect_opts *opts, const char *schema, const char *name);
+/* Not left out by exclude_kinds (kind as retort_config_kinds spells it). */
+bool retort__reflect_kind_wanted(const retort_reflect_opts *opts, const char *kind);
 /* One counted catalog query without parameters. */
 int retort__reflect_query(retort_rows **out, retort_model *m, retort_db *db, const char *sql);
 /* Split a string joined with '\x1f' (as the catalog queries aggregate names). */

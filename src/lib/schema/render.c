@@ -130,6 +130,8 @@ void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_mode
 		retort_buf_putc(out, ' ');
 		render_ident_list(out, id, &c->ref_columns);
 	}
+	if (c->match_full)
+		retort_buf_puts(out, " MATCH FULL");
 	if ((a = retort__srender_fk_action(c->on_update)))
 		retort_buf_printf(out, " ON UPDATE %s", a);
 	if ((a = retort__srender_fk_action(c->on_delete)))
@@ -172,7 +174,7 @@ static void render_column(retort_buf *out, retort_dialect_id id, const retort_mo
 		retort_buf_printf(out, " %s", c->type);
 	if (c->collation) {
 		retort_buf_puts(out, " COLLATE ");
-		retort__srender_ident(out, id, c->collation);
+		retort__srender_qualified(out, id, c->collation_schema, c->collation);
 	}
 	if (inline_pk && pk && pk->name) {
 		retort_buf_puts(out, " CONSTRAINT ");
@@ -184,6 +186,8 @@ static void render_column(retort_buf *out, retort_dialect_id id, const retort_mo
 		retort_buf_printf(out, " GENERATED ALWAYS AS (%s) %s", c->generated, c->gen_stored ? "STORED" : "VIRTUAL");
 	if (c->identity)
 		retort_buf_printf(out, " GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	if (c->identity && c->identity_opts)
+		retort_buf_printf(out, " (%s)", c->identity_opts);
 	if (c->notnull && !implied_notnull)
 		retort_buf_puts(out, " NOT NULL");
 	if (c->default_expr)

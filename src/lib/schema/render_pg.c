@@ -13,29 +13,28 @@
 
 #include "base/common.h"
 #include "schema/reflect.h"
-#include "schema/sdialect.h"
+#include "schema/render_pg.h"
 
-#define PG RETORT_DIALECT_POSTGRES
-
-static void table_name(retort_buf *out, const retort_table *t)
+void retort__pgr_table_name(retort_buf *out, const retort_table *t)
 {
 	retort__srender_qualified(out, PG, t->schema, t->name);
 }
 
-static void alter_table(retort_buf *out, const retort_table *t)
+void retort__pgr_alter_table(retort_buf *out, const retort_table *t)
 {
 	retort_buf_puts(out, "ALTER TABLE ");
-	table_name(out, t);
+	retort__pgr_table_name(out, t);
 	retort_buf_putc(out, ' ');
 }
 
-static void alter_column(retort_buf *out, const retort_table *t, const retort_model_column *c)
+void retort__pgr_alter_column(retort_buf *out, const retort_table *t, const retort_model_column *c)
 {
-	alter_table(out, t);
+	retort__pgr_alter_table(out, t);
 	retort_buf_puts(out, "ALTER COLUMN ");
 	retort__srender_ident(out, PG, c->name);
 	retort_buf_putc(out, ' ');
 }
+
 
 static void render_sequence_options(retort_buf *out, const retort_sequence *s)
 {
@@ -67,10 +66,7 @@ static bool is_enum(const retort_model *m, const char *type)
 {
 	for (size_t i = 0; i < m->enums.len; i++) {
 		const retort_enum *e = m->enums.items[i];
-		char *q = retort__qualname(e->schema, e->name);
-		bool hit = strcmp(type, e->name) == 0 || strcmp(type, q) == 0;
-		free(q);
-		if (hit)
+		if (retort_pg_type_is(type, e->schema, e->name))
 			return true;
 	}
 	return false;
@@ -84,7 +80,7 @@ static void render_fill_nulls(retort_buf *out, const retort_table *t, const reto
 {
 	retort__srender_comment(out, "column \"%s\" becomes NOT NULL: where it is NULL it takes its default", c->name);
 	retort_buf_puts(out, "UPDATE ");
-	table_name(out, t);
+	retort__pgr_table_name(out, t);
 	retort_buf_puts(out, " SET ");
 	retort__srender_ident(out, PG, c->name);
 	retort_buf_printf(out, " = DEFAULT WHERE ");
@@ -97,14 +93,14 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 	const retort_model_column *o = op->old_column, *c = op->column;
 	const retort_table *t = op->table;
 	bool retype = !retort__streq(o->type, c->type) || !retort__streq(o->collation, c->collation);
-	bool redefault = !retort__streq(o->default_expr, c->default_expr) || retype;
+	bool redefault = (!retort__streq(o->default_expr, c->default_expr) || retype) && !op->default_apart;
 
 	if (o->identity && !c->identity) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "DROP IDENTITY;\n");
 	}
 	if (o->default_expr && redefault) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "DROP DEFAULT;\n");
 	}
 	if (op->seq_drop) {
@@ -122,11 +118,11 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 		retort__srender_destructive(out, "changes the type of column \"%s\" from %s to %s (values are converted)",
 			c->name, o->type, c->type);
 	if (retype) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "TYPE %s", c->type);
 		if (c->collation) {
 			retort_buf_puts(out, " COLLATE ");
-			retort__srender_ident(out, PG, c->collation);
+			retort__srender_qualified(out, PG, c->collation_schema, c->collation);
 		}
 		retort_buf_puts(out, " USING ");
 		retort__srender_ident(out, PG, c->name);
@@ -135,20 +131,23 @@ static void render_alter_column(retort_buf *out, const retort_diff *d, const ret
 			c->type);
 	}
 	if (c->default_expr && redefault) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "SET DEFAULT %s;\n", c->default_expr);
 	}
 	if (!o->notnull && c->notnull && c->default_expr)
 		render_fill_nulls(out, t, c);
 	if (o->notnull != c->notnull) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, c->notnull ? "SET NOT NULL;\n" : "DROP NOT NULL;\n");
 	}
 	if (c->identity && !o->identity) {
-		alter_column(out, t, c);
-		retort_buf_printf(out, "ADD GENERATED %s AS IDENTITY;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		retort__pgr_alter_column(out, t, c);
+		retort_buf_printf(out, "ADD GENERATED %s AS IDENTITY", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		if (c->identity_opts)
+			retort_buf_printf(out, " (%s)", c->identity_opts);
+		retort_buf_puts(out, ";\n");
 	} else if (c->identity && o->identity != c->identity) {
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_printf(out, "SET GENERATED %s;\n", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
 	}
 }
@@ -173,7 +172,7 @@ static void render_owned_by(retort_buf *out, const char *owned_by)
 	free(table);
 }
 
-static void render_comment(retort_buf *out, const char *comment)
+void retort__pgr_comment_text(retort_buf *out, const char *comment)
 {
 	if (comment)
 		retort__srender_literal(out, PG, comment);
@@ -216,10 +215,10 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 		const retort_table *t = op->uses.items[i];
 		const retort_model_column *c = op->uses.items[i + 1];
 		if (c->default_expr) {
-			alter_column(out, t, c);
+			retort__pgr_alter_column(out, t, c);
 			retort_buf_puts(out, "DROP DEFAULT;\n");
 		}
-		alter_column(out, t, c);
+		retort__pgr_alter_column(out, t, c);
 		retort_buf_puts(out, "TYPE ");
 		retort__srender_qualified(out, PG, e->schema, e->name);
 		retort_buf_puts(out, " USING ");
@@ -230,7 +229,7 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 		/* The old default named the old type: put back the target's. */
 		nc = op->uses.items[i + 2];
 		if (c->default_expr && nc && nc->default_expr) {
-			alter_column(out, t, c);
+			retort__pgr_alter_column(out, t, c);
 			retort_buf_printf(out, "SET DEFAULT %s;\n", nc->default_expr);
 		}
 	}
@@ -246,7 +245,7 @@ static void render_index_keys(retort_buf *out, const retort_table *t, const reto
 	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	retort__srender_ident(out, PG, x->name);
 	retort_buf_puts(out, " ON ");
-	table_name(out, t);
+	retort__pgr_table_name(out, t);
 	retort_buf_puts(out, " (");
 	for (size_t i = 0; i < x->keys.len; i++)
 		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
@@ -259,43 +258,49 @@ static void render_index_keys(retort_buf *out, const retort_table *t, const reto
 /* C revisions: ALTER TABLE old RENAME TO new (the diff finds no table renames). */
 static void render_rename_table(retort_buf *out, const retort_op *op)
 {
-	alter_table(out, op->old_table);
+	retort__pgr_alter_table(out, op->old_table);
 	retort_buf_puts(out, "RENAME TO ");
 	retort__srender_ident(out, PG, op->table->name);
 	retort_buf_puts(out, ";\n");
 }
 
-static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+/* Schemas, extensions, enum types and sequences: what tables need first. */
+static bool render_namespace_op(retort_buf *out, const retort_op *op)
 {
-	const retort_table *t = op->table;
-
-	(void)d;
 	switch (op->kind) {
 	case RETORT_OP_CREATE_SCHEMA:
 		retort_buf_puts(out, "CREATE SCHEMA ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_EXTENSION:
 		retort_buf_puts(out, "CREATE EXTENSION IF NOT EXISTS ");
-		retort__srender_ident(out, PG, op->schema);
+		retort__srender_ident(out, PG, op->extension->name);
+		if (op->extension->schema) {
+			retort_buf_puts(out, " WITH SCHEMA ");
+			retort__srender_ident(out, PG, op->extension->schema);
+		}
+		if (op->extension->version) {
+			retort_buf_puts(out, " VERSION ");
+			retort__srender_literal(out, PG, op->extension->version);
+		}
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_EXTENSION:
-		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->schema);
+		retort__srender_destructive(out, "drops extension \"%s\" and what it provides", op->old_extension->name);
 		retort_buf_puts(out, "DROP EXTENSION ");
-		retort__srender_ident(out, PG, op->schema);
+		retort__srender_ident(out, PG, op->old_extension->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_SCHEMA:
 		retort__srender_destructive(out, "drops schema \"%s\"", op->schema);
 		retort_buf_puts(out, "DROP SCHEMA ");
 		retort__srender_ident(out, PG, op->schema);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_ENUM:
 		render_enum_type(out, op->enumtype, op->enumtype->name);
-		break;
+		return true;
 	case RETORT_OP_ADD_ENUM_VALUE:
 		retort_buf_puts(out, "ALTER TYPE ");
 		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
@@ -306,19 +311,19 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 			retort__srender_literal(out, PG, op->label_before);
 		}
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_ENUM:
 		retort__srender_destructive(out, "drops type \"%s\"", op->enumtype->name);
 		retort_buf_puts(out, "DROP TYPE ");
 		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_REPLACE_ENUM:
 		render_replace_enum(out, op);
-		break;
+		return true;
 	case RETORT_OP_CREATE_SEQUENCE:
 		render_create_sequence(out, op->sequence);
-		break;
+		return true;
 	case RETORT_OP_ALTER_SEQUENCE:
 		retort_buf_puts(out, "ALTER SEQUENCE ");
 		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
@@ -329,120 +334,151 @@ static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op 
 		else
 			retort_buf_puts(out, "NONE");
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_SEQUENCE:
 		retort__srender_destructive(out, "drops sequence \"%s\"", op->sequence->name);
 		/* A sequence owned by a dropped column is gone already. */
 		retort_buf_puts(out, op->sequence->owned_by ? "DROP SEQUENCE IF EXISTS " : "DROP SEQUENCE ");
 		retort__srender_qualified(out, PG, op->sequence->schema, op->sequence->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Tables, their columns, constraints and indexes. */
+static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	const retort_table *t = op->table;
+
+	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
-		retort__srender_create_table(out, PG, t, NULL, &op->omit_fks);
-		break;
+		retort__pgr_create_table(out, t, &op->omit_fks);
+		return true;
 	case RETORT_OP_DROP_TABLE:
 		retort__srender_destructive(out, "drops table \"%s\" and its rows", t->name);
 		retort_buf_puts(out, "DROP TABLE ");
-		table_name(out, t);
+		retort__pgr_table_name(out, t);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ADD_COLUMN:
 		retort__srender_add_column_warning(out, PG, t, op->column);
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "ADD COLUMN ");
 		retort__srender_column(out, PG, op->column, false);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_DROP_COLUMN:
 		retort__srender_destructive(out, "drops column \"%s\" of \"%s\" and its values", op->column->name, t->name);
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "DROP COLUMN ");
 		retort__srender_ident(out, PG, op->column->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ALTER_COLUMN:
 		render_alter_column(out, d, op);
-		break;
+		return true;
 	case RETORT_OP_RENAME_COLUMN:
-		alter_table(out, op->old_table);
+		retort__pgr_alter_table(out, op->old_table);
 		retort_buf_puts(out, "RENAME COLUMN ");
 		retort__srender_ident(out, PG, op->old_column->name);
 		retort_buf_puts(out, " TO ");
 		retort__srender_ident(out, PG, op->column->name);
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_ADD_CONSTRAINT:
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "ADD ");
 		retort__srender_constraint(out, PG, op->constraint);
-		retort_buf_puts(out, ";\n");
-		break;
+		retort_buf_puts(out, op->constraint->not_valid ? " NOT VALID;\n" : ";\n");
+		return true;
 	case RETORT_OP_DROP_CONSTRAINT:
-		alter_table(out, t);
+		retort__pgr_alter_table(out, t);
 		retort_buf_puts(out, "DROP CONSTRAINT ");
 		retort__srender_ident(out, PG, op->constraint->name ? op->constraint->name : "");
 		retort_buf_puts(out, ";\n");
-		break;
+		return true;
 	case RETORT_OP_CREATE_INDEX:
 		if (op->index->definition)
 			retort_buf_printf(out, "%s;\n", op->index->definition);
 		else
 			render_index_keys(out, t, op->index);
-		break;
+		return true;
 	case RETORT_OP_RENAME_TABLE:
 		render_rename_table(out, op);
-		break;
+		return true;
 	case RETORT_OP_DROP_INDEX:
 		retort_buf_puts(out, "DROP INDEX ");
-		retort__srender_qualified(out, PG, t->schema, op->index->name);
+		retort__srender_qualified(out, PG, t ? t->schema : op->view->schema, op->index->name);
 		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_CREATE_VIEW:
-		retort_buf_puts(out, "CREATE VIEW ");
-		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
-		retort_buf_printf(out, " AS\n%s;\n", op->view->definition);
-		break;
-	case RETORT_OP_DROP_VIEW:
-		retort_buf_puts(out, "DROP VIEW ");
-		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_COMMENT_TABLE:
-		retort_buf_puts(out, "COMMENT ON TABLE ");
-		table_name(out, t);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, t->comment);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_COMMENT_VIEW:
-		retort_buf_puts(out, "COMMENT ON VIEW ");
-		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->view->comment);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_COMMENT_TYPE:
-		retort_buf_puts(out, "COMMENT ON TYPE ");
-		retort__srender_qualified(out, PG, op->enumtype->schema, op->enumtype->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->enumtype->comment);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_COMMENT_COLUMN:
-		retort_buf_puts(out, "COMMENT ON COLUMN ");
-		table_name(out, t);
-		retort_buf_putc(out, '.');
-		retort__srender_ident(out, PG, op->column->name);
-		retort_buf_puts(out, " IS ");
-		render_comment(out, op->column->comment);
-		retort_buf_puts(out, ";\n");
-		break;
-	case RETORT_OP_REBUILD_TABLE:
-	case RETORT_OP_CREATE_TRIGGER:
-	case RETORT_OP_DROP_TRIGGER:
-		/* Never produced for PostgreSQL (can_alter accepts everything, triggers are not reflected). */
-		break;
+		return true;
+	default:
+		return false;
 	}
+}
+
+/* COMMENT ON <what> <target> IS '...'; */
+static void comment_on(retort_buf *out, const char *what, const char *schema, const char *name,
+	const char *sub, const char *comment)
+{
+	retort_buf_printf(out, "COMMENT ON %s ", what);
+	retort__srender_qualified(out, PG, schema, name);
+	if (sub) {
+		retort_buf_putc(out, '.');
+		retort__srender_ident(out, PG, sub);
+	}
+	retort_buf_puts(out, " IS ");
+	retort__pgr_comment_text(out, comment);
+	retort_buf_puts(out, ";\n");
+}
+
+/* Views and comments. */
+static bool render_view_op(retort_buf *out, const retort_op *op)
+{
+	const retort_table *t = op->table;
+
+	switch (op->kind) {
+	case RETORT_OP_CREATE_VIEW:
+		retort_buf_puts(out, op->view->materialized ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ");
+		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
+		retort_buf_printf(out, " AS\n%s", op->view->definition);
+		if (op->view->materialized)
+			retort_buf_puts(out, op->view->with_data ? "\nWITH DATA" : "\nWITH NO DATA");
+		retort_buf_puts(out, ";\n");
+		return true;
+	case RETORT_OP_DROP_VIEW:
+		retort_buf_puts(out, op->view->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ");
+		retort__srender_qualified(out, PG, op->view->schema, op->view->name);
+		retort_buf_puts(out, ";\n");
+		return true;
+	case RETORT_OP_COMMENT_TABLE:
+		comment_on(out, "TABLE", t->schema, t->name, NULL, t->comment);
+		return true;
+	case RETORT_OP_COMMENT_VIEW:
+		comment_on(out, op->view->materialized ? "MATERIALIZED VIEW" : "VIEW", op->view->schema, op->view->name,
+			NULL, op->view->comment);
+		return true;
+	case RETORT_OP_COMMENT_TYPE:
+		comment_on(out, "TYPE", op->enumtype->schema, op->enumtype->name, NULL, op->enumtype->comment);
+		return true;
+	case RETORT_OP_COMMENT_COLUMN:
+		comment_on(out, "COLUMN", t->schema, t->name, op->column->name, op->column->comment);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void pg_render_op(retort_buf *out, const retort_diff *d, const retort_op *op)
+{
+	/*
+	 * REBUILD_TABLE and the SQLite trigger ops are never produced for
+	 * PostgreSQL: can_alter accepts everything.
+	 */
+	if (!render_namespace_op(out, op) && !render_table_op(out, d, op) && !render_view_op(out, op) &&
+		!retort__pgr_table_op(out, d, op) && !retort__pgr_routine_op(out, op) && !retort__pgr_type_op(out, op))
+		retort__pgr_acl_op(out, op);
 }
 
 static bool pg_can_alter(const retort_op *op)

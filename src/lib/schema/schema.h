@@ -25,10 +25,13 @@ typedef struct retort_reflect_opts {
 	const retort_vec *exclude_tables;  /* char * globs on "table" or "schema.table" */
 	const char *version_table;         /* also skipped when set (retort's own tables) */
 	const char *history_table;
+	bool privileges;                   /* PostgreSQL: also reflect privileges (then they are compared) */
+	const retort_vec *exclude_kinds;   /* char *: object kinds left out (retort_config_kind_valid) */
 } retort_reflect_opts;
 
 /* Reflect everything `db` holds (filtered by opts, which may be NULL). */
 int retort_schema_reflect(retort_model **out, retort_db *db, const retort_reflect_opts *opts);
+
 
 /* --- diff ---------------------------------------------------------------- */
 
@@ -64,6 +67,41 @@ typedef enum retort_op_kind {
 	RETORT_OP_COMMENT_VIEW,
 	RETORT_OP_COMMENT_TYPE,
 	RETORT_OP_RENAME_TABLE,    /* old_table's name to table's (C revisions; the diff does not find renames) */
+	/* PostgreSQL catalog objects (model_pg.h) */
+	RETORT_OP_CREATE_FUNCTION,
+	RETORT_OP_REPLACE_FUNCTION,  /* CREATE OR REPLACE */
+	RETORT_OP_DROP_FUNCTION,
+	RETORT_OP_CREATE_PG_TRIGGER,
+	RETORT_OP_DROP_PG_TRIGGER,
+	RETORT_OP_ENABLE_TRIGGER,    /* ENABLE / DISABLE [REPLICA | ALWAYS] TRIGGER */
+	RETORT_OP_CREATE_POLICY,
+	RETORT_OP_ALTER_POLICY,      /* roles, USING, WITH CHECK */
+	RETORT_OP_RENAME_POLICY,
+	RETORT_OP_DROP_POLICY,
+	RETORT_OP_TABLE_RLS,         /* [NO] FORCE / ENABLE / DISABLE ROW LEVEL SECURITY */
+	RETORT_OP_CREATE_DOMAIN,
+	RETORT_OP_ALTER_DOMAIN,
+	RETORT_OP_DROP_DOMAIN,
+	RETORT_OP_CREATE_COMPOSITE,
+	RETORT_OP_ALTER_COMPOSITE,
+	RETORT_OP_DROP_COMPOSITE,
+	RETORT_OP_CREATE_COLLATION,
+	RETORT_OP_DROP_COLLATION,
+	RETORT_OP_ALTER_EXTENSION,   /* UPDATE TO version, SET SCHEMA */
+	RETORT_OP_ATTACH_PARTITION,
+	RETORT_OP_DETACH_PARTITION,
+	RETORT_OP_INHERIT,           /* INHERIT / NO INHERIT parent_schema.parent */
+	RETORT_OP_NO_INHERIT,
+	RETORT_OP_SET_LOGGED,        /* SET LOGGED / SET UNLOGGED */
+	RETORT_OP_VALIDATE_CONSTRAINT,
+	RETORT_OP_ALTER_IDENTITY,    /* the identity sequence's options */
+	RETORT_OP_DROP_DEFAULT,      /* around a change to what the default calls */
+	RETORT_OP_SET_DEFAULT,
+	RETORT_OP_COMMENT,           /* COMMENT ON <what> for the other kinds */
+	RETORT_OP_GRANT,
+	RETORT_OP_REVOKE,
+	RETORT_OP_DEFAULT_GRANT,     /* ALTER DEFAULT PRIVILEGES */
+	RETORT_OP_DEFAULT_REVOKE,
 } retort_op_kind;
 
 /*
@@ -92,17 +130,35 @@ typedef struct retort_op {
 	retort_vec copy_to, copy_from;      /* REBUILD: column names (char *, owned) */
 	retort_vec uses;                    /* REPLACE_ENUM: (table, column, its column in `to` or NULL) triples */
 	bool destructive;
+	/* PostgreSQL catalog objects: the new state, and the old one for alters and renames */
+	const retort_pg_function *function;
+	const retort_pg_trigger *pg_trigger;
+	const retort_pg_policy *policy, *old_policy;
+	const retort_pg_domain *domain, *old_domain;
+	const retort_pg_composite *composite, *old_composite;
+	const retort_pg_collation *collation;
+	const retort_pg_extension *extension, *old_extension;
+	const retort_pg_grant *grant;
+	const retort_pg_default_grant *default_grant;
+	const char *parent_schema, *parent; /* INHERIT, NO_INHERIT */
+	const char *what;                   /* COMMENT: the object kind as COMMENT ON spells it */
+	const char *comment;                /* COMMENT: the new comment (NULL removes it) */
+	bool default_apart;                 /* ALTER_COLUMN: its default is dropped and set by DROP_/SET_DEFAULT ops */
+	unsigned seq;                       /* emission order (ordering tie-break) */
+	int phase;
 } retort_op;
 
 typedef struct retort_diff {
 	const retort_model *from, *to;
 	retort_vec ops;    /* retort_op *, in execution order */
 	retort_vec notes;  /* char *: possible renames and other advice */
+	retort_model *owned; /* what ops point at that neither model holds (privileges a new object starts with) */
 } retort_diff;
 
 typedef struct retort_diff_opts {
 	const retort_vec *renames; /* char *: "TABLE.OLD=NEW" or "SCHEMA.TABLE.OLD=NEW" */
 } retort_diff_opts;
+/* Privileges are compared when both models have them (retort_model.has_privileges). */
 
 /*
  * Compute the operations that turn `from` into `to` (same dialect, both
@@ -120,6 +176,8 @@ void retort_schema_renames_invert(retort_vec *out, const retort_vec *renames);
 
 /* "create_table", "add_column", ... */
 const char *retort_op_kind_name(retort_op_kind kind);
+/* The same, naming the object kind for the generic ones ("comment_function"). */
+const char *retort_op_name(const retort_op *op);
 /* The qualified name of the object an op acts on ("public.users.email"). */
 void retort_op_target(retort_buf *out, const retort_op *op);
 
