@@ -255,11 +255,20 @@ static void replace_enum(differ *df, const retort_enum *e)
 		for (size_t k = 0; k < t->columns.len; k++) {
 			retort_model_column *c = t->columns.items[k];
 			retort_table *nt = retort_model_table(df->to, t->schema, t->name);
-			/* A table that goes is dropped before (diff_order.c), not converted. */
-			if (nt && retort_pg_type_is(c->type, e->schema, e->name)) {
+			retort_model_column *nc;
+			/*
+			 * Only a column that stays of this type is converted.  One that
+			 * goes, with its table or alone, or takes another type has its
+			 * own operation, which diff_order.c puts before this one (it
+			 * removes what depends on the old type).
+			 */
+			if (!nt || !retort_pg_type_is(c->type, e->schema, e->name))
+				continue;
+			nc = retort_table_column(nt, retort__diff_renamed_to(df, t, c->name));
+			if (nc && retort_pg_type_is(nc->type, e->schema, e->name)) {
 				retort_vec_push(&op->uses, t);
 				retort_vec_push(&op->uses, c);
-				retort_vec_push(&op->uses, retort_table_column(nt, retort__diff_renamed_to(df, t, c->name)));
+				retort_vec_push(&op->uses, nc);
 			}
 		}
 	}

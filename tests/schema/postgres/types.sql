@@ -87,3 +87,11 @@ CREATE COLLATION coll."case insensitive" (provider = icu, locale = 'und-u-ks-lev
 CREATE COLLATION french FROM "C";
 CREATE TABLE people (name text COLLATE coll.german_phonebook, nick text COLLATE coll."case insensitive");
 COMMENT ON COLLATION coll.german_phonebook IS 'phone book order';
+
+-- case: an enum loses a label while one column of it goes, one takes another type and one stays
+-- from:
+CREATE TYPE mood AS ENUM ('a', 'b', 'c');
+CREATE TABLE t (id int PRIMARY KEY, gone mood, retyped mood DEFAULT 'a', kept mood DEFAULT 'b');
+-- to:
+CREATE TYPE mood AS ENUM ('a', 'b');
+CREATE TABLE t (id int PRIMARY KEY, retyped text DEFAULT 'a', kept mood DEFAULT 'b');
