@@ -6,42 +6,11 @@
  * downgrade stops the run before anything changes.  A multidb
  * configuration downgrades each of its databases in turn.
  */
-#include "migrate_cli.h"
-#include "plan_cli.h"
-
-typedef struct downgrade_args {
-	const char *target;
-	const char *tag;
-	bool sql, dry;
-} downgrade_args;
-
-static int downgrade_one(cli_global *g, void *ctx)
-{
-	const downgrade_args *a = ctx;
-	retort_buffer out = RETORT_BUFFER_INIT;
-	cli_run r = { 0 };
-	plan_cli plan = { 0 };
-	int rc;
-
-	if ((rc = cli_run_start(&r, g, a->sql, a->dry)) != 0 ||
-	    (rc = plan_cli_attach(&plan, &r, g)) != 0)
-		goto done;
-	r.opts.tag = a->tag;
-	if (a->sql)
-		rc = cli_run_finish(retort_project_downgrade_sql(&out, r.project, a->target), &out);
-	else
-		rc = cli_run_report(&r, cli_run_finish(retort_project_downgrade(r.project, a->target, &r.opts),
-			NULL), "downgrade", a->target);
-done:
-	plan_cli_detach(&plan);
-	cli_run_close(&r);
-	retort_buffer_dispose(&out);
-	return rc;
-}
+#include "migrate_cmd.h"
 
 int cmd_downgrade(int argc, char **argv, cli_global *g)
 {
-	downgrade_args a = { NULL, NULL, false, false };
+	cli_migrate a = { "downgrade", NULL, NULL, false, false, retort_project_downgrade, retort_project_downgrade_sql };
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with this run's rows in the history table" },
 		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL for a range FROM:TO instead of running it" },
@@ -59,12 +28,7 @@ int cmd_downgrade(int argc, char **argv, cli_global *g)
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 1, 1)) != CLI_CONTINUE)
 		goto done;
 	a.target = args.items[0];
-	if (a.sql && a.dry) {
-		cli_error("--sql and --dry-run cannot be combined");
-		rc = CLI_EXIT_USAGE;
-		goto done;
-	}
-	rc = cli_for_each_database(g, downgrade_one, &a, true);
+	rc = cli_migrate_run(g, &a);
 done:
 	retort_vec_dispose(&args, false);
 	return rc;

@@ -6,42 +6,11 @@
  * --dry-run lists what would run without changing anything.  A multidb
  * configuration upgrades each of its databases in turn.
  */
-#include "migrate_cli.h"
-#include "plan_cli.h"
-
-typedef struct upgrade_args {
-	const char *target;
-	const char *tag;
-	bool sql, dry;
-} upgrade_args;
-
-static int upgrade_one(cli_global *g, void *ctx)
-{
-	const upgrade_args *a = ctx;
-	retort_buffer out = RETORT_BUFFER_INIT;
-	cli_run r = { 0 };
-	plan_cli plan = { 0 };
-	int rc;
-
-	if ((rc = cli_run_start(&r, g, a->sql, a->dry)) != 0 ||
-	    (rc = plan_cli_attach(&plan, &r, g)) != 0)
-		goto done;
-	r.opts.tag = a->tag;
-	if (a->sql)
-		rc = cli_run_finish(retort_project_upgrade_sql(&out, r.project, a->target), &out);
-	else
-		rc = cli_run_report(&r, cli_run_finish(retort_project_upgrade(r.project, a->target, &r.opts),
-			NULL), "upgrade", a->target);
-done:
-	plan_cli_detach(&plan);
-	cli_run_close(&r);
-	retort_buffer_dispose(&out);
-	return rc;
-}
+#include "migrate_cmd.h"
 
 int cmd_upgrade(int argc, char **argv, cli_global *g)
 {
-	upgrade_args a = { NULL, NULL, false, false };
+	cli_migrate a = { "upgrade", NULL, NULL, false, false, retort_project_upgrade, retort_project_upgrade_sql };
 	const cli_option opts[] = {
 		{ CLI_OPT_STRING, 0, "tag", &a.tag, "TAG", "a tag stored with this run's rows in the history table" },
 		{ CLI_OPT_FLAG, 0, "sql", &a.sql, NULL, "print the SQL instead of running it (TARGET may be FROM:TO)" },
@@ -59,12 +28,7 @@ int cmd_upgrade(int argc, char **argv, cli_global *g)
 	if ((rc = cli_begin(argc, argv, opts, &usage, g, &args, 0, 1)) != CLI_CONTINUE)
 		goto done;
 	a.target = args.len ? args.items[0] : "head";
-	if (a.sql && a.dry) {
-		cli_error("--sql and --dry-run cannot be combined");
-		rc = CLI_EXIT_USAGE;
-		goto done;
-	}
-	rc = cli_for_each_database(g, upgrade_one, &a, true);
+	rc = cli_migrate_run(g, &a);
 done:
 	retort_vec_dispose(&args, false);
 	return rc;
