@@ -144,6 +144,9 @@ void cli_color_resolved(bool on_stderr);
 const char *cli_color_on(const cli_global *g, const char *ansi);
 const char *cli_color_off(const cli_global *g);
 
+/* The options retort_config_load takes, from the global options (-c, -n, --url, -x). */
+void cli_config_opts(retort_config_opts *opts, const cli_global *g);
+
 /*
  * Load the configuration for this invocation (applies -c, -n, --url, -x and
  * the environment).  On failure prints the error and returns its exit

@@ -21,12 +21,7 @@ static int load_config(cli_global *g, retort_config **cfg, bool optional)
 	retort_config_opts opts;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.path = g->config_path;
-	opts.section = g->section;
-	opts.url = g->url;
-	opts.xargs = (const char *const *)g->xargs.items;
-	opts.nxargs = g->xargs.len;
+	cli_config_opts(&opts, g);
 	if ((rc = retort_config_load(cfg, &opts)) == RETORT_ENOTFOUND && optional && !g->config_path)
 		return 0;
 	return rc < 0 ? cli_fail(rc) : 0;

@@ -97,17 +97,22 @@ const char *cli_color_off(const cli_global *g)
 	return g->color ? "\033[0m" : "";
 }
 
+void cli_config_opts(retort_config_opts *opts, const cli_global *g)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->path = g->config_path;
+	opts->section = g->section;
+	opts->url = g->url;
+	opts->xargs = (const char *const *)g->xargs.items;
+	opts->nxargs = g->xargs.len;
+}
+
 int cli_load_config(cli_global *g, retort_config **out)
 {
 	retort_config_opts opts;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.path = g->config_path;
-	opts.section = g->section;
-	opts.url = g->url;
-	opts.xargs = (const char *const *)g->xargs.items;
-	opts.nxargs = g->xargs.len;
+	cli_config_opts(&opts, g);
 	if ((rc = retort_config_load(out, &opts)) < 0)
 		return cli_fail(rc);
 	if ((*out)->databases.len && !(*out)->script_location) {

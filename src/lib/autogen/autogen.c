@@ -99,18 +99,6 @@ static int load_target(retort_db *db, const retort_config *cfg)
 	return load_files(db, cfg);
 }
 
-static int open_url(retort_db **out, const char *text)
-{
-	retort_url *url = NULL;
-	int error;
-
-	if ((error = retort_url_parse(&url, text)) < 0)
-		return error;
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
-
 int retort__autogen_reflect(retort_model **out, retort_db *db, const retort_config *cfg)
 {
 	retort_reflect_opts opts = {
@@ -129,7 +117,7 @@ static int reflect_url(retort_model **out, const char *url, const retort_config 
 	retort_db *db = NULL;
 	int error;
 
-	if ((error = open_url(&db, url)) < 0)
+	if ((error = retort_db_open_text(&db, url)) < 0)
 		return error;
 	error = retort__autogen_reflect(out, db, cfg);
 	retort_db_free(db);

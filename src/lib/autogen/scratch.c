@@ -41,23 +41,11 @@ static char *url_with_dbname(const char *url, const char *dbname)
 	return retort_buf_detach(&out);
 }
 
-static int connect_url(retort_db **out, const char *text)
-{
-	retort_url *url = NULL;
-	int error;
-
-	if ((error = retort_url_parse(&url, text)) < 0)
-		return error;
-	error = retort_db_open(out, url);
-	retort_url_free(url);
-	return error;
-}
-
 /* In memory: nothing on disk, no journal file, nothing to sync or to remove. */
 static int create_sqlite(retort_scratch *s)
 {
 	s->url = retort__strdup("sqlite://");
-	return connect_url(&s->db, s->url);
+	return retort_db_open_text(&s->db, s->url);
 }
 
 static int create_postgres(retort_scratch *s, const retort_config *cfg)
@@ -97,7 +85,7 @@ static int create_postgres(retort_scratch *s, const retort_config *cfg)
 	} else {
 		s->url = url_with_dbname(server, s->dbname);
 		/* Its commits need not wait for the WAL to reach the disk: nobody keeps this database. */
-		if ((error = connect_url(&s->db, s->url)) == 0)
+		if ((error = retort_db_open_text(&s->db, s->url)) == 0)
 			error = retort_db_exec(s->db, "SET synchronous_commit = off");
 	}
 	retort_buf_dispose(&sql);

@@ -43,6 +43,19 @@ int retort_db_open(retort_db **out, const retort_url *url)
 	return 0;
 }
 
+int retort_db_open_text(retort_db **out, const char *text)
+{
+	retort_url *url = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = retort_url_parse(&url, text)) < 0)
+		return error;
+	error = retort_db_open(out, url);
+	retort_url_free(url);
+	return error;
+}
+
 void retort_db_free(retort_db *db)
 {
 	retort_url *url;

@@ -136,6 +136,8 @@ const retort_dialect *retort_dialect_for(retort_dialect_id id);
 
 /* Open a connection for `url` (copied).  Close with retort_db_free. */
 int retort_db_open(retort_db **out, const retort_url *url);
+/* The same from a URL's text, parsed (and refused) as retort_url_parse does. */
+int retort_db_open_text(retort_db **out, const char *url);
 void retort_db_free(retort_db *db);
 
 /* Thin dispatch wrappers: see the struct fields above. */

@@ -300,20 +300,9 @@ static void pg_statement(retort_rules *r, const retort_sql_stmt *st)
 
 static void txn_control(retort_rules *r, const retort_sql_stmt *st)
 {
-	switch (st->cls.txn) {
-	case RETORT_SQL_TXN_BEGIN:
-	case RETORT_SQL_TXN_COMMIT:
-	case RETORT_SQL_TXN_ROLLBACK:
-	case RETORT_SQL_TXN_PREPARE:
-	case RETORT_SQL_TXN_COMMIT_PREPARED:
-	case RETORT_SQL_TXN_ROLLBACK_PREPARED:
-		if (r->transactional)
-			retort__rules_emit(r, "R118", (size_t)-1, RETORT_LOCK_NONE, NULL, NULL,
-				"%s in a transactional revision", st->cls.command);
-		break;
-	default:
-		break;
-	}
+	if (r->transactional && retort_sql_txn_ends(st->cls.txn))
+		retort__rules_emit(r, "R118", (size_t)-1, RETORT_LOCK_NONE, NULL, NULL,
+			"%s in a transactional revision", st->cls.command);
 }
 
 static void begin_stmt(retort_rules *r, const retort_sql_script *s, const retort_sql_stmt *st,

@@ -53,17 +53,7 @@ static char *quoted(const char *name)
 
 void retort__sqlite_render_create_index(retort_buf *out, const retort_table *t, const retort_index *x)
 {
-	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	ident(out, x->name);
-	retort_buf_puts(out, " ON ");
-	ident(out, t->name);
-	retort_buf_puts(out, " (");
-	for (size_t i = 0; i < x->keys.len; i++)
-		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
-	retort_buf_putc(out, ')');
-	if (x->where)
-		retort_buf_printf(out, " WHERE %s", x->where);
-	retort_buf_puts(out, ";\n");
+	retort__srender_index_keys(out, LITE, NULL, t, x);
 }
 
 /* --- the batch ------------------------------------------------------------ */

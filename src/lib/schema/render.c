@@ -291,3 +291,19 @@ void retort_diff_render(retort_buf *out, const retort_diff *d)
 		sd->render_op(out, d, d->ops.items[i]);
 	sd->render_end(out, d);
 }
+
+void retort__srender_index_keys(retort_buf *out, retort_dialect_id id, const char *schema,
+	const retort_table *t, const retort_index *x)
+{
+	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	retort__srender_ident(out, id, x->name);
+	retort_buf_puts(out, " ON ");
+	retort__srender_qualified(out, id, schema, t->name);
+	retort_buf_puts(out, " (");
+	for (size_t i = 0; i < x->keys.len; i++)
+		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
+	retort_buf_putc(out, ')');
+	if (x->where)
+		retort_buf_printf(out, " WHERE %s", x->where);
+	retort_buf_puts(out, ";\n");
+}

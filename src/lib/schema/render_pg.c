@@ -239,21 +239,6 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 	free(old);
 }
 
-/* C revisions: an index from its key list (reflected ones carry pg_get_indexdef's text instead). */
-static void render_index_keys(retort_buf *out, const retort_table *t, const retort_index *x)
-{
-	retort_buf_puts(out, x->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	retort__srender_ident(out, PG, x->name);
-	retort_buf_puts(out, " ON ");
-	retort__pgr_table_name(out, t);
-	retort_buf_puts(out, " (");
-	for (size_t i = 0; i < x->keys.len; i++)
-		retort_buf_printf(out, "%s%s", i ? ", " : "", (const char *)x->keys.items[i]);
-	retort_buf_putc(out, ')');
-	if (x->where)
-		retort_buf_printf(out, " WHERE %s", x->where);
-	retort_buf_puts(out, ";\n");
-}
 
 /* C revisions: ALTER TABLE old RENAME TO new (the diff finds no table renames). */
 static void render_rename_table(retort_buf *out, const retort_op *op)
@@ -403,7 +388,7 @@ static bool render_table_op(retort_buf *out, const retort_diff *d, const retort_
 		if (op->index->definition)
 			retort_buf_printf(out, "%s;\n", op->index->definition);
 		else
-			render_index_keys(out, t, op->index);
+			retort__srender_index_keys(out, PG, t->schema, t, op->index);
 		return true;
 	case RETORT_OP_RENAME_TABLE:
 		render_rename_table(out, op);

@@ -41,6 +41,13 @@ void retort__srender_literal(retort_buf *out, retort_dialect_id id, const char *
 const char *retort__srender_fk_action(char action);
 /* "FOREIGN KEY (...) REFERENCES ... ON ..." without the CONSTRAINT name. */
 void retort__srender_fk(retort_buf *out, retort_dialect_id id, const retort_model_constraint *c);
+/*
+ * CREATE [UNIQUE] INDEX from the index's key list (C revisions and
+ * rebuilds; reflected PostgreSQL indexes carry the server's own text).
+ * `schema` qualifies the table, or NULL.
+ */
+void retort__srender_index_keys(retort_buf *out, retort_dialect_id id, const char *schema,
+	const retort_table *t, const retort_index *x);
 /* Column definition as in CREATE TABLE / ADD COLUMN. */
 void retort__srender_column(retort_buf *out, retort_dialect_id id, const retort_model_column *c, bool inline_pk);
 /* One constraint clause as in CREATE TABLE (with CONSTRAINT name when known). */
