@@ -21,11 +21,11 @@
  */
 static void print_rev(const cli_global *g, const retort_graph *graph, const char *id, bool verbose)
 {
-	const retort_revision *rev = retort_graph_lookup(graph, id), *b;
+	const retort_revision *rev = retort_graph_lookup(graph, id);
 	retort_buf line = RETORT_BUF_INIT;
 
 	if (!rev) {
-		b = retort_graph_replaced_by(graph, id);
+		const retort_revision *b = retort_graph_replaced_by(graph, id);
 		printf("%s%s%s (%s%s%s)\n", cli_color_on(g, CLI_COLOR_REV), id, cli_color_off(g),
 			b ? "inside the range baseline " : "unknown", b ? b->id : "",
 			b ? " replaces" : "");

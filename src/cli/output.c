@@ -199,7 +199,7 @@ int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool sto
 	retort_strarray dbs = RETORT_STRARRAY_INIT;
 	const retort_config *cfg;
 	const char *saved = g->section;
-	int rc, worst = 0;
+	int worst = 0;
 
 	project_options(&o, g);
 	o.url = NULL;
@@ -220,7 +220,7 @@ int cli_for_each_database(cli_global *g, cli_database_fn fn, void *ctx, bool sto
 			printf("%s%s[%s]%s\n", i ? "\n" : "", cli_color_on(g, CLI_COLOR_HEADING),
 				g->section, cli_color_off(g));
 		fflush(stdout);
-		rc = fn(g, ctx);
+		int rc = fn(g, ctx);
 		if (rc > worst)
 			worst = rc;
 		if (rc && stop_on_failure)

@@ -91,7 +91,7 @@ static void shorten_quoted(retort_buf *out, const char *s, size_t n)
 
 	while (i < n) {
 		const char *open = memchr(s + i, '\'', n - i), *close;
-		size_t inner, head, tail;
+		size_t inner;
 		if (!open || !(close = memchr(open + 1, '\'', n - (size_t)(open + 1 - s)))) {
 			put_printable(out, s + i, n - i);
 			return;
@@ -99,8 +99,8 @@ static void shorten_quoted(retort_buf *out, const char *s, size_t n)
 		put_printable(out, s + i, (size_t)(open + 1 - (s + i)));
 		inner = (size_t)(close - open - 1);
 		if (inner > QUOTED_MAX) {
-			head = char_boundary(open + 1, QUOTED_HEAD);
-			tail = inner - char_boundary(open + 1, inner - QUOTED_TAIL);
+			size_t head = char_boundary(open + 1, QUOTED_HEAD);
+			size_t tail = inner - char_boundary(open + 1, inner - QUOTED_TAIL);
 			put_printable(out, open + 1, head);
 			retort_buf_puts(out, ELLIPSIS);
 			put_printable(out, close - tail, tail);

@@ -641,10 +641,12 @@ static int read_file(char **out, size_t *len, const char *path)
 /* The directory relative settings are read against when there is no file. */
 static char *settings_dir(const char *dir)
 {
-	char cwd[PATH_MAX], resolved[PATH_MAX];
+	char cwd[PATH_MAX];
 
-	if (dir && *dir)
+	if (dir && *dir) {
+		char resolved[PATH_MAX];
 		return retort__strdup(realpath(dir, resolved) ? resolved : dir);
+	}
 	return retort__strdup(getcwd(cwd, sizeof(cwd)) ? cwd : ".");
 }
 

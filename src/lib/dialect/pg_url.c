@@ -31,11 +31,11 @@
 char *retort__pg_libpq_reason(const char *errmsg)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	char *quote;
 
 	retort_buf_puts(&b, errmsg ? errmsg : "out of memory");
 	retort_buf_rtrim(&b);
 	if (b.size && b.ptr[b.size - 1] == '"') {
+		char *quote;
 		for (quote = b.ptr + b.size - 1; quote > b.ptr; quote--)
 			if (quote[-1] == ' ' && quote > b.ptr + 1 && quote[-2] == ':' && quote[0] == '"')
 				break;

@@ -468,7 +468,8 @@ static int pipeline_cb(const char *stmt, size_t len, unsigned line, const retort
 	pipeline *pl = payload;
 	int error;
 
-	if ((error = guard_before(pl->db, cls)) < 0) {
+	if (guard_before(pl->db, cls) < 0) {
+		/* What was queued runs first; the refusal is then set again, after the flush's own messages. */
 		if (pl->n && (error = pipeline_flush(pl)) != 0)
 			return error;
 		pl->error = guard_before(pl->db, cls);

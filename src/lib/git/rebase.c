@@ -56,7 +56,6 @@ static int base_head(retort_revision **out, retort_rebase_plan *plan, const reto
 {
 	const retort_vec *heads = retort_graph_heads(bg);
 	retort_vec ids = RETORT_VEC_INIT;
-	int error = 0;
 
 	*out = NULL;
 	if (heads->len == 0) {
@@ -64,6 +63,7 @@ static int base_head(retort_revision **out, retort_rebase_plan *plan, const reto
 		return 0;
 	}
 	if (heads->len > 1) {
+		int error;
 		for (size_t i = 0; i < heads->len; i++)
 			retort_vec_push(&ids, (void *)((retort_revision *)heads->items[i])->id);
 		error = refuse("the base itself has several heads (", &ids, "): join them there first "
@@ -100,16 +100,20 @@ static int shape(const retort_script **root, bool *on_head, const retort_vec *fr
 
 	*root = NULL;
 	*on_head = false;
-	for (size_t i = 0; i < fresh->len && !error; i++) {
+	for (size_t i = 0; i < fresh->len; i++) {
 		const retort_script *s = fresh->items[i];
 		bool external = false;
-		if (s->replaces.len)
-			return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+		if (s->replaces.len) {
+			error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
 				"new revision '%s' is a baseline: rebase first, then squash", s->revision);
-		if (!s->revises.len)
-			return retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
+			break;
+		}
+		if (!s->revises.len) {
+			error = retort__error_code(RETORT_EUSAGE, RETORT_ERROR_REVISION,
 				"new revision '%s' starts a new base (it revises nothing): there is no line "
 				"of revisions to put on top of '%s'", s->revision, head->id);
+			break;
+		}
 		for (size_t j = 0; j < s->revises.len; j++) {
 			const char *p = s->revises.items[j];
 			if (retort_map_has(fresh_ids, p))
@@ -122,10 +126,10 @@ static int shape(const retort_script **root, bool *on_head, const retort_vec *fr
 		if (!revised_by_new(fresh, s->revision))
 			retort_vec_push(&tips, (void *)s->revision);
 	}
-	if (tips.len > 1)
+	if (!error && tips.len > 1)
 		error = refuse("the new revisions end in several heads (", &tips, "): join them with "
 			"'retort merge -m MSG heads' first");
-	else if (!*on_head && roots.len > 1)
+	else if (!error && !*on_head && roots.len > 1)
 		error = refuse("the new revisions start from several revisions of the base (", &roots,
 			", each revising an older one): rebase moves one line of revisions; join the heads "
 			"with 'retort merge -m MSG heads' instead");

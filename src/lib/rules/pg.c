@@ -206,11 +206,11 @@ bool retort__pg_check_is_not_null(const char *definition, char *column, size_t c
 {
 	/* pg_get_constraintdef says "CHECK ((x IS NOT NULL))": parse it as what it is. */
 	char *sql = retort__sprintf("ALTER TABLE t ADD %s", definition);
-	json_t *tree = NULL, *cmd;
+	json_t *tree = NULL;
 	const char *col = NULL;
 
 	if (retort_sql_pg_parse(&tree, sql, strlen(sql)) == 0) {
-		cmd = json_array_get(get(node(get(json_array_get(get(tree, "stmts"), 0), "stmt"),
+		json_t *cmd = json_array_get(get(node(get(json_array_get(get(tree, "stmts"), 0), "stmt"),
 			"AlterTableStmt"), "cmds"), 0);
 		col = not_null_test(get(node(get(node(cmd, "AlterTableCmd"), "def"), "Constraint"), "raw_expr"));
 		if (col)
@@ -238,9 +238,10 @@ static void create_table(retort_rules *r, json_t *cs)
 	t = retort__mem_create(&r->tables, table);
 	retort_map_set(&r->created, table, (void *)1);
 	json_array_foreach(elts, i, e) {
-		json_t *col = node(e, "ColumnDef"), *con = node(e, "Constraint"), *c;
-		size_t k;
+		json_t *col = node(e, "ColumnDef"), *con = node(e, "Constraint");
 		if (col) {
+			json_t *c;
+			size_t k;
 			retort__rtype type;
 			const char *name = str(col, "colname");
 			type_of(&type, get(col, "typeName"));
@@ -667,7 +668,7 @@ static bool has_option(json_t *options, const char *name)
 static void maintenance(retort_rules *r, json_t *tree, const char *type)
 {
 	json_t *body = node(tree, type), *rv = NULL;
-	bool full = false, concurrent = false;
+	bool full = false;
 
 	if (!strcmp(type, "VacuumStmt")) {
 		rv = get(node(json_array_get(get(body, "rels"), 0), "VacuumRelation"), "relation");
@@ -684,6 +685,7 @@ static void maintenance(retort_rules *r, json_t *tree, const char *type)
 	} else if (!strcmp(type, "ReindexStmt")) {
 		const char *kind = str(body, "kind") ? str(body, "kind") : "";
 		const char *table;
+		bool concurrent;
 		rv = get(body, "relation");
 		concurrent = has_option(get(body, "params"), "concurrently");
 		table = !strcmp(kind, "REINDEX_OBJECT_INDEX") && rel_name(rv)

@@ -196,7 +196,7 @@ static void c_string_sql(retort_buf *out, const char *code)
 static void check_c_revision(retort_lint_report *r, const retort_script *s)
 {
 	char *text = NULL, *body;
-	unsigned body_line = 0, line;
+	unsigned body_line = 0;
 	const char *what = NULL;
 
 	if (retort__file_read(&text, NULL, s->path) < 0)
@@ -218,6 +218,7 @@ static void check_c_revision(retort_lint_report *r, const retort_script *s)
 				"destructive operation in upgrade: %.*s", (int)strcspn(call, " ("), call);
 		} else {
 			c_string_sql(&sql, body);
+			unsigned line;
 			if ((line = retort_lint_find_destructive_in(r->dialect, sql.ptr, &what)))
 				retort__lint_add(r, "R007", s->path, body_line + line - 1, s->revision,
 					"destructive statement in upgrade: %s", what);

@@ -146,7 +146,7 @@ void retort__sqlite_prescan(retort_rules *r, const retort_sql_script *sc)
 
 static void alter_table(retort_rules *r, const toks *s, size_t cmd)
 {
-	char table[128], a[128], b[128];
+	char table[128], a[128];
 	size_t i = qualified(table, sizeof(table), s, after_type(s, cmd, "TABLE"));
 	bool existing = !retort__rules_created_here(r, table);
 
@@ -178,6 +178,7 @@ static void alter_table(retort_rules *r, const toks *s, size_t cmd)
 		j = sig(s, j + 1);
 		if (!word(s, j, "TO") || !name_token(s, sig(s, j + 1)))
 			return;
+		char b[128];
 		ident(b, sizeof(b), s, sig(s, j + 1));
 		if (existing)
 			retort__rules_emit(r, "R112", NOLOC, RETORT_LOCK_SQLITE_WRITE, NULL, table,

@@ -381,7 +381,7 @@ static void close_inherited(int keep)
 #endif
 }
 
-static void child_fail(int fd, const char *msg)
+_Noreturn static void child_fail(int fd, const char *msg)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
@@ -420,9 +420,11 @@ static void child_main(int fd, const char *object, const char *path, bool up,
 		child_fail(fd, retort__sprintf("'%s' was built against migration ABI %u, this retort provides %d",
 			path, *abi, RETORT_MIGRATION_ABI));
 	*(void **)&fn = dlsym(handle, up ? "upgrade" : "downgrade");
-	if (!fn)
+	if (!fn) {
 		child_fail(fd, retort__sprintf("'%s' does not define int %s(retort_ctx *ctx)", path,
 			up ? "upgrade" : "downgrade"));
+		return; /* not reached: child_fail exits (said again for analysers that miss _Noreturn) */
+	}
 	memset(&p, 0, sizeof(p));
 	p.pub.ops = &proxy_ops;
 	p.fd = fd;
@@ -509,7 +511,7 @@ static void serve_constraint(retort_ctx *ctx, retort__wire_reader *r, retort_buf
 static void serve(retort_ctx *ctx, uint32_t op, retort__wire_reader *r, retort_buf *reply)
 {
 	const char *a, *b, *c;
-	size_t n, declared;
+	size_t n;
 	const char **v;
 
 	switch (op) {
@@ -520,6 +522,7 @@ static void serve(retort_ctx *ctx, uint32_t op, retort__wire_reader *r, retort_b
 		return;
 	case OP_EXEC_PARAMS: {
 		uint32_t has;
+		size_t declared;
 		a = retort__wire_get_str(r);
 		has = retort__wire_get_u32(r);
 		v = retort__wire_get_params(r, &n);
@@ -558,7 +561,7 @@ static void serve(retort_ctx *ctx, uint32_t op, retort__wire_reader *r, retort_b
 		retort_column col = { 0 };
 		bool has;
 		a = retort__wire_get_str(r);
-		if ((has = retort__wire_get_u32(r) != 0))
+		if ((has = (retort__wire_get_u32(r) != 0)))
 			retort__wire_get_column(r, &col);
 		if (!r->bad)
 			retort__wire_put_u32(reply, (uint32_t)ctx->ops->add_column(ctx, a, has ? &col : NULL));
@@ -569,7 +572,7 @@ static void serve(retort_ctx *ctx, uint32_t op, retort__wire_reader *r, retort_b
 		bool has;
 		a = retort__wire_get_str(r);
 		b = retort__wire_get_str(r);
-		if ((has = retort__wire_get_u32(r) != 0)) {
+		if ((has = (retort__wire_get_u32(r) != 0))) {
 			alt.type = retort__wire_get_str(r);
 			alt.nullable = (int)retort__wire_get_u32(r);
 			alt.default_sql = retort__wire_get_str(r);

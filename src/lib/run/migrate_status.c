@@ -158,7 +158,6 @@ static void baseline_needs(retort_db_status *st, const retort_graph *graph)
 {
 	for (size_t i = 0; i < retort_graph_count(graph); i++) {
 		const retort_revision *rev = retort_graph_at(graph, i);
-		retort_baseline_need *need;
 		retort_vec files = RETORT_VEC_INIT;
 		const char *inside = NULL;
 
@@ -170,7 +169,7 @@ static void baseline_needs(retort_db_status *st, const retort_graph *graph)
 				inside = st->heads.items[j];
 		retort_graph_replaced_scripts(&files, graph, rev);
 		if (files.len || inside) {
-			need = retort__calloc(1, sizeof(*need));
+			retort_baseline_need *need = retort__calloc(1, sizeof(*need));
 			need->baseline = rev;
 			need->files = files.len;
 			need->inside = inside;

@@ -440,16 +440,16 @@ static bool uses_column(const retort_table *t, const retort_model_constraint *c,
 	*others = false;
 	for (size_t i = 0; i < t->columns.len; i++) {
 		const char *name = ((retort_model_column *)t->columns.items[i])->name;
-		bool named = false;
+		bool listed = false;
 		if (c->kind == RETORT_CON_CHECK) {
-			named = mentions(c->expr, name);
+			listed = mentions(c->expr, name);
 		} else {
-			for (size_t j = 0; j < c->columns.len && !named; j++)
-				named = !retort__strcasecmp(c->columns.items[j], name);
+			for (size_t j = 0; j < c->columns.len && !listed; j++)
+				listed = !retort__strcasecmp(c->columns.items[j], name);
 		}
-		if (named && !retort__strcasecmp(name, column))
+		if (listed && !retort__strcasecmp(name, column))
 			uses = true;
-		else if (named)
+		else if (listed)
 			*others = true;
 	}
 	return uses;

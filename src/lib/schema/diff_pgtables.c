@@ -106,10 +106,8 @@ static void indexes(differ *df, const retort_table *old, const retort_table *t)
 	for (size_t i = 0; i < t->indexes.len; i++) {
 		const retort_index *x = t->indexes.items[i];
 		const retort_index *o = same_index(old, x);
-		retort_op *op;
-
 		if (o ? !retort__streq(o->comment, x->comment) : x->comment != NULL) {
-			op = retort__diff_comment(df, "INDEX", x->comment);
+			retort_op *op = retort__diff_comment(df, "INDEX", x->comment);
 			op->index = x;
 			op->table = t;
 		}

@@ -139,8 +139,6 @@ static void drop_column(tdiff *td, const retort_model_column *oc)
 /* A column on both sides (oc renamed to c or not): alter what differs. */
 static void diff_column(tdiff *td, const retort_model_column *oc, const retort_model_column *c)
 {
-	retort_op *op;
-
 	if (!column_shape_equal(oc, c)) {
 		/* A generation expression cannot be altered in place anywhere. */
 		if (!retort__streq(oc->generated, c->generated) || oc->gen_stored != c->gen_stored) {
@@ -148,7 +146,7 @@ static void diff_column(tdiff *td, const retort_model_column *oc, const retort_m
 			add_column(td, c);
 			return;
 		}
-		op = pend(td, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, td->t);
+		retort_op *op = pend(td, P_ALTER_TABLE, RETORT_OP_ALTER_COLUMN, td->t);
 		op->column = c;
 		op->old_column = oc;
 		/* A type change converts values, which may lose some; a widening loses none. */

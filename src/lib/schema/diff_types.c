@@ -212,7 +212,6 @@ static void diff_extensions(differ *df)
 	for (size_t i = 0; i < df->to->extensions.len; i++) {
 		const retort_pg_extension *e = df->to->extensions.items[i];
 		const retort_pg_extension *old = retort_model_extension(df->from, e->name);
-		retort_op *op;
 
 		if (!old) {
 			retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_CREATE_EXTENSION)->extension = e;
@@ -229,7 +228,7 @@ static void diff_extensions(differ *df)
 				continue;
 		}
 		if (!retort__streq(old->version, e->version) || !retort__streq(old->schema, e->schema)) {
-			op = retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_ALTER_EXTENSION);
+			retort_op *op = retort__diff_emit(df, P_CREATE_SCHEMA, RETORT_OP_ALTER_EXTENSION);
 			op->extension = e;
 			op->old_extension = old;
 		}

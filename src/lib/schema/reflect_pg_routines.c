@@ -95,9 +95,9 @@ static void walk(json_t *node, retort_vec *relations, retort_vec *functions)
 {
 	const char *key, *rel;
 	json_t *val;
-	size_t i;
 
 	if (json_is_array(node)) {
+		size_t i;
 		json_array_foreach(node, i, val)
 			walk(val, relations, functions);
 		return;

@@ -200,7 +200,6 @@ static void render_enum_type(retort_buf *out, const retort_enum *e, const char *
  */
 static void render_replace_enum(retort_buf *out, const retort_op *op)
 {
-	const retort_model_column *nc;
 	const retort_enum *e = op->enumtype;
 	char *old = retort__sprintf("%s__retort_old", e->name);
 
@@ -227,7 +226,7 @@ static void render_replace_enum(retort_buf *out, const retort_op *op)
 		retort__srender_qualified(out, PG, e->schema, e->name);
 		retort_buf_puts(out, ";\n");
 		/* The old default named the old type: put back the target's. */
-		nc = op->uses.items[i + 2];
+		const retort_model_column *nc = op->uses.items[i + 2];
 		if (c->default_expr && nc && nc->default_expr) {
 			retort__pgr_alter_column(out, t, c);
 			retort_buf_printf(out, "SET DEFAULT %s;\n", nc->default_expr);
