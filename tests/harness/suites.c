@@ -23,6 +23,16 @@ void retort_test_register(const char *name, retort_suite_fn fn)
 	}
 }
 
+void retort_test_add_dialect_cases(Suite *s, const retort_test_case *cases, size_t n, double timeout)
+{
+	for (size_t i = 0; i < n; i++) {
+		TCase *tc = tcase_create(cases[i].name);
+		tcase_add_loop_test(tc, cases[i].fn, 0, 2);
+		tcase_set_timeout(tc, timeout);
+		suite_add_tcase(s, tc);
+	}
+}
+
 /*
  * $RETORT_SUITES: a comma-separated list of suites to run, or of suites
  * to leave out when each is written "!name".  Unset or empty: all.

@@ -633,7 +633,7 @@ RETORT_SUITE(api)
 Suite *suite_api(void)
 {
 	Suite *s = suite_create("api");
-	struct { const char *name; const TTest *fn; } cases[] = {
+	const retort_test_case cases[] = {
 		{ "upgrade", test_api__open_upgrade_events_heads_pending },
 		{ "settings", test_api__new_from_settings_ignores_the_environment },
 		{ "failure", test_api__failure_is_an_event_and_an_error },
@@ -646,12 +646,6 @@ Suite *suite_api(void)
 		{ "refused", test_api__refused_inputs_have_their_class },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		/* loop index: 0 = SQLite, 1 = PostgreSQL */
-		tcase_add_loop_test(tc, cases[i].fn, 0, 2);
-		tcase_set_timeout(tc, 120);
-		suite_add_tcase(s, tc);
-	}
+	retort_test_add_dialect_cases(s, cases, sizeof(cases) / sizeof(cases[0]), 120);
 	return s;
 }

@@ -814,7 +814,7 @@ RETORT_SUITE(migrate)
 Suite *suite_migrate(void)
 {
 	Suite *s = suite_create("migrate");
-	struct { const char *name; const TTest *fn; } cases[] = {
+	const retort_test_case cases[] = {
 		{ "linear", test_migrate__linear },
 		{ "branches", test_migrate__branches_and_merge },
 		{ "labels", test_migrate__labels },
@@ -833,12 +833,6 @@ Suite *suite_migrate(void)
 		{ "concurrent_one_transaction", test_migrate__concurrent_runners_one_transaction },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		/* loop index: 0 = SQLite, 1 = PostgreSQL */
-		tcase_add_loop_test(tc, cases[i].fn, 0, 2);
-		tcase_set_timeout(tc, 120);
-		suite_add_tcase(s, tc);
-	}
+	retort_test_add_dialect_cases(s, cases, sizeof(cases) / sizeof(cases[0]), 120);
 	return s;
 }
